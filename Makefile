@@ -1,0 +1,50 @@
+# machikoe: `make run` serves the demo, `make test` runs the whole suite; both set everything up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app workshop
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install db demo run test lint browser-deps bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+db: install
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) demo load
+
+run: demo
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# Debian's Chromium (and a Japanese font for screenshots) for the browser tests.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi ipa; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic >/dev/null; \
+		else \
+			echo "browser tests need: sudo apt-get install chromium fonts-ipafont-gothic"; \
+		fi; \
+	fi
+
+lint: install
+	$(BIN)/ruff check workshop nlp tests bench
+	$(BIN)/ruff format --check workshop nlp tests bench
+	$(BIN)/mypy
+
+test: demo browser-deps lint
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python bench/bench_nlp.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,168 @@
+"""Fixtures as in flaskr: a fresh app and database per test, on SQLite and (when marked) PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from workshop import create_app
+from workshop.auth import services as auth_services
+from workshop.consultations import services
+from workshop.extensions import db
+from workshop.models import Consultation, Role, User
+from workshop.timeutil import today_tokyo
+
+POSTGRES_SERVER = os.environ.get("MACHIKOE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+REQUIRE_SERVICES = os.environ.get("MACHIKOE_REQUIRE_SERVICES") == "1"
+PASSWORD = "correct-horse-battery"
+CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_backend" in metafunc.fixturenames:
+        backends = ["sqlite"]
+        if metafunc.definition.get_closest_marker("both_dbs"):
+            backends.append("postgresql")
+        metafunc.parametrize("db_backend", backends)
+
+
+def service_unavailable(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (MACHIKOE_REQUIRE_SERVICES=1: CI must run these tests)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of our own on the PostgreSQL server, so parallel runs never collide."""
+    name = f"machikoe_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect(POSTGRES_SERVER, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        service_unavailable(f"PostgreSQL not reachable: {error}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_SERVER.rsplit("/", 1)[0]
+    url = f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+    schema_app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "schema"})
+    with schema_app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    yield url
+    with psycopg.connect(POSTGRES_SERVER, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def app(
+    db_backend: str,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Flask]:
+    monkeypatch.setenv("MACHIKOE_INSTANCE", str(tmp_path / "instance"))
+    for name in ("DATABASE_URL", "SECRET_KEY", "MAIL_SERVER", "REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    if db_backend == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+    else:
+        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test-secret",
+            "MAIL_OUTBOX": str(tmp_path / "outbox"),
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "COMMENTS_PER_PAGE": 20,
+        }
+    )
+    with app.app_context():
+        if db_backend == "sqlite":
+            db.create_all()
+        yield app
+        db.session.remove()
+        if db_backend == "postgresql":
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def csrf_token(client: FlaskClient, path: str = "/staff/login") -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_INPUT.search(page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client: FlaskClient, path: str, data: dict[str, Any], **kwargs: Any) -> Any:
+    """POST as a browser would: with the CSRF token from a page of the same session."""
+    return client.post(path, data={"csrf_token": csrf_token(client), **data}, **kwargs)
+
+
+@pytest.fixture
+def make_consultation(app: Flask) -> Callable[..., Consultation]:
+    counter = iter(range(1, 10_000))
+
+    def make(**overrides: Any) -> Consultation:
+        today = today_tokyo()
+        fields: dict[str, Any] = {
+            "slug": f"plan-{next(counter)}",
+            "title": "みどり市DX推進計画（素案）",
+            "opens_on": today - timedelta(days=5),
+            "closes_on": today + timedelta(days=30),
+            "summary": "デジタル化の進め方についての計画です。",
+            "receipt_prefix": "DX",
+            "districts": ("中央地区", "北山地区", "南浜地区"),
+            "sections": ("第1章 計画の概要", "第2章 基本目標"),
+        }
+        fields.update(overrides)
+        consultation, _ = services.create_consultation(services.ConsultationInput(**fields))
+        return consultation
+
+    return make
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    def make(role: Role = Role.PLANNER, email: str | None = None) -> User:
+        email = email or f"{role.value}-{uuid.uuid4().hex[:6]}@city.example.jp"
+        return auth_services.create_user(email, PASSWORD, role, f"{role.value}さん")
+
+    return make
+
+
+@pytest.fixture
+def login(client: FlaskClient, make_user: Callable[..., User]) -> Callable[..., User]:
+    def log_in(role: Role = Role.PLANNER) -> User:
+        user = make_user(role)
+        response = post_form(client, "/staff/login", {"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return log_in
+
+
+def past(days: int) -> date:
+    return today_tokyo() - timedelta(days=days)
+
+
+def future(days: int) -> date:
+    return today_tokyo() + timedelta(days=days)

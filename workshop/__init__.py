@@ -1,0 +1,32 @@
+"""machikoe (まちの声): the Flask app."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from workshop import config, errors, extensions, views
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_path=str(config.instance_path()),
+    )
+    config.load(app, test_config)
+    extensions.init_app(app)
+
+    from workshop import api, auth, consultations, demo, staff
+
+    for bp in (consultations.bp, auth.bp, staff.bp, api.bp):
+        app.register_blueprint(bp)
+    for cli_group in (auth.cli.users, consultations.cli.consultations, consultations.cli.comments):
+        app.cli.add_command(cli_group)
+    app.cli.add_command(demo.demo)
+    errors.init_app(app)
+    views.init_app(app)
+    return app

@@ -1,0 +1,103 @@
+"""Configuration: defaults < instance/config.py < environment variables < test config."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+# Environment variables read as they are (strings) or converted by the given function.
+ENV_SETTINGS: dict[str, Any] = {
+    "DATABASE_URL": str,
+    "SECRET_KEY": str,
+    "REDIS_URL": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_USE_TLS": lambda value: value.lower() in {"1", "true", "yes", "on"},
+    "MAIL_USE_SSL": lambda value: value.lower() in {"1", "true", "yes", "on"},
+    "MAIL_DEFAULT_SENDER": str,
+    "PUBLIC_BASE_URL": str,
+    "CITY_NAME": str,
+    "SESSION_COOKIE_SECURE": lambda value: value.lower() in {"1", "true", "yes", "on"},
+}
+
+
+def instance_path() -> Path:
+    return Path(os.environ.get("MACHIKOE_INSTANCE", DEFAULT_INSTANCE)).resolve()
+
+
+def defaults(instance: Path) -> dict[str, Any]:
+    return {
+        "DATABASE_URL": f"sqlite:///{instance / 'machikoe.sqlite3'}",
+        "REDIS_URL": None,
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_DEFAULT_SENDER": "machikoe@localhost",
+        "MAIL_OUTBOX": str(instance / "outbox"),
+        "UPLOAD_FOLDER": str(instance / "uploads"),
+        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+        "CITY_NAME": "みどり市",
+        "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        "MAX_ATTACHMENT_BYTES": 20 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "WTF_CSRF_TIME_LIMIT": None,  # a resident may take an hour to write; the token lives with the session
+        "COMMENTS_PER_PAGE": 50,
+    }
+
+
+def secret_key(instance: Path) -> str:
+    """Read the key generated on first start, or generate it; never committed (instance/ is ignored)."""
+    key_file = instance / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="ascii").strip()
+    key = secrets.token_hex(32)
+    key_file.write_text(key, encoding="ascii")
+    key_file.chmod(0o600)
+    return key
+
+
+def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(defaults(instance))
+    app.config.from_pyfile("config.py", silent=True)
+    for name, convert in ENV_SETTINGS.items():
+        value = os.environ.get(name)
+        if value:
+            app.config[name] = convert(value)
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(instance)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["DATABASE_URL"]))
+
+
+def normalise_database_url(url: str) -> str:
+    # Hosting panels hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        # the timeout is how long a writer waits for SQLite's single write lock
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_pre_ping": True}

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from workshop.consultations import imports, services
+from workshop.errors import DomainError
+from workshop.models import Channel
+
+
+@click.group(help="意見募集 (consultations)")
+def consultations() -> None:
+    pass
+
+
+@consultations.command("create")
+@click.option("--slug", required=True)
+@click.option("--title", required=True)
+@click.option("--opens", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--closes", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--summary", default="")
+@click.option("--prefix", "receipt_prefix", default="PC", help="受付番号の記号 (e.g. DX)")
+@click.option("--district", "districts", multiple=True, help="地区 (repeatable)")
+@click.option("--section", "sections", multiple=True, help="章・節 (repeatable)")
+def create(
+    slug: str,
+    title: str,
+    opens: date,
+    closes: date,
+    summary: str,
+    receipt_prefix: str,
+    districts: tuple[str, ...],
+    sections: tuple[str, ...],
+) -> None:
+    """Create a consultation; prints its id and any warning (e.g. a period under 30 days)."""
+    data = services.ConsultationInput(
+        slug=slug,
+        title=title,
+        opens_on=opens.date() if hasattr(opens, "date") else opens,
+        closes_on=closes.date() if hasattr(closes, "date") else closes,
+        summary=summary,
+        receipt_prefix=receipt_prefix,
+        districts=districts,
+        sections=sections,
+    )
+    try:
+        consultation, warnings = services.create_consultation(data)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    for warning in warnings:
+        click.echo(f"注意: {warning}", err=True)
+    click.echo(f"created consultation {consultation.id} {consultation.slug}")
+
+
+@click.group(help="意見 (comments)")
+def comments() -> None:
+    pass
+
+
+def parse_attributes(values: tuple[str, ...]) -> dict[str, str]:
+    attributes: dict[str, str] = {}
+    for value in values:
+        name, sep, column = value.partition("=")
+        if not sep or not name or not column:
+            raise click.BadParameter(f"use attr=COLUMN, got {value!r}", param_hint="--attr")
+        attributes[name.strip()] = column
+    return attributes
+
+
+@comments.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--consultation", "slug", required=True)
+@click.option("--text-column", required=True)
+@click.option("--id-column")
+@click.option("--attr", "attrs", multiple=True, help="attribute=COLUMN, e.g. age_group=年代")
+@click.option(
+    "--channel",
+    type=click.Choice([c.value for c in Channel]),
+    default=Channel.IMPORT.value,
+    show_default=True,
+)
+def import_command(
+    file: Path,
+    slug: str,
+    text_column: str,
+    id_column: str | None,
+    attrs: tuple[str, ...],
+    channel: str,
+) -> None:
+    """Import comments from a CSV (UTF-8, UTF-8 with BOM or Shift_JIS/cp932)."""
+    mapping = imports.Mapping(
+        text_column=text_column, id_column=id_column, attributes=parse_attributes(attrs)
+    )
+    try:
+        report = imports.import_comments(slug, file.read_bytes(), mapping, channel=Channel(channel))
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"encoding: {report.encoding}")
+    click.echo(
+        f"imported: {report.imported}  already imported: {report.already_imported}  "
+        f"skipped: {len(report.skipped)}"
+    )
+    for number, reason in report.skipped:
+        click.echo(f"  row {number}: skipped: {reason}")
+    for number, warning in report.warnings:
+        click.echo(f"  row {number}: note: {warning}")

@@ -1,0 +1,51 @@
+"""All comments of a consultation as CSV or XLSX, for staff."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import select
+
+from workshop import tabular
+from workshop.extensions import db
+from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
+from workshop.models import Comment, Consultation
+
+HEADER = (
+    "受付番号", "受付日", "経路", "章・節", "意見", "年代", "地区", "市との関係",
+    "氏名", "メールアドレス", "公表しない", "公表しない理由", "外部ID",
+)  # fmt: skip
+
+
+def comment_rows(consultation: Consultation) -> Iterator[Sequence[tabular.Cell]]:
+    stmt = (
+        select(Comment)
+        .where(Comment.consultation_id == consultation.id)
+        .order_by(Comment.id)
+        .execution_options(yield_per=1000)
+    )
+    headings = {s.id: s.heading for s in consultation.sections}
+    for c in db.session.scalars(stmt):
+        yield (
+            c.receipt_no,
+            c.received_on.isoformat(),
+            CHANNEL[c.channel],
+            headings.get(c.section_id or 0, ""),
+            c.body,
+            AGE_GROUP[c.age_group] if c.age_group else "",
+            c.district or "",
+            RELATION_SHORT[c.relation] if c.relation else "",
+            c.name or "",
+            c.email or "",
+            "公表しない" if c.is_hidden else "",
+            c.hidden_reason or "",
+            c.external_id or "",
+        )
+
+
+def comments_csv(consultation: Consultation) -> bytes:
+    return tabular.to_csv(HEADER, comment_rows(consultation))
+
+
+def comments_xlsx(consultation: Consultation) -> bytes:
+    return tabular.to_xlsx(HEADER, comment_rows(consultation), title="意見一覧")

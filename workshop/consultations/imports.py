@@ -1,0 +1,194 @@
+"""Import of survey exports (LINE アンケート, web forms, Excel CSV) into a consultation."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from workshop.consultations.services import (
+    CommentInput,
+    build_comment,
+    clean_text,
+    get_consultation,
+    next_receipt_numbers,
+)
+from workshop.errors import ImportFailed
+from workshop.extensions import db
+from workshop.labels import AGE_GROUP_ALIASES, RELATION_ALIASES
+from workshop.models import AgeGroup, Channel, Comment, Relation
+from workshop.timeutil import today_tokyo
+
+IMPORT_MAX_CHARS = 20000
+ATTRIBUTES = ("age_group", "district", "relation", "received_on", "section", "name", "email")
+DATE_PATTERN = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    already_imported: int = 0
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+    encoding: str = ""
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"取り込み {self.imported}件、取り込み済みのため省略 {self.already_imported}件、"
+            f"取り込めなかった行 {len(self.skipped)}件"
+        )
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """UTF-8 with or without BOM, else Shift_JIS as Windows writes it (cp932)."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp932"), "cp932"
+    except UnicodeDecodeError as error:
+        raise ImportFailed(
+            "ファイルの文字コードを読み取れませんでした。UTF-8 または Shift_JIS で保存してください。"
+        ) from error
+
+
+def parse_date(value: str) -> date | None:
+    match = DATE_PATTERN.search(value)
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def row_key(row: list[str]) -> str:
+    # without an id column, the row's own content identifies it: the same file adds nothing twice
+    return "sha256:" + hashlib.sha256("\x1f".join(row).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Mapping:
+    text_column: str
+    id_column: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)  # attribute -> column
+
+
+def column_index(header: list[str], name: str) -> int:
+    cleaned = [h.strip() for h in header]
+    if name.strip() not in cleaned:
+        raise ImportFailed(f"列「{name}」が見つかりません。ファイルの列: {'、'.join(cleaned)}")
+    return cleaned.index(name.strip())
+
+
+def import_comments(
+    slug: str, raw: bytes, mapping: Mapping, *, channel: Channel = Channel.IMPORT
+) -> ImportReport:
+    consultation = get_consultation(slug)
+    text, encoding = decode(raw)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise ImportFailed("ファイルが空です。1行目に列名が必要です。")
+    unknown = set(mapping.attributes) - set(ATTRIBUTES)
+    if unknown:
+        raise ImportFailed(f"取り込めない属性です: {', '.join(sorted(unknown))}")
+    header = rows[0]
+    text_at = column_index(header, mapping.text_column)
+    id_at = column_index(header, mapping.id_column) if mapping.id_column else None
+    attr_at = {attr: column_index(header, col) for attr, col in mapping.attributes.items()}
+    sections = {s.heading: s.id for s in consultation.sections}
+
+    report = ImportReport(encoding=encoding)
+    seen = set(
+        db.session.scalars(
+            select(Comment.external_id).where(
+                Comment.consultation_id == consultation.id, Comment.external_id.is_not(None)
+            )
+        )
+    )
+    pending: list[tuple[CommentInput, str, date]] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        row = row + [""] * (len(header) - len(row))
+        body = clean_text(row[text_at])
+        if not body:
+            report.skipped.append((number, "意見の列が空です"))
+            continue
+        if len(body) > IMPORT_MAX_CHARS:
+            report.skipped.append((number, f"意見が{IMPORT_MAX_CHARS:,}文字を超えています"))
+            continue
+        external_id = clean_text(row[id_at])[:200] if id_at is not None else row_key(row)
+        if not external_id:
+            report.skipped.append((number, "IDの列が空です"))
+            continue
+        if external_id in seen:
+            report.already_imported += 1
+            continue
+        seen.add(external_id)
+        values = {attr: clean_text(row[at]) for attr, at in attr_at.items()}
+        data, received_on = interpret(values, body, sections, number, report)
+        pending.append((data, external_id, received_on))
+
+    if pending:
+        numbers = next_receipt_numbers(consultation, len(pending), today_tokyo().year)
+        for (data, external_id, received_on), receipt_no in zip(pending, numbers, strict=True):
+            comment = build_comment(
+                consultation, data, channel=channel, received_on=received_on, receipt_no=receipt_no
+            )
+            comment.external_id = external_id
+            db.session.add(comment)
+        db.session.commit()
+    report.imported = len(pending)
+    return report
+
+
+def interpret(
+    values: dict[str, str],
+    body: str,
+    sections: dict[str, int],
+    number: int,
+    report: ImportReport,
+) -> tuple[CommentInput, date]:
+    """Turn a row's attribute cells into typed values; what cannot be read is left empty, noted."""
+    age_group: AgeGroup | None = None
+    if raw_age := values.get("age_group"):
+        age_group = AGE_GROUP_ALIASES.get(raw_age) or AGE_GROUP_ALIASES.get(raw_age.replace("歳", ""))
+        if age_group is None:
+            report.warnings.append((number, f"年代「{raw_age}」を読み取れないため空欄にしました"))
+    relation: Relation | None = None
+    if raw_relation := values.get("relation"):
+        relation = RELATION_ALIASES.get(raw_relation)
+        if relation is None:
+            report.warnings.append((number, f"関係「{raw_relation}」を読み取れないため空欄にしました"))
+    received_on = today_tokyo()
+    if raw_date := values.get("received_on"):
+        parsed = parse_date(raw_date)
+        if parsed is None:
+            report.warnings.append((number, f"日付「{raw_date}」を読み取れないため今日の日付にしました"))
+        else:
+            received_on = parsed
+    section_id = sections.get(values.get("section", ""))
+    if values.get("section") and section_id is None:
+        report.warnings.append((number, f"章・節「{values['section']}」が見つからないため空欄にしました"))
+    data = CommentInput(
+        body=body,
+        section_id=section_id,
+        age_group=age_group,
+        district=values.get("district") or None,
+        relation=relation,
+        name=values.get("name") or None,
+        email=values.get("email") or None,
+    )
+    return data, received_on
+
+

@@ -1,0 +1,107 @@
+"""Residents' pages: the open consultations, one consultation, comment, confirm, receipt."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+
+from workshop.consultations import bp, services
+from workshop.consultations.forms import CommentForm, ConfirmedCommentForm
+from workshop.errors import DomainError, NotFound
+from workshop.models import Consultation, ConsultationStatus
+
+
+def consultation_or_404(slug: str) -> Consultation:
+    try:
+        return services.get_consultation(slug)
+    except NotFound:
+        abort(404)
+
+
+def show(consultation: Consultation, form: CommentForm, status: int = 200) -> ResponseReturnValue:
+    return render_template("consultations/show.html", consultation=consultation, form=form), status
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    return render_template(
+        "consultations/index.html",
+        open_consultations=services.list_consultations(ConsultationStatus.OPEN),
+        upcoming=services.list_consultations(ConsultationStatus.UPCOMING),
+        closed=services.list_consultations(ConsultationStatus.CLOSED)[:10],
+    )
+
+
+@bp.get("/consultations/<slug>")
+def show_consultation(slug: str) -> ResponseReturnValue:
+    consultation = consultation_or_404(slug)
+    return show(consultation, CommentForm().configure(consultation))
+
+
+@bp.post("/consultations/<slug>/confirm")
+def confirm(slug: str) -> ResponseReturnValue:
+    consultation = consultation_or_404(slug)
+    form = CommentForm().configure(consultation)
+    if not consultation.is_open:
+        flash(services.closed_message(consultation), "error")
+        return show(consultation, form, 409)
+    if not form.validate_on_submit():
+        return show(consultation, form, 422)
+    return render_template(
+        "consultations/confirm.html",
+        consultation=consultation,
+        form=form,
+        data=form.to_input(),
+        submission_token=secrets.token_urlsafe(24),
+    )
+
+
+@bp.post("/consultations/<slug>/comments")
+def submit(slug: str) -> ResponseReturnValue:
+    consultation = consultation_or_404(slug)
+    form = ConfirmedCommentForm().configure(consultation)
+    if request.form.get("action") == "edit":
+        return show(consultation, form)  # back to the form, filled in as the resident left it
+    if not form.validate_on_submit():
+        return show(consultation, form, 422)
+    try:
+        comment = services.submit_comment(
+            slug, form.to_input(), submission_token=form.submission_token.data or ""
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+        return show(consultation, form, error.status)
+    return redirect(url_for(".receipt", slug=slug, token=comment.receipt_token), code=303)
+
+
+@bp.get("/consultations/<slug>/receipt/<token>")
+def receipt(slug: str, token: str) -> ResponseReturnValue:
+    try:
+        comment = services.get_receipt(slug, token)
+    except NotFound:
+        abort(404)
+    response = current_app.make_response(
+        render_template("consultations/receipt.html", comment=comment, consultation=comment.consultation)
+    )
+    # the page shows what the resident wrote: keep it out of shared caches and referrers
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("/consultations/<slug>/attachments/<int:attachment_id>")
+def attachment(slug: str, attachment_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(slug)
+    try:
+        item = services.get_attachment(consultation, attachment_id)
+    except NotFound:
+        abort(404)
+    path = Path(current_app.config["UPLOAD_FOLDER"]) / item.stored_name
+    if not path.is_file():
+        abort(404)
+    return send_file(
+        path, mimetype="application/pdf", download_name=item.original_name, max_age=3600
+    )

@@ -1,0 +1,472 @@
+"""Consultations and their comments: every change is one transaction or a DomainError."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped
+
+from workshop import mail
+from workshop.errors import (
+    ConsultationNotOpen,
+    DomainError,
+    DuplicateSlug,
+    InvalidUpload,
+    NotFound,
+)
+from workshop.extensions import db
+from workshop.models import (
+    AgeGroup,
+    Attachment,
+    Channel,
+    Comment,
+    Consultation,
+    ConsultationStatus,
+    Relation,
+    Section,
+    utcnow,
+)
+from workshop.models.consultations import COMMENT_MAX_CHARS
+from workshop.timeutil import format_date, today_tokyo
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
+PREFIX_PATTERN = re.compile(r"^[A-Z0-9]{1,10}$")
+RECOMMENDED_PERIOD_DAYS = 30
+# C0 controls other than tab and newline: PostgreSQL refuses NUL, and none of them is text
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str | None) -> str:
+    """Keep what the resident typed, minus control characters and Windows line ends."""
+    if not text:
+        return ""
+    return CONTROL_CHARS.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+# ---------------------------------------------------------------- consultations
+
+
+@dataclass(frozen=True)
+class ConsultationInput:
+    slug: str
+    title: str
+    opens_on: date
+    closes_on: date
+    summary: str = ""
+    body: str = ""
+    video_url: str | None = None
+    receipt_prefix: str = "PC"
+    districts: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+
+
+def get_consultation(slug: str) -> Consultation:
+    consultation = db.session.scalars(
+        select(Consultation).where(Consultation.slug == slug)
+    ).first()
+    if consultation is None:
+        raise NotFound("この意見募集は見つかりません。")
+    return consultation
+
+
+def get_consultation_by_id(consultation_id: int) -> Consultation:
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None:
+        raise NotFound("この意見募集は見つかりません。")
+    return consultation
+
+
+def list_consultations(*statuses: ConsultationStatus) -> list[Consultation]:
+    stmt = select(Consultation).order_by(Consultation.closes_on.desc(), Consultation.id.desc())
+    consultations = list(db.session.scalars(stmt))
+    if statuses:
+        consultations = [c for c in consultations if c.status in statuses]
+    return consultations
+
+
+def period_warnings(opens_on: date, closes_on: date) -> list[str]:
+    days = (closes_on - opens_on).days + 1
+    if days >= RECOMMENDED_PERIOD_DAYS:
+        return []
+    return [
+        f"募集期間が{days}日間です。行政手続法第39条は意見募集の期間を30日以上と定めています。"
+        "短くする場合は、その理由を本文で示してください。"
+    ]
+
+
+def validate_consultation(data: ConsultationInput, *, current: Consultation | None = None) -> None:
+    if not SLUG_PATTERN.match(data.slug):
+        raise DomainError(
+            "スラッグは半角の小文字英数字とハイフンで、2〜80文字にしてください（例: dx-plan-2026）。"
+        )
+    if not PREFIX_PATTERN.match(data.receipt_prefix):
+        raise DomainError("受付番号の記号は半角の大文字英数字10文字以内にしてください（例: DX）。")
+    if data.closes_on < data.opens_on:
+        raise DomainError("締切日は開始日より後の日付にしてください。")
+    if data.video_url and not data.video_url.startswith("https://"):
+        raise DomainError("動画のリンクは https:// で始まるアドレスにしてください。")
+    taken = db.session.scalars(select(Consultation).where(Consultation.slug == data.slug)).first()
+    if taken is not None and taken is not current:
+        raise DuplicateSlug()
+
+
+def create_consultation(
+    data: ConsultationInput, *, staff_id: int | None = None
+) -> tuple[Consultation, list[str]]:
+    validate_consultation(data)
+    consultation = Consultation(created_by_id=staff_id, receipt_seq=0)
+    apply_consultation(consultation, data)
+    db.session.add(consultation)
+    commit_or_raise(DuplicateSlug())
+    return consultation, period_warnings(data.opens_on, data.closes_on)
+
+
+def update_consultation(
+    consultation_id: int, data: ConsultationInput
+) -> tuple[Consultation, list[str]]:
+    consultation = get_consultation_by_id(consultation_id)
+    validate_consultation(data, current=consultation)
+    apply_consultation(consultation, data)
+    commit_or_raise(DuplicateSlug())
+    return consultation, period_warnings(data.opens_on, data.closes_on)
+
+
+def apply_consultation(consultation: Consultation, data: ConsultationInput) -> None:
+    consultation.slug = data.slug
+    consultation.title = data.title
+    consultation.summary = data.summary
+    consultation.body = data.body
+    consultation.video_url = data.video_url or None
+    consultation.opens_on = data.opens_on
+    consultation.closes_on = data.closes_on
+    consultation.receipt_prefix = data.receipt_prefix
+    consultation.districts = list(dict.fromkeys(d for d in data.districts if d))
+    replace_sections(consultation, [h for h in data.sections if h])
+
+
+def replace_sections(consultation: Consultation, headings: Sequence[str]) -> None:
+    """Keep sections whose heading stays (comments point at them); refuse to drop used ones."""
+    existing = {section.heading: section for section in consultation.sections}
+    kept: list[Section] = []
+    for position, heading in enumerate(dict.fromkeys(headings)):
+        section = existing.pop(heading, None) or Section(heading=heading)
+        section.position = position
+        kept.append(section)
+    for dropped in existing.values():
+        if dropped.id is not None and count_comments(consultation.id, section_id=dropped.id):
+            raise DomainError(
+                f"「{dropped.heading}」には意見が寄せられているため、削除できません。"
+                "見出しを変えずに残してください。"
+            )
+    consultation.sections = kept
+
+
+def commit_or_raise(error: DomainError) -> None:
+    try:
+        db.session.commit()
+    except IntegrityError as integrity:
+        db.session.rollback()
+        raise error from integrity
+
+
+# ---------------------------------------------------------------- attachments
+
+PDF_MAGIC = b"%PDF-"
+
+
+def add_attachment(
+    consultation_id: int,
+    stream: IO[bytes],
+    original_name: str,
+    title: str,
+    *,
+    upload_folder: str,
+    max_bytes: int,
+) -> Attachment:
+    consultation = get_consultation_by_id(consultation_id)
+    if not original_name.lower().endswith(".pdf"):
+        raise InvalidUpload("添付できるのはPDFファイルだけです。")
+    content = stream.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        raise InvalidUpload(f"PDFファイルは{max_bytes // (1024 * 1024)}MB以内にしてください。")
+    if not content.startswith(PDF_MAGIC):
+        raise InvalidUpload("PDFファイルとして読み取れませんでした。ファイルの中身をご確認ください。")
+    folder = Path(upload_folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    # a generated name: the resident's file name never reaches the file system
+    stored_name = f"{uuid.uuid4().hex}.pdf"
+    (folder / stored_name).write_bytes(content)
+    attachment = Attachment(
+        consultation_id=consultation.id,
+        title=clean_text(title)[:200] or clean_text(Path(original_name).stem)[:200] or "資料",
+        original_name=Path(original_name).name[:255],
+        stored_name=stored_name,
+        size_bytes=len(content),
+    )
+    db.session.add(attachment)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        (folder / stored_name).unlink(missing_ok=True)
+        raise
+    return attachment
+
+
+def get_attachment(consultation: Consultation, attachment_id: int) -> Attachment:
+    attachment = next((a for a in consultation.attachments if a.id == attachment_id), None)
+    if attachment is None:
+        raise NotFound("この資料は見つかりません。")
+    return attachment
+
+
+# ---------------------------------------------------------------- comments
+
+
+@dataclass(frozen=True)
+class CommentInput:
+    body: str
+    section_id: int | None = None
+    age_group: AgeGroup | None = None
+    district: str | None = None
+    relation: Relation | None = None
+    name: str | None = None
+    email: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+CLOSED_MESSAGES = {
+    ConsultationStatus.UPCOMING: "この意見募集はまだ始まっていません。{opens}から受け付けます。",
+    ConsultationStatus.CLOSED: "この意見募集は{closes}で締め切りました。ご意見は受け付けていません。",
+}
+
+
+def closed_message(consultation: Consultation) -> str:
+    return CLOSED_MESSAGES[consultation.status].format(
+        opens=format_date(consultation.opens_on), closes=format_date(consultation.closes_on)
+    )
+
+
+def ensure_open(consultation: Consultation) -> None:
+    if not consultation.is_open:
+        raise ConsultationNotOpen(closed_message(consultation))
+
+
+def validate_comment(consultation: Consultation, data: CommentInput) -> None:
+    body = clean_text(data.body)
+    if not body:
+        raise DomainError("ご意見を入力してください。")
+    if len(body) > COMMENT_MAX_CHARS:
+        raise DomainError(f"ご意見は{COMMENT_MAX_CHARS:,}文字以内で入力してください。")
+    if data.section_id is not None and consultation.section(data.section_id) is None:
+        raise DomainError("選ばれた章・節はこの意見募集にありません。")
+    if data.district and consultation.districts and data.district not in consultation.districts:
+        raise DomainError("選ばれた地区はこの意見募集の一覧にありません。")
+
+
+def next_receipt_numbers(consultation: Consultation, count: int, year: int) -> list[str]:
+    """Reserve `count` receipt numbers; the UPDATE holds the row (SQLite: the database) lock."""
+    stmt = (
+        update(Consultation)
+        .where(Consultation.id == consultation.id)
+        .values(receipt_seq=Consultation.receipt_seq + count)
+        .returning(Consultation.receipt_seq)
+        .execution_options(synchronize_session=False)
+    )
+    last = db.session.execute(stmt).scalar_one()
+    first = last - count + 1
+    return [f"{consultation.receipt_prefix}-{year}-{seq:06d}" for seq in range(first, last + 1)]
+
+
+def build_comment(
+    consultation: Consultation,
+    data: CommentInput,
+    *,
+    channel: Channel,
+    received_on: date,
+    receipt_no: str,
+) -> Comment:
+    return Comment(
+        consultation_id=consultation.id,
+        section_id=data.section_id,
+        body=clean_text(data.body),
+        age_group=data.age_group,
+        district=clean_text(data.district) or None,
+        relation=data.relation,
+        name=clean_text(data.name)[:100] or None,
+        email=clean_text(data.email)[:254] or None,
+        channel=channel,
+        received_on=received_on,
+        extra=dict(data.extra),
+        receipt_no=receipt_no,
+    )
+
+
+def find_by_submission(submission_token: str) -> Comment | None:
+    stmt = select(Comment).where(Comment.submission_token == submission_token)
+    return db.session.scalars(stmt).first()
+
+
+def submit_comment(slug: str, data: CommentInput, *, submission_token: str) -> Comment:
+    """A resident's final submit. The same confirmation page sent twice returns the first comment."""
+    existing = find_by_submission(submission_token)
+    if existing is not None:
+        return existing
+    consultation = get_consultation(slug)
+    ensure_open(consultation)
+    validate_comment(consultation, data)
+    today = today_tokyo()
+    (receipt_no,) = next_receipt_numbers(consultation, 1, today.year)
+    comment = build_comment(
+        consultation, data, channel=Channel.WEB, received_on=today, receipt_no=receipt_no
+    )
+    comment.submission_token = submission_token
+    db.session.add(comment)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # a double click raced us: the other request stored this very confirmation page
+        db.session.rollback()
+        existing = find_by_submission(submission_token)
+        if existing is None:
+            raise
+        return existing
+    send_receipt_mail(comment)
+    return comment
+
+
+def enter_comment(
+    consultation_id: int,
+    data: CommentInput,
+    *,
+    channel: Channel,
+    received_on: date,
+    staff_id: int,
+) -> Comment:
+    """Staff proxy entry (代理入力) of a comment that came on paper, by fax, phone or at a counter."""
+    consultation = get_consultation_by_id(consultation_id)
+    validate_comment(consultation, data)
+    if received_on > today_tokyo():
+        raise DomainError("受付日に未来の日付は入力できません。")
+    if not consultation.opens_on <= received_on <= consultation.closes_on:
+        raise DomainError(
+            f"受付日（郵送は消印日）が募集期間（{format_date(consultation.opens_on)}〜"
+            f"{format_date(consultation.closes_on)}）の外です。"
+        )
+    (receipt_no,) = next_receipt_numbers(consultation, 1, received_on.year)
+    comment = build_comment(
+        consultation, data, channel=channel, received_on=received_on, receipt_no=receipt_no
+    )
+    comment.entered_by_id = staff_id
+    db.session.add(comment)
+    db.session.commit()
+    send_receipt_mail(comment)
+    return comment
+
+
+def send_receipt_mail(comment: Comment) -> None:
+    if not comment.email:
+        return
+    consultation = comment.consultation
+    mail.send_template(
+        to=comment.email,
+        subject=f"【受付番号 {comment.receipt_no}】ご意見を受け付けました（{consultation.title}）",
+        template="mail/comment_receipt.txt",
+        comment=comment,
+        consultation=consultation,
+    )
+
+
+def get_receipt(slug: str, receipt_token: str) -> Comment:
+    consultation = get_consultation(slug)
+    stmt = select(Comment).where(
+        Comment.consultation_id == consultation.id, Comment.receipt_token == receipt_token
+    )
+    comment = db.session.scalars(stmt).first()
+    if comment is None:
+        raise NotFound("この受付番号のページは見つかりません。")
+    return comment
+
+
+def count_comments(consultation_id: int, *, section_id: int | None = None) -> int:
+    stmt = select(func.count(Comment.id)).where(Comment.consultation_id == consultation_id)
+    if section_id is not None:
+        stmt = stmt.where(Comment.section_id == section_id)
+    return db.session.scalar(stmt) or 0
+
+
+# ---------------------------------------------------------------- staff: list, hide
+
+
+@dataclass(frozen=True)
+class CommentFilter:
+    q: str = ""
+    channel: Channel | None = None
+    section_id: int | None = None
+    age_group: AgeGroup | None = None
+    district: str | None = None
+    relation: Relation | None = None
+    hidden: bool | None = None
+
+
+def filtered_comments(consultation_id: int, filters: CommentFilter):  # type: ignore[no-untyped-def]
+    stmt = select(Comment).where(Comment.consultation_id == consultation_id)
+    equal: list[tuple[Mapped[object], object]] = [
+        (Comment.channel, filters.channel),
+        (Comment.section_id, filters.section_id),
+        (Comment.age_group, filters.age_group),
+        (Comment.district, filters.district),
+        (Comment.relation, filters.relation),
+        (Comment.is_hidden, filters.hidden),
+    ]
+    for column, value in equal:
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if filters.q:
+        pattern = "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            or_(
+                Comment.body.like(pattern, escape="\\"),
+                Comment.receipt_no.like(pattern, escape="\\"),
+            )
+        )
+    return stmt.order_by(Comment.id)
+
+
+def get_comment(consultation_id: int, comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.consultation_id != consultation_id:
+        raise NotFound("この意見は見つかりません。")
+    return comment
+
+
+def hide_comment(consultation_id: int, comment_id: int, reason: str, *, staff_id: int) -> Comment:
+    """提出意見を公示しない判断: recorded with its reason; the comment itself stays stored."""
+    comment = get_comment(consultation_id, comment_id)
+    reason = clean_text(reason)
+    if not reason:
+        raise DomainError("公表しない理由を入力してください。")
+    comment.is_hidden = True
+    comment.hidden_reason = reason[:2000]
+    comment.hidden_at = utcnow()
+    comment.hidden_by_id = staff_id
+    db.session.commit()
+    return comment
+
+
+def unhide_comment(consultation_id: int, comment_id: int, *, staff_id: int) -> Comment:
+    comment = get_comment(consultation_id, comment_id)
+    comment.is_hidden = False
+    comment.hidden_reason = None
+    comment.hidden_at = None
+    comment.hidden_by_id = staff_id
+    db.session.commit()
+    return comment

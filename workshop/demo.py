@@ -1,0 +1,121 @@
+"""Demo data: staff accounts for each role and an open consultation with comments.
+
+Only for trying machikoe out; the accounts and passwords are listed in the README.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+from importlib import resources
+
+import click
+from sqlalchemy import select
+
+from workshop.auth import services as auth_services
+from workshop.consultations import services
+from workshop.extensions import db
+from workshop.labels import AGE_GROUP_ALIASES
+from workshop.models import Channel, Consultation, Role, User
+from workshop.timeutil import today_tokyo
+
+DEMO_USERS = (
+    ("admin@example.jp", "管理者（デモ）", Role.ADMIN, "demo-admin-2026"),
+    ("planner@example.jp", "企画 花子（デモ）", Role.PLANNER, "demo-planner-2026"),
+    ("facilitator@example.jp", "進行 太郎（デモ）", Role.FACILITATOR, "demo-facilitator-2026"),
+)
+DEMO_SLUG = "dx-plan-2026"
+DISTRICTS = ("中央地区", "駅前地区", "北山地区", "南浜地区", "東台地区", "西川地区")
+SECTIONS = (
+    "第1章 計画の目的と位置づけ",
+    "第2章 みどり市のデジタル化の現状と課題",
+    "第3章 基本目標1 誰一人取り残されないデジタル化",
+    "第4章 基本目標2 便利で速い行政サービス",
+    "第5章 基本目標3 デジタルでつながる地域づくり",
+    "第6章 推進体制と進め方",
+)
+BODY = """\
+みどり市は、市民の皆さんの暮らしをより便利で安心なものにするため、
+「みどり市DX推進計画（素案）」をまとめました。計画を決める前に、皆さんのご意見をお聞かせください。
+
+## 計画のポイント
+
+- **誰一人取り残されないデジタル化**: スマホ教室や地域の相談窓口を増やし、紙や対面の手続きも残します。
+- **便利で速い行政サービス**: 「書かない窓口」と電子申請で、市役所に来なくても済む手続きを増やします。
+- **デジタルでつながる地域づくり**: 自治会の連絡や防災の情報を、デジタルでも届くようにします。
+
+## ご意見の出し方
+
+このページのフォームのほか、郵送、ファクス、市役所1階の窓口でも受け付けます。
+いただいたご意見は、個人が特定される情報を除いて、市の考え方とあわせて公表します。
+"""
+CHANNEL_CYCLE = (Channel.WEB,) * 6 + (Channel.LINE,) * 3 + (Channel.PAPER, Channel.COUNTER)
+
+
+def load_users() -> None:
+    for email, name, role, password in DEMO_USERS:
+        if auth_services.find_user(email) is None:
+            auth_services.create_user(email, password, role, name)
+
+
+def load_consultation() -> Consultation | None:
+    if db.session.scalars(select(Consultation).where(Consultation.slug == DEMO_SLUG)).first():
+        return None
+    today = today_tokyo()
+    planner = auth_services.find_user("planner@example.jp")
+    consultation, _ = services.create_consultation(
+        services.ConsultationInput(
+            slug=DEMO_SLUG,
+            title="みどり市DX推進計画（素案）への意見募集",
+            opens_on=today - timedelta(days=14),
+            closes_on=today + timedelta(days=16),
+            summary="市のデジタル化の進め方を定める計画の素案です。スマホが苦手な方のご意見もお待ちしています。",
+            body=BODY,
+            receipt_prefix="DX",
+            districts=DISTRICTS,
+            sections=SECTIONS,
+        ),
+        staff_id=planner.id if planner else None,
+    )
+    return consultation
+
+
+def load_comments(consultation: Consultation) -> int:
+    text = resources.files("workshop.demo_data").joinpath("comments.csv").read_text("utf-8")
+    rows = list(csv.DictReader(text.splitlines(keepends=True)))
+    numbers = services.next_receipt_numbers(consultation, len(rows), today_tokyo().year)
+    start = consultation.opens_on
+    for index, (row, receipt_no) in enumerate(zip(rows, numbers, strict=True)):
+        comment = services.build_comment(
+            consultation,
+            services.CommentInput(
+                body=row["text"],
+                age_group=AGE_GROUP_ALIASES.get(row["age_group"]),
+                district=row["district"] or None,
+            ),
+            channel=CHANNEL_CYCLE[index % len(CHANNEL_CYCLE)],
+            received_on=start + timedelta(days=index % 14),
+            receipt_no=receipt_no,
+        )
+        comment.external_id = f"demo:{row['id']}"
+        db.session.add(comment)
+    db.session.commit()
+    return len(rows)
+
+
+@click.group(help="デモデータ (demo data)")
+def demo() -> None:
+    pass
+
+
+@demo.command("load")
+def load() -> None:
+    """Load demo accounts and the demo consultation, once; running it again changes nothing."""
+    load_users()
+    consultation = load_consultation()
+    if consultation is None:
+        click.echo("demo data already loaded")
+        return
+    count = load_comments(consultation)
+    users = db.session.scalars(select(User)).all()
+    click.echo(f"demo data loaded: {len(users)} staff accounts, 1 consultation, {count} comments")

@@ -1,0 +1,43 @@
+"""WTForms fields whose own messages (bad choice, bad date) are in Japanese."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from wtforms import DateField, RadioField, SelectField
+from wtforms.validators import ValidationError
+
+
+class ChoiceMixin:
+    data: Any
+    choices: Any
+    choice_message = "一覧から選んでください。"
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data in (None, ""):
+            return  # emptiness is for Optional / InputRequired to judge
+        values = [choice[0] for choice in self.choices or []]
+        if self.data not in values:
+            raise ValidationError(self.choice_message)
+
+
+class JaSelectField(ChoiceMixin, SelectField):
+    pass
+
+
+class JaRadioField(ChoiceMixin, RadioField):
+    pass
+
+
+class JaDateField(DateField):
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].strip().replace("/", "-")
+        try:
+            self.data = datetime.datetime.strptime(text, "%Y-%m-%d").date()
+        except ValueError as error:
+            self.data = None
+            raise ValueError("日付は 2026-11-23 の形で入力してください。") from error

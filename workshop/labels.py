@@ -1,0 +1,81 @@
+"""Japanese labels of the enums: what residents and staff read."""
+
+from __future__ import annotations
+
+from workshop.models import AgeGroup, Channel, ConsultationStatus, Relation, Role
+
+AGE_GROUP = {
+    AgeGroup.UNDER_20: "10代以下",
+    AgeGroup.AGE_20S: "20代",
+    AgeGroup.AGE_30S: "30代",
+    AgeGroup.AGE_40S: "40代",
+    AgeGroup.AGE_50S: "50代",
+    AgeGroup.AGE_60S: "60代",
+    AgeGroup.AGE_70S: "70代",
+    AgeGroup.AGE_80_PLUS: "80代以上",
+}
+
+RELATION = {
+    Relation.RESIDENT: "市内に住んでいる（在住）",
+    Relation.WORKER: "市内で働いている（在勤）",
+    Relation.STUDENT: "市内の学校に通っている（在学）",
+    Relation.OTHER: "その他",
+}
+
+RELATION_SHORT = {
+    Relation.RESIDENT: "在住",
+    Relation.WORKER: "在勤",
+    Relation.STUDENT: "在学",
+    Relation.OTHER: "その他",
+}
+
+CHANNEL = {
+    Channel.WEB: "ウェブ",
+    Channel.PAPER: "紙（郵送・持参）",
+    Channel.FAX: "ファクス",
+    Channel.COUNTER: "窓口",
+    Channel.PHONE: "電話",
+    Channel.WORKSHOP: "ワークショップ",
+    Channel.LINE: "LINE",
+    Channel.IMPORT: "取り込み",
+}
+
+STATUS = {
+    ConsultationStatus.UPCOMING: "募集前",
+    ConsultationStatus.OPEN: "募集中",
+    ConsultationStatus.CLOSED: "募集終了",
+}
+
+ROLE = {
+    Role.ADMIN: "管理者",
+    Role.PLANNER: "企画担当",
+    Role.FACILITATOR: "ファシリテーター",
+}
+
+# accepted in imports: the Japanese label, the short forms people type, or the stored value
+AGE_GROUP_ALIASES = {label: group for group, label in AGE_GROUP.items()} | {
+    "10代": AgeGroup.UNDER_20,
+    "10歳代": AgeGroup.UNDER_20,
+    "10代未満": AgeGroup.UNDER_20,
+    "80代": AgeGroup.AGE_80_PLUS,
+    "80歳以上": AgeGroup.AGE_80_PLUS,
+    "90代": AgeGroup.AGE_80_PLUS,
+    "90代以上": AgeGroup.AGE_80_PLUS,
+}
+
+RELATION_ALIASES = {label: relation for relation, label in RELATION_SHORT.items()} | {
+    label: relation for relation, label in RELATION.items()
+}
+
+CHANNEL_ALIASES = {label: channel for channel, label in CHANNEL.items()}
+
+
+def labels() -> dict[str, object]:
+    return {
+        "AGE_GROUP": AGE_GROUP,
+        "RELATION": RELATION,
+        "RELATION_SHORT": RELATION_SHORT,
+        "CHANNEL": CHANNEL,
+        "STATUS": STATUS,
+        "ROLE": ROLE,
+    }

@@ -1,0 +1,28 @@
+"""Typed tables, one module per feature; importing this package registers them all."""
+
+from workshop.models.base import utcnow
+from workshop.models.consultations import (
+    AgeGroup,
+    Attachment,
+    Channel,
+    Comment,
+    Consultation,
+    ConsultationStatus,
+    Relation,
+    Section,
+)
+from workshop.models.staff import Role, User
+
+__all__ = [
+    "AgeGroup",
+    "Attachment",
+    "Channel",
+    "Comment",
+    "Consultation",
+    "ConsultationStatus",
+    "Relation",
+    "Role",
+    "Section",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,283 @@
+"""Staff pages: consultations, proxy entry, the comment list, hiding, import and export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from workshop.auth.access import STAFF, role_required
+from workshop.consultations import exports, imports, services
+from workshop.consultations.forms import HideForm, ProxyCommentForm
+from workshop.errors import DomainError, NotFound
+from workshop.extensions import db
+from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
+from workshop.models import AgeGroup, Channel, Consultation, Relation, Role
+from workshop.staff import bp
+from workshop.staff.forms import AttachmentForm, ConsultationForm, ImportForm
+from workshop.timeutil import TOKYO
+
+PLANNERS = (Role.PLANNER,)
+
+
+def consultation_or_404(consultation_id: int) -> Consultation:
+    try:
+        return services.get_consultation_by_id(consultation_id)
+    except NotFound:
+        abort(404)
+
+
+def download(content: bytes, filename: str, mimetype: str) -> ResponseReturnValue:
+    response = current_app.response_class(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/")
+@role_required(*STAFF)
+def dashboard() -> ResponseReturnValue:
+    consultations = services.list_consultations()
+    counts = {c.id: services.count_comments(c.id) for c in consultations}
+    return render_template("staff/dashboard.html", consultations=consultations, counts=counts)
+
+
+@bp.route("/consultations/new", methods=["GET", "POST"])
+@role_required(*PLANNERS)
+def new_consultation() -> ResponseReturnValue:
+    form = ConsultationForm()
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("staff/consultation_form.html", form=form, consultation=None), status
+    try:
+        consultation, warnings = services.create_consultation(
+            form.to_input(), staff_id=current_user.id
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+        return render_template(
+            "staff/consultation_form.html", form=form, consultation=None
+        ), error.status
+    for warning in warnings:
+        flash(warning, "warning")
+    flash("意見募集を作成しました。", "success")
+    return redirect(url_for(".consultation", consultation_id=consultation.id), code=303)
+
+
+@bp.get("/consultations/<int:consultation_id>")
+@role_required(*PLANNERS)
+def consultation(consultation_id: int) -> ResponseReturnValue:
+    found = consultation_or_404(consultation_id)
+    return render_template(
+        "staff/consultation.html",
+        consultation=found,
+        comment_count=services.count_comments(found.id),
+        attachment_form=AttachmentForm(),
+        warnings=services.period_warnings(found.opens_on, found.closes_on),
+    )
+
+
+@bp.route("/consultations/<int:consultation_id>/edit", methods=["GET", "POST"])
+@role_required(*PLANNERS)
+def edit_consultation(consultation_id: int) -> ResponseReturnValue:
+    found = consultation_or_404(consultation_id)
+    form = ConsultationForm()
+    if request.method == "GET":
+        form.fill(found)
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("staff/consultation_form.html", form=form, consultation=found), status
+    try:
+        _, warnings = services.update_consultation(found.id, form.to_input())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return render_template(
+            "staff/consultation_form.html", form=form, consultation=found
+        ), error.status
+    for warning in warnings:
+        flash(warning, "warning")
+    flash("意見募集を更新しました。", "success")
+    return redirect(url_for(".consultation", consultation_id=consultation_id), code=303)
+
+
+@bp.post("/consultations/<int:consultation_id>/attachments")
+@role_required(*PLANNERS)
+def add_attachment(consultation_id: int) -> ResponseReturnValue:
+    found = consultation_or_404(consultation_id)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            services.add_attachment(
+                found.id,
+                upload.stream,
+                upload.filename or "",
+                form.title.data or "",
+                upload_folder=current_app.config["UPLOAD_FOLDER"],
+                max_bytes=current_app.config["MAX_ATTACHMENT_BYTES"],
+            )
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash("資料を追加しました。", "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+    return redirect(url_for(".consultation", consultation_id=consultation_id), code=303)
+
+
+def comment_filter(found: Consultation) -> services.CommentFilter:
+    args = request.args
+
+    def pick(enum_class: type, value: str | None) -> object | None:
+        try:
+            return enum_class(value) if value else None
+        except ValueError:
+            return None
+
+    section = args.get("section", "")
+    hidden = {"yes": True, "no": False}.get(args.get("hidden", ""))
+    return services.CommentFilter(
+        q=args.get("q", "").strip()[:200],
+        channel=pick(Channel, args.get("channel")),  # type: ignore[arg-type]
+        section_id=int(section) if section.isdigit() else None,
+        age_group=pick(AgeGroup, args.get("age_group")),  # type: ignore[arg-type]
+        district=args.get("district") or None,
+        relation=pick(Relation, args.get("relation")),  # type: ignore[arg-type]
+        hidden=hidden,
+    )
+
+
+@bp.get("/consultations/<int:consultation_id>/comments")
+@role_required(*PLANNERS)
+def comments(consultation_id: int) -> ResponseReturnValue:
+    found = consultation_or_404(consultation_id)
+    filters = comment_filter(found)
+    page = db.paginate(
+        services.filtered_comments(found.id, filters),
+        per_page=current_app.config["COMMENTS_PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "staff/comments.html",
+        consultation=found,
+        page=page,
+        filters=filters,
+        hide_form=HideForm(),
+        age_choices=AGE_GROUP,
+        channel_choices=CHANNEL,
+        relation_choices=RELATION_SHORT,
+    )
+
+
+@bp.route("/consultations/<int:consultation_id>/comments/new", methods=["GET", "POST"])
+@role_required(*PLANNERS)
+def enter_comment(consultation_id: int) -> ResponseReturnValue:
+    found = consultation_or_404(consultation_id)
+    form = ProxyCommentForm().configure(found)
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("staff/comment_form.html", consultation=found, form=form), status
+    assert form.received_on.data is not None
+    try:
+        comment = services.enter_comment(
+            found.id,
+            form.to_input(),
+            channel=Channel(form.channel.data),
+            received_on=form.received_on.data,
+            staff_id=current_user.id,
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+        return render_template(
+            "staff/comment_form.html", consultation=found, form=form
+        ), error.status
+    flash(f"意見を登録しました。受付番号は {comment.receipt_no} です。", "success")
+    return redirect(url_for(".enter_comment", consultation_id=consultation_id), code=303)
+
+
+@bp.post("/consultations/<int:consultation_id>/comments/<int:comment_id>/hide")
+@role_required(*PLANNERS)
+def hide_comment(consultation_id: int, comment_id: int) -> ResponseReturnValue:
+    form = HideForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return redirect(url_for(".comments", consultation_id=consultation_id), code=303)
+    try:
+        comment = services.hide_comment(
+            consultation_id, comment_id, form.reason.data or "", staff_id=current_user.id
+        )
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"{comment.receipt_no} を公表しない意見にしました。", "success")
+    return redirect(url_for(".comments", consultation_id=consultation_id), code=303)
+
+
+@bp.post("/consultations/<int:consultation_id>/comments/<int:comment_id>/unhide")
+@role_required(*PLANNERS)
+def unhide_comment(consultation_id: int, comment_id: int) -> ResponseReturnValue:
+    try:
+        comment = services.unhide_comment(consultation_id, comment_id, staff_id=current_user.id)
+    except NotFound:
+        abort(404)
+    flash(f"{comment.receipt_no} を公表する意見に戻しました。", "success")
+    return redirect(url_for(".comments", consultation_id=consultation_id), code=303)
+
+
+def export_name(found: Consultation, extension: str) -> str:
+    stamp = datetime.now(TOKYO).strftime("%Y%m%d-%H%M")
+    return f"{found.slug}-comments-{stamp}.{extension}"
+
+
+@bp.get("/consultations/<int:consultation_id>/comments.csv")
+@role_required(*PLANNERS)
+def export_csv(consultation_id: int) -> ResponseReturnValue:
+    found = consultation_or_404(consultation_id)
+    return download(exports.comments_csv(found), export_name(found, "csv"), "text/csv")
+
+
+@bp.get("/consultations/<int:consultation_id>/comments.xlsx")
+@role_required(*PLANNERS)
+def export_xlsx(consultation_id: int) -> ResponseReturnValue:
+    found = consultation_or_404(consultation_id)
+    return download(
+        exports.comments_xlsx(found),
+        export_name(found, "xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@bp.route("/consultations/<int:consultation_id>/import", methods=["GET", "POST"])
+@role_required(*PLANNERS)
+def import_comments(consultation_id: int) -> ResponseReturnValue:
+    found = consultation_or_404(consultation_id)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template(
+            "staff/import.html", consultation=found, form=form, report=None
+        ), status
+    try:
+        report = imports.import_comments(
+            found.slug,
+            form.file.data.read(),
+            form.to_mapping(),
+            channel=Channel(form.channel.data),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return render_template(
+            "staff/import.html", consultation=found, form=form, report=None
+        ), error.status
+    flash(report.summary, "success")
+    return render_template("staff/import.html", consultation=found, form=form, report=report)

@@ -1,0 +1,50 @@
+"""Template globals and filters shared by every page."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import nh3
+from flask import Flask
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from workshop import labels, timeutil
+
+# raw HTML off: a planner's Markdown cannot inject markup; nh3 is the second fence
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+ALLOWED_TAGS = {
+    "p", "br", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote",
+    "table", "thead", "tbody", "tr", "th", "td", "code", "pre", "hr",
+}  # fmt: skip
+
+
+def render_markdown(text: str) -> Markup:
+    html = _markdown.render(text or "")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    return Markup(clean)
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return timeutil.format_datetime(value)
+    return timeutil.format_date(value)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["jdate"] = format_date
+    app.jinja_env.globals.update(labels.labels())
+
+    @app.context_processor
+    def city() -> dict[str, object]:
+        return {"city_name": app.config["CITY_NAME"]}
