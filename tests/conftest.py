@@ -23,10 +23,14 @@ from workshop.extensions import db
 from workshop.models import Consultation, Role, User
 from workshop.timeutil import today_tokyo
 
-POSTGRES_SERVER = os.environ.get("MACHIKOE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_SERVER = os.environ.get(
+    "MACHIKOE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
+)
 REQUIRE_SERVICES = os.environ.get("MACHIKOE_REQUIRE_SERVICES") == "1"
 PASSWORD = "correct-horse-battery"
-CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF_INPUT = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -9,4 +9,7 @@ def test_home_lists_open_consultation(client, make_consultation):
 
 
 def test_login_page_has_csrf(client):
-    assert post_form(client, "/staff/login", {"email": "x@example.jp", "password": "nope"}).status_code == 401
+    assert (
+        post_form(client, "/staff/login", {"email": "x@example.jp", "password": "nope"}).status_code
+        == 401
+    )

@@ -65,7 +65,9 @@ class CommentForm(FlaskForm):
         self.section_id.choices = [(None, "選ばない（全体について）")] + [
             (s.id, s.heading) for s in consultation.sections
         ]
-        self.age_group.choices = [("", "選ばない")] + [(a.value, label) for a, label in AGE_GROUP.items()]
+        self.age_group.choices = [("", "選ばない")] + [
+            (a.value, label) for a, label in AGE_GROUP.items()
+        ]
         self.district.choices = [("", "選ばない")] + [(d, d) for d in consultation.districts]
         self.relation.choices = [(r.value, label) for r, label in RELATION.items()]
         return self

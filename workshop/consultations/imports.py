@@ -162,24 +162,32 @@ def interpret(
     """Turn a row's attribute cells into typed values; what cannot be read is left empty, noted."""
     age_group: AgeGroup | None = None
     if raw_age := values.get("age_group"):
-        age_group = AGE_GROUP_ALIASES.get(raw_age) or AGE_GROUP_ALIASES.get(raw_age.replace("歳", ""))
+        age_group = AGE_GROUP_ALIASES.get(raw_age) or AGE_GROUP_ALIASES.get(
+            raw_age.replace("歳", "")
+        )
         if age_group is None:
             report.warnings.append((number, f"年代「{raw_age}」を読み取れないため空欄にしました"))
     relation: Relation | None = None
     if raw_relation := values.get("relation"):
         relation = RELATION_ALIASES.get(raw_relation)
         if relation is None:
-            report.warnings.append((number, f"関係「{raw_relation}」を読み取れないため空欄にしました"))
+            report.warnings.append(
+                (number, f"関係「{raw_relation}」を読み取れないため空欄にしました")
+            )
     received_on = today_tokyo()
     if raw_date := values.get("received_on"):
         parsed = parse_date(raw_date)
         if parsed is None:
-            report.warnings.append((number, f"日付「{raw_date}」を読み取れないため今日の日付にしました"))
+            report.warnings.append(
+                (number, f"日付「{raw_date}」を読み取れないため今日の日付にしました")
+            )
         else:
             received_on = parsed
     section_id = sections.get(values.get("section", ""))
     if values.get("section") and section_id is None:
-        report.warnings.append((number, f"章・節「{values['section']}」が見つからないため空欄にしました"))
+        report.warnings.append(
+            (number, f"章・節「{values['section']}」が見つからないため空欄にしました")
+        )
     data = CommentInput(
         body=body,
         section_id=section_id,
@@ -190,5 +198,3 @@ def interpret(
         email=values.get("email") or None,
     )
     return data, received_on
-
-

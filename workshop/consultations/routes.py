@@ -84,7 +84,9 @@ def receipt(slug: str, token: str) -> ResponseReturnValue:
     except NotFound:
         abort(404)
     response = current_app.make_response(
-        render_template("consultations/receipt.html", comment=comment, consultation=comment.consultation)
+        render_template(
+            "consultations/receipt.html", comment=comment, consultation=comment.consultation
+        )
     )
     # the page shows what the resident wrote: keep it out of shared caches and referrers
     response.headers["Cache-Control"] = "no-store"

@@ -69,9 +69,7 @@ class ConsultationInput:
 
 
 def get_consultation(slug: str) -> Consultation:
-    consultation = db.session.scalars(
-        select(Consultation).where(Consultation.slug == slug)
-    ).first()
+    consultation = db.session.scalars(select(Consultation).where(Consultation.slug == slug)).first()
     if consultation is None:
         raise NotFound("この意見募集は見つかりません。")
     return consultation
@@ -198,7 +196,9 @@ def add_attachment(
     if len(content) > max_bytes:
         raise InvalidUpload(f"PDFファイルは{max_bytes // (1024 * 1024)}MB以内にしてください。")
     if not content.startswith(PDF_MAGIC):
-        raise InvalidUpload("PDFファイルとして読み取れませんでした。ファイルの中身をご確認ください。")
+        raise InvalidUpload(
+            "PDFファイルとして読み取れませんでした。ファイルの中身をご確認ください。"
+        )
     folder = Path(upload_folder)
     folder.mkdir(parents=True, exist_ok=True)
     # a generated name: the resident's file name never reaches the file system
@@ -431,7 +431,9 @@ def filtered_comments(consultation_id: int, filters: CommentFilter):  # type: ig
         if value is not None:
             stmt = stmt.where(column == value)
     if filters.q:
-        pattern = "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = (
+            "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
         stmt = stmt.where(
             or_(
                 Comment.body.like(pattern, escape="\\"),

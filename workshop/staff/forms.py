@@ -37,7 +37,9 @@ class ConsultationForm(FlaskForm):
         validators=[DataRequired("受付番号の記号を入力してください。"), Length(max=10)],
         description="例: DX → 受付番号は DX-2026-000123 の形になります。",
     )
-    opens_on = JaDateField("募集開始日", validators=[InputRequired("募集開始日を入力してください。")])
+    opens_on = JaDateField(
+        "募集開始日", validators=[InputRequired("募集開始日を入力してください。")]
+    )
     closes_on = JaDateField(
         "締切日（この日の23時59分まで）", validators=[InputRequired("締切日を入力してください。")]
     )
@@ -54,9 +56,7 @@ class ConsultationForm(FlaskForm):
         validators=[Optional(), Length(max=10_000)],
         description="例: 第1章 計画の概要",
     )
-    districts = TextAreaField(
-        "地区の一覧（1行に1つ）", validators=[Optional(), Length(max=5_000)]
-    )
+    districts = TextAreaField("地区の一覧（1行に1つ）", validators=[Optional(), Length(max=5_000)])
     video_url = URLField(
         "説明動画のリンク（任意）",
         validators=[Optional(), Length(max=500, message="リンクが長すぎます。")],

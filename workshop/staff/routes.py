@@ -88,7 +88,9 @@ def edit_consultation(consultation_id: int) -> ResponseReturnValue:
         form.fill(found)
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
-        return render_template("staff/consultation_form.html", form=form, consultation=found), status
+        return render_template(
+            "staff/consultation_form.html", form=form, consultation=found
+        ), status
     try:
         _, warnings = services.update_consultation(found.id, form.to_input())
     except DomainError as error:
