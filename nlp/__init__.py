@@ -1,0 +1,42 @@
+"""nlp: turn Japanese free-text comments into themes a planner can read.
+
+A pure library: no Flask, no database, no network. Entry points::
+
+    from nlp import analyze, Analyzer, tokenize_many, SeedTheme
+
+    result = analyze(texts, ids, k=None, seed_themes=[SeedTheme("デジタルデバイド対策", ("スマホ教室", "高齢者"))])
+    for theme in result.themes:
+        print(theme.id, theme.label, theme.size, theme.representative_ids)
+    result.assignments[comment_id]  # -> theme id (0 is その他)
+
+    tokens = Analyzer().analyze("マイナンバーカードの電子申請が難しい")  # store with the comment
+    tokens_list = tokenize_many(texts, n_jobs=None, cache=cache)  # parallel, only new texts
+"""
+
+from nlp.cache import TokenCache, token_cache_key, tokenize_many
+from nlp.cluster import ThemeClusterer
+from nlp.features import LsaFeatures, TfidfFeatures
+from nlp.normalize import normalize
+from nlp.pipeline import OTHER_THEME_ID, analyze
+from nlp.seeds import read_seed_themes
+from nlp.themes import KScore, SeedTheme, Theme, ThemeResult
+from nlp.tokenize import Analyzer, read_stopwords
+
+__all__ = [
+    "OTHER_THEME_ID",
+    "Analyzer",
+    "KScore",
+    "LsaFeatures",
+    "SeedTheme",
+    "TfidfFeatures",
+    "Theme",
+    "ThemeClusterer",
+    "ThemeResult",
+    "TokenCache",
+    "analyze",
+    "normalize",
+    "read_seed_themes",
+    "read_stopwords",
+    "token_cache_key",
+    "tokenize_many",
+]

@@ -1,0 +1,97 @@
+"""Token cache and parallel tokenizing.
+
+Janome is pure Python and the slowest step, so texts are tokenized once:
+the cache maps ``token_cache_key(normalised text, analyzer.version)`` to the
+tokens, and only texts missing from it are tokenized, in worker processes.
+A web app can keep this mapping in its database and pass it back in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import MutableMapping, Sequence
+
+from nlp.tokenize import Analyzer, shared_tokenizer
+
+TokenCache = MutableMapping[str, tuple[str, ...]]
+
+# Below this many texts a process pool costs more than it saves.
+_MIN_TEXTS_PER_WORKER = 200
+
+_worker_analyzer: Analyzer | None = None
+
+
+def token_cache_key(normalized_text: str, version: str) -> str:
+    """Key of one text's tokens: a hash of the normalised text and the analyzer version."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(version.encode())
+    digest.update(b"\0")
+    digest.update(normalized_text.encode())
+    return digest.hexdigest()
+
+
+def tokenize_many(
+    texts: Sequence[str],
+    analyzer: Analyzer | None = None,
+    *,
+    n_jobs: int | None = None,
+    cache: TokenCache | None = None,
+) -> list[tuple[str, ...]]:
+    """Tokens of every text, in order; only texts not in ``cache`` are tokenized.
+
+    ``n_jobs`` is the number of processes (``None``: all cores, ``1``: no pool).
+    New tokens are written into ``cache`` when one is given.
+    """
+    analyzer = analyzer or Analyzer()
+    normalized = [analyzer.normalize(text) for text in texts]
+    keys = [token_cache_key(text, analyzer.version) for text in normalized]
+    known: dict[str, tuple[str, ...]] = {}
+    if cache is not None:
+        known.update((key, cache[key]) for key in set(keys) if key in cache)
+    missing = {key: text for key, text in zip(keys, normalized, strict=True) if key not in known}
+    if missing:
+        fresh = _tokenize_all(list(missing.values()), analyzer, n_jobs)
+        new_tokens = dict(zip(missing, fresh, strict=True))
+        known.update(new_tokens)
+        if cache is not None:
+            cache.update(new_tokens)
+    return [known[key] for key in keys]
+
+
+def _tokenize_all(
+    normalized: list[str], analyzer: Analyzer, n_jobs: int | None
+) -> list[tuple[str, ...]]:
+    workers = min(_resolve_jobs(n_jobs), len(normalized) // _MIN_TEXTS_PER_WORKER)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [analyzer.analyze_normalized(text) for text in normalized]
+    global _worker_analyzer
+    # Build the dictionary before forking so that every worker inherits it, compiled.
+    shared_tokenizer(analyzer.userdic)
+    _worker_analyzer = analyzer
+    try:
+        chunks = _split(normalized, workers * 4)
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_analyze_chunk, chunks, chunksize=1)
+    finally:
+        _worker_analyzer = None
+    return [tokens for part in parts for tokens in part]
+
+
+def _analyze_chunk(texts: list[str]) -> list[tuple[str, ...]]:
+    assert _worker_analyzer is not None
+    return [_worker_analyzer.analyze_normalized(text) for text in texts]
+
+
+def _split(items: list[str], n_parts: int) -> list[list[str]]:
+    size = -(-len(items) // n_parts)
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def _resolve_jobs(n_jobs: int | None) -> int:
+    if n_jobs is None or n_jobs <= 0:
+        if hasattr(os, "sched_getaffinity"):
+            return len(os.sched_getaffinity(0))
+        return os.cpu_count() or 1
+    return n_jobs

@@ -1,0 +1,79 @@
+"""Document features: TF-IDF, then LSA (TruncatedSVD + L2 normalisation).
+
+k-means straight on sparse TF-IDF tends to pour most short comments into one
+cluster; a ~50-dimension LSA space in front of it is far more robust.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize as l2_normalize
+
+Docs = Sequence[Sequence[str]]
+
+
+def _identity(tokens: Sequence[str]) -> Sequence[str]:
+    return tokens
+
+
+class TfidfFeatures:
+    """TF-IDF over pre-tokenized documents (sublinear tf, L2-normalised rows)."""
+
+    def __init__(self, *, min_df: int = 2, max_df: float = 0.5) -> None:
+        self.min_df = min_df
+        self.max_df = max_df
+
+    def fit(self, docs: Docs) -> TfidfFeatures:
+        self.fit_transform(docs)
+        return self
+
+    def fit_transform(self, docs: Docs) -> sp.csr_matrix:
+        # A tiny corpus has few repeated words; keep them all rather than none.
+        min_df = self.min_df if len(docs) >= 50 else 1
+        max_df = self.max_df if len(docs) >= 20 else 1.0
+        self.vectorizer_ = TfidfVectorizer(
+            analyzer=_identity, min_df=min_df, max_df=max_df, sublinear_tf=True
+        )
+        try:
+            matrix = self.vectorizer_.fit_transform(docs)
+        except ValueError:  # every word was pruned: fall back to keeping all of them
+            self.vectorizer_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
+            matrix = self.vectorizer_.fit_transform(docs)
+        self.vocabulary_: tuple[str, ...] = tuple(self.vectorizer_.get_feature_names_out())
+        self.idf_: np.ndarray = self.vectorizer_.idf_
+        return sp.csr_matrix(matrix)
+
+    def transform(self, docs: Docs) -> sp.csr_matrix:
+        return sp.csr_matrix(self.vectorizer_.transform(docs))
+
+
+class LsaFeatures:
+    """Project TF-IDF rows onto ``n_components`` latent dimensions and L2-normalise."""
+
+    def __init__(self, *, n_components: int = 50, seed: int = 0) -> None:
+        self.n_components = n_components
+        self.seed = seed
+
+    def fit(self, matrix: sp.spmatrix) -> LsaFeatures:
+        self.fit_transform(matrix)
+        return self
+
+    def fit_transform(self, matrix: sp.spmatrix) -> np.ndarray:
+        n_components = min(self.n_components, matrix.shape[0] - 1, matrix.shape[1] - 1)
+        self.svd_: TruncatedSVD | None
+        if n_components < 2:  # too little text to reduce: keep the TF-IDF space itself
+            self.svd_ = None
+            return l2_normalize(matrix.toarray())
+        svd = TruncatedSVD(n_components=n_components, random_state=self.seed)
+        self.svd_ = svd
+        return l2_normalize(svd.fit_transform(matrix))
+
+    def transform(self, matrix: sp.spmatrix) -> np.ndarray:
+        if self.svd_ is None:
+            return l2_normalize(matrix.toarray())
+        return l2_normalize(self.svd_.transform(matrix))

@@ -1,0 +1,46 @@
+from nlp import Analyzer, token_cache_key, tokenize_many
+from tests.nlp_texts import two_topics
+
+
+class CountingAnalyzer(Analyzer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def analyze_normalized(self, normalized: str) -> tuple[str, ...]:
+        self.calls += 1
+        return super().analyze_normalized(normalized)
+
+
+def test_cached_texts_are_not_tokenized_again():
+    analyzer = CountingAnalyzer()
+    cache: dict[str, tuple[str, ...]] = {}
+    texts = ["スマホ教室を増やしてほしい", "公園の遊具を新しく", "スマホ教室を増やしてほしい"]
+    first = tokenize_many(texts, analyzer, n_jobs=1, cache=cache)
+    assert analyzer.calls == 2  # the repeated text once
+    second = tokenize_many([*texts, "電子申請を簡単に"], analyzer, n_jobs=1, cache=cache)
+    assert analyzer.calls == 3
+    assert second[:3] == first
+    assert second[3] == ("電子申請", "簡単")
+
+
+def test_cache_key_is_the_normalised_text_and_analyzer_version():
+    analyzer = Analyzer()
+    cache: dict[str, tuple[str, ...]] = {}
+    tokenize_many(["ＬＩＮＥで申請"], analyzer, n_jobs=1, cache=cache)
+    assert list(cache) == [token_cache_key("LINEで申請", analyzer.version)]
+
+
+def test_changed_stopwords_invalidate_cached_tokens():
+    cache: dict[str, tuple[str, ...]] = {}
+    tokenize_many(["公民館でスマホ教室"], Analyzer(), n_jobs=1, cache=cache)
+    tokens = tokenize_many(
+        ["公民館でスマホ教室"], Analyzer(extra_stopwords=["公民館"]), n_jobs=1, cache=cache
+    )
+    assert tokens == [("スマホ教室",)]
+    assert len(cache) == 2
+
+
+def test_parallel_tokenizing_matches_one_process():
+    texts, _ = two_topics(n_each=220)
+    assert tokenize_many(texts, n_jobs=2) == tokenize_many(texts, n_jobs=1)
