@@ -1,0 +1,464 @@
+"""Mask personal data in an opinion before it is published.
+
+Finds phone numbers, e-mail addresses, postal codes, street addresses down to the
+house number, and personal names next to an honorific (さん・様・氏・くん・ちゃん),
+and replaces each with a bracketed marker such as 〔電話番号〕.
+
+Deliberately left alone, because opinions about the plan need them: dates, times,
+money, percentages, counts, plan section numbers (第3章2節, 素案の3-2-1) and
+neighbourhood references without a house number (緑町3丁目の交差点).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+
+from janome.tokenizer import Token, Tokenizer
+
+
+class PiiKind(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    POSTAL_CODE = "postal_code"
+    ADDRESS = "address"
+    PERSON_NAME = "person_name"
+
+    @property
+    def marker(self) -> str:
+        return _MARKERS[self]
+
+
+_MARKERS = {
+    PiiKind.PHONE: "〔電話番号〕",
+    PiiKind.EMAIL: "〔メールアドレス〕",
+    PiiKind.POSTAL_CODE: "〔郵便番号〕",
+    PiiKind.ADDRESS: "〔住所〕",
+    PiiKind.PERSON_NAME: "〔氏名〕",
+}
+
+# When two findings overlap the more specific one wins: digits inside an e-mail
+# address are not a phone number, a house number is not a postal code.
+_PRIORITY = (
+    PiiKind.EMAIL,
+    PiiKind.PHONE,
+    PiiKind.POSTAL_CODE,
+    PiiKind.ADDRESS,
+    PiiKind.PERSON_NAME,
+)
+
+
+@dataclass(frozen=True)
+class MaskedSpan:
+    kind: PiiKind
+    start: int  # offsets in the original text
+    end: int
+    original: str
+
+
+@dataclass(frozen=True)
+class MaskResult:
+    text: str  # the text to publish
+    spans: tuple[MaskedSpan, ...]  # in order of position in the original text
+
+    @property
+    def is_masked(self) -> bool:
+        return bool(self.spans)
+
+
+def mask_personal_data(text: str, *, kinds: Collection[PiiKind] = tuple(PiiKind)) -> MaskResult:
+    """Replace personal data in ``text`` with markers such as 〔電話番号〕."""
+    finders = {
+        PiiKind.EMAIL: _find_emails,
+        PiiKind.PHONE: _find_phones,
+        PiiKind.POSTAL_CODE: _find_postal_codes,
+        PiiKind.ADDRESS: _find_addresses,
+        PiiKind.PERSON_NAME: _find_person_names,
+    }
+    accepted: list[MaskedSpan] = []
+    for kind in _PRIORITY:
+        if kind not in kinds:
+            continue
+        for start, end in finders[kind](text):
+            if not any(start < span.end and span.start < end for span in accepted):
+                accepted.append(MaskedSpan(kind, start, end, text[start:end]))
+    spans = tuple(sorted(accepted, key=lambda span: span.start))
+    return MaskResult(text=_replace(text, spans), spans=spans)
+
+
+def _replace(text: str, spans: tuple[MaskedSpan, ...]) -> str:
+    parts: list[str] = []
+    cursor = 0
+    for span in spans:
+        parts.append(text[cursor : span.start])
+        parts.append(span.kind.marker)
+        cursor = span.end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+# Citizens type full-width digits and any of a dozen dash-like characters,
+# so the patterns match the text as written instead of an NFKC copy whose
+# offsets would no longer line up with the original.
+_D = "[0-9０-９]"
+_NOT_DIGIT_BEFORE = "(?<![0-9０-９])"
+_NOT_DIGIT_AFTER = "(?![0-9０-９])"
+_HYPHEN = "[-－ー―‐‑−–—]"
+_SPACE = "[ 　]"
+_SEP = f"(?:{_SPACE}*(?:{_HYPHEN}|[.．]){_SPACE}*|{_SPACE}+)"
+_OPEN = "[(（]"
+_CLOSE = "[)）]"
+_KANJI = "一-龥々〆ヶ"
+_KATAKANA = "ァ-ヴー"
+_KANJI_NUMERAL = "一二三四五六七八九十〇"
+
+# --- e-mail ---------------------------------------------------------------
+
+_MAIL_CHAR = "A-Za-z0-9Ａ-Ｚａ-ｚ０-９"
+_EMAIL = re.compile(
+    f"(?<![{_MAIL_CHAR}._%+＿．＋-])"
+    f"[{_MAIL_CHAR}._%+＿．＋－-]+"
+    "[@＠]"
+    f"[{_MAIL_CHAR}－-]+(?:[.．][{_MAIL_CHAR}－-]+)*[.．][A-Za-zＡ-Ｚａ-ｚ]{{2,}}"
+)
+
+
+def _find_emails(text: str) -> Iterator[tuple[int, int]]:
+    for match in _EMAIL.finditer(text):
+        yield match.span()
+
+
+# --- phone ----------------------------------------------------------------
+
+_PHONE = re.compile(
+    _NOT_DIGIT_BEFORE
+    + f"(?P<intl>[+＋][8８][1１]{_SEP}?(?:{_OPEN}[0０]{_CLOSE}{_SPACE}*)?)?"
+    + "(?:"
+    + f"{_OPEN}(?P<a1>{_D}{{1,5}}){_CLOSE}{_SPACE}*(?P<b1>{_D}{{1,4}}){_SEP}(?P<c1>{_D}{{3,4}})"
+    + f"|(?P<a2>{_D}{{1,5}}){_SPACE}*{_OPEN}(?P<b2>{_D}{{1,4}}){_CLOSE}{_SPACE}*(?P<c2>{_D}{{3,4}})"
+    + f"|(?P<a3>{_D}{{1,5}}){_SEP}(?P<b3>{_D}{{1,4}}){_SEP}(?P<c3>{_D}{{3,4}})"
+    + f"|(?P<flat>{_D}{{10,11}})"
+    + ")"
+    + _NOT_DIGIT_AFTER
+)
+_ELEVEN_DIGIT_PREFIXES = ("020", "050", "070", "080", "090", "0800")
+_SHORT_LAST_GROUP_PREFIXES = ("0120", "0570", "0990")  # 0120-123-456
+
+
+def _find_phones(text: str) -> Iterator[tuple[int, int]]:
+    for match in _PHONE.finditer(text):
+        if _is_japanese_phone_number(match):
+            yield match.span()
+
+
+def _is_japanese_phone_number(match: re.Match[str]) -> bool:
+    groups = match.groupdict()
+    last_group = groups["c1"] or groups["c2"] or groups["c3"] or ""
+    digits = _ascii_digits(
+        "".join(groups[name] or "" for name in ("a1", "b1", "c1", "a2", "b2", "c2"))
+        + "".join(groups[name] or "" for name in ("a3", "b3", "c3", "flat"))
+    )
+    if groups["intl"] and not digits.startswith("0"):
+        digits = "0" + digits  # +81 replaces the trunk prefix 0
+    # Japanese numbers start with a single 0; 00… is an international prefix
+    # and anything else (2026-11-23, 1,000) is not a phone number.
+    if len(digits) < 10 or digits[0] != "0" or digits[1] == "0":
+        return False
+    if len(last_group) == 3 and not digits.startswith(_SHORT_LAST_GROUP_PREFIXES):
+        return False
+    expected = 11 if digits.startswith(_ELEVEN_DIGIT_PREFIXES) else 10
+    return len(digits) == expected
+
+
+def _ascii_digits(digits: str) -> str:
+    return "".join(str(unicodedata.digit(char)) for char in digits)
+
+
+# --- postal code ----------------------------------------------------------
+
+_PREFECTURE = (
+    "(?:北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|埼玉県|千葉県"
+    "|東京都|神奈川県|新潟県|富山県|石川県|福井県|山梨県|長野県|岐阜県|静岡県|愛知県|三重県"
+    "|滋賀県|京都府|大阪府|兵庫県|奈良県|和歌山県|鳥取県|島根県|岡山県|広島県|山口県|徳島県"
+    "|香川県|愛媛県|高知県|福岡県|佐賀県|長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県)"
+)
+# Hiragana names exist (みどり市, さいたま市), so a municipality is a kanji/katakana
+# or a hiragana run ending in 市区町村, optionally after a 郡 and before a ward.
+_MUNICIPALITY = (
+    f"(?:[{_KANJI}]{{1,5}}郡)?"
+    f"(?:[{_KANJI}{_KATAKANA}]{{1,6}}|[ぁ-ん]{{2,5}})[市区町村]"
+    f"(?:[{_KANJI}]{{1,4}}区)?"
+)
+_POSTAL_DIGITS = f"{_D}{{3}}{_HYPHEN}?{_D}{{4}}"
+_POSTAL = re.compile(
+    f"(?P<marked>〒{_SPACE}*{_POSTAL_DIGITS}){_NOT_DIGIT_AFTER}"
+    f"|郵便番号[はがの:：]?{_SPACE}*(?P<labelled>{_POSTAL_DIGITS}){_NOT_DIGIT_AFTER}"
+    # A bare 123-4567 is only a postal code when an address follows it.
+    f"|{_NOT_DIGIT_BEFORE}(?P<bare>{_D}{{3}}{_HYPHEN}{_D}{{4}}){_NOT_DIGIT_AFTER}"
+    f"(?={_SPACE}*(?:{_PREFECTURE}|{_MUNICIPALITY}))"
+)
+
+
+def _find_postal_codes(text: str) -> Iterator[tuple[int, int]]:
+    for match in _POSTAL.finditer(text):
+        group = next(name for name in ("marked", "labelled", "bare") if match.group(name))
+        yield match.span(group)
+
+
+# --- street address -------------------------------------------------------
+
+_TOWN = f"[{_KANJI}{_KATAKANA}]{{1,8}}"
+_NUMBER = f"(?:{_D}+|[{_KANJI_NUMERAL}]+)"
+# A house number after 丁目: 12番5号, 12番地, 12番, 12-5, 12-5-301.
+_LOT = (
+    f"(?:{_D}+番地?(?!目)(?:の?{_D}+号?)?"
+    f"|{_D}+{_HYPHEN}{_D}+(?:{_HYPHEN}{_D}+)?"
+    f"|[{_KANJI_NUMERAL}]+番地"
+    f"|[{_KANJI_NUMERAL}]+番[{_KANJI_NUMERAL}]+号)"
+)
+_CHOME = f"{_NUMBER}丁目{_SPACE}?{_LOT}"
+_BANCHI = f"(?:{_D}+番地(?:の?{_D}+号?)?|{_D}+番{_D}+号)"
+_DASHED = f"{_D}{{1,4}}{_HYPHEN}{_D}{{1,4}}(?:{_HYPHEN}{_D}{{1,4}})?"
+_ADDRESS = re.compile(
+    # 丁目・番地・号 are unambiguous, so a town name before them is optional.
+    f"(?:{_PREFECTURE})?(?:{_MUNICIPALITY})?(?:{_TOWN})?(?:{_CHOME}|{_BANCHI})"
+    f"(?!目){_NOT_DIGIT_AFTER}"
+    # 1-2-3 is also how plan sections are numbered, so it needs a municipality
+    # (みどり市中央1-2-3, 緑町1-2-3) and is checked against _NOT_TOWNS below.
+    f"|(?P<place>(?:{_PREFECTURE})?{_MUNICIPALITY}(?:{_TOWN})?)(?P<dashed>{_DASHED})"
+    f"(?!{_HYPHEN}?{_D})"
+)
+# Words that end like a place name (市・区・町) or stand where a town would,
+# but precede section or item numbers: 計画3-2-1, 地区2-1.
+_NOT_TOWNS = (
+    "計画",
+    "素案",
+    "資料",
+    "案",
+    "章",
+    "節",
+    "条",
+    "項",
+    "図",
+    "表",
+    "頁",
+    "号",
+    "版",
+    "編",
+    "施策",
+    "事業",
+    "目標",
+    "指標",
+    "別紙",
+    "別表",
+    "地区",
+    "学区",
+    "都市",
+    "市町村",
+)
+_DATE = re.compile(r"(?:19|20)\d\d-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])")
+# A hiragana municipality (みどり市) can pull the particle before it into the
+# match (私はみどり市…); these are dropped from the front of an address.
+_PARTICLES = "はがのをにでともへやか"
+
+
+def _find_addresses(text: str) -> Iterator[tuple[int, int]]:
+    for match in _ADDRESS.finditer(text):
+        if match.group("dashed") and not _is_dashed_address(match):
+            continue
+        start, end = match.span()
+        while text[start] in _PARTICLES and _starts_same_address(text, start + 1, end):
+            start += 1
+        yield start, end
+
+
+def _is_dashed_address(match: re.Match[str]) -> bool:
+    dashed = unicodedata.normalize("NFKC", match.group("dashed"))
+    if _DATE.fullmatch(re.sub(_HYPHEN, "-", dashed)):
+        return False
+    return not match.group("place").endswith(_NOT_TOWNS)
+
+
+def _starts_same_address(text: str, start: int, end: int) -> bool:
+    match = _ADDRESS.match(text, start)
+    return match is not None and match.end() == end
+
+
+# --- personal names -------------------------------------------------------
+
+_HONORIFICS = frozenset({"さん", "様", "さま", "氏", "くん", "君", "ちゃん", "殿"})
+# Nouns that take さん・様 but are roles, relatives or groups, not names.
+_NOT_NAMES = frozenset(
+    {
+        "皆",
+        "皆様",
+        "客",
+        "お客",
+        "職員",
+        "市職員",
+        "店員",
+        "駅員",
+        "係員",
+        "市長",
+        "町長",
+        "村長",
+        "区長",
+        "会長",
+        "社長",
+        "部長",
+        "課長",
+        "係長",
+        "所長",
+        "園長",
+        "校長",
+        "先生",
+        "担当",
+        "担当者",
+        "議員",
+        "委員",
+        "住民",
+        "市民",
+        "利用者",
+        "業者",
+        "事業者",
+        "相手",
+        "近所",
+        "隣",
+        "奥",
+        "奥様",
+        "旦那",
+        "主人",
+        "母",
+        "父",
+        "兄",
+        "姉",
+        "弟",
+        "妹",
+        "子",
+        "子供",
+        "子ども",
+        "孫",
+        "娘",
+        "息子",
+        "赤",
+        "神",
+        "王",
+        "医者",
+        "看護師",
+        "保育士",
+        "運転手",
+        "大家",
+        "大工",
+        "八百屋",
+        "ママ",
+        "パパ",
+        "スタッフ",
+        "ヘルパー",
+        "ドライバー",
+        "ボランティア",
+        "ケアマネ",
+        "ファシリテーター",
+    }
+)
+# Role words not worth listing one by one: 八百屋さん, 保健師さん, 相談員さん.
+_ROLE_SUFFIXES = ("屋", "員", "長", "者", "師", "士", "手", "官")
+_NAME_CHARS = re.compile(f"[{_KANJI}{_KATAKANA}]{{1,4}}")
+
+
+def _find_person_names(text: str) -> Iterator[tuple[int, int]]:
+    tokens = list(_positioned_tokens(text))
+    for index, (token, _, _) in enumerate(tokens):
+        if _is_honorific(token):
+            span = _name_before(tokens, index)
+            if span is not None:
+                yield span
+        elif _is_surname(token):
+            span = _full_name_from(tokens, index)
+            if span is not None:
+                yield span
+
+
+_Positioned = tuple[Token, int, int]
+
+
+def _positioned_tokens(text: str) -> Iterator[_Positioned]:
+    cursor = 0
+    for token in _tokenizer().tokenize(text):
+        surface = str(token.surface)
+        start = text.find(surface, cursor)
+        if start < 0:
+            continue
+        cursor = start + len(surface)
+        yield token, start, cursor
+
+
+def _is_honorific(token: Token) -> bool:
+    return token.surface in _HONORIFICS and token.part_of_speech.startswith("名詞,接尾,人名")
+
+
+def _is_person_name(token: Token) -> bool:
+    return "人名" in token.part_of_speech and not token.part_of_speech.startswith("名詞,接尾")
+
+
+def _is_surname(token: Token) -> bool:
+    return token.part_of_speech.startswith("名詞,固有名詞,人名,姓")
+
+
+def _is_space(token: Token) -> bool:
+    return token.part_of_speech.startswith("記号,空白")
+
+
+def _name_before(tokens: list[_Positioned], honorific: int) -> tuple[int, int] | None:
+    """The name right before an honorific: 田中さん, 山田 太郎様, アオキ様."""
+    index = honorific - 1
+    if index < 0:
+        return None
+    token, start, end = tokens[index]
+    if _is_person_name(token):
+        while index >= 1:
+            if _is_person_name(tokens[index - 1][0]):
+                index -= 1
+            elif (
+                index >= 2
+                and _is_space(tokens[index - 1][0])
+                and _is_person_name(tokens[index - 2][0])
+            ):
+                index -= 2
+            else:
+                break
+        start = tokens[index][1]
+        # Some roles are also surnames in the dictionary (八百屋).
+        name = "".join(str(token.surface) for token, _, _ in tokens[index:honorific])
+        return None if name in _NOT_NAMES else (start, end)
+    # Names missing from the dictionary come out as ordinary nouns.
+    surface = str(token.surface)
+    is_noun = token.part_of_speech.split(",")[:2] in (["名詞", "一般"], ["名詞", "固有名詞"])
+    if not is_noun or not _NAME_CHARS.fullmatch(surface):
+        return None
+    if surface in _NOT_NAMES or surface.endswith(_ROLE_SUFFIXES):
+        return None
+    return start, end
+
+
+def _full_name_from(tokens: list[_Positioned], surname: int) -> tuple[int, int] | None:
+    """A surname followed by a given name, without honorific: 鈴木花子."""
+    index = surname + 1
+    if index < len(tokens) and _is_space(tokens[index][0]):
+        index += 1
+    if index >= len(tokens):
+        return None
+    token, _, end = tokens[index]
+    if not token.part_of_speech.startswith("名詞,固有名詞,人名,名"):
+        return None
+    return tokens[surname][1], end
+
+
+@cache
+def _tokenizer() -> Tokenizer:
+    # Building the dictionary takes a noticeable fraction of a second; build it
+    # once, on first use. nlp.tokenize will provide the shared instance.
+    return Tokenizer()
