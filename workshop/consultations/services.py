@@ -349,7 +349,7 @@ def enter_comment(
     *,
     channel: Channel,
     received_on: date,
-    staff_id: int,
+    staff_id: int | None,
 ) -> Comment:
     """Staff proxy entry (代理入力) of a comment that came on paper, by fax, phone or at a counter."""
     consultation = get_consultation_by_id(consultation_id)

@@ -1,0 +1,414 @@
+"""Staff: login, the role matrix for every staff route, consultations, proxy entry, hide, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from click.testing import Result
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from tests.conftest import PASSWORD, future, past, post_form
+from workshop.consultations import services
+from workshop.extensions import db
+from workshop.models import Attachment, Channel, Comment, Consultation, Role, User
+from workshop.timeutil import today_tokyo
+
+# every staff route, with the roles that may open it (admin may open all)
+STAFF_ROUTES = [
+    ("GET", "/staff/", {Role.PLANNER, Role.FACILITATOR}),
+    ("GET", "/staff/consultations/new", {Role.PLANNER}),
+    ("POST", "/staff/consultations/new", {Role.PLANNER}),
+    ("GET", "/staff/consultations/{id}", {Role.PLANNER}),
+    ("GET", "/staff/consultations/{id}/edit", {Role.PLANNER}),
+    ("POST", "/staff/consultations/{id}/edit", {Role.PLANNER}),
+    ("POST", "/staff/consultations/{id}/attachments", {Role.PLANNER}),
+    ("GET", "/staff/consultations/{id}/comments", {Role.PLANNER}),
+    ("GET", "/staff/consultations/{id}/comments/new", {Role.PLANNER}),
+    ("POST", "/staff/consultations/{id}/comments/new", {Role.PLANNER}),
+    ("POST", "/staff/consultations/{id}/comments/{comment}/hide", {Role.PLANNER}),
+    ("POST", "/staff/consultations/{id}/comments/{comment}/unhide", {Role.PLANNER}),
+    ("GET", "/staff/consultations/{id}/comments.csv", {Role.PLANNER}),
+    ("GET", "/staff/consultations/{id}/comments.xlsx", {Role.PLANNER}),
+    ("GET", "/staff/consultations/{id}/import", {Role.PLANNER}),
+    ("POST", "/staff/consultations/{id}/import", {Role.PLANNER}),
+]
+
+
+def paper_comment(consultation: Consultation, body: str = "紙で出した意見です。", **kw) -> Comment:
+    return services.enter_comment(
+        consultation.id,
+        services.CommentInput(body=body, **kw),
+        channel=Channel.PAPER,
+        received_on=today_tokyo(),
+        staff_id=db.session.scalars(select(User.id)).first(),
+    )
+
+
+def test_every_staff_route_is_covered_by_the_matrix(app):
+    staff_rules = {
+        (method, re.sub(r"<(?:int:)?(\w+)>", "{}", rule.rule))
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/staff/") and rule.endpoint.startswith("staff.")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    listed = {(method, re.sub(r"\{\w+\}", "{}", path)) for method, path, _ in STAFF_ROUTES}
+    assert staff_rules == listed
+
+
+@pytest.mark.parametrize("role", [None, Role.FACILITATOR, Role.PLANNER, Role.ADMIN])
+@pytest.mark.parametrize(("method", "path", "allowed"), STAFF_ROUTES)
+def test_role_matrix(client, login, make_consultation, make_user, role, method, path, allowed):
+    consultation = make_consultation()
+    make_user(Role.ADMIN)  # someone to have entered the paper comment
+    comment = paper_comment(consultation)
+    if role is not None:
+        login(role)
+    url = path.format(id=consultation.id, comment=comment.id)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = post_form(client, url, {"reason": "テスト"})
+    if role is None:
+        assert response.status_code == 302
+        assert "/staff/login" in response.headers["Location"]
+    elif role is Role.ADMIN or role in allowed:
+        assert response.status_code not in (
+            302,
+            401,
+            403,
+        ) or "/staff/login" not in response.headers.get("Location", "")
+        assert response.status_code != 403
+    else:
+        assert response.status_code == 403
+        assert "権限がありません" in response.get_data(as_text=True)
+
+
+def test_wrong_password_gets_japanese_message(client, make_user):
+    user = make_user()
+    response = post_form(
+        client, "/staff/login", {"email": user.email, "password": "wrong-password"}
+    )
+    assert response.status_code == 401
+    assert "メールアドレスまたはパスワードが正しくありません" in response.get_data(as_text=True)
+
+
+def test_login_ignores_email_case_and_redirects_only_inside(client, make_user):
+    user = make_user()
+    response = post_form(
+        client,
+        "/staff/login?next=https://evil.example/",
+        {"email": user.email.upper(), "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/staff/"
+
+
+def test_users_create_cli_prompts_for_password(app):
+    runner = app.test_cli_runner()
+    result: Result = runner.invoke(
+        args=["users", "create", "kikaku@city.example.jp", "--role", "planner"],
+        input="long-enough-pass\nlong-enough-pass\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalars(select(User)).one()
+    assert user.role is Role.PLANNER
+    assert user.password_hash != "long-enough-pass" and user.check_password("long-enough-pass")
+    short = runner.invoke(
+        args=["users", "create", "b@city.example.jp", "--role", "admin"], input="short\nshort\n"
+    )
+    assert short.exit_code != 0 and "10文字以上" in short.output
+
+
+def consultation_form(**overrides):
+    data = {
+        "title": "みどり市子育て支援計画（素案）",
+        "slug": "kosodate-2027",
+        "receipt_prefix": "KO",
+        "opens_on": past(1).isoformat(),
+        "closes_on": future(40).isoformat(),
+        "summary": "子育て支援の計画です。",
+        "body": "## 概要\n\n保育園の申請をオンラインにします。",
+        "sections": "第1章 はじめに\n第2章 保育園の申請",
+        "districts": "中央地区\n北山地区",
+        "video_url": "",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.both_dbs
+def test_planner_creates_consultation(client, login):
+    login(Role.PLANNER)
+    response = post_form(client, "/staff/consultations/new", consultation_form())
+    assert response.status_code == 303
+    consultation = db.session.scalars(select(Consultation)).one()
+    assert [s.heading for s in consultation.sections] == ["第1章 はじめに", "第2章 保育園の申請"]
+    assert consultation.districts == ["中央地区", "北山地区"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "意見募集を作成しました" in page
+    assert "行政手続法" not in page
+
+
+def test_short_period_warns_but_saves(client, login):
+    login(Role.PLANNER)
+    response = post_form(
+        client,
+        "/staff/consultations/new",
+        consultation_form(closes_on=future(10).isoformat()),
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "行政手続法第39条" in page
+    assert db.session.scalar(select(func.count(Consultation.id))) == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"title": ""}, "件名を入力してください"),
+        ({"slug": "DX Plan!"}, "スラッグは半角の小文字英数字"),
+        ({"opens_on": "2026-13-45"}, "日付は 2026-11-23 の形で"),
+        ({"closes_on": past(30).isoformat()}, "締切日は開始日より後"),
+        ({"video_url": "http://example.jp/v"}, "https:// で始まる"),
+        ({"title": "計" * 201}, "200文字以内"),
+    ],
+)
+def test_bad_consultation_input(client, login, overrides, message):
+    login(Role.PLANNER)
+    response = post_form(client, "/staff/consultations/new", consultation_form(**overrides))
+    assert response.status_code in (400, 422)
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Consultation.id))) == 0
+
+
+def test_duplicate_slug_is_refused(client, login, make_consultation):
+    make_consultation(slug="kosodate-2027")
+    login(Role.PLANNER)
+    response = post_form(client, "/staff/consultations/new", consultation_form())
+    assert response.status_code == 409
+    assert "既に使われています" in response.get_data(as_text=True)
+
+
+def test_section_with_comments_cannot_be_dropped(client, login, make_consultation):
+    consultation = make_consultation()
+    first = consultation.sections[0]
+    paper_comment(consultation, section_id=first.id)
+    login(Role.PLANNER)
+    form = consultation_form(slug=consultation.slug, sections="第2章 基本目標\n第3章 新しい章")
+    response = post_form(client, f"/staff/consultations/{consultation.id}/edit", form)
+    assert response.status_code == 400
+    assert "意見が寄せられているため、削除できません" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert [s.heading for s in consultation.sections] == ["第1章 計画の概要", "第2章 基本目標"]
+
+
+def test_consultations_create_cli(app):
+    result = app.test_cli_runner().invoke(
+        args=[
+            "consultations", "create", "--slug", "dx-2027", "--title", "DX推進計画（素案）",
+            "--opens", "2027-01-05", "--closes", "2027-01-20", "--prefix", "DX",
+        ]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "created consultation" in result.output
+    assert "30日以上" in result.output  # the 16-day period is warned about
+    consultation = db.session.scalars(select(Consultation)).one()
+    assert consultation.closes_on.isoformat() == "2027-01-20"
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def upload(client, consultation, content: bytes, name: str):
+    return post_form(
+        client,
+        f"/staff/consultations/{consultation.id}/attachments",
+        {"title": "素案 本編", "file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+
+
+def test_pdf_attachment_is_stored_under_generated_name(app, client, login, make_consultation):
+    consultation = make_consultation()
+    login(Role.PLANNER)
+    page = upload(client, consultation, PDF, "../../etc/素案.pdf").get_data(as_text=True)
+    assert "資料を追加しました" in page
+    attachment = db.session.scalars(select(Attachment)).one()
+    assert re.fullmatch(r"[0-9a-f]{32}\.pdf", attachment.stored_name)
+    assert attachment.original_name == "素案.pdf"
+    public = client.get(f"/consultations/{consultation.slug}/attachments/{attachment.id}")
+    assert public.status_code == 200 and public.data == PDF
+    assert public.mimetype == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"MZ\x90\x00 not a pdf", "plan.pdf", "PDFファイルとして読み取れませんでした"),
+        (PDF, "plan.exe", "PDFファイルだけです"),
+    ],
+)
+def test_bad_attachment_is_refused(app, client, login, make_consultation, content, name, message):
+    consultation = make_consultation()
+    login(Role.PLANNER)
+    page = upload(client, consultation, content, name).get_data(as_text=True)
+    assert message in page
+    assert db.session.scalar(select(func.count(Attachment.id))) == 0
+
+
+def test_oversized_attachment_is_refused(app, client, login, make_consultation):
+    app.config["MAX_ATTACHMENT_BYTES"] = 1000
+    consultation = make_consultation()
+    login(Role.PLANNER)
+    page = upload(client, consultation, PDF + b"0" * 2000, "big.pdf").get_data(as_text=True)
+    assert "MB以内" in page
+    assert db.session.scalar(select(func.count(Attachment.id))) == 0
+
+
+def proxy_form(**overrides):
+    data = {
+        "channel": "paper",
+        "received_on": today_tokyo().isoformat(),
+        "body": "郵送で失礼します。市役所の窓口で手続きの相談ができると安心です。",
+        "age_group": "80_plus",
+        "district": "北山地区",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.both_dbs
+def test_proxy_entry_gets_receipt_number(client, login, make_consultation):
+    consultation = make_consultation()
+    staff = login(Role.PLANNER)
+    response = post_form(
+        client,
+        f"/staff/consultations/{consultation.id}/comments/new",
+        proxy_form(),
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert re.search(r"受付番号は DX-\d{4}-000001 です", page)
+    comment = db.session.scalars(select(Comment)).one()
+    assert comment.channel is Channel.PAPER
+    assert comment.entered_by_id == staff.id
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"received_on": future(1).isoformat()}, "未来の日付"),
+        ({"received_on": past(30).isoformat()}, "募集期間"),
+        ({"received_on": "昨日"}, "日付は 2026-11-23 の形で"),
+        ({"channel": "web"}, "一覧から選んでください"),
+        ({"body": ""}, "ご意見を入力してください"),
+    ],
+)
+def test_bad_proxy_entry(client, login, make_consultation, overrides, message):
+    consultation = make_consultation()
+    login(Role.PLANNER)
+    response = post_form(
+        client, f"/staff/consultations/{consultation.id}/comments/new", proxy_form(**overrides)
+    )
+    assert response.status_code in (400, 422)
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+def test_paper_comment_after_close_with_postmark_in_period(client, login, make_consultation):
+    consultation = make_consultation(opens_on=past(40), closes_on=past(2))
+    login(Role.PLANNER)
+    response = post_form(
+        client,
+        f"/staff/consultations/{consultation.id}/comments/new",
+        proxy_form(received_on=past(3).isoformat()),
+    )
+    assert response.status_code == 303
+
+
+def test_comment_list_filters_and_searches(client, login, make_consultation):
+    consultation = make_consultation()
+    login(Role.PLANNER)
+    paper_comment(consultation, "防災無線が聞こえにくい", district="南浜地区")
+    paper_comment(consultation, "スマホ教室を増やして", district="北山地区")
+    base = f"/staff/consultations/{consultation.id}/comments"
+    page = client.get(base + "?district=南浜地区").get_data(as_text=True)
+    assert "防災無線" in page and "スマホ教室" not in page
+    page = client.get(base + "?q=スマホ").get_data(as_text=True)
+    assert "スマホ教室" in page and "防災無線" not in page
+    page = client.get(base + "?q=100%").get_data(as_text=True)
+    assert "条件に合う意見はありません" in page
+
+
+def test_comment_list_pages(client, login, make_consultation):
+    consultation = make_consultation()
+    login(Role.PLANNER)
+    for number in range(25):
+        paper_comment(consultation, f"意見その{number}")
+    base = f"/staff/consultations/{consultation.id}/comments"
+    first = client.get(base).get_data(as_text=True)
+    assert "25件（1／2ページ）" in first and "次のページ" in first
+    second = client.get(base + "?page=2").get_data(as_text=True)
+    assert "意見その24" in second and "意見その0<" not in second
+
+
+@pytest.mark.both_dbs
+def test_hide_keeps_comment_with_reason(client, login, make_consultation):
+    consultation = make_consultation()
+    staff = login(Role.PLANNER)
+    comment = paper_comment(consultation, "特定の職員の実名を挙げた誹謗中傷を含む意見")
+    url = f"/staff/consultations/{consultation.id}/comments/{comment.id}/hide"
+    assert post_form(client, url, {"reason": ""}, follow_redirects=True).status_code == 200
+    db.session.refresh(comment)
+    assert not comment.is_hidden
+    page = post_form(client, url, {"reason": "個人を誹謗する内容のため"}, follow_redirects=True)
+    assert "公表しない意見にしました" in page.get_data(as_text=True)
+    db.session.refresh(comment)
+    assert comment.is_hidden and comment.hidden_reason == "個人を誹謗する内容のため"
+    assert comment.hidden_by_id == staff.id
+    assert db.session.scalar(select(func.count(Comment.id))) == 1
+    unhide = f"/staff/consultations/{consultation.id}/comments/{comment.id}/unhide"
+    post_form(client, unhide, {})
+    db.session.refresh(comment)
+    assert not comment.is_hidden
+
+
+def test_hide_comment_of_other_consultation_is_404(client, login, make_consultation):
+    first, second = make_consultation(), make_consultation()
+    login(Role.PLANNER)
+    comment = paper_comment(first)
+    url = f"/staff/consultations/{second.id}/comments/{comment.id}/hide"
+    assert post_form(client, url, {"reason": "理由"}).status_code == 404
+
+
+@pytest.mark.both_dbs
+def test_csv_export_opens_in_excel_and_neutralises_formulas(client, login, make_consultation):
+    consultation = make_consultation()
+    login(Role.PLANNER)
+    paper_comment(consultation, "=cmd|' /C calc'!A0", age_group=None)
+    paper_comment(consultation, "デジタル化に賛成です、ただし紙も残して。\n2行目")
+    response = client.get(f"/staff/consultations/{consultation.id}/comments.csv")
+    assert response.status_code == 200
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["受付番号", "受付日", "経路", "章・節", "意見"]
+    assert rows[1][4] == "'=cmd|' /C calc'!A0"
+    assert rows[2][4] == "デジタル化に賛成です、ただし紙も残して。\n2行目"
+    assert rows[2][2] == "紙（郵送・持参）"
+
+
+def test_xlsx_export(client, login, make_consultation):
+    consultation = make_consultation()
+    login(Role.PLANNER)
+    paper_comment(consultation, "@SUM(1+1) 行政手続きをオンラインに")
+    response = client.get(f"/staff/consultations/{consultation.id}/comments.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][0] == "受付番号"
+    assert values[1][4] == "'@SUM(1+1) 行政手続きをオンラインに"
