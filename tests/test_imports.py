@@ -1,0 +1,167 @@
+"""CSV import of survey exports: the encodings cities use, re-imports, bad rows, the web form."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import post_form
+from workshop.extensions import db
+from workshop.models import AgeGroup, Channel, Comment, Relation, Role
+
+pytestmark = pytest.mark.both_dbs
+
+LINE_EXPORT = (
+    "回答ID,回答日時,年代,お住まいの地区,市との関係,ご意見\r\n"
+    "L-001,2026/11/20 10:15,70代,北山地区,在住,スマホの使い方を教えてくれる場所が近くにほしい\r\n"
+    'L-002,2026/11/21 08:02,30代,駅前地区,在勤,"保育園の申請を、夜でもスマホでできるようにしてください。"\r\n'
+    'L-003,2026/11/21 21:40,100代,中央地区,在住,"防災アプリの通知が\r\n多すぎて困ります"\r\n'
+    "L-004,2026/11/22 12:00,40代,南浜地区,その他,\r\n"
+    'L-005,2026年11月22日,=1+1,東台地区,在学,=HYPERLINK("http://example.invalid")\r\n'
+)
+
+
+def write(tmp_path, text: str, encoding: str):
+    path = tmp_path / f"line-{encoding}.csv"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def run_import(app, path, slug, *extra):
+    return app.test_cli_runner().invoke(
+        args=[
+            "comments", "import", str(path), "--consultation", slug,
+            "--text-column", "ご意見", "--id-column", "回答ID",
+            "--attr", "age_group=年代", "--attr", "district=お住まいの地区",
+            "--attr", "relation=市との関係", "--attr", "received_on=回答日時",
+            "--channel", "line", *extra,
+        ]
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932"])
+def test_import_reads_each_encoding(app, make_consultation, tmp_path, encoding):
+    consultation = make_consultation()
+    result = run_import(app, write(tmp_path, LINE_EXPORT, encoding), consultation.slug)
+    assert result.exit_code == 0, result.output
+    assert "imported: 4" in result.output
+    assert "row 5: skipped: 意見の列が空です" in result.output
+    assert "年代「100代」を読み取れない" in result.output
+    comments = db.session.scalars(select(Comment).order_by(Comment.id)).all()
+    assert comments[0].body == "スマホの使い方を教えてくれる場所が近くにほしい"
+    assert comments[0].age_group is AgeGroup.AGE_70S
+    assert comments[0].relation is Relation.RESIDENT
+    assert comments[0].district == "北山地区"
+    assert comments[0].received_on.isoformat() == "2026-11-20"
+    assert comments[0].channel is Channel.LINE
+    assert comments[0].external_id == "L-001"
+    assert comments[2].body == "防災アプリの通知が\n多すぎて困ります"
+    assert comments[2].age_group is None
+    assert comments[3].body == '=HYPERLINK("http://example.invalid")'  # stored as typed
+    assert all(c.receipt_no.startswith("DX-") for c in comments)
+
+
+def test_importing_the_same_file_twice_adds_nothing(app, make_consultation, tmp_path):
+    consultation = make_consultation()
+    path = write(tmp_path, LINE_EXPORT, "cp932")
+    run_import(app, path, consultation.slug)
+    second = run_import(app, path, consultation.slug)
+    assert "imported: 0  already imported: 4" in second.output
+    assert db.session.scalar(select(func.count(Comment.id))) == 4
+
+
+def test_without_id_column_the_row_content_identifies_it(app, make_consultation, tmp_path):
+    consultation = make_consultation()
+    path = write(tmp_path, "意見\n回覧板を電子化してほしい\n回覧板は紙のままがいい\n", "utf-8")
+    args = [
+        "comments",
+        "import",
+        str(path),
+        "--consultation",
+        consultation.slug,
+        "--text-column",
+        "意見",
+    ]
+    runner = app.test_cli_runner()
+    assert "imported: 2" in runner.invoke(args=args).output
+    assert "imported: 0  already imported: 2" in runner.invoke(args=args).output
+
+
+@pytest.mark.parametrize(
+    ("content", "column", "message"),
+    [
+        (b"", "ご意見", "ファイルが空です"),
+        ("番号,感想\n1,よい\n".encode(), "ご意見", "列「ご意見」が見つかりません"),
+        (b"\xff\xfe\x00\x00garbage\x81", "ご意見", "文字コードを読み取れませんでした"),
+    ],
+)
+def test_bad_files_are_refused_with_reason(
+    app, make_consultation, tmp_path, content, column, message
+):
+    consultation = make_consultation()
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    result = app.test_cli_runner().invoke(
+        args=[
+            "comments",
+            "import",
+            str(path),
+            "--consultation",
+            consultation.slug,
+            "--text-column",
+            column,
+        ]
+    )
+    assert result.exit_code != 0
+    assert message in result.output
+    assert db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+def test_unknown_consultation_is_refused(app, tmp_path):
+    path = write(tmp_path, LINE_EXPORT, "utf-8")
+    result = run_import(app, path, "no-such-plan")
+    assert result.exit_code != 0 and "見つかりません" in result.output
+
+
+def test_planner_imports_through_the_web(client, login, make_consultation):
+    consultation = make_consultation()
+    login(Role.PLANNER)
+    response = post_form(
+        client,
+        f"/staff/consultations/{consultation.id}/import",
+        {
+            "file": (io.BytesIO(LINE_EXPORT.encode("utf-8-sig")), "line.csv"),
+            "text_column": "ご意見",
+            "id_column": "回答ID",
+            "age_group": "年代",
+            "district": "お住まいの地区",
+            "channel": "line",
+        },
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "取り込み 4件" in page
+    assert "5行目: 意見の列が空です" in page
+    assert "utf-8-sig" in page
+    assert db.session.scalar(select(func.count(Comment.id))) == 4
+
+
+def test_web_import_with_wrong_column_saves_nothing(client, login, make_consultation):
+    consultation = make_consultation()
+    login(Role.PLANNER)
+    response = post_form(
+        client,
+        f"/staff/consultations/{consultation.id}/import",
+        {
+            "file": (io.BytesIO(LINE_EXPORT.encode("cp932")), "line.csv"),
+            "text_column": "意見本文",
+            "channel": "line",
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "列「意見本文」が見つかりません" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Comment.id))) == 0

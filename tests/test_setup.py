@@ -1,0 +1,174 @@
+"""Configuration, the SQLite settings, migrations that match the models, demo data, real SMTP."""
+
+from __future__ import annotations
+
+import re
+import socket
+import time
+from email import message_from_bytes
+from email.policy import default
+
+import pytest
+from aiosmtpd.controller import Controller
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, func, select, text
+
+from tests.conftest import post_form
+from workshop import create_app
+from workshop.extensions import db
+from workshop.models import Comment, Consultation, User
+
+
+def test_secret_key_is_generated_once_into_instance(tmp_path, monkeypatch):
+    monkeypatch.setenv("MACHIKOE_INSTANCE", str(tmp_path))
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}"})
+    second = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}"})
+    key_file = tmp_path / "secret_key"
+    assert key_file.exists() and oct(key_file.stat().st_mode)[-3:] == "600"
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key_file.read_text()
+    assert len(first.config["SECRET_KEY"]) == 64
+
+
+def test_environment_overrides_defaults(tmp_path, monkeypatch):
+    monkeypatch.setenv("MACHIKOE_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+    monkeypatch.setenv("MAIL_PORT", "2525")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "from-env"
+    assert (
+        app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
+    assert app.config["MAIL_PORT"] == 2525
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_default_database_is_sqlite_in_instance(tmp_path, monkeypatch):
+    monkeypatch.setenv("MACHIKOE_INSTANCE", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'machikoe.sqlite3'}"
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(app):
+    with db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+@pytest.mark.both_dbs
+def test_migrations_create_exactly_the_models_schema(db_backend, tmp_path, request, monkeypatch):
+    monkeypatch.setenv("MACHIKOE_INSTANCE", str(tmp_path))
+    if db_backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
+    else:
+        # a database of its own: the shared test database already has create_all()'s tables
+        import psycopg
+
+        from tests.conftest import POSTGRES_SERVER
+
+        base = request.getfixturevalue("postgres_url")  # skips or fails when unreachable
+        name = "machikoe_migrate_" + str(int(time.time() * 1000))[-8:]
+        with psycopg.connect(POSTGRES_SERVER, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        url = base.rsplit("/", 1)[0] + "/" + name
+        request.addfinalizer(lambda: drop_database(name))
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade()
+        engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+        with engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        engine.dispose()
+        db.engine.dispose()
+    assert diff == []
+
+
+def drop_database(name: str) -> None:
+    import psycopg
+
+    from tests.conftest import POSTGRES_SERVER
+
+    with psycopg.connect(POSTGRES_SERVER, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_demo_load_is_idempotent(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    assert re.search(r"3 staff accounts, 1 consultation, \d{3} comments", first.output)
+    second = runner.invoke(args=["demo", "load"])
+    assert "already loaded" in second.output
+    assert db.session.scalar(select(func.count(User.id))) == 3
+    assert db.session.scalar(select(func.count(Consultation.id))) == 1
+    consultation = db.session.scalars(select(Consultation)).one()
+    assert consultation.is_open
+    assert db.session.scalar(select(func.count(Comment.id))) >= 400
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope.content)
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app):
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    yield inbox
+    controller.stop()
+
+
+def test_receipt_mail_goes_through_a_real_smtp_server(
+    client, make_consultation, smtp_server, tmp_path
+):
+    consultation = make_consultation()
+    page = post_form(
+        client,
+        f"/consultations/{consultation.slug}/confirm",
+        {"body": "電子申請の画面をもっと大きな文字にしてください", "email": "ume@example.jp"},
+    ).get_data(as_text=True)
+    token = re.search(r'name="submission_token" value="([^"]+)"', page).group(1)
+    post_form(
+        client,
+        f"/consultations/{consultation.slug}/comments",
+        {
+            "body": "電子申請の画面をもっと大きな文字にしてください",
+            "email": "ume@example.jp",
+            "submission_token": token,
+            "action": "submit",
+        },
+    )
+    assert len(smtp_server.messages) == 1
+    message = message_from_bytes(smtp_server.messages[0], policy=default)
+    assert message["Subject"].startswith("【受付番号 DX-")
+    assert "ご意見をお寄せいただき、ありがとうございます" in message.get_content()
+    assert not (tmp_path / "outbox").exists()
+
+
+def test_unreachable_smtp_keeps_the_mail_in_outbox(app, client, make_consultation, tmp_path):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
+    from workshop import mail
+
+    with app.test_request_context():
+        mail.deliver(mail.build_message("a@example.jp", "件名", "本文"))
+    kept = list((tmp_path / "outbox").glob("failed-*.eml"))
+    assert len(kept) == 1
