@@ -266,7 +266,14 @@ _DATE = re.compile(r"(?:19|20)\d\d-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])")
 _PARTICLES = "はがのをにでともへやか"
 
 
+# Every address ends in one of these; checking for them first spares most
+# texts the address pattern, which backtracks over long kanji runs.
+_ADDRESS_ANCHOR = re.compile(f"丁目|番|{_D}{_HYPHEN}{_D}")
+
+
 def _find_addresses(text: str) -> Iterator[tuple[int, int]]:
+    if not _ADDRESS_ANCHOR.search(text):
+        return
     for match in _ADDRESS.finditer(text):
         if match.group("dashed") and not _is_dashed_address(match):
             continue
@@ -354,19 +361,43 @@ _NOT_NAMES = frozenset(
         "大家",
         "大工",
         "八百屋",
+        "上司",
+        "地域包括",
+        "ケアマネ",
         "ママ",
         "パパ",
         "スタッフ",
         "ヘルパー",
         "ドライバー",
         "ボランティア",
-        "ケアマネ",
         "ファシリテーター",
     }
 )
-# Role words not worth listing one by one: 八百屋さん, 保健師さん, 相談員さん.
-_ROLE_SUFFIXES = ("屋", "員", "長", "者", "師", "士", "手", "官")
-_NAME_CHARS = re.compile(f"[{_KANJI}{_KATAKANA}]{{1,4}}")
+# Role and office words not worth listing one by one: 八百屋さん, 相談員さん.
+_ROLE_SUFFIXES = (
+    *("屋", "員", "長", "者", "師", "士", "手", "官", "人", "生", "家"),
+    # offices and groups: 市役所さん, 子育て支援課さん, 自治会さん
+    *(
+        "所",
+        "局",
+        "院",
+        "庁",
+        "課",
+        "係",
+        "社",
+        "会",
+        "校",
+        "園",
+        "館",
+        "店",
+        "団",
+        "協",
+        "室",
+        "街",
+    ),
+)
+_NAME_CHARS = re.compile(f"[{_KANJI}{_KATAKANA}]+")
+_MAX_PIECED_NAME = 4  # longer runs of split pieces are compounds, not names
 
 
 def _find_person_names(text: str) -> Iterator[tuple[int, int]]:
@@ -413,35 +444,66 @@ def _is_space(token: Token) -> bool:
 
 
 def _name_before(tokens: list[_Positioned], honorific: int) -> tuple[int, int] | None:
-    """The name right before an honorific: 田中さん, 山田 太郎様, アオキ様."""
-    index = honorific - 1
-    if index < 0:
+    """The name right before an honorific: 田中さん, 山田 太郎様, 翠川さん.
+
+    The name is the run of kanji/katakana nouns before the honorific. Janome
+    splits names it does not know into pieces (翠|川, 蒼|井) but keeps common
+    nouns whole (学校, 新人), so a run of one dictionary noun is not a name.
+    """
+    run = _name_run(tokens, honorific)
+    if not run:
         return None
-    token, start, end = tokens[index]
-    if _is_person_name(token):
-        while index >= 1:
-            if _is_person_name(tokens[index - 1][0]):
-                index -= 1
-            elif (
-                index >= 2
-                and _is_space(tokens[index - 1][0])
-                and _is_person_name(tokens[index - 2][0])
-            ):
-                index -= 2
-            else:
-                break
-        start = tokens[index][1]
-        # Some roles are also surnames in the dictionary (八百屋).
-        name = "".join(str(token.surface) for token, _, _ in tokens[index:honorific])
-        return None if name in _NOT_NAMES else (start, end)
-    # Names missing from the dictionary come out as ordinary nouns.
-    surface = str(token.surface)
-    is_noun = token.part_of_speech.split(",")[:2] in (["名詞", "一般"], ["名詞", "固有名詞"])
-    if not is_noun or not _NAME_CHARS.fullmatch(surface):
+    words = [token for token, _, _ in run if not _is_space(token)]
+    text = "".join(str(token.surface) for token in words)
+    last = words[-1]
+    if text in _NOT_NAMES or str(last.surface) in _NOT_NAMES:
         return None
-    if surface in _NOT_NAMES or surface.endswith(_ROLE_SUFFIXES):
+    if not _is_person_name(last) and text.endswith(_ROLE_SUFFIXES):
         return None
-    return start, end
+    named = 0
+    while named < len(run) and (
+        _is_person_name(run[-1 - named][0]) or _is_space(run[-1 - named][0])
+    ):
+        named += 1
+    if named:
+        # Trailing 人名 tokens are the name, also after a title: 担当の|山田.
+        first = next(
+            index for index in range(len(run) - named, len(run)) if not _is_space(run[index][0])
+        )
+        return run[first][1], run[-1][2]
+    if len(words) == 1:
+        return (run[0][1], run[-1][2]) if _is_unlisted_or_proper(last) else None
+    return (run[0][1], run[-1][2]) if len(text) <= _MAX_PIECED_NAME else None
+
+
+def _name_run(tokens: list[_Positioned], honorific: int) -> list[_Positioned]:
+    """Kanji/katakana noun tokens right before an honorific; a space only between 人名."""
+    index = honorific
+    while index >= 1 and (
+        _is_name_piece(tokens[index - 1][0])
+        or (index < honorific and _is_space_between_names(tokens, index - 1))
+    ):
+        index -= 1
+    return tokens[index:honorific]
+
+
+def _is_name_piece(token: Token) -> bool:
+    return token.part_of_speech.startswith("名詞") and bool(_NAME_CHARS.fullmatch(token.surface))
+
+
+def _is_space_between_names(tokens: list[_Positioned], index: int) -> bool:
+    return (
+        _is_space(tokens[index][0])
+        and index >= 1
+        and _is_person_name(tokens[index - 1][0])
+        and _is_person_name(tokens[index + 1][0])
+    )
+
+
+def _is_unlisted_or_proper(token: Token) -> bool:
+    if token.node_type == "UNKNOWN":
+        return True
+    return token.part_of_speech.startswith(("名詞,固有名詞,一般", "名詞,固有名詞,地域,一般"))
 
 
 def _full_name_from(tokens: list[_Positioned], surname: int) -> tuple[int, int] | None:
