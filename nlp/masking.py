@@ -112,7 +112,8 @@ _SPACE = "[ 　]"
 _SEP = f"(?:{_SPACE}*(?:{_HYPHEN}|[.．]){_SPACE}*|{_SPACE}+)"
 _OPEN = "[(（]"
 _CLOSE = "[)）]"
-_KANJI = "一-龥々〆ヶ"
+# CJK ideographs with compatibility forms and the supplementary planes (𠮷田).
+_KANJI = "々〆ヶ\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _KATAKANA = "ァ-ヴー"
 _KANJI_NUMERAL = "一二三四五六七八九十〇"
 
@@ -447,8 +448,10 @@ def _name_before(tokens: list[_Positioned], honorific: int) -> tuple[int, int] |
     """The name right before an honorific: 田中さん, 山田 太郎様, 翠川さん.
 
     The name is the run of kanji/katakana nouns before the honorific. Janome
-    splits names it does not know into pieces (翠|川, 蒼|井) but keeps common
-    nouns whole (学校, 新人), so a run of one dictionary noun is not a name.
+    splits names it does not know into single characters or proper-noun pieces
+    (翠|川, 蒼|井) but keeps common nouns whole (学校, 新人), so a run of one
+    ordinary dictionary noun is not a name, and neither is a compound with a
+    verbal noun or suffix in it (世話|役).
     """
     run = _name_run(tokens, honorific)
     if not run:
@@ -473,7 +476,15 @@ def _name_before(tokens: list[_Positioned], honorific: int) -> tuple[int, int] |
         return run[first][1], run[-1][2]
     if len(words) == 1:
         return (run[0][1], run[-1][2]) if _is_unlisted_or_proper(last) else None
-    return (run[0][1], run[-1][2]) if len(text) <= _MAX_PIECED_NAME else None
+    is_pieced_name = (
+        len(text) <= _MAX_PIECED_NAME
+        and (
+            any(_is_unlisted_or_proper(word) for word in words)
+            or all(len(word.surface) == 1 for word in words)
+        )
+        and not any(word.part_of_speech.startswith(_COMPOUND_PARTS) for word in words)
+    )
+    return (run[0][1], run[-1][2]) if is_pieced_name else None
 
 
 def _name_run(tokens: list[_Positioned], honorific: int) -> list[_Positioned]:
@@ -488,7 +499,9 @@ def _name_run(tokens: list[_Positioned], honorific: int) -> list[_Positioned]:
 
 
 def _is_name_piece(token: Token) -> bool:
-    return token.part_of_speech.startswith("名詞") and bool(_NAME_CHARS.fullmatch(token.surface))
+    # Kanji missing from the dictionary (𠮷) come out as unknown symbols.
+    is_word = token.part_of_speech.startswith("名詞") or token.node_type == "UNKNOWN"
+    return is_word and bool(_NAME_CHARS.fullmatch(token.surface))
 
 
 def _is_space_between_names(tokens: list[_Positioned], index: int) -> bool:
@@ -498,6 +511,16 @@ def _is_space_between_names(tokens: list[_Positioned], index: int) -> bool:
         and _is_person_name(tokens[index - 1][0])
         and _is_person_name(tokens[index + 1][0])
     )
+
+
+# Pieces that make common compounds rather than names: 世話|役, 支援|課, 地域|包括.
+_COMPOUND_PARTS = (
+    "名詞,サ変接続",
+    "名詞,形容動詞語幹",
+    "名詞,副詞可能",
+    "名詞,接尾,一般",
+    "名詞,接尾,助数詞",
+)
 
 
 def _is_unlisted_or_proper(token: Token) -> bool:
