@@ -14,10 +14,12 @@ candidate pairs in roughly linear time, so 50,000 opinions take seconds.
 from __future__ import annotations
 
 import math
+import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,9 +33,10 @@ _SEED = 20261123
 # Candidate pairs with an estimated similarity this close to the threshold are
 # checked exactly; MinHash with 128 hashes estimates Jaccard to about ±0.04.
 _UNCERTAIN = 0.08
-# Hash one slice of texts at a time so that the (hashes × 3-grams) matrix
-# stays around 64 MB whatever the number of texts.
+# Hash one slice of texts at a time so that each thread's (hashes × 3-grams)
+# matrix stays around 64 MB whatever the number of texts.
 _CHUNK_SHINGLES = 65_536
+_MAX_THREADS = 4
 # Everything but letters and digits: punctuation, spaces, symbols, emoji.
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -189,18 +192,29 @@ def _minhash(shingles: _U64, offsets: _I64) -> _U32:
     # The top 32 bits of each minimum suffice to compare signatures and halve
     # the memory that the band and similarity steps read.
     signatures = np.empty((count, _N_HASHES), dtype=np.uint32)
+
+    def sign(first: int, last: int) -> None:
+        hashed = mixed[offsets[first] : offsets[last]] * multipliers
+        hashed += increments
+        minima = np.minimum.reduceat(hashed, offsets[first:last] - offsets[first], axis=1)
+        signatures[first:last] = (minima >> np.uint64(32)).astype(np.uint32).T
+
+    # NumPy releases the GIL inside these loops, so threads use every core.
+    with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, _MAX_THREADS)) as pool:
+        for future in [pool.submit(sign, first, last) for first, last in _chunks(offsets)]:
+            future.result()
+    return signatures
+
+
+def _chunks(offsets: _I64) -> Iterator[tuple[int, int]]:
+    """Ranges of texts holding about _CHUNK_SHINGLES 3-grams, at least one text each."""
+    count = len(offsets) - 1
     first = 0
     while first < count:
         last = int(np.searchsorted(offsets, offsets[first] + _CHUNK_SHINGLES, side="right")) - 1
         last = min(max(last, first + 1), count)
-        block = mixed[offsets[first] : offsets[last]]
-        hashed = block * multipliers
-        hashed += increments
-        starts = offsets[first:last] - offsets[first]
-        minima = np.minimum.reduceat(hashed, starts, axis=1)
-        signatures[first:last] = (minima >> np.uint64(32)).astype(np.uint32).T
+        yield first, last
         first = last
-    return signatures
 
 
 def _rows_per_band(threshold: float) -> int:
