@@ -131,41 +131,43 @@ def _shingles(wordings: list[str]) -> tuple[_U64, _I64]:
     """Sorted distinct 3-grams of every wording, concatenated, with offsets.
 
     Characters are renumbered densely, so a 3-gram and the number of its text
-    pack losslessly into one integer: equal integers are equal 3-grams, and
-    one plain sort (much faster than an argsort) finds each text's distinct set.
+    usually pack losslessly into one integer: equal integers are equal 3-grams,
+    and one plain sort (much faster than an argsort) finds each text's distinct
+    set. Only a corpus with tens of thousands of distinct characters needs the
+    3-grams hashed to fit, with a negligible chance of two colliding.
     """
     lengths = np.fromiter((len(wording) for wording in wordings), dtype=np.int64)
     points = np.frombuffer("".join(wordings).encode("utf-32-le"), dtype=np.uint32)
     alphabet = np.zeros(0x110000, dtype=np.uint64)
     present = np.flatnonzero(np.bincount(points, minlength=0x110000))
     alphabet[present] = np.arange(1, len(present) + 1, dtype=np.uint64)  # 0 pads short texts
-    char_bits = len(present).bit_length()
-    text_bits = len(wordings).bit_length()
-    if 3 * char_bits + text_bits > 64:
-        raise ValueError("too many distinct characters and texts to pack a 3-gram in 64 bits")
     codes = np.concatenate((alphabet[points], np.zeros(_NGRAM - 1, dtype=np.uint64)))
 
     # Texts shorter than a 3-gram are one shingle of themselves, padded with 0.
     per_text = np.maximum(lengths - _NGRAM + 1, 1)
-    owner = np.repeat(np.arange(len(wordings), dtype=np.uint64), per_text)
     starts = np.cumsum(lengths) - lengths
     within = np.arange(int(per_text.sum()), dtype=np.int64) - np.repeat(
         np.cumsum(per_text) - per_text, per_text
     )
     position = np.repeat(starts, per_text) + within
     length = np.repeat(lengths, per_text)
-    bits = np.uint64(char_bits)
-    keys = owner << (bits * np.uint64(3))
-    keys |= codes[position] << (bits * np.uint64(2))
-    keys |= np.where(length > 1, codes[position + 1], 0).astype(np.uint64) << bits
-    keys |= np.where(length > 2, codes[position + 2], 0).astype(np.uint64)
+    char_bits = np.uint64(len(present).bit_length())
+    grams = codes[position] << (char_bits * np.uint64(2))
+    grams |= np.where(length > 1, codes[position + 1], 0).astype(np.uint64) << char_bits
+    grams |= np.where(length > 2, codes[position + 2], 0).astype(np.uint64)
 
+    text_bits = len(wordings).bit_length()
+    gram_bits = 64 - text_bits
+    if 3 * int(char_bits) > gram_bits:
+        grams = _mix(grams) >> np.uint64(text_bits)
+    keys = np.repeat(np.arange(len(wordings), dtype=np.uint64), per_text) << np.uint64(gram_bits)
+    keys |= grams
     keys.sort()
     distinct = np.ones(len(keys), dtype=bool)
     distinct[1:] = keys[1:] != keys[:-1]
     keys = keys[distinct]
-    owners = (keys >> (bits * np.uint64(3))).astype(np.int64)
-    shingles = keys & np.uint64((1 << (3 * char_bits)) - 1)
+    owners = (keys >> np.uint64(gram_bits)).astype(np.int64)
+    shingles = keys & np.uint64((1 << gram_bits) - 1)
     offsets = np.searchsorted(owners, np.arange(len(wordings) + 1)).astype(np.int64)
     return shingles, offsets
 

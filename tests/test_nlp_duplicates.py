@@ -158,3 +158,17 @@ def test_result_is_the_same_on_every_run() -> None:
     texts = generated_opinions(500, seed=2) + [TEMPLATE.format(name="山川")] * 3
     ids = list(range(len(texts)))
     assert find_near_duplicates(texts, ids) == find_near_duplicates(texts, ids)
+
+
+def test_corpus_with_tens_of_thousands_of_distinct_characters() -> None:
+    # 70,000 different ideographs and hangul are too many to pack 3-grams
+    # losslessly next to 9,000 text numbers, so they are hashed instead.
+    alphabet = [
+        chr(point)
+        for block in (range(0x4E00, 0x9FF0), range(0x20000, 0x2A6D0), range(0xAC00, 0xD7A0))
+        for point in block
+    ]
+    texts = ["".join(alphabet[start : start + 8]) for start in range(0, 72_000, 8)]
+    texts += [TEMPLATE.format(name="山川"), TEMPLATE.format(name="森田")]
+    groups = find_near_duplicates(texts, list(range(len(texts))))
+    assert [group.ids for group in groups] == [(len(texts) - 2, len(texts) - 1)]
