@@ -35,9 +35,9 @@ class ThemeClusterer:
         *,
         min_k: int = 2,
         max_k: int = 20,
-        n_init: int = 5,
+        n_init: int = 4,
         n_references: int = 3,
-        max_selection_rows: int = 2000,
+        max_selection_rows: int = 1000,
         seed: int = 0,
     ) -> None:
         self.n_themes = n_themes
@@ -71,11 +71,11 @@ class ThemeClusterer:
         max_k = min(self.max_k, n_rows // 5)
         if max_k < self.min_k:
             return 1
-        references = [gaussian_reference(vectors, rng) for _ in range(self.n_references)]
+        references = [uniform_reference(vectors, rng) for _ in range(self.n_references)]
         gaps = []
         for k in range(self.min_k, max_k + 2):
-            log_spread = np.log(_inertia(vectors, k, self.seed))
-            reference = np.log([_inertia(r, k, self.seed) for r in references])
+            log_spread = np.log(_inertia(vectors, k, self.seed, n_init=2))
+            reference = np.log([_inertia(r, k, self.seed, n_init=1) for r in references])
             tolerance = reference.std() * np.sqrt(1 + 1 / len(references))
             gaps.append((k, float(reference.mean() - log_spread), float(tolerance)))
         self.k_scores_ = tuple(KScore(k, gap) for k, gap, _ in gaps[:-1])
@@ -83,23 +83,30 @@ class ThemeClusterer:
 
 
 def _first_k_within_tolerance(gaps: list[tuple[int, float, float]]) -> int:
-    """Smallest k with gap(k) >= gap(k+1) - s(k+1); the largest k if the gap keeps rising."""
-    for (k, gap, _), (_, next_gap, next_tolerance) in itertools.pairwise(gaps):
-        if gap >= next_gap - next_tolerance:
+    """Smallest k with gap(k) >= gap(k+1) - s(k+1); the largest k if the gap keeps rising.
+
+    A k whose gap is not clearly above zero (no more structure than the
+    reference) is never chosen: on weakly structured text that noise would
+    otherwise often stop the search at k = 2.
+    """
+    for (k, gap, tolerance), (_, next_gap, next_tolerance) in itertools.pairwise(gaps):
+        if gap > tolerance and gap >= next_gap - next_tolerance:
             return k
     return gaps[-2][0]
 
 
-def gaussian_reference(vectors: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Points from one Gaussian with the data's mean and covariance: the same spread, no themes."""
-    reference = rng.multivariate_normal(
-        vectors.mean(axis=0), np.cov(vectors, rowvar=False), size=len(vectors), method="eigh"
-    )
+def uniform_reference(vectors: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Uniform points in the box of the data along its principal axes: its extent, no themes."""
+    centered = vectors - vectors.mean(axis=0)
+    _, _, axes = np.linalg.svd(centered, full_matrices=False)
+    projected = centered @ axes.T
+    low, high = projected.min(axis=0), projected.max(axis=0)
+    reference = rng.uniform(low, high, size=projected.shape) @ axes + vectors.mean(axis=0)
     return l2_normalize(reference)
 
 
-def _inertia(vectors: np.ndarray, k: int, seed: int) -> float:
-    model = KMeans(n_clusters=k, n_init=3, random_state=seed).fit(vectors)
+def _inertia(vectors: np.ndarray, k: int, seed: int, *, n_init: int) -> float:
+    model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(vectors)
     return max(float(model.inertia_), 1e-12)
 
 

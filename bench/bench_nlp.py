@@ -1,0 +1,149 @@
+"""Speed of the theme pipeline against Janome alone.
+
+    python bench/bench_nlp.py [-n 5000] [--jobs N]
+    python bench/bench_nlp.py -n 50000
+
+Generates N comments from our own phrases and prints: Janome tokenization
+alone on one core, nlp.analyze end to end cold (empty token cache), and end to
+end again after adding 1 % new comments (warm cache), with the ratios and the
+peak memory. Targets: cold <= 0.75 x Janome on 2 cores, re-analysis <= 0.1 x cold,
+memory < 1 GB at 50,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import time
+
+from janome.tokenizer import Tokenizer
+
+from nlp import analyze
+
+THEMES = {
+    "digital_divide": (
+        ["高齢者", "一人暮らしの親", "障がいのある方", "外国人の住民", "祖父母"],
+        ["スマホ教室", "操作の相談窓口", "デジタル支援員", "タブレット講座", "出張相談会"],
+        ["公民館", "図書館", "地区センター", "集会所", "駅前の窓口"],
+    ),
+    "online_procedures": (
+        ["共働きの世帯", "平日働いている人", "子育て中の親", "若い世代", "障がい者"],
+        ["電子申請", "オンライン申請", "マイナポータルでの手続き", "書かない窓口", "LINEでの予約"],
+        ["住民票の請求", "転入届", "児童手当の申請", "税の証明書", "粗大ごみの申込"],
+    ),
+    "privacy": (
+        ["市民", "利用者", "高齢者", "保護者", "事業者"],
+        [
+            "マイナンバーカード",
+            "個人情報の管理",
+            "情報セキュリティ",
+            "データの連携",
+            "マイナ保険証",
+        ],
+        ["漏えい対策", "説明会", "利用目的の公開", "第三者の監査", "紙の手続きの併用"],
+    ),
+    "community": (
+        ["自治会", "町内会", "地域の高齢者", "子ども会", "ボランティア団体"],
+        ["回覧板の電子化", "地域アプリ", "オンライン会議", "人のつながり", "見守り活動"],
+        ["集会所", "地区の行事", "防災訓練", "清掃活動", "お祭り"],
+    ),
+    "disaster": (
+        ["高齢者", "外国人", "子育て世帯", "障がい者", "観光客"],
+        ["防災アプリ", "避難所の混雑情報", "ハザードマップ", "緊急速報メール", "防災無線"],
+        ["大雨の時", "地震の時", "停電の時", "夜間", "避難訓練"],
+    ),
+    "transport": (
+        ["通勤する人", "高齢者", "通学する学生", "観光客", "車を持たない人"],
+        [
+            "コミュニティバス",
+            "オンデマンド交通",
+            "乗換案内",
+            "キャッシュレス決済",
+            "バスの位置情報",
+        ],
+        ["駅前", "山間部", "郊外の団地", "病院への通院", "買い物"],
+    ),
+}
+TEMPLATES = [
+    "{who}のために{what}を{where}で充実させてほしい",
+    "{where}では{who}が{what}を使えず困っています",
+    "{what}について{who}にもわかりやすく説明してください",
+    "{who}の立場から言うと、{where}の{what}はまだ不十分だ",
+    "{what}を進めるなら{where}での支援も必要だ",
+]
+OPENERS = ["", "計画案を読みました。", "以前から感じていることですが、", "家族とも話しましたが、"]
+CLOSERS = ["", "よろしくお願いします。", "ぜひ検討してください。", "期待しています。"]
+
+
+def generate_comments(n: int, seed: int) -> list[str]:
+    """N comments of one to three sentences on random themes (mostly distinct texts)."""
+    rng = random.Random(seed)
+    names = list(THEMES)
+    comments = []
+    for _ in range(n):
+        who, what, where = THEMES[rng.choice(names)]
+        sentences = [
+            rng.choice(TEMPLATES).format(
+                who=rng.choice(who), what=rng.choice(what), where=rng.choice(where)
+            )
+            + "。"
+            for _ in range(rng.randint(1, 3))
+        ]
+        comments.append(rng.choice(OPENERS) + "".join(sentences) + rng.choice(CLOSERS))
+    return comments
+
+
+def time_janome_one_core(texts: list[str]) -> float:
+    tokenizer = Tokenizer()
+    start = time.perf_counter()
+    for text in texts:
+        list(tokenizer.tokenize(text))
+    return time.perf_counter() - start
+
+
+def peak_memory_mb() -> tuple[float, float]:
+    """Peak resident memory of this process and of the largest worker (Linux: KiB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-n", type=int, default=5000, help="number of comments")
+    parser.add_argument("--jobs", type=int, default=None, help="tokenizer processes")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    texts = generate_comments(args.n, args.seed)
+    new_texts = generate_comments(max(1, args.n // 100), args.seed + 1)
+    chars = sum(len(text) for text in texts)
+    print(f"{args.n} comments, {chars / args.n:.0f} characters on average")
+
+    janome = time_janome_one_core(texts)
+    print(f"Janome tokenize alone, 1 core   {janome:8.2f} s")
+
+    cache: dict[str, tuple[str, ...]] = {}
+    start = time.perf_counter()
+    cold_result = analyze(texts, token_cache=cache, n_jobs=args.jobs, seed=args.seed)
+    cold = time.perf_counter() - start
+    print(
+        f"nlp.analyze cold (empty cache)  {cold:8.2f} s  = {cold / janome:.2f} x Janome"
+        f"  ({cold_result.n_themes} themes)"
+    )
+
+    all_texts = texts + new_texts
+    start = time.perf_counter()
+    warm_result = analyze(all_texts, token_cache=cache, n_jobs=args.jobs, seed=args.seed)
+    warm = time.perf_counter() - start
+    print(
+        f"nlp.analyze +1 % new comments   {warm:8.2f} s  = {warm / cold:.3f} x cold"
+        f"  ({warm_result.n_themes} themes)"
+    )
+    own, children = peak_memory_mb()
+    print(f"peak memory: main {own:.0f} MB, largest worker {children:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
