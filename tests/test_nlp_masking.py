@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlp.masking import MaskResult, PiiKind, mask_personal_data
 
@@ -246,3 +249,46 @@ def test_result_is_frozen() -> None:
 
 def test_empty_text() -> None:
     assert mask_personal_data("") == MaskResult(text="", spans=())
+
+
+def unmask(result: MaskResult) -> str:
+    text = result.text
+    for span in reversed(result.spans):
+        marker_start = text.rindex(span.kind.marker, 0, len(text))
+        text = text[:marker_start] + span.original + text[marker_start + len(span.kind.marker) :]
+    return text
+
+
+PIECES = [
+    *"0123456789０１２３４５６７８９",
+    *"-－ー()（）+＋ 　.@＠〒",
+    "丁目",
+    "番地",
+    "番",
+    "号",
+    "さん",
+    "様",
+    "みどり市",
+    "緑町",
+    "田中",
+    "花子",
+    "第",
+    "章",
+    "年",
+    "円",
+    "、",
+    "。",
+    "😊",
+    "\n",
+    "abc",
+    ".jp",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_text_outside_the_spans_is_kept_exactly(text: str) -> None:
+    result = mask_personal_data(text)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(result.spans))
+    assert all(text[span.start : span.end] == span.original for span in result.spans)
+    assert unmask(result) == text
