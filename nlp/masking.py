@@ -136,7 +136,9 @@ def _find_emails(text: str) -> Iterator[tuple[int, int]]:
 # --- phone ----------------------------------------------------------------
 
 _PHONE = re.compile(
-    _NOT_DIGIT_BEFORE
+    # Not inside a URL path or query (…/0123456789, ?id=0312345678).
+    "(?<![/=&?#%])"
+    + _NOT_DIGIT_BEFORE
     + f"(?P<intl>[+＋][8８][1１]{_SEP}?(?:{_OPEN}[0０]{_CLOSE}{_SPACE}*)?)?"
     + "(?:"
     + f"{_OPEN}(?P<a1>{_D}{{1,5}}){_CLOSE}{_SPACE}*(?P<b1>{_D}{{1,4}}){_SEP}(?P<c1>{_D}{{3,4}})"
@@ -223,6 +225,8 @@ _LOT = (
 )
 _CHOME = f"{_NUMBER}丁目{_SPACE}?{_LOT}"
 _BANCHI = f"(?:{_D}+番地(?:の?{_D}+号?)?|{_D}+番{_D}+号)"
+# A range of counts is not a house number: みどり市2-3月, 市内5-6か所.
+_COUNTER = "[月日年人回件歳才時分秒円割%％倍個台本枚週ヶか箇名度期]"
 _DASHED = f"{_D}{{1,4}}{_HYPHEN}{_D}{{1,4}}(?:{_HYPHEN}{_D}{{1,4}})?"
 _ADDRESS = re.compile(
     # 丁目・番地・号 are unambiguous, so a town name before them is optional.
@@ -231,7 +235,7 @@ _ADDRESS = re.compile(
     # 1-2-3 is also how plan sections are numbered, so it needs a municipality
     # (みどり市中央1-2-3, 緑町1-2-3) and is checked against _NOT_TOWNS below.
     f"|(?P<place>(?:{_PREFECTURE})?{_MUNICIPALITY}(?:{_TOWN})?)(?P<dashed>{_DASHED})"
-    f"(?!{_HYPHEN}?{_D})"
+    f"(?!{_HYPHEN}?{_D}|{_COUNTER})"
 )
 # Words that end like a place name (市・区・町) or stand where a town would,
 # but precede section or item numbers: 計画3-2-1, 地区2-1.

@@ -203,6 +203,10 @@ def test_realistic_comment_without_personal_data_is_unchanged() -> None:
         "みどり市緑町",
         "123-4567",
         "0012345678",
+        "https://www.city.midori.example.jp/pubcom/0312345678.html",
+        "みどり市2-3月に実施",
+        "みどり市で2-3回開催",
+        "緑町1-2人の班",
     ],
 )
 def test_ordinary_numbers_and_places_are_left_alone(text: str) -> None:
