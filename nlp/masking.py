@@ -57,7 +57,7 @@ class MaskedSpan:
     kind: PiiKind
     start: int  # offsets in the original text
     end: int
-    original: str
+    original: str  # the personal data itself: for staff review, never for publication
 
 
 @dataclass(frozen=True)
