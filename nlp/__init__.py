@@ -13,7 +13,7 @@ A pure library: no Flask, no database, no network. Entry points::
     tokens_list = tokenize_many(texts, n_jobs=None, cache=cache)  # parallel, only new texts
 """
 
-from nlp.cache import TokenCache, token_cache_key, tokenize_many
+from nlp.cache import TokenCache, token_cache_key, tokenize_many, tokenize_normalized
 from nlp.cluster import ThemeClusterer
 from nlp.features import LsaFeatures, TfidfFeatures
 from nlp.normalize import normalize
@@ -39,4 +39,5 @@ __all__ = [
     "read_stopwords",
     "token_cache_key",
     "tokenize_many",
+    "tokenize_normalized",
 ]

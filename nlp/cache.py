@@ -46,6 +46,17 @@ def tokenize_many(
     """
     analyzer = analyzer or Analyzer()
     normalized = [analyzer.normalize(text) for text in texts]
+    return tokenize_normalized(normalized, analyzer, n_jobs=n_jobs, cache=cache)
+
+
+def tokenize_normalized(
+    normalized: Sequence[str],
+    analyzer: Analyzer,
+    *,
+    n_jobs: int | None = None,
+    cache: TokenCache | None = None,
+) -> list[tuple[str, ...]]:
+    """``tokenize_many`` for texts already passed through ``analyzer.normalize``."""
     keys = [token_cache_key(text, analyzer.version) for text in normalized]
     known: dict[str, tuple[str, ...]] = {}
     if cache is not None:

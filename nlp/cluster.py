@@ -11,8 +11,6 @@ smallest k after which adding a theme explains no more than chance.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import normalize as l2_normalize
@@ -24,7 +22,8 @@ class ThemeClusterer:
     """Cluster L2-normalised vectors into ``n_themes`` groups (``None``: choose k).
 
     After ``fit``: ``labels_`` (one per row), ``centers_`` (unit vectors),
-    ``n_themes_`` and ``k_scores_`` (the gap curve; empty if k was given).
+    ``n_themes_`` and ``k_scores_`` (the gap curve up to the chosen k + 1, where the
+    search stops; empty if k was given).
     The choice of k runs on at most ``max_selection_rows`` sampled rows, so its
     cost does not grow with the number of comments.
     """
@@ -37,7 +36,7 @@ class ThemeClusterer:
         max_k: int = 20,
         n_init: int = 4,
         n_references: int = 3,
-        max_selection_rows: int = 1000,
+        max_selection_rows: int = 500,
         seed: int = 0,
     ) -> None:
         self.n_themes = n_themes
@@ -72,27 +71,37 @@ class ThemeClusterer:
         if max_k < self.min_k:
             return 1
         references = [uniform_reference(vectors, rng) for _ in range(self.n_references)]
-        gaps = []
+        gaps: list[tuple[int, float, float]] = []
+        chosen = max_k
+        # The rule looks one k ahead, so the search stops as soon as it is met.
         for k in range(self.min_k, max_k + 2):
-            log_spread = np.log(_inertia(vectors, k, self.seed, n_init=2))
-            reference = np.log([_inertia(r, k, self.seed, n_init=1) for r in references])
-            tolerance = reference.std() * np.sqrt(1 + 1 / len(references))
-            gaps.append((k, float(reference.mean() - log_spread), float(tolerance)))
-        self.k_scores_ = tuple(KScore(k, gap) for k, gap, _ in gaps[:-1])
-        return _first_k_within_tolerance(gaps)
+            gaps.append(self._gap(vectors, references, k))
+            if len(gaps) >= 2 and _meets_gap_rule(gaps[-2], gaps[-1]):
+                chosen = gaps[-2][0]
+                break
+        self.k_scores_ = tuple(KScore(k, gap) for k, gap, _ in gaps if k <= max_k)
+        return chosen
+
+    def _gap(
+        self, vectors: np.ndarray, references: list[np.ndarray], k: int
+    ) -> tuple[int, float, float]:
+        """k, the gap log W_ref(k) - log W(k), and its tolerance s(k)."""
+        log_spread = np.log(_inertia(vectors, k, self.seed, n_init=2))
+        reference = np.log([_inertia(r, k, self.seed, n_init=1) for r in references])
+        tolerance = reference.std() * np.sqrt(1 + 1 / len(references))
+        return k, float(reference.mean() - log_spread), float(tolerance)
 
 
-def _first_k_within_tolerance(gaps: list[tuple[int, float, float]]) -> int:
-    """Smallest k with gap(k) >= gap(k+1) - s(k+1); the largest k if the gap keeps rising.
+def _meets_gap_rule(current: tuple[int, float, float], following: tuple[int, float, float]) -> bool:
+    """gap(k) >= gap(k+1) - s(k+1), with gap(k) clearly above zero.
 
-    A k whose gap is not clearly above zero (no more structure than the
+    A k whose gap is within its tolerance of zero (no more structure than the
     reference) is never chosen: on weakly structured text that noise would
     otherwise often stop the search at k = 2.
     """
-    for (k, gap, tolerance), (_, next_gap, next_tolerance) in itertools.pairwise(gaps):
-        if gap > tolerance and gap >= next_gap - next_tolerance:
-            return k
-    return gaps[-2][0]
+    _, gap, tolerance = current
+    _, next_gap, next_tolerance = following
+    return gap > tolerance and gap >= next_gap - next_tolerance
 
 
 def uniform_reference(vectors: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -106,8 +115,48 @@ def uniform_reference(vectors: np.ndarray, rng: np.random.Generator) -> np.ndarr
 
 
 def _inertia(vectors: np.ndarray, k: int, seed: int, *, n_init: int) -> float:
-    model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(vectors)
-    return max(float(model.inertia_), 1e-12)
+    """Lowest k-means within-cluster sum of squares over ``n_init`` starts.
+
+    A small NumPy k-means: the choice of k runs it about sixty times on a few
+    hundred rows, where scikit-learn's per-call set-up (thread-pool limits)
+    costs more than the clustering itself.
+    """
+    rng = np.random.default_rng([seed, k])
+    return min(_lloyd_inertia(vectors, k, rng) for _ in range(n_init))
+
+
+def _lloyd_inertia(vectors: np.ndarray, k: int, rng: np.random.Generator) -> float:
+    centers = _plus_plus_centers(vectors, k, rng)
+    squared_norms = np.einsum("ij,ij->i", vectors, vectors)
+    rows = np.arange(len(vectors))
+    labels = np.full(len(vectors), -1)
+    for _ in range(50):
+        distances = squared_norms[:, None] - 2 * vectors @ centers.T + (centers**2).sum(axis=1)
+        new_labels = distances.argmin(axis=1)
+        if np.array_equal(new_labels, labels):
+            break
+        labels = new_labels
+        members = np.zeros((len(vectors), k))
+        members[rows, labels] = 1.0
+        counts = members.sum(axis=0)
+        filled = counts > 0
+        centers[filled] = (members.T @ vectors)[filled] / counts[filled, None]
+    return max(float(np.maximum(distances[rows, labels], 0).sum()), 1e-12)
+
+
+def _plus_plus_centers(vectors: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """k-means++ seeding: each next centre drawn with probability ~ squared distance."""
+    centers = [vectors[rng.integers(len(vectors))]]
+    closest = ((vectors - centers[0]) ** 2).sum(axis=1)
+    for _ in range(1, k):
+        total = closest.sum()
+        if total <= 0:
+            index = int(rng.integers(len(vectors)))
+        else:
+            index = int(rng.choice(len(vectors), p=closest / total))
+        centers.append(vectors[index])
+        closest = np.minimum(closest, ((vectors - vectors[index]) ** 2).sum(axis=1))
+    return np.array(centers)
 
 
 def _centers(vectors: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:

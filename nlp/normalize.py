@@ -16,7 +16,7 @@ _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 _SPACES = re.compile(r"[ \t\u3000]+")
 # Runs of the same symbol ("!!!", "・・・", "ーーー", "www") carry emphasis, not content.
 _REPEATED_SYMBOLS = re.compile(r"([!?!?。、,.・…ー〜~\-=*＊☆★♪wW笑])\1+")
-_WAVE_DASHES = str.maketrans({"〜": "ー", "~": "ー", "〰": "ー"})
+_WAVE_DASHES = re.compile("[〜~〰]")
 
 
 def nfkc(text: str) -> str:
@@ -36,7 +36,7 @@ def collapse_repeats(text: str) -> str:
 
 def unify_wave_dashes(text: str) -> str:
     """Wave dashes used as long vowels ("すご〜い") become "ー"."""
-    return text.translate(_WAVE_DASHES)
+    return _WAVE_DASHES.sub("ー", text)
 
 
 def squeeze_spaces(text: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nlp.cache import TokenCache, tokenize_many
+from nlp.cache import TokenCache, tokenize_normalized
 from nlp.cluster import ThemeClusterer
 from nlp.features import LsaFeatures, TfidfFeatures
 from nlp.label import OTHER_LABEL, TermScorer, label_terms, make_label, representatives
@@ -59,16 +59,17 @@ def analyze(
         raise ValueError("ids must be unique")
     if analyzer is None:
         analyzer = Analyzer(extra_stopwords=extra_stopwords)
-    tokens = tokenize_many(texts, analyzer, n_jobs=n_jobs, cache=token_cache)
+    normalized = [analyzer.normalize(text) for text in texts]
+    tokens = tokenize_normalized(normalized, analyzer, n_jobs=n_jobs, cache=token_cache)
     return _themes_from_tokens(
-        texts, ids, tokens, analyzer,
+        normalized, ids, tokens, analyzer,
         k=k, seed_themes=seed_themes, seed=seed,
         min_theme_size=min_theme_size, n_components=n_components,
     )  # fmt: skip
 
 
 def _themes_from_tokens(
-    texts: Sequence[str],
+    normalized: Sequence[str],
     ids: list[CommentId],
     tokens: list[tuple[str, ...]],
     analyzer: Analyzer,
@@ -79,7 +80,7 @@ def _themes_from_tokens(
     min_theme_size: int,
     n_components: int,
 ) -> ThemeResult:
-    n_texts = len(texts)
+    n_texts = len(normalized)
     has_words = np.array([bool(t) for t in tokens], dtype=bool)
     groups: list[_Group] = []
     n_themes = 0
@@ -89,7 +90,6 @@ def _themes_from_tokens(
         tfidf = TfidfFeatures()
         matrix = tfidf.fit_transform([tokens[i] for i in word_rows])
         lsa = LsaFeatures(n_components=n_components, seed=seed)
-        vectors = np.zeros((n_texts, 0))
         reduced = lsa.fit_transform(matrix)
         vectors = np.zeros((n_texts, reduced.shape[1]))
         vectors[word_rows] = reduced
@@ -112,25 +112,22 @@ def _themes_from_tokens(
     else:
         vectors = np.zeros((n_texts, 1))
     return _build_result(
-        texts, ids, tokens, analyzer, vectors, groups, n_themes, k_scores, min_theme_size
+        normalized, ids, tokens, vectors, groups, n_themes, k_scores, min_theme_size
     )
 
 
 def _build_result(
-    texts: Sequence[str],
+    normalized: Sequence[str],
     ids: list[CommentId],
     tokens: list[tuple[str, ...]],
-    analyzer: Analyzer,
     vectors: np.ndarray,
     groups: list[_Group],
     n_themes: int,
     k_scores: tuple[KScore, ...],
     min_theme_size: int,
 ) -> ThemeResult:
-    n_texts = len(texts)
-    terms = [
-        label_terms(t, analyzer.normalize(text)) for t, text in zip(tokens, texts, strict=True)
-    ]
+    n_texts = len(normalized)
+    terms = [label_terms(t, text) for t, text in zip(tokens, normalized, strict=True)]
     scorer = TermScorer().fit(terms)
     seeded = [g for g in groups if g.seed_name is not None and g.rows]
     discovered = sorted(

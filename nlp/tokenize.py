@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from janome.tokenizer import Tokenizer
 
@@ -39,7 +40,44 @@ def shared_tokenizer(userdic: str | None) -> Tokenizer:
     """One Janome tokenizer per dictionary and process; the user dictionary is compiled once."""
     if userdic is None:
         return Tokenizer()
-    return Tokenizer(userdic, udic_type="simpledic", udic_enc="utf8")
+    tokenizer = Tokenizer(userdic, udic_type="simpledic", udic_enc="utf8")
+    tokenizer.user_dic = _FirstCharacterFilter(tokenizer.user_dic, _first_characters(userdic))
+    return tokenizer
+
+
+def _first_characters(userdic: str) -> frozenset[bytes]:
+    lines = Path(userdic).read_text(encoding="utf-8").splitlines()
+    return frozenset(line[0].encode() for line in lines if line)
+
+
+def _utf8_length(lead_byte: int) -> int:
+    if lead_byte < 0x80:
+        return 1
+    if lead_byte < 0xE0:
+        return 2
+    return 3 if lead_byte < 0xF0 else 4
+
+
+class _FirstCharacterFilter:
+    """Skip the user-dictionary lookup where no user word can start.
+
+    Janome searches the user dictionary's automaton at every character, which
+    made tokenizing ~25 % slower; a user word can only match where the text
+    starts with one of the words' first characters, so elsewhere the answer is
+    known to be empty. Everything else is delegated to Janome's dictionary.
+    """
+
+    def __init__(self, dictionary: Any, first_characters: frozenset[bytes]) -> None:
+        self._dictionary = dictionary
+        self._first_characters = first_characters
+
+    def lookup(self, encoded: bytes) -> Any:
+        if not encoded or encoded[: _utf8_length(encoded[0])] not in self._first_characters:
+            return []
+        return self._dictionary.lookup(encoded)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._dictionary, name)
 
 
 # Noun subtypes that carry meaning; 非自立, 代名詞, 数, 接尾 and 副詞可能 (今後, 現在) do not.

@@ -47,3 +47,19 @@ def test_stopwords_extend_from_a_file(tmp_path):
 def test_extra_stopwords_change_the_version():
     assert Analyzer().version == Analyzer().version
     assert Analyzer(extra_stopwords=["公民館"]).version != Analyzer().version
+
+
+def test_skipping_user_dictionary_lookups_keeps_janomes_tokens():
+    from janome.tokenizer import Tokenizer
+
+    from nlp.tokenize import DEFAULT_USERDIC, shared_tokenizer
+
+    texts = [
+        "マイナンバーカードの電子申請とLINEでの行政手続き",
+        "高齢者向けスマホ教室、デジタルデバイド対策、子育て支援の窓口",
+        "公園の遊具を新しくしてほしい",
+    ]
+    janome = Tokenizer(str(DEFAULT_USERDIC), udic_type="simpledic")
+    ours = shared_tokenizer(str(DEFAULT_USERDIC))
+    for text in texts:
+        assert [str(t) for t in ours.tokenize(text)] == [str(t) for t in janome.tokenize(text)]
