@@ -74,15 +74,26 @@ class TermScorer:
 
 
 def make_label(keywords: Sequence[tuple[str, float]], n_terms: int = 3) -> str:
-    """Join the best terms, skipping one that overlaps a term already taken."""
-    chosen: list[str] = []
-    for term, _ in keywords:
-        if any(term in taken or taken in term for taken in chosen):
+    """Join the best terms, nouns first; a compound replaces its part when nearly as strong.
+
+        Nouns (スマホ教室, 高齢者) name a theme; verbs and adjectives (使う, 大きい)
+        only fill in when a theme has too few distinctive nouns. 児童手当 replaces
+        児童 (and マイナンバー both マイ and ナンバー) when it weighs at least half as
+    much; other overlapping terms are skipped.
+    """
+    ranked = sorted(keywords, key=lambda keyword: _ends_in_kana(keyword[0]))  # stable: nouns first
+    chosen: list[tuple[str, float]] = []
+    for term, weight in ranked:
+        overlaps = [i for i, (taken, _) in enumerate(chosen) if term in taken or taken in term]
+        if not overlaps:
+            if len(chosen) < n_terms:
+                chosen.append((term, weight))
             continue
-        chosen.append(term)
-        if len(chosen) == n_terms:
-            break
-    return LABEL_SEPARATOR.join(chosen) or OTHER_LABEL
+        parts = [chosen[i] for i in overlaps]
+        if all(part in term for part, _ in parts) and weight >= max(w for _, w in parts) / 2:
+            chosen = [c for i, c in enumerate(chosen) if i not in overlaps[1:]]
+            chosen[overlaps[0]] = (term, weight)
+    return LABEL_SEPARATOR.join(term for term, _ in chosen) or OTHER_LABEL
 
 
 def representatives(

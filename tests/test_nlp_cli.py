@@ -87,3 +87,19 @@ def test_empty_file_exits_2(tmp_path, capsys, content):
 def test_tokens_prints_what_the_pipeline_keeps(capsys):
     assert main(["tokens", "高齢者向けのスマホ教室を増やしてほしいと思います"]) == 0
     assert capsys.readouterr().out.split() == ["高齢者", "スマホ教室", "増やす"]
+
+
+def test_wordcloud_writes_a_png_of_the_kept_words(tmp_path):
+    source = tmp_path / "comments.csv"
+    _write_comments(source)
+    out = tmp_path / "cloud.png"
+    assert main(["wordcloud", str(source), "--text-column", "意見", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_wordcloud_of_a_missing_column_exits_2(tmp_path, capsys):
+    source = tmp_path / "comments.csv"
+    _write_comments(source)
+    argv = ["wordcloud", str(source), "--text-column", "本文", "--out", str(tmp_path / "c.png")]
+    code, err = _error_of(capsys, argv)
+    assert code == 2 and "本文" in err
