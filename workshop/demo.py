@@ -10,6 +10,7 @@ from datetime import timedelta
 from importlib import resources
 
 import click
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from workshop.auth import services as auth_services
@@ -103,7 +104,7 @@ def load_comments(consultation: Consultation) -> int:
     return len(rows)
 
 
-@click.group(help="デモデータ (demo data)")
+@click.group(cls=AppGroup, help="デモデータ (demo data)")
 def demo() -> None:
     pass
 

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 
 from workshop.auth import services
 from workshop.errors import DomainError
 from workshop.models import Role
 
 
-@click.group(help="職員アカウント (staff accounts)")
+@click.group(cls=AppGroup, help="職員アカウント (staff accounts)")
 def users() -> None:
     pass
 

@@ -4,13 +4,14 @@ from datetime import date
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 
 from workshop.consultations import imports, services
 from workshop.errors import DomainError
 from workshop.models import Channel
 
 
-@click.group(help="意見募集 (consultations)")
+@click.group(cls=AppGroup, help="意見募集 (consultations)")
 def consultations() -> None:
     pass
 
@@ -54,7 +55,7 @@ def create(
     click.echo(f"created consultation {consultation.id} {consultation.slug}")
 
 
-@click.group(help="意見 (comments)")
+@click.group(cls=AppGroup, help="意見 (comments)")
 def comments() -> None:
     pass
 

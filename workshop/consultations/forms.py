@@ -13,6 +13,7 @@ from workshop.formfields import JaDateField, JaRadioField, JaSelectField
 from workshop.labels import AGE_GROUP, CHANNEL, RELATION
 from workshop.models import AgeGroup, Channel, Consultation, Relation
 from workshop.models.consultations import COMMENT_MAX_CHARS
+from workshop.timeutil import today_tokyo
 
 
 def body_length(_form: Any, field: Any) -> None:
@@ -98,6 +99,7 @@ class ProxyCommentForm(CommentForm):
     )
     received_on = JaDateField(
         "受付日（郵送は消印の日付）",
+        default=today_tokyo,
         validators=[InputRequired("受付日を入力してください（例: 2026-11-23）。")],
     )
 

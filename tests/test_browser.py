@@ -1,0 +1,185 @@
+"""Real headless Chromium: the journeys that matter, as a person does them, with an axe check."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from workshop import create_app
+from workshop.extensions import db
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+# without these Chromium keeps dialling Google's hosts, which this closed network refuses
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+sync_api = pytest.importorskip("playwright.sync_api")
+axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str]]:
+    if not os.access(CHROMIUM, os.X_OK):
+        if os.environ.get("MACHIKOE_REQUIRE_SERVICES") == "1":
+            pytest.fail("Chromium missing: make browser-deps installs it")
+        pytest.skip("Chromium not installed (make browser-deps)")
+    folder = tmp_path_factory.mktemp("live")
+    os.environ["MACHIKOE_INSTANCE"] = str(folder)
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
+            "SECRET_KEY": "browser-tests",
+            "MAIL_OUTBOX": str(folder / "outbox"),
+            "UPLOAD_FOLDER": str(folder / "uploads"),
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request: pytest.FixtureRequest):
+    javascript = not request.node.get_closest_marker("no_javascript")
+    context = browser.new_context(locale="ja-JP", java_script_enabled=javascript)
+    page = context.new_page()
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def assert_accessible(page, check: bool = True) -> None:
+    if not check:
+        return  # axe is JavaScript: with scripts off it cannot run (the JS run checked these pages)
+    results = axe_module.Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def submit_comment(page, base: str, check: bool = True) -> str:
+    page.goto(f"{base}/consultations/dx-plan-2026")
+    assert_accessible(page, check)
+    page.get_by_label("ご意見", exact=True).fill(
+        "市役所の電子申請は字が小さくて読めません。大きな文字の画面も作ってください。"
+    )
+    page.get_by_label("年代（任意）").select_option(label="70代")
+    page.get_by_label("お住まいの地区（任意）").select_option(label="北山地区")
+    page.get_by_label("市内に住んでいる（在住）").check()
+    page.get_by_role("button", name="確認画面へ進む").click()
+    page.get_by_role("heading", name="送信内容の確認").wait_for()
+    assert_accessible(page, check)
+    page.get_by_role("button", name="この内容で送信する").click()
+    page.get_by_role("heading", name="ご意見を受け付けました").wait_for()
+    assert_accessible(page, check)
+    return page.locator(".receipt-no").inner_text()
+
+
+def test_resident_submits_a_comment_and_gets_a_receipt(live_app, page):
+    _, base = live_app
+    page.goto(base + "/")
+    assert_accessible(page)
+    page.get_by_role("link", name="みどり市DX推進計画（素案）への意見募集").click()
+    receipt = submit_comment(page, base)
+    assert re.fullmatch(r"DX-\d{4}-\d{6}", receipt)
+
+
+@pytest.mark.no_javascript
+def test_resident_journey_works_without_javascript(live_app, page):
+    _, base = live_app
+    receipt = submit_comment(page, base, check=False)
+    assert re.fullmatch(r"DX-\d{4}-\d{6}", receipt)
+
+
+def test_errors_are_announced_and_linked_to_fields(live_app, page):
+    _, base = live_app
+    page.goto(f"{base}/consultations/dx-plan-2026")
+    page.get_by_role("button", name="確認画面へ進む").click()
+    page.get_by_role("heading", name="入力内容をご確認ください").wait_for()
+    body = page.get_by_label("ご意見", exact=True)
+    assert body.get_attribute("aria-invalid") == "true"
+    described = body.get_attribute("aria-describedby") or ""
+    assert "body-error" in described
+    assert "ご意見を入力してください" in page.locator("#body-error").inner_text()
+    assert_accessible(page)
+
+
+def test_phone_width_has_no_horizontal_scroll(live_app, browser):
+    _, base = live_app
+    context = browser.new_context(locale="ja-JP", viewport={"width": 360, "height": 740})
+    phone = context.new_page()
+    phone.goto(f"{base}/consultations/dx-plan-2026")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "phone-consultation.png"), full_page=False)
+    context.close()
+    assert width <= 360
+
+
+def test_planner_enters_paper_comment_imports_and_exports(live_app, page, tmp_path):
+    _, base = live_app
+    page.goto(f"{base}/staff/login")
+    assert_accessible(page)
+    page.get_by_label("メールアドレス", exact=True).fill("planner@example.jp")
+    page.get_by_label("パスワード", exact=True).fill("demo-planner-2026")
+    page.get_by_role("button", name="ログイン").click()
+    page.get_by_role("heading", name="職員メニュー").wait_for()
+    assert_accessible(page)
+    page.get_by_role("link", name="みどり市DX推進計画（素案）への意見募集").click()
+    page.get_by_role("link", name="代理入力").click()
+    page.get_by_label("受付の経路").select_option(label="紙（郵送・持参）")
+    page.get_by_label("ご意見", exact=True).fill(
+        "孫に頼まないとスマホで申請できません。窓口は残してください。"
+    )
+    page.get_by_role("button", name="登録する").click()
+    assert "受付番号は DX-" in page.locator(".flash-success").inner_text()
+    assert_accessible(page)
+
+    csv_file = tmp_path / "line.csv"
+    csv_file.write_bytes("回答ID,ご意見\r\nX1,バスの予約をLINEでしたい\r\n".encode("cp932"))
+    page.get_by_role("link", name="CSV取り込み").click()
+    page.get_by_label("CSVファイル").set_input_files(str(csv_file))
+    page.get_by_label("意見の列名").fill("ご意見")
+    page.get_by_label("ID の列名（任意・二重取り込みを防ぎます）").fill("回答ID")
+    page.get_by_role("button", name="取り込む").click()
+    assert "取り込み 1件" in page.locator(".import-report").inner_text()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="意見の一覧").click()
+    assert_accessible(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="すべてをCSVで書き出す").click()
+    exported = Path(download_info.value.path()).read_bytes().decode("utf-8-sig")
+    assert "バスの予約をLINEでしたい" in exported
+    assert "孫に頼まないとスマホで申請できません" in exported
