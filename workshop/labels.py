@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from workshop.models import AgeGroup, Channel, ConsultationStatus, Relation, Role
+from workshop.models import (
+    AgeGroup,
+    Channel,
+    ConsultationStatus,
+    Need,
+    ParticipationMode,
+    RegistrationStatus,
+    Relation,
+    Role,
+    WorkshopFormat,
+)
 
 AGE_GROUP = {
     AgeGroup.UNDER_20: "10代以下",
@@ -52,6 +62,31 @@ ROLE = {
     Role.FACILITATOR: "ファシリテーター",
 }
 
+WORKSHOP_FORMAT = {
+    WorkshopFormat.IN_PERSON: "会場で開催",
+    WorkshopFormat.ONLINE: "オンライン",
+    WorkshopFormat.HYBRID: "会場とオンライン（ハイブリッド）",
+}
+
+PARTICIPATION_MODE = {
+    ParticipationMode.VENUE: "会場",
+    ParticipationMode.ONLINE: "オンライン",
+}
+
+REGISTRATION_STATUS = {
+    RegistrationStatus.CONFIRMED: "申込完了",
+    RegistrationStatus.WAITLISTED: "キャンセル待ち",
+    RegistrationStatus.CANCELLED: "取り消し済み",
+}
+
+NEED = {
+    Need.CHILDCARE: "託児",
+    Need.SIGN_LANGUAGE: "手話通訳",
+    Need.CAPTIONING: "要約筆記",
+    Need.WHEELCHAIR: "車椅子",
+    Need.OTHER: "その他",
+}
+
 # accepted in imports: the Japanese label, the short forms people type, or the stored value
 AGE_GROUP_ALIASES = {label: group for group, label in AGE_GROUP.items()} | {
     "10代": AgeGroup.UNDER_20,
@@ -78,4 +113,8 @@ def labels() -> dict[str, object]:
         "CHANNEL": CHANNEL,
         "STATUS": STATUS,
         "ROLE": ROLE,
+        "WORKSHOP_FORMAT": WORKSHOP_FORMAT,
+        "PARTICIPATION_MODE": PARTICIPATION_MODE,
+        "REGISTRATION_STATUS": REGISTRATION_STATUS,
+        "NEED": NEED,
     }

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from workshop.api import bp
 from workshop.consultations import services
 from workshop.errors import NotFound
+from workshop.workshops import services as workshop_services
 
 
 @bp.get("/consultations/<slug>")
@@ -23,4 +24,33 @@ def consultation(slug: str) -> ResponseReturnValue:
         closes=found.closes_on.isoformat(),
         status=found.status.value,
         comment_count=services.count_comments(found.id),
+    )
+
+
+@bp.get("/workshops/<int:workshop_id>")
+def workshop(workshop_id: int) -> ResponseReturnValue:
+    try:
+        found = workshop_services.get_workshop(workshop_id)
+    except NotFound:
+        abort(404)
+    numbers = workshop_services.numbers(found)
+    return jsonify(
+        id=found.id,
+        title=found.title,
+        starts=found.starts_at.isoformat(),
+        ends=found.ends_at.isoformat(),
+        format=found.format.value,
+        capacity=found.total_capacity,
+        registered=sum(n.registered for n in numbers),
+        waitlisted=sum(n.waitlisted for n in numbers),
+        checked_in=sum(n.checked_in for n in numbers),
+        modes={
+            n.mode.value: {
+                "capacity": n.capacity,
+                "registered": n.registered,
+                "waitlisted": n.waitlisted,
+                "checked_in": n.checked_in,
+            }
+            for n in numbers
+        },
     )

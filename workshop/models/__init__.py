@@ -12,6 +12,14 @@ from workshop.models.consultations import (
     Section,
 )
 from workshop.models.staff import Role, User
+from workshop.models.workshops import (
+    Need,
+    ParticipationMode,
+    Registration,
+    RegistrationStatus,
+    Workshop,
+    WorkshopFormat,
+)
 
 __all__ = [
     "AgeGroup",
@@ -20,9 +28,15 @@ __all__ = [
     "Comment",
     "Consultation",
     "ConsultationStatus",
+    "Need",
+    "ParticipationMode",
+    "Registration",
+    "RegistrationStatus",
     "Relation",
     "Role",
     "Section",
     "User",
+    "Workshop",
+    "WorkshopFormat",
     "utcnow",
 ]

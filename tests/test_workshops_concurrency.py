@@ -1,0 +1,94 @@
+"""Fifty residents press 申し込む at the same moment: twenty seats, never twenty-one."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from workshop.extensions import db
+from workshop.models import (
+    ParticipationMode,
+    Registration,
+    RegistrationStatus,
+    WorkshopFormat,
+    utcnow,
+)
+from workshop.workshops import services
+
+SIGN_UPS = 50
+
+
+def sign_up_at_once(app, workshop_id: int, mode: ParticipationMode | None = None) -> list[str]:
+    barrier = threading.Barrier(SIGN_UPS)
+
+    def one(index: int) -> str:
+        with app.app_context():
+            barrier.wait()
+            try:
+                registration = services.register(
+                    workshop_id,
+                    services.Applicant(
+                        name=f"市民{index:02d}",
+                        email=f"shimin{index:02d}@example.jp",
+                        mode=mode,
+                    ),
+                )
+                return registration.status.value
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=SIGN_UPS) as pool:
+        return list(pool.map(one, range(SIGN_UPS)))
+
+
+@pytest.mark.both_dbs
+def test_fifty_parallel_sign_ups_fill_twenty_seats_and_queue_the_rest(app):
+    workshop = services.create_workshop(
+        services.WorkshopInput(
+            title="みんなで考える駅前広場の使い方",
+            starts_at=utcnow() + timedelta(days=10),
+            ends_at=utcnow() + timedelta(days=10, hours=2),
+            format=WorkshopFormat.IN_PERSON,
+            capacity=20,
+            venue="みどり市民会館 第1会議室",
+        )
+    )
+    statuses = sign_up_at_once(app, workshop.id)
+
+    assert statuses.count("confirmed") == 20
+    assert statuses.count("waitlisted") == SIGN_UPS - 20
+    db.session.expire_all()
+    rows = list(db.session.scalars(select(Registration).order_by(Registration.seq)))
+    assert len(rows) == SIGN_UPS
+    assert len({r.seq for r in rows}) == SIGN_UPS
+    # arrival order: the first twenty to take the lock have the seats, the rest wait in order
+    assert [r.status for r in rows[:20]] == [RegistrationStatus.CONFIRMED] * 20
+    assert [r.status for r in rows[20:]] == [RegistrationStatus.WAITLISTED] * 30
+    positions = [services.waitlist_position(r) for r in rows[20:]]
+    assert positions == list(range(1, 31))
+
+
+@pytest.mark.both_dbs
+def test_parallel_sign_ups_respect_each_hybrid_capacity(app):
+    workshop = services.create_workshop(
+        services.WorkshopInput(
+            title="オンラインでも参加できる意見交換会",
+            starts_at=utcnow() + timedelta(days=10),
+            ends_at=utcnow() + timedelta(days=10, hours=2),
+            format=WorkshopFormat.HYBRID,
+            capacity=5,
+            online_capacity=15,
+            venue="北山公民館",
+        )
+    )
+    statuses = sign_up_at_once(app, workshop.id, ParticipationMode.ONLINE)
+
+    assert statuses.count("confirmed") == 15
+    numbers = {n.mode: n for n in services.numbers(db.session.get(type(workshop), workshop.id))}
+    assert numbers[ParticipationMode.ONLINE].registered == 15
+    assert numbers[ParticipationMode.ONLINE].waitlisted == 35
+    assert numbers[ParticipationMode.VENUE].registered == 0

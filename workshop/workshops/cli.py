@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import click
+
+from workshop.errors import DomainError
+from workshop.models import WorkshopFormat
+from workshop.timeutil import TOKYO
+from workshop.workshops import services
+
+
+@click.group(help="ワークショップ (workshops)")
+def workshops() -> None:
+    pass
+
+
+def parse_moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise click.BadParameter("ISO 8601 で指定してください（例: 2026-12-05T13:30）") from error
+    # a time without an offset is a time in the city: Asia/Tokyo
+    return moment if moment.tzinfo else moment.replace(tzinfo=TOKYO)
+
+
+@workshops.command("create")
+@click.option("--title", required=True)
+@click.option("--starts", required=True, help="ISO 8601; without an offset, Asia/Tokyo")
+@click.option("--ends", default=None, help="ISO 8601; default: two hours after the start")
+@click.option("--capacity", required=True, type=click.IntRange(1, 10_000))
+@click.option("--online-capacity", default=0, type=click.IntRange(0, 10_000))
+@click.option(
+    "--format", "format_", required=True, type=click.Choice([f.value for f in WorkshopFormat])
+)
+@click.option("--venue", default="")
+@click.option("--consultation-id", type=int, default=None)
+def create(
+    title: str,
+    starts: str,
+    ends: str | None,
+    capacity: int,
+    online_capacity: int,
+    format_: str,
+    venue: str,
+    consultation_id: int | None,
+) -> None:
+    """Create a workshop and print its id."""
+    starts_at = parse_moment(starts)
+    ends_at = parse_moment(ends) if ends else starts_at + timedelta(hours=2)
+    workshop_format = WorkshopFormat(format_)
+    if workshop_format is WorkshopFormat.HYBRID and not online_capacity:
+        online_capacity = capacity
+    data = services.WorkshopInput(
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        format=workshop_format,
+        capacity=capacity,
+        online_capacity=online_capacity,
+        venue=venue,
+        consultation_id=consultation_id,
+    )
+    try:
+        workshop = services.create_workshop(data)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(workshop.id)
+
+
+@workshops.command("send-reminders")
+def send_reminders() -> None:
+    """Remind registrants of workshops starting within 48 hours, once each (run it from cron)."""
+    sent = services.send_reminders()
+    click.echo(f"sent {sent} reminders")
