@@ -8,28 +8,20 @@ A web app can keep this mapping in its database and pass it back in.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 from collections.abc import MutableMapping, Sequence
 
-from nlp.tokenize import Analyzer, shared_tokenizer
+from nlp.tokenize import Analyzer, shared_tokenizer, token_cache_key
 
 TokenCache = MutableMapping[str, tuple[str, ...]]
+
+__all__ = ["TokenCache", "token_cache_key", "tokenize_many", "tokenize_normalized"]
 
 # Below this many texts a process pool costs more than it saves.
 _MIN_TEXTS_PER_WORKER = 200
 
 _worker_analyzer: Analyzer | None = None
-
-
-def token_cache_key(normalized_text: str, version: str) -> str:
-    """Key of one text's tokens: a hash of the normalised text and the analyzer version."""
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(version.encode())
-    digest.update(b"\0")
-    digest.update(normalized_text.encode())
-    return digest.hexdigest()
 
 
 def tokenize_many(

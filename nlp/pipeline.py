@@ -48,7 +48,8 @@ def analyze(
 
     ``ids`` default to 0, 1, ...; ``k`` is the number of themes to discover
     (``None``: chosen automatically), not counting seed themes or その他.
-    Themes smaller than ``min_theme_size`` go to その他. The same input and
+    Themes smaller than ``min_theme_size`` go to その他. ``analyzer`` replaces
+    the default ``Analyzer(extra_stopwords=extra_stopwords)``. The same input and
     ``seed`` give the same result. ``token_cache`` (e.g. tokens kept in a
     database) is read and filled, so re-analysis only tokenizes new texts.
     """
@@ -59,6 +60,8 @@ def analyze(
         raise ValueError("ids must be unique")
     if analyzer is None:
         analyzer = Analyzer(extra_stopwords=extra_stopwords)
+    elif extra_stopwords:
+        raise ValueError("give extra_stopwords to the Analyzer, not to analyze()")
     normalized = [analyzer.normalize(text) for text in texts]
     tokens = tokenize_normalized(normalized, analyzer, n_jobs=n_jobs, cache=token_cache)
     return _themes_from_tokens(

@@ -155,6 +155,15 @@ def default_stopwords() -> list[str]:
     return read_stopwords(DEFAULT_STOPWORDS)
 
 
+def token_cache_key(normalized_text: str, version: str) -> str:
+    """Key of one text's tokens: a hash of the normalised text and the analyzer version."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(version.encode())
+    digest.update(b"\0")
+    digest.update(normalized_text.encode())
+    return digest.hexdigest()
+
+
 class Analyzer:
     """Turn one text into the tuple of base forms the pipeline keeps.
 
@@ -208,6 +217,10 @@ class Analyzer:
     def analyze(self, text: str) -> tuple[str, ...]:
         """Normalise, tokenize and filter one text."""
         return self.analyze_normalized(self.normalize(text))
+
+    def cache_key(self, text: str) -> str:
+        """The token-cache key of a text for this analyzer (see ``nlp.tokenize_many``)."""
+        return token_cache_key(self.normalize(text), self.version)
 
     def _fingerprint(self) -> str:
         digest = hashlib.blake2b(digest_size=8)

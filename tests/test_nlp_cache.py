@@ -44,3 +44,12 @@ def test_changed_stopwords_invalidate_cached_tokens():
 def test_parallel_tokenizing_matches_one_process():
     texts, _ = two_topics(n_each=220)
     assert tokenize_many(texts, n_jobs=2) == tokenize_many(texts, n_jobs=1)
+
+
+def test_a_web_app_can_store_tokens_and_pass_them_back_as_the_cache():
+    analyzer = Analyzer()
+    texts = ["ＬＩＮＥで申請したい", "スマホ教室を増やして"]
+    stored = {analyzer.cache_key(text): analyzer.analyze(text) for text in texts}
+    counting = CountingAnalyzer()
+    assert tokenize_many(texts, counting, n_jobs=1, cache=stored) == list(stored.values())
+    assert counting.calls == 0
