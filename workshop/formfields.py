@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from flask import flash
+from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField
 from wtforms.validators import ValidationError
 
@@ -41,3 +43,10 @@ class JaDateField(DateField):
         except ValueError as error:
             self.data = None
             raise ValueError("日付は 2026-11-23 の形で入力してください。") from error
+
+
+def flash_form_errors(form: FlaskForm) -> None:
+    """For small forms posted from a list page, which redirect back instead of re-rendering."""
+    for errors in form.errors.values():
+        for message in errors:
+            flash(str(message), "error")

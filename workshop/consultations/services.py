@@ -121,9 +121,8 @@ def create_consultation(
 ) -> tuple[Consultation, list[str]]:
     validate_consultation(data)
     consultation = Consultation(created_by_id=staff_id, receipt_seq=0)
-    apply_consultation(consultation, data)
     db.session.add(consultation)
-    commit_or_raise(DuplicateSlug())
+    apply_and_commit(consultation, data)
     return consultation, period_warnings(data.opens_on, data.closes_on)
 
 
@@ -132,8 +131,7 @@ def update_consultation(
 ) -> tuple[Consultation, list[str]]:
     consultation = get_consultation_by_id(consultation_id)
     validate_consultation(data, current=consultation)
-    apply_consultation(consultation, data)
-    commit_or_raise(DuplicateSlug())
+    apply_and_commit(consultation, data)
     return consultation, period_warnings(data.opens_on, data.closes_on)
 
 
@@ -167,12 +165,17 @@ def replace_sections(consultation: Consultation, headings: Sequence[str]) -> Non
     consultation.sections = kept
 
 
-def commit_or_raise(error: DomainError) -> None:
+def apply_and_commit(consultation: Consultation, data: ConsultationInput) -> None:
+    """Apply and commit, or roll back: a refused change leaves nothing half-applied."""
     try:
+        apply_consultation(consultation, data)
         db.session.commit()
     except IntegrityError as integrity:
         db.session.rollback()
-        raise error from integrity
+        raise DuplicateSlug() from integrity
+    except DomainError:
+        db.session.rollback()
+        raise
 
 
 # ---------------------------------------------------------------- attachments

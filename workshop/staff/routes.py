@@ -13,6 +13,7 @@ from workshop.consultations import exports, imports, services
 from workshop.consultations.forms import HideForm, ProxyCommentForm
 from workshop.errors import DomainError, NotFound
 from workshop.extensions import db
+from workshop.formfields import flash_form_errors
 from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
 from workshop.models import AgeGroup, Channel, Consultation, Relation, Role
 from workshop.staff import bp
@@ -47,23 +48,7 @@ def dashboard() -> ResponseReturnValue:
 @bp.route("/consultations/new", methods=["GET", "POST"])
 @role_required(*PLANNERS)
 def new_consultation() -> ResponseReturnValue:
-    form = ConsultationForm()
-    if not form.validate_on_submit():
-        status = 422 if request.method == "POST" else 200
-        return render_template("staff/consultation_form.html", form=form, consultation=None), status
-    try:
-        consultation, warnings = services.create_consultation(
-            form.to_input(), staff_id=current_user.id
-        )
-    except DomainError as error:
-        flash(error.message, "error")
-        return render_template(
-            "staff/consultation_form.html", form=form, consultation=None
-        ), error.status
-    for warning in warnings:
-        flash(warning, "warning")
-    flash("意見募集を作成しました。", "success")
-    return redirect(url_for(".consultation", consultation_id=consultation.id), code=303)
+    return save_consultation(None)
 
 
 @bp.get("/consultations/<int:consultation_id>")
@@ -82,27 +67,36 @@ def consultation(consultation_id: int) -> ResponseReturnValue:
 @bp.route("/consultations/<int:consultation_id>/edit", methods=["GET", "POST"])
 @role_required(*PLANNERS)
 def edit_consultation(consultation_id: int) -> ResponseReturnValue:
-    found = consultation_or_404(consultation_id)
+    return save_consultation(consultation_or_404(consultation_id))
+
+
+def save_consultation(found: Consultation | None) -> ResponseReturnValue:
+    """The one form for creating (found is None) and editing a consultation."""
     form = ConsultationForm()
-    if request.method == "GET":
+    if request.method == "GET" and found is not None:
         form.fill(found)
-    if not form.validate_on_submit():
-        status = 422 if request.method == "POST" else 200
+
+    def page(status: int) -> ResponseReturnValue:
         return render_template(
             "staff/consultation_form.html", form=form, consultation=found
         ), status
+
+    if not form.validate_on_submit():
+        return page(422 if request.method == "POST" else 200)
     try:
-        _, warnings = services.update_consultation(found.id, form.to_input())
+        if found is None:
+            saved, warnings = services.create_consultation(
+                form.to_input(), staff_id=current_user.id
+            )
+        else:
+            saved, warnings = services.update_consultation(found.id, form.to_input())
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
-        return render_template(
-            "staff/consultation_form.html", form=form, consultation=found
-        ), error.status
+        return page(error.status)
     for warning in warnings:
         flash(warning, "warning")
-    flash("意見募集を更新しました。", "success")
-    return redirect(url_for(".consultation", consultation_id=consultation_id), code=303)
+    flash("意見募集を更新しました。" if found else "意見募集を作成しました。", "success")
+    return redirect(url_for(".consultation", consultation_id=saved.id), code=303)
 
 
 @bp.post("/consultations/<int:consultation_id>/attachments")
@@ -126,9 +120,7 @@ def add_attachment(consultation_id: int) -> ResponseReturnValue:
         else:
             flash("資料を追加しました。", "success")
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
+        flash_form_errors(form)
     return redirect(url_for(".consultation", consultation_id=consultation_id), code=303)
 
 
@@ -207,9 +199,7 @@ def enter_comment(consultation_id: int) -> ResponseReturnValue:
 def hide_comment(consultation_id: int, comment_id: int) -> ResponseReturnValue:
     form = HideForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
+        flash_form_errors(form)
         return redirect(url_for(".comments", consultation_id=consultation_id), code=303)
     try:
         comment = services.hide_comment(
