@@ -18,8 +18,9 @@ from workshop.workshops import services
 STATUS_LINK = re.compile(r"http://127\.0\.0\.1:5000(/workshops/r/[A-Za-z0-9._-]+)")
 
 
-@pytest.fixture
-def make_workshop(app):
+def workshop_factory():
+    """Workshops a week ahead unless told otherwise; shared with the staff tests."""
+
     def make(**overrides) -> Workshop:
         fields = {
             "title": "駅前広場の使い方を考えるワークショップ",
@@ -36,6 +37,11 @@ def make_workshop(app):
         return services.create_workshop(services.WorkshopInput(**fields))
 
     return make
+
+
+@pytest.fixture
+def make_workshop(app):
+    return workshop_factory()
 
 
 def sign_up(client, workshop, address="hanako@example.jp", **extra):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import click
+from flask.cli import AppGroup
 
 from workshop.errors import DomainError
 from workshop.models import WorkshopFormat
@@ -10,7 +11,7 @@ from workshop.timeutil import TOKYO
 from workshop.workshops import services
 
 
-@click.group(help="ワークショップ (workshops)")
+@click.group(cls=AppGroup, help="ワークショップ (workshops)")
 def workshops() -> None:
     pass
 
