@@ -6,7 +6,7 @@ Only for trying machikoe out; the accounts and passwords are listed in the READM
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from importlib import resources
 
 import click
@@ -17,8 +17,9 @@ from workshop.auth import services as auth_services
 from workshop.consultations import services
 from workshop.extensions import db
 from workshop.labels import AGE_GROUP_ALIASES
-from workshop.models import Channel, Consultation, Role, User
-from workshop.timeutil import today_tokyo
+from workshop.models import Channel, Consultation, Role, User, Workshop, WorkshopFormat
+from workshop.timeutil import TOKYO, today_tokyo
+from workshop.workshops import services as workshop_services
 
 DEMO_USERS = (
     ("admin@example.jp", "管理者（デモ）", Role.ADMIN, "demo-admin-2026"),
@@ -104,6 +105,46 @@ def load_comments(consultation: Consultation) -> int:
     return len(rows)
 
 
+DEMO_WORKSHOP_TITLE = "みどり市DX推進計画 市民ワークショップ「スマホと行政のこれから」"
+
+
+def load_workshop() -> bool:
+    """One hybrid workshop two weeks ahead, feeding the demo consultation; once only."""
+    if db.session.scalars(select(Workshop).where(Workshop.title == DEMO_WORKSHOP_TITLE)).first():
+        return False
+    consultation = db.session.scalars(
+        select(Consultation).where(Consultation.slug == DEMO_SLUG)
+    ).first()
+    starts = datetime.combine(today_tokyo() + timedelta(days=14), time(13, 30), tzinfo=TOKYO)
+    workshop_services.create_workshop(
+        workshop_services.WorkshopInput(
+            title=DEMO_WORKSHOP_TITLE,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            format=WorkshopFormat.HYBRID,
+            capacity=24,
+            online_capacity=16,
+            venue="みどり市役所 本庁舎3階 大会議室",
+            online_url="https://meet.example.jp/midori-dx-workshop",
+            description=(
+                "## 当日の流れ\n\n1. 計画の素案の説明（20分）\n"
+                "2. テーブルごとの話し合い「スマホで困ったこと・便利だったこと」（60分）\n"
+                "3. 各テーブルからの発表とまとめ（30分）\n\n"
+                "スマホやパソコンが苦手な方も大歓迎です。"
+            ),
+            access="みどり駅北口から徒歩7分。駐車場は台数に限りがあります。",
+            accessibility=(
+                "車椅子でお越しいただけます。手話通訳・要約筆記・託児をご希望の方は、"
+                "申込のときにお知らせください。"
+            ),
+            signup_deadline=starts - timedelta(days=3),
+            questions=("行政のデジタル化で、いちばん困っていること",),
+            consultation_id=consultation.id if consultation else None,
+        )
+    )
+    return True
+
+
 @click.group(cls=AppGroup, help="デモデータ (demo data)")
 def demo() -> None:
     pass
@@ -114,6 +155,8 @@ def load() -> None:
     """Load demo accounts and the demo consultation, once; running it again changes nothing."""
     load_users()
     consultation = load_consultation()
+    if load_workshop():
+        click.echo("demo workshop added")
     if consultation is None:
         click.echo("demo data already loaded")
         return
