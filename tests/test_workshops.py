@@ -339,3 +339,34 @@ def test_api_returns_numbers_per_mode(client, make_workshop):
     }
     assert data["modes"]["online"]["registered"] == 1
     assert client.get("/api/workshops/999").status_code == 404
+
+
+def test_past_workshop_page_says_sign_up_is_closed_and_hides_the_form(client, make_workshop):
+    workshop = make_workshop(
+        starts_at=utcnow() - timedelta(hours=2), ends_at=utcnow() + timedelta(hours=1)
+    )
+    page = client.get(f"/workshops/{workshop.id}").get_data(as_text=True)
+    assert "開催日を過ぎたため、申込を受け付けていません" in page
+    assert "申し込む</button>" not in page
+
+
+def test_changing_to_an_email_already_registered_is_refused(app, client, make_workshop):
+    workshop = make_workshop()
+    sign_up(client, workshop, "a@example.jp")
+    sign_up(client, workshop, "b@example.jp")
+    path = status_path(outbox(app)[0])
+    response = post_form(client, path, {"name": "緑川 花子", "email": "b@example.jp"})
+    assert response.status_code == 409
+    assert "別の申込で使われています" in response.get_data(as_text=True)
+    assert {r.email for r in db.session.query(Registration)} == {"a@example.jp", "b@example.jp"}
+
+
+def test_hybrid_modes_fill_separately(client, make_workshop):
+    workshop = make_workshop(format=WorkshopFormat.HYBRID, capacity=1, online_capacity=1)
+    sign_up(client, workshop, "a@example.jp", mode="venue")
+    online = sign_up(client, workshop, "b@example.jp", mode="online").get_data(as_text=True)
+    assert "申込完了" in online
+    venue = sign_up(client, workshop, "c@example.jp", mode="venue").get_data(as_text=True)
+    assert "キャンセル待ち（1番目）" in venue
+    listing = client.get("/workshops/").get_data(as_text=True)
+    assert "会場: 満席・キャンセル待ち受付中、オンライン: 満席・キャンセル待ち受付中" in listing

@@ -392,3 +392,19 @@ def test_mail_goes_through_a_real_smtp_server(app, client, make_workshop):
     assert message["Subject"] == "【申込完了】駅前広場の使い方を考えるワークショップ"
     assert "緑川 花子 様" in body_of(message)
     assert outbox(app) == []
+
+
+def test_planner_sees_the_workshop_list_with_numbers(client, login, make_workshop):
+    workshop = make_workshop(capacity=2)
+    sign_up(client, workshop)
+    login(Role.PLANNER)
+    page = client.get("/staff/workshops/").get_data(as_text=True)
+    assert "駅前広場の使い方を考えるワークショップ" in page
+    assert "1／2" in page
+    assert client.get("/staff/workshops/new").status_code == 200
+
+
+def test_unknown_registration_for_check_in_button_is_404(client, login, make_workshop):
+    workshop = make_workshop()
+    login(Role.FACILITATOR)
+    assert post_form(client, f"/staff/workshops/{workshop.id}/check-in/999", {}).status_code == 404
