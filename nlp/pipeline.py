@@ -1,6 +1,6 @@
 """``analyze()``: comments in, themes out.
 
-tokenize (cached, parallel) -> TF-IDF -> LSA -> seed themes -> k-means
+tokenize (cached, parallel) -> TF-IDF -> LSA -> seed themes -> NMF topics
 (k chosen when not given) -> small themes to その他 -> labels and
 representative comments.
 """
@@ -62,6 +62,8 @@ def analyze(
         analyzer = Analyzer(extra_stopwords=extra_stopwords)
     elif extra_stopwords:
         raise ValueError("give extra_stopwords to the Analyzer, not to analyze()")
+    if not texts:
+        return ThemeResult(themes=(), assignments={}, theme_ids=(), n_themes=0)
     normalized = [analyzer.normalize(text) for text in texts]
     tokens = tokenize_normalized(normalized, analyzer, n_jobs=n_jobs, cache=token_cache)
     return _themes_from_tokens(
@@ -106,7 +108,8 @@ def _themes_from_tokens(
                 groups.append(_Group(rows, assigner.centers_[index], seed_theme.name))
             remaining = word_rows[assigner.labels_ == UNASSIGNED]
         if len(remaining):
-            clusterer = ThemeClusterer(k, seed=seed).fit(vectors[remaining])
+            rest = np.searchsorted(word_rows, remaining)
+            clusterer = ThemeClusterer(k, seed=seed).fit(vectors[remaining], matrix[rest])
             n_themes = clusterer.n_themes_
             k_scores = clusterer.k_scores_
             for cluster in range(clusterer.n_themes_):

@@ -102,3 +102,14 @@ def test_token_cache_is_filled_and_reused():
     first = analyze(texts, k=2, n_jobs=1, token_cache=cache)
     assert len(cache) == len(set(texts))
     assert analyze(texts, k=2, n_jobs=1, token_cache=cache) == first
+
+
+def test_no_comments_give_no_themes():
+    result = analyze([], n_jobs=1)
+    assert result.themes == () and result.theme_ids == ()
+
+
+def test_identical_comments_form_one_theme():
+    result = analyze(["スマホ教室を増やしてほしい"] * 10, n_jobs=1)
+    assert [theme.size for theme in result.themes] == [10]
+    assert "スマホ教室" in result.themes[0].label
