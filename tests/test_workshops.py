@@ -370,3 +370,13 @@ def test_hybrid_modes_fill_separately(client, make_workshop):
     assert "キャンセル待ち（1番目）" in venue
     listing = client.get("/workshops/").get_data(as_text=True)
     assert "会場: 満席・キャンセル待ち受付中、オンライン: 満席・キャンセル待ち受付中" in listing
+
+
+def test_resident_pages_carry_no_inline_script(app, client, make_workshop):
+    workshop = make_workshop()
+    sign_up(client, workshop)
+    pages = ["/workshops/", f"/workshops/{workshop.id}", status_path(outbox(app)[0])]
+    for path in pages:
+        page = client.get(path).get_data(as_text=True)
+        assert re.search(r"<script(?![^>]*\bsrc=)", page) is None, path
+        assert " on" + "click=" not in page

@@ -13,10 +13,10 @@ from workshop import tabular
 from workshop.auth.access import STAFF, role_required
 from workshop.consultations.services import list_consultations
 from workshop.errors import DomainError, NotFound
-from workshop.labels import AGE_GROUP, NEED, PARTICIPATION_MODE, REGISTRATION_STATUS
+from workshop.labels import NEED, PARTICIPATION_MODE
 from workshop.models import Registration, RegistrationStatus, Workshop, utcnow
 from workshop.timeutil import TOKYO, as_tokyo
-from workshop.workshops import bp, ics, qr, services, tokens
+from workshop.workshops import bp, exports, ics, qr, services, tokens
 from workshop.workshops.forms import (
     CheckInForm,
     ConfirmForm,
@@ -274,39 +274,6 @@ def staff_workshop(workshop_id: int) -> ResponseReturnValue:
     )
 
 
-ROSTER_HEADER = (
-    "ふりがな", "お名前", "状況", "参加の方法", "メールアドレス", "電話番号", "年代", "地区",
-    "必要な配慮", "その他の配慮", "受付", "当日参加", "申込順",
-)  # fmt: skip
-
-
-def roster_rows(workshop: Workshop) -> list[list[tabular.Cell]]:
-    people = services.roster(services.registrations(workshop.id, RegistrationStatus.CONFIRMED))
-    people += services.waitlist(workshop.id)
-    questions = list(workshop.questions)
-    rows: list[list[tabular.Cell]] = []
-    for r in people:
-        rows.append(
-            [
-                r.furigana,
-                r.name,
-                REGISTRATION_STATUS[r.status],
-                PARTICIPATION_MODE[r.mode],
-                r.email or "",
-                r.phone,
-                AGE_GROUP[r.age_group] if r.age_group else "",
-                r.district,
-                "、".join(NEED[n] for n in NEED if n.value in r.needs),
-                r.needs_other,
-                as_tokyo(r.checked_in_at).strftime("%H:%M") if r.checked_in_at else "",
-                "当日参加" if r.is_walk_in else "",
-                r.seq,
-            ]
-            + [r.answers.get(q, "") for q in questions]
-        )
-    return rows
-
-
 def download(content: bytes, filename: str, mimetype: str) -> ResponseReturnValue:
     response = current_app.response_class(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
@@ -318,8 +285,7 @@ def download(content: bytes, filename: str, mimetype: str) -> ResponseReturnValu
 @role_required(*STAFF)
 def export_roster(workshop_id: int, extension: str) -> ResponseReturnValue:
     workshop = workshop_or_404(workshop_id)
-    header = list(ROSTER_HEADER) + list(workshop.questions)
-    rows = roster_rows(workshop)
+    header, rows = exports.roster(workshop)
     stamp = datetime.now(TOKYO).strftime("%Y%m%d-%H%M")
     filename = f"workshop-{workshop.id}-roster-{stamp}.{extension}"
     if extension == "csv":
