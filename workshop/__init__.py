@@ -20,15 +20,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     config.load(app, test_config)
     extensions.init_app(app)
 
-    from workshop import api, auth, consultations, demo, staff, workshops
+    from workshop import api, auth, consultations, demo, staff, themes, workshops
 
-    for bp in (consultations.bp, workshops.bp, auth.bp, staff.bp, api.bp):
+    for bp in (consultations.bp, workshops.bp, auth.bp, staff.bp, themes.bp, api.bp):
         app.register_blueprint(bp)
     for cli_group in (
         auth.cli.users,
         consultations.cli.consultations,
         consultations.cli.comments,
         workshops.cli.workshops,
+        themes.cli.themes,
+        themes.cli.worker,
     ):
         app.cli.add_command(cli_group)
     app.cli.add_command(demo.demo)

@@ -6,7 +6,9 @@ from workshop.models import (
     AgeGroup,
     Channel,
     ConsultationStatus,
+    JobStatus,
     Need,
+    Outcome,
     ParticipationMode,
     RegistrationStatus,
     Relation,
@@ -87,6 +89,21 @@ NEED = {
     Need.OTHER: "その他",
 }
 
+JOB_STATUS = {
+    JobStatus.QUEUED: "順番待ち",
+    JobStatus.RUNNING: "処理中",
+    JobStatus.DONE: "完了",
+    JobStatus.FAILED: "失敗",
+}
+
+OUTCOME = {
+    Outcome.REFLECTED: "反映",
+    Outcome.PARTLY: "一部反映",
+    Outcome.ALREADY: "既に記載",
+    Outcome.NOTED: "参考",
+    Outcome.OTHER: "その他",
+}
+
 # accepted in imports: the Japanese label, the short forms people type, or the stored value
 AGE_GROUP_ALIASES = {label: group for group, label in AGE_GROUP.items()} | {
     "10代": AgeGroup.UNDER_20,
@@ -113,6 +130,8 @@ def labels() -> dict[str, object]:
         "CHANNEL": CHANNEL,
         "STATUS": STATUS,
         "ROLE": ROLE,
+        "JOB_STATUS": JOB_STATUS,
+        "OUTCOME": OUTCOME,
         "WORKSHOP_FORMAT": WORKSHOP_FORMAT,
         "PARTICIPATION_MODE": PARTICIPATION_MODE,
         "REGISTRATION_STATUS": REGISTRATION_STATUS,

@@ -1,5 +1,17 @@
 """Typed tables, one module per feature; importing this package registers them all."""
 
+from workshop.models.analysis import (
+    Analysis,
+    AnalysisTheme,
+    CommentTokens,
+    Correction,
+    Job,
+    JobStatus,
+    Outcome,
+    Publication,
+    ThemeAssignment,
+    ThemeResponse,
+)
 from workshop.models.base import utcnow
 from workshop.models.consultations import (
     AgeGroup,
@@ -23,18 +35,28 @@ from workshop.models.workshops import (
 
 __all__ = [
     "AgeGroup",
+    "Analysis",
+    "AnalysisTheme",
     "Attachment",
     "Channel",
     "Comment",
+    "CommentTokens",
     "Consultation",
     "ConsultationStatus",
+    "Correction",
+    "Job",
+    "JobStatus",
     "Need",
+    "Outcome",
     "ParticipationMode",
+    "Publication",
     "Registration",
     "RegistrationStatus",
     "Relation",
     "Role",
     "Section",
+    "ThemeAssignment",
+    "ThemeResponse",
     "User",
     "Workshop",
     "WorkshopFormat",

@@ -1,0 +1,160 @@
+"""Theme analysis: jobs, snapshots, the planner's corrections and the city's published response."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workshop.extensions import Model
+from workshop.models.base import UTCDateTime, enum_column, utcnow
+
+
+class JobStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Outcome(enum.StrEnum):
+    """How the plan changed because of a group of comments (the column cities publish)."""
+
+    REFLECTED = "reflected"  # 反映
+    PARTLY = "partly"  # 一部反映
+    ALREADY = "already"  # 既に記載
+    NOTED = "noted"  # 参考
+    OTHER = "other"  # その他
+
+
+class CommentTokens(Model):
+    """Janome tokens of a comment, kept so that analysis does not redo them."""
+
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True
+    )
+    cache_key: Mapped[str] = mapped_column(String(64), index=True)
+    tokens: Mapped[list[str]] = mapped_column(JSON)
+
+
+class Job(Model):
+    """A background job (RQ worker, or a local process without Redis); staff see its progress."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    consultation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[JobStatus] = mapped_column(enum_column(JobStatus), default=JobStatus.QUEUED)
+    progress: Mapped[int] = mapped_column(default=0)  # percent
+    message: Mapped[str] = mapped_column(String(200), default="")
+    error: Mapped[str | None] = mapped_column(Text)
+    result_id: Mapped[int | None]  # e.g. the analysis it made
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Analysis(Model):
+    """A snapshot: which comments, which parameters, which themes; new comments never change it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    n_comments: Mapped[int] = mapped_column(default=0)
+    n_themes: Mapped[int] = mapped_column(default=0)
+    k_scores: Mapped[list[list[float]]] = mapped_column(JSON, default=list)
+    duplicate_groups: Mapped[list[list[int]]] = mapped_column(JSON, default=list)
+    seconds: Mapped[float] = mapped_column(default=0.0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    themes: Mapped[list[AnalysisTheme]] = relationship(
+        back_populates="analysis",
+        order_by="AnalysisTheme.position",
+        cascade="all, delete-orphan",
+    )
+
+
+class AnalysisTheme(Model):
+    __table_args__ = (UniqueConstraint("analysis_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    analysis_id: Mapped[int] = mapped_column(
+        ForeignKey("analysis.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]  # the theme id the pipeline gave; 0 is その他
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str] = mapped_column(String(200))
+    original_label: Mapped[str] = mapped_column(String(200))
+    keywords: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)  # [[term, weight], ...]
+    representative_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    is_other: Mapped[bool] = mapped_column(default=False)
+    seed_name: Mapped[str | None] = mapped_column(String(200))
+    is_city_theme: Mapped[bool] = mapped_column(default=False)  # marked by the planner
+
+    analysis: Mapped[Analysis] = relationship(back_populates="themes")
+
+
+class ThemeAssignment(Model):
+    """Which theme a comment is in, in one snapshot (the pipeline's or the planner's choice)."""
+
+    __table_args__ = (Index("ix_theme_assignment_theme", "theme_id"),)
+
+    analysis_id: Mapped[int] = mapped_column(
+        ForeignKey("analysis.id", ondelete="CASCADE"), primary_key=True
+    )
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[int] = mapped_column(ForeignKey("analysis_theme.id", ondelete="CASCADE"))
+    body_hash: Mapped[str] = mapped_column(String(64))  # corrections carry over while unchanged
+    moved_by_planner: Mapped[bool] = mapped_column(default=False)
+
+
+class Correction(Model):
+    """A planner's correction, replayed on every later analysis of the same consultation."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # rename, merge, move, city_theme
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ThemeResponse(Model):
+    """意見の概要と市の考え方 for one theme of the published analysis."""
+
+    __table_args__ = (UniqueConstraint("theme_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("analysis_theme.id", ondelete="CASCADE"))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    response: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[Outcome] = mapped_column(enum_column(Outcome), default=Outcome.NOTED)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Publication(Model):
+    """The published results of a consultation: one analysis, frozen, with its responses."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), unique=True
+    )
+    analysis_id: Mapped[int] = mapped_column(ForeignKey("analysis.id"))
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    analysis: Mapped[Analysis] = relationship()

@@ -1,0 +1,367 @@
+"""Theme analysis of a consultation: run it as a job, keep it as a snapshot, replay corrections."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+
+from workshop import jobs
+from workshop.errors import DomainError, NotFound
+from workshop.extensions import db
+from workshop.models import (
+    Analysis,
+    AnalysisTheme,
+    Comment,
+    CommentTokens,
+    Correction,
+    Job,
+    JobStatus,
+    ThemeAssignment,
+)
+
+MIN_COMMENTS = 5
+ANALYSIS_JOB = "analysis"
+OTHER_LABEL = "その他"
+
+
+def body_hash(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def start_analysis(
+    consultation_id: int,
+    *,
+    k: int | None = None,
+    seed_themes: Sequence[tuple[str, Sequence[str]]] = (),
+    seed: int = 0,
+    staff_id: int | None = None,
+    how: str | None = None,
+) -> Job:
+    params = {"k": k, "seed_themes": [[n, list(kw)] for n, kw in seed_themes], "seed": seed}
+    return jobs.enqueue(
+        ANALYSIS_JOB, consultation_id=consultation_id, params=params, staff_id=staff_id, how=how
+    )
+
+
+@jobs.job_kind(ANALYSIS_JOB)
+def run_analysis(job: Job, progress: jobs.Progress) -> int:
+    """Tokenize what is new, cluster, store the snapshot, replay the planner's corrections."""
+    from nlp import Analyzer, SeedTheme, analyze
+    from nlp.duplicates import find_near_duplicates
+
+    started = time.perf_counter()
+    assert job.consultation_id is not None
+    rows = db.session.execute(
+        select(Comment.id, Comment.body)
+        .where(Comment.consultation_id == job.consultation_id)
+        .order_by(Comment.id)
+    ).all()
+    if len(rows) < MIN_COMMENTS:
+        raise DomainError(f"分析するには意見が{MIN_COMMENTS}件以上必要です（いま{len(rows)}件）。")
+    ids = [row.id for row in rows]
+    texts = [row.body for row in rows]
+    progress(5, f"{len(rows)}件の意見を読み込みました")
+
+    analyzer = Analyzer()
+    keys = [analyzer.cache_key(text) for text in texts]
+    cache = load_token_cache(ids)
+    known = set(cache)
+    progress(10, f"単語に分けています（新しい意見 {sum(k not in known for k in keys)}件）")
+    params = job.params or {}
+    result = analyze(
+        texts,
+        ids,
+        k=params.get("k"),
+        seed_themes=[SeedTheme(name, tuple(kw)) for name, kw in params.get("seed_themes") or []],
+        seed=int(params.get("seed") or 0),
+        token_cache=cache,
+        analyzer=analyzer,
+    )
+    progress(70, "テーマを作りました。同じ内容の意見を探しています")
+    groups = find_near_duplicates(texts, ids)
+    # the last progress report: from here the session writes, and SQLite has one writer at a time
+    progress(85, "結果を保存しています")
+    store_tokens(ids, keys, cache, known)
+
+    analysis = Analysis(
+        consultation_id=job.consultation_id,
+        params=params,
+        n_comments=len(ids),
+        n_themes=result.n_themes,
+        k_scores=[[score.k, score.score] for score in result.k_scores],
+        duplicate_groups=[list(group.ids) for group in groups],
+        created_by_id=job.created_by_id,
+    )
+    db.session.add(analysis)
+    ordered = sorted(result.themes, key=lambda t: (t.is_other, -t.size))
+    by_number: dict[int, AnalysisTheme] = {}
+    for position, theme in enumerate(ordered):
+        label = OTHER_LABEL if theme.is_other else (theme.seed_name or theme.label)
+        row = AnalysisTheme(
+            number=theme.id,
+            position=position,
+            label=label,
+            original_label=theme.label,
+            keywords=[[term, round(weight, 4)] for term, weight in theme.keywords],
+            representative_ids=[int(i) for i in theme.representative_ids],
+            is_other=theme.is_other,
+            seed_name=theme.seed_name,
+        )
+        analysis.themes.append(row)
+        by_number[theme.id] = row
+    db.session.flush()
+    hashes = {comment_id: body_hash(text) for comment_id, text in zip(ids, texts, strict=True)}
+    db.session.execute(
+        insert(ThemeAssignment),
+        [
+            {
+                "analysis_id": analysis.id,
+                "comment_id": comment_id,
+                "theme_id": by_number[result.assignments[comment_id]].id,
+                "body_hash": hashes[comment_id],
+            }
+            for comment_id in ids
+        ],
+    )
+    replay_corrections(analysis)
+    analysis.seconds = round(time.perf_counter() - started, 2)
+    db.session.commit()
+    return analysis.id
+
+
+def load_token_cache(comment_ids: Sequence[int]) -> dict[str, tuple[str, ...]]:
+    cache: dict[str, tuple[str, ...]] = {}
+    for chunk in chunks(comment_ids, 5000):
+        stmt = select(CommentTokens.cache_key, CommentTokens.tokens).where(
+            CommentTokens.comment_id.in_(chunk)
+        )
+        for key, tokens in db.session.execute(stmt):
+            cache[key] = tuple(tokens)
+    return cache
+
+
+def store_tokens(
+    ids: Sequence[int], keys: Sequence[str], cache: dict[str, tuple[str, ...]], known: set[str]
+) -> None:
+    """Keep the tokens of comments tokenized in this run (new, or changed dictionary)."""
+    fresh = [(i, k) for i, k in zip(ids, keys, strict=True) if k not in known and k in cache]
+    if not fresh:
+        return
+    fresh_ids = [i for i, _ in fresh]
+    for chunk in chunks(fresh_ids, 5000):
+        db.session.execute(delete(CommentTokens).where(CommentTokens.comment_id.in_(chunk)))
+    db.session.execute(
+        insert(CommentTokens),
+        [{"comment_id": i, "cache_key": k, "tokens": list(cache[k])} for i, k in fresh],
+    )
+
+
+def chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# ---------------------------------------------------------------- reading a snapshot
+
+
+def running_job(consultation_id: int) -> Job | None:
+    stmt = (
+        select(Job)
+        .where(
+            Job.consultation_id == consultation_id,
+            Job.kind == ANALYSIS_JOB,
+            Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
+        )
+        .order_by(Job.id.desc())
+    )
+    return db.session.scalars(stmt).first()
+
+
+def latest_analysis(consultation_id: int) -> Analysis | None:
+    stmt = (
+        select(Analysis)
+        .where(Analysis.consultation_id == consultation_id)
+        .order_by(Analysis.id.desc())
+        .limit(1)
+    )
+    return db.session.scalars(stmt).first()
+
+
+def get_analysis(consultation_id: int, analysis_id: int) -> Analysis:
+    analysis = db.session.get(Analysis, analysis_id)
+    if analysis is None or analysis.consultation_id != consultation_id:
+        raise NotFound("この分析は見つかりません。")
+    return analysis
+
+
+def get_theme(analysis: Analysis, theme_id: int) -> AnalysisTheme:
+    theme = next((t for t in analysis.themes if t.id == theme_id), None)
+    if theme is None:
+        raise NotFound("このテーマは見つかりません。")
+    return theme
+
+
+def members(analysis_id: int) -> dict[int, list[int]]:
+    """theme id -> comment ids, in comment order."""
+    stmt = (
+        select(ThemeAssignment.theme_id, ThemeAssignment.comment_id)
+        .where(ThemeAssignment.analysis_id == analysis_id)
+        .order_by(ThemeAssignment.comment_id)
+    )
+    result: dict[int, list[int]] = defaultdict(list)
+    for theme_id, comment_id in db.session.execute(stmt):
+        result[theme_id].append(comment_id)
+    return result
+
+
+def theme_sizes(analysis: Analysis) -> dict[int, int]:
+    return {theme_id: len(ids) for theme_id, ids in members(analysis.id).items()}
+
+
+# ---------------------------------------------------------------- corrections
+
+
+def jaccard(a: set[int], b: set[int]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def matching_theme(
+    analysis: Analysis,
+    comment_ids: Iterable[int],
+    groups: dict[int, list[int]],
+    minimum: float = 0.5,
+) -> AnalysisTheme | None:
+    """The theme of this snapshot that holds (nearly) the same comments as a theme of an earlier one."""
+    wanted = set(comment_ids)
+    best, best_score = None, 0.0
+    for theme in analysis.themes:
+        score = jaccard(wanted, set(groups.get(theme.id, ())))
+        if score > best_score:
+            best, best_score = theme, score
+    return best if best_score >= minimum else None
+
+
+def record(consultation_id: int, kind: str, payload: dict[str, Any], staff_id: int | None) -> None:
+    db.session.add(
+        Correction(
+            consultation_id=consultation_id, kind=kind, payload=payload, created_by_id=staff_id
+        )
+    )
+
+
+def rename_theme(analysis: Analysis, theme_id: int, label: str, *, staff_id: int | None) -> None:
+    label = label.strip()
+    if not label:
+        raise DomainError("テーマの名前を入力してください。")
+    if len(label) > 200:
+        raise DomainError("テーマの名前は200文字以内にしてください。")
+    theme = get_theme(analysis, theme_id)
+    payload = {"comment_ids": members(analysis.id).get(theme.id, []), "label": label}
+    apply_correction(analysis, "rename", payload)
+    record(analysis.consultation_id, "rename", payload, staff_id)
+    db.session.commit()
+
+
+def merge_themes(
+    analysis: Analysis, source_id: int, target_id: int, *, staff_id: int | None
+) -> None:
+    if source_id == target_id:
+        raise DomainError("同じテーマどうしは統合できません。")
+    source, target = get_theme(analysis, source_id), get_theme(analysis, target_id)
+    groups = members(analysis.id)
+    payload = {
+        "source_ids": groups.get(source.id, []),
+        "target_ids": groups.get(target.id, []),
+    }
+    apply_correction(analysis, "merge", payload)
+    record(analysis.consultation_id, "merge", payload, staff_id)
+    db.session.commit()
+
+
+def move_comment(
+    analysis: Analysis, comment_id: int, target_id: int, *, staff_id: int | None
+) -> None:
+    target = get_theme(analysis, target_id)
+    assignment = db.session.get(ThemeAssignment, (analysis.id, comment_id))
+    if assignment is None:
+        raise NotFound("この意見はこの分析に含まれていません。")
+    groups = members(analysis.id)
+    payload = {
+        "comment_id": comment_id,
+        "body_hash": assignment.body_hash,
+        "target_ids": [i for i in groups.get(target.id, []) if i != comment_id],
+        "target_label": target.label,
+    }
+    assignment.theme_id = target.id
+    assignment.moved_by_planner = True
+    record(analysis.consultation_id, "move", payload, staff_id)
+    db.session.commit()
+
+
+def mark_city_theme(
+    analysis: Analysis, theme_id: int, is_city_theme: bool, *, staff_id: int | None
+) -> None:
+    theme = get_theme(analysis, theme_id)
+    payload = {"comment_ids": members(analysis.id).get(theme.id, []), "value": is_city_theme}
+    apply_correction(analysis, "city_theme", payload)
+    record(analysis.consultation_id, "city_theme", payload, staff_id)
+    db.session.commit()
+
+
+def apply_correction(analysis: Analysis, kind: str, payload: dict[str, Any]) -> bool:
+    """Apply one correction to a snapshot; False where its themes or comments are gone."""
+    groups = members(analysis.id)
+    if kind in ("rename", "city_theme"):
+        theme = matching_theme(analysis, payload["comment_ids"], groups)
+        if theme is None:
+            return False
+        if kind == "rename":
+            theme.label = payload["label"]
+        else:
+            theme.is_city_theme = bool(payload["value"])
+        return True
+    if kind == "merge":
+        source = matching_theme(analysis, payload["source_ids"], groups)
+        target = matching_theme(analysis, payload["target_ids"], groups)
+        if source is None or target is None or source is target:
+            return False
+        db.session.execute(
+            update(ThemeAssignment)
+            .where(
+                ThemeAssignment.analysis_id == analysis.id, ThemeAssignment.theme_id == source.id
+            )
+            .values(theme_id=target.id)
+        )
+        analysis.themes.remove(source)
+        db.session.flush()
+        return True
+    if kind == "move":
+        assignment = db.session.get(ThemeAssignment, (analysis.id, payload["comment_id"]))
+        if assignment is None or assignment.body_hash != payload["body_hash"]:
+            return False  # the comment changed or is not in this snapshot: the move no longer holds
+        target = matching_theme(analysis, payload["target_ids"], groups, minimum=0.3)
+        if target is None:
+            return False
+        assignment.theme_id = target.id
+        assignment.moved_by_planner = True
+        return True
+    raise ValueError(f"unknown correction {kind!r}")
+
+
+def replay_corrections(analysis: Analysis) -> int:
+    db.session.flush()
+    stmt = (
+        select(Correction)
+        .where(Correction.consultation_id == analysis.consultation_id)
+        .order_by(Correction.id)
+    )
+    applied = 0
+    for correction in db.session.scalars(stmt):
+        applied += apply_correction(analysis, correction.kind, correction.payload)
+        db.session.flush()
+    return applied
