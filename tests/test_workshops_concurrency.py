@@ -92,3 +92,64 @@ def test_parallel_sign_ups_respect_each_hybrid_capacity(app):
     assert numbers[ParticipationMode.ONLINE].registered == 15
     assert numbers[ParticipationMode.ONLINE].waitlisted == 35
     assert numbers[ParticipationMode.VENUE].registered == 0
+
+
+def in_parallel(app, count: int, work) -> list[str]:
+    barrier = threading.Barrier(count)
+
+    def one(index: int) -> str:
+        with app.app_context():
+            barrier.wait()
+            try:
+                return work(index)
+            except services.DomainError as error:
+                return error.message
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(one, range(count)))
+
+
+@pytest.mark.both_dbs
+def test_same_email_pressed_ten_times_at_once_takes_one_seat(app):
+    workshop = services.create_workshop(
+        services.WorkshopInput(
+            title="西川地区の防災を話し合う会",
+            starts_at=utcnow() + timedelta(days=3),
+            ends_at=utcnow() + timedelta(days=3, hours=2),
+            format=WorkshopFormat.IN_PERSON,
+            capacity=20,
+        )
+    )
+    applicant = services.Applicant(name="西川 すみれ", email="sumire@example.jp")
+    workshop_id = workshop.id  # read here: the threads must not touch this session's objects
+    results = in_parallel(app, 10, lambda _: services.register(workshop_id, applicant).status.value)
+    assert results.count("confirmed") == 1
+    assert sum("すでにこのワークショップに申し込まれています" in r for r in results) == 9
+    assert db.session.query(Registration).count() == 1
+
+
+@pytest.mark.both_dbs
+def test_parallel_cancellations_promote_exactly_as_many_as_they_free(app):
+    workshop = services.create_workshop(
+        services.WorkshopInput(
+            title="中央地区まちづくり意見交換会",
+            starts_at=utcnow() + timedelta(days=3),
+            ends_at=utcnow() + timedelta(days=3, hours=2),
+            format=WorkshopFormat.IN_PERSON,
+            capacity=10,
+        )
+    )
+    people = [
+        services.register(
+            workshop.id, services.Applicant(name=f"住民{i:02d}", email=f"jumin{i:02d}@example.jp")
+        )
+        for i in range(16)
+    ]
+    links = [services.status_token(p) for p in people[:6]]
+    results = in_parallel(app, 6, lambda i: services.cancel(links[i])[0].status.value)
+    assert results == ["cancelled"] * 6
+    db.session.expire_all()
+    assert services.count_status(workshop.id, RegistrationStatus.CONFIRMED) == 10
+    assert services.count_status(workshop.id, RegistrationStatus.WAITLISTED) == 0
