@@ -253,6 +253,7 @@ def test_walk_in_is_added_and_checked_in(client, login, make_workshop):
     assert "当日 来太さんを当日参加として受付しました。" in page.get_data(as_text=True)
     registration = db.session.query(Registration).one()
     assert registration.is_walk_in and registration.checked_in_at is not None
+    assert "定員" not in page.get_data(as_text=True).split("当日参加として受付しました。")[1][:200]
     bad = post_form(client, f"/staff/workshops/{workshop.id}/walk-ins", {"name": ""})
     assert bad.status_code == 422 and "お名前を入力してください。" in bad.get_data(as_text=True)
 
@@ -408,3 +409,16 @@ def test_unknown_registration_for_check_in_button_is_404(client, login, make_wor
     workshop = make_workshop()
     login(Role.FACILITATOR)
     assert post_form(client, f"/staff/workshops/{workshop.id}/check-in/999", {}).status_code == 404
+
+
+def test_walk_in_beyond_capacity_is_allowed_with_a_warning(client, login, make_workshop):
+    workshop = make_workshop(capacity=1)
+    sign_up(client, workshop)
+    login(Role.FACILITATOR)
+    data = {"name": "飛込 参加", "furigana": "とびこみ さんか"}
+    page = post_form(
+        client, f"/staff/workshops/{workshop.id}/walk-ins", data, follow_redirects=True
+    )
+    text = page.get_data(as_text=True)
+    assert "飛込 参加さんを当日参加として受付しました。" in text
+    assert "会場の定員（1人）を超えています（いま2人）。" in text

@@ -395,6 +395,13 @@ def walk_in(workshop_id: int) -> ResponseReturnValue:
         flash(error.message, "error")
         return check_in_page(workshop, CheckInForm(formdata=None), error.status)
     flash(f"{registration.name}さんを当日参加として受付しました。", "success")
+    taken = services.count_status(workshop.id, RegistrationStatus.CONFIRMED, registration.mode)
+    if taken > workshop.capacity_for(registration.mode):
+        mode = PARTICIPATION_MODE[registration.mode]
+        flash(
+            f"{mode}の定員（{workshop.capacity_for(registration.mode)}人）を超えています（いま{taken}人）。",
+            "warning",
+        )
     return redirect(url_for(".check_in", workshop_id=workshop.id), code=303)
 
 
