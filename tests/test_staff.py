@@ -20,6 +20,7 @@ from workshop.timeutil import today_tokyo
 # every staff route, with the roles that may open it (admin may open all)
 STAFF_ROUTES = [
     ("GET", "/staff/", {Role.PLANNER, Role.FACILITATOR}),
+    ("GET", "/staff/audit", set()),
     ("GET", "/staff/consultations/new", {Role.PLANNER}),
     ("POST", "/staff/consultations/new", {Role.PLANNER}),
     ("GET", "/staff/consultations/{id}", {Role.PLANNER}),
@@ -412,3 +413,18 @@ def test_xlsx_export(client, login, make_consultation):
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][0] == "受付番号"
     assert values[1][4] == "'@SUM(1+1) 行政手続きをオンラインに"
+
+
+def test_admin_reads_the_audit_log(client, login, make_consultation):
+    consultation = make_consultation()
+    login(Role.ADMIN)
+    comment = paper_comment(consultation, "公表しない理由を記録する")
+    post_form(
+        client,
+        f"/staff/consultations/{consultation.id}/comments/{comment.id}/hide",
+        {"reason": "個人情報を含むため"},
+    )
+    client.get(f"/staff/consultations/{consultation.id}/comments.csv")
+    page = client.get("/staff/audit").get_data(as_text=True)
+    assert "comment.hide" in page and "個人情報を含むため" in page
+    assert "comments.export" in page and "staff.login" in page

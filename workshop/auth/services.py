@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from workshop import audit
 from workshop.errors import DomainError
 from workshop.extensions import db
 from workshop.models import Role, User, utcnow
@@ -33,6 +34,7 @@ def authenticate(email: str, password: str) -> User:
     if user is None or not user.active or not user.check_password(password):
         raise LoginFailed()
     user.last_login_at = utcnow()
+    audit.record("staff.login", f"user:{user.id}", email=user.email)
     db.session.commit()
     return user
 

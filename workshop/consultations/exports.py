@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from sqlalchemy import select
 
-from workshop import tabular
+from workshop import audit, tabular
 from workshop.extensions import db
 from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
 from workshop.models import Comment, Consultation
@@ -44,8 +44,18 @@ def comment_rows(consultation: Consultation) -> Iterator[Sequence[tabular.Cell]]
 
 
 def comments_csv(consultation: Consultation) -> bytes:
-    return tabular.to_csv(HEADER, comment_rows(consultation))
+    content = tabular.to_csv(HEADER, comment_rows(consultation))
+    log_export(consultation, "csv")
+    return content
 
 
 def comments_xlsx(consultation: Consultation) -> bytes:
-    return tabular.to_xlsx(HEADER, comment_rows(consultation), title="意見一覧")
+    content = tabular.to_xlsx(HEADER, comment_rows(consultation), title="意見一覧")
+    log_export(consultation, "xlsx")
+    return content
+
+
+def log_export(consultation: Consultation, format_: str) -> None:
+    # exports carry residents' names and addresses: who took them is recorded
+    audit.record("comments.export", f"consultation:{consultation.slug}", format=format_)
+    db.session.commit()

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped
 
-from workshop import mail
+from workshop import audit, mail
 from workshop.errors import (
     ConsultationNotOpen,
     DomainError,
@@ -163,6 +163,7 @@ def replace_sections(consultation: Consultation, headings: Sequence[str]) -> Non
                 "見出しを変えずに残してください。"
             )
     consultation.sections = kept
+    audit.record("consultation.save", f"consultation:{consultation.slug}")
 
 
 def apply_and_commit(consultation: Consultation, data: ConsultationInput) -> None:
@@ -370,6 +371,7 @@ def enter_comment(
     )
     comment.entered_by_id = staff_id
     db.session.add(comment)
+    audit.record("comment.proxy_entry", f"consultation:{consultation.slug}", channel=channel.value)
     db.session.commit()
     send_receipt_mail(comment)
     return comment
@@ -463,6 +465,7 @@ def hide_comment(consultation_id: int, comment_id: int, reason: str, *, staff_id
     comment.hidden_reason = reason[:2000]
     comment.hidden_at = utcnow()
     comment.hidden_by_id = staff_id
+    audit.record("comment.hide", f"comment:{comment.id}", reason=comment.hidden_reason)
     db.session.commit()
     return comment
 
@@ -473,5 +476,6 @@ def unhide_comment(consultation_id: int, comment_id: int, *, staff_id: int) -> C
     comment.hidden_reason = None
     comment.hidden_at = None
     comment.hidden_by_id = staff_id
+    audit.record("comment.unhide", f"comment:{comment.id}")
     db.session.commit()
     return comment

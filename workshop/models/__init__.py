@@ -12,6 +12,7 @@ from workshop.models.analysis import (
     ThemeAssignment,
     ThemeResponse,
 )
+from workshop.models.audit import AuditEntry
 from workshop.models.base import utcnow
 from workshop.models.consultations import (
     AgeGroup,
@@ -38,6 +39,7 @@ __all__ = [
     "Analysis",
     "AnalysisTheme",
     "Attachment",
+    "AuditEntry",
     "Channel",
     "Comment",
     "CommentTokens",

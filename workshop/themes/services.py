@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
-from workshop import jobs
+from workshop import audit, jobs
 from workshop.errors import DomainError, NotFound
 from workshop.extensions import db
 from workshop.models import (
@@ -247,6 +247,8 @@ def matching_theme(
 
 
 def record(consultation_id: int, kind: str, payload: dict[str, Any], staff_id: int | None) -> None:
+    scalars = {key: value for key, value in payload.items() if not isinstance(value, list)}
+    audit.record(f"theme.{kind}", f"consultation:{consultation_id}", **scalars)
     db.session.add(
         Correction(
             consultation_id=consultation_id, kind=kind, payload=payload, created_by_id=staff_id

@@ -1,0 +1,25 @@
+"""Audit log of staff actions. Call record() inside the service's transaction, before its commit,
+so that the action and its log entry are saved together or not at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from workshop.extensions import db
+from workshop.models.audit import AuditEntry
+
+
+def record(action: str, target: str = "", **details: Any) -> AuditEntry:
+    user_id, email, ip = None, "", ""
+    if has_request_context():
+        ip = request.remote_addr or ""
+        if current_user and current_user.is_authenticated:
+            user_id, email = current_user.id, current_user.email
+    entry = AuditEntry(
+        user_id=user_id, user_email=email, action=action, target=target, details=details, ip=ip
+    )
+    db.session.add(entry)
+    return entry
