@@ -90,6 +90,8 @@ def app(
             "MAIL_OUTBOX": str(tmp_path / "outbox"),
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
             "COMMENTS_PER_PAGE": 20,
+            # background jobs run inside the test; tests of the job runner choose their mode
+            "JOBS_MODE": "inline",
             # scrypt is meant to be slow; the role matrix logs in hundreds of times
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }

@@ -158,6 +158,25 @@ def test_merge_survives_reanalysis(consultation_with_comments):
     assert len({a for a in services.members(second.id)}) == 1
 
 
+def test_cli_import_tokenizes_so_analysis_only_clusters(app, make_consultation, tmp_path):
+    consultation = make_consultation()
+    path = tmp_path / "line.csv"
+    path.write_text("ご意見\n" + "\n".join(SMARTPHONE + DISASTER) + "\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(
+        args=[
+            "comments",
+            "import",
+            str(path),
+            "--consultation",
+            consultation.slug,
+            "--text-column",
+            "ご意見",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count()).select_from(CommentTokens)) == 16
+
+
 def test_themes_cli_analyze_and_export(app, consultation_with_comments, tmp_path):
     runner = app.test_cli_runner()
     slug = consultation_with_comments.slug
@@ -242,6 +261,7 @@ def test_analysis_runs_on_an_rq_worker(app, consultation_with_comments, redis_ur
 
     Queue(jobs.QUEUE_NAME, connection=Redis.from_url(redis_url)).empty()
     app.config["REDIS_URL"] = redis_url
+    app.config["JOBS_MODE"] = "auto"  # REDIS_URL set: RQ
     # the worker builds its own app from the environment, as `flask --app workshop worker` does
     monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
     monkeypatch.setenv("SECRET_KEY", app.config["SECRET_KEY"])

@@ -161,5 +161,8 @@ def load() -> None:
         click.echo("demo data already loaded")
         return
     count = load_comments(consultation)
+    from workshop.themes.services import start_tokens
+
+    start_tokens(consultation.id, how="inline")
     users = db.session.scalars(select(User)).all()
     click.echo(f"demo data loaded: {len(users)} staff accounts, 1 consultation, {count} comments")

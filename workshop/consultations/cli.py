@@ -98,6 +98,11 @@ def import_command(
         report = imports.import_comments(slug, file.read_bytes(), mapping, channel=Channel(channel))
     except DomainError as error:
         raise click.ClickException(error.message) from error
+    if report.imported:
+        # the slow Janome step now, in this process, so that 分析する later only clusters
+        from workshop.themes.services import start_tokens
+
+        start_tokens(report.consultation_id, how="inline")
     click.echo(f"encoding: {report.encoding}")
     click.echo(
         f"imported: {report.imported}  already imported: {report.already_imported}  "

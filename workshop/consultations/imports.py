@@ -36,6 +36,7 @@ class ImportReport:
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
     warnings: list[tuple[int, str]] = field(default_factory=list)
     encoding: str = ""
+    consultation_id: int = 0
 
     @property
     def summary(self) -> str:
@@ -107,7 +108,7 @@ def import_comments(
     attr_at = {attr: column_index(header, col) for attr, col in mapping.attributes.items()}
     sections = {s.heading: s.id for s in consultation.sections}
 
-    report = ImportReport(encoding=encoding)
+    report = ImportReport(encoding=encoding, consultation_id=consultation.id)
     seen = set(
         db.session.scalars(
             select(Comment.external_id).where(

@@ -19,6 +19,7 @@ from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
 from workshop.models import AgeGroup, AuditEntry, Channel, Consultation, Relation, Role
 from workshop.staff import bp
 from workshop.staff.forms import AttachmentForm, ConsultationForm, ImportForm
+from workshop.themes import services as themes_services
 from workshop.timeutil import TOKYO
 
 PLANNERS = (Role.PLANNER,)
@@ -281,5 +282,7 @@ def import_comments(consultation_id: int) -> ResponseReturnValue:
         return render_template(
             "staff/import.html", consultation=found, form=form, report=None
         ), error.status
+    if report.imported:
+        themes_services.start_tokens(found.id)  # in the background: a big file must not block
     flash(report.summary, "success")
     return render_template("staff/import.html", consultation=found, form=form, report=report)

@@ -48,6 +48,40 @@ def start_analysis(
     )
 
 
+TOKENS_JOB = "tokens"
+
+
+def start_tokens(consultation_id: int, *, how: str | None = None) -> Job:
+    """Tokenize a consultation's new comments now (CLI import) or in the background (web)."""
+    return jobs.enqueue(TOKENS_JOB, consultation_id=consultation_id, how=how)
+
+
+@jobs.job_kind(TOKENS_JOB)
+def run_tokens(job: Job, progress: jobs.Progress) -> None:
+    """Janome is the slow step: do it when comments arrive, so 分析する only clusters."""
+    from nlp import Analyzer, tokenize_many
+
+    assert job.consultation_id is not None
+    rows = db.session.execute(
+        select(Comment.id, Comment.body)
+        .where(Comment.consultation_id == job.consultation_id)
+        .order_by(Comment.id)
+    ).all()
+    ids = [row.id for row in rows]
+    texts = [row.body for row in rows]
+    analyzer = Analyzer()
+    keys = [analyzer.cache_key(text) for text in texts]
+    cache = load_token_cache(ids)
+    known = set(cache)
+    missing = [text for text, key in zip(texts, keys, strict=True) if key not in known]
+    progress(10, f"新しい意見 {len(missing)}件を単語に分けています")
+    if missing:
+        tokenize_many(missing, analyzer, cache=cache)
+    progress(90, "保存しています")
+    store_tokens(ids, keys, cache, known)
+    db.session.commit()
+
+
 @jobs.job_kind(ANALYSIS_JOB)
 def run_analysis(job: Job, progress: jobs.Progress) -> int:
     """Tokenize what is new, cluster, store the snapshot, replay the planner's corrections."""
