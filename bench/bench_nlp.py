@@ -13,6 +13,7 @@ memory < 1 GB at 50,000.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import time
@@ -143,6 +144,8 @@ def main() -> None:
     )
     own, children = peak_memory_mb()
     print(f"peak memory: main {own:.0f} MB, largest worker {children:.0f} MB")
+    # The machine is shared: a load above the idle baseline means fewer free cores.
+    print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from nlp.cache import TokenCache, tokenize_normalized
 from nlp.cluster import ThemeClusterer
@@ -66,11 +67,14 @@ def analyze(
         return ThemeResult(themes=(), assignments={}, theme_ids=(), n_themes=0)
     normalized = [analyzer.normalize(text) for text in texts]
     tokens = tokenize_normalized(normalized, analyzer, n_jobs=n_jobs, cache=token_cache)
-    return _themes_from_tokens(
-        normalized, ids, tokens, analyzer,
-        k=k, seed_themes=seed_themes, seed=seed,
-        min_theme_size=min_theme_size, n_components=n_components,
-    )  # fmt: skip
+    # One BLAS/OpenMP thread: the matrices are small, and on a shared 2-core
+    # server spinning worker threads made this step up to 6x slower and erratic.
+    with threadpool_limits(limits=1):
+        return _themes_from_tokens(
+            normalized, ids, tokens, analyzer,
+            k=k, seed_themes=seed_themes, seed=seed,
+            min_theme_size=min_theme_size, n_components=n_components,
+        )  # fmt: skip
 
 
 def _themes_from_tokens(
