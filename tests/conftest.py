@@ -94,6 +94,7 @@ def app(
             "JOBS_MODE": "inline",
             # scrypt is meant to be slow; the role matrix logs in hundreds of times
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "RATELIMIT_ENABLED": False,  # tests/test_security.py turns it on
         }
     )
     with app.app_context():

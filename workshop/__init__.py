@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from workshop import config, errors, extensions, views
+from workshop import config, errors, extensions, security, views
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -19,10 +19,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     config.load(app, test_config)
     extensions.init_app(app)
+    security.init_app(app)
 
-    from workshop import api, auth, consultations, demo, staff, themes, workshops
+    from workshop import api, auth, consultations, demo, results, staff, themes, workshops
 
-    for bp in (consultations.bp, workshops.bp, auth.bp, staff.bp, themes.bp, api.bp):
+    for bp in (
+        consultations.bp,
+        workshops.bp,
+        auth.bp,
+        staff.bp,
+        themes.bp,
+        api.bp,
+        results.bp,
+        results.public_bp,
+    ):
         app.register_blueprint(bp)
     for cli_group in (
         auth.cli.users,

@@ -28,6 +28,11 @@ ENV_SETTINGS: dict[str, Any] = {
     "PUBLIC_BASE_URL": str,
     "CITY_NAME": str,
     "SESSION_COOKIE_SECURE": lambda value: value.lower() in {"1", "true", "yes", "on"},
+    "PROXY_FIX_X_FOR": int,
+    "PROXY_FIX_X_PROTO": int,
+    "PROXY_FIX_X_HOST": int,
+    "PROXY_FIX_X_PORT": int,
+    "PROXY_FIX_X_PREFIX": int,
 }
 
 
@@ -57,6 +62,16 @@ def defaults(instance: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_TIME_LIMIT": None,  # a resident may take an hour to write; the token lives with the session
         "COMMENTS_PER_PAGE": 50,
+        # how many proxies in front of the app set each X-Forwarded-* header; 0 trusts none
+        "PROXY_FIX_X_FOR": 0,
+        "PROXY_FIX_X_PROTO": 0,
+        "PROXY_FIX_X_HOST": 0,
+        "PROXY_FIX_X_PORT": 0,
+        "PROXY_FIX_X_PREFIX": 0,
+        "RATELIMIT_ENABLED": True,
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
+        "LOGIN_LOCKOUT_SECONDS": 15 * 60,
     }
 
 
@@ -82,6 +97,10 @@ def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
             app.config[name] = convert(value)
     if test_config:
         app.config.from_mapping(test_config)
+    # the login cookie follows the session cookie; the limiter counts in Redis when there is one
+    for name in ("HTTPONLY", "SAMESITE", "SECURE"):
+        app.config.setdefault(f"REMEMBER_COOKIE_{name}", app.config[f"SESSION_COOKIE_{name}"])
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(instance)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])

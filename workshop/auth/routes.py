@@ -9,6 +9,7 @@ from flask_login import login_required, login_user, logout_user
 from workshop.auth import bp, services
 from workshop.auth.forms import LoginForm
 from workshop.errors import DomainError
+from workshop.security import LOGIN_POSTS, limiter
 
 
 def safe_next(target: str | None) -> str:
@@ -21,6 +22,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_POSTS, methods=["POST"])
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if not form.validate_on_submit():

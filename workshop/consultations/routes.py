@@ -12,6 +12,7 @@ from workshop.consultations import bp, services
 from workshop.consultations.forms import CommentForm, ConfirmedCommentForm
 from workshop.errors import DomainError, NotFound
 from workshop.models import Consultation, ConsultationStatus
+from workshop.security import COMMENT_POSTS, limiter
 
 
 def consultation_or_404(slug: str) -> Consultation:
@@ -42,6 +43,7 @@ def show_consultation(slug: str) -> ResponseReturnValue:
 
 
 @bp.post("/consultations/<slug>/confirm")
+@limiter.shared_limit(COMMENT_POSTS, scope="comment-posts")
 def confirm(slug: str) -> ResponseReturnValue:
     consultation = consultation_or_404(slug)
     form = CommentForm().configure(consultation)
@@ -60,6 +62,7 @@ def confirm(slug: str) -> ResponseReturnValue:
 
 
 @bp.post("/consultations/<slug>/comments")
+@limiter.shared_limit(COMMENT_POSTS, scope="comment-posts")
 def submit(slug: str) -> ResponseReturnValue:
     consultation = consultation_or_404(slug)
     form = ConfirmedCommentForm().configure(consultation)

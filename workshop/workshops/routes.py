@@ -15,6 +15,7 @@ from workshop.consultations.services import list_consultations
 from workshop.errors import DomainError, NotFound
 from workshop.labels import NEED, PARTICIPATION_MODE
 from workshop.models import Registration, RegistrationStatus, Workshop, utcnow
+from workshop.security import SIGN_UP_POSTS, limiter
 from workshop.timeutil import TOKYO, as_tokyo
 from workshop.workshops import bp, exports, ics, qr, services, tokens
 from workshop.workshops.forms import (
@@ -80,6 +81,7 @@ def show(workshop_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/workshops/<int:workshop_id>/register")
+@limiter.limit(SIGN_UP_POSTS)
 def register(workshop_id: int) -> ResponseReturnValue:
     workshop = workshop_or_404(workshop_id)
     form = registration_form(workshop)
