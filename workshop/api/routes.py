@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from workshop.api import bp
 from workshop.consultations import services
 from workshop.errors import NotFound
+from workshop.results import services as results
 from workshop.workshops import services as workshop_services
 
 
@@ -25,6 +26,16 @@ def consultation(slug: str) -> ResponseReturnValue:
         status=found.status.value,
         comment_count=services.count_comments(found.id),
     )
+
+
+@bp.get("/consultations/<slug>/results")
+def consultation_results(slug: str) -> ResponseReturnValue:
+    """意見の概要と市の考え方, with the masked comments, once the city has published them."""
+    try:
+        found = results.published_results(slug)
+    except NotFound as error:
+        return jsonify(error=error.message), 404
+    return jsonify(results.results_json(found))
 
 
 @bp.get("/workshops/<int:workshop_id>")

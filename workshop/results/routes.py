@@ -1,0 +1,204 @@
+"""The city's response: planners write and publish it; residents read, print and download it."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from workshop.auth.access import role_required
+from workshop.consultations import services as consultations
+from workshop.errors import DomainError, NotFound
+from workshop.formfields import flash_form_errors
+from workshop.models import Analysis, Consultation, Role
+from workshop.results import bp, public_bp, services
+from workshop.results.forms import PublishForm, ResponseForm, WithdrawForm
+
+PLANNERS = (Role.PLANNER,)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def consultation_or_404(consultation_id: int) -> Consultation:
+    try:
+        return consultations.get_consultation_by_id(consultation_id)
+    except NotFound:
+        abort(404)
+
+
+def analysis_or_404(consultation: Consultation, analysis_id: int | None) -> Analysis | None:
+    try:
+        return services.chosen_analysis(consultation.id, analysis_id)
+    except NotFound:
+        abort(404)
+
+
+def response_forms(analysis: Analysis | None) -> dict[int, ResponseForm]:
+    if analysis is None:
+        return {}
+    written = services.responses(analysis)
+    forms = {}
+    for theme in analysis.themes:
+        row = written.get(theme.id)
+        data = (
+            {"summary": row.summary, "response": row.response, "outcome": row.outcome.value}
+            if row
+            else None
+        )
+        forms[theme.id] = ResponseForm(formdata=None, prefix=f"theme-{theme.id}", data=data)
+    return forms
+
+
+def edit_page(
+    consultation: Consultation,
+    analysis: Analysis | None,
+    *,
+    forms: dict[int, ResponseForm] | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    all_forms = response_forms(analysis) | (forms or {})
+    publication = services.get_publication(consultation.id)
+    return render_template(
+        "results/edit.html",
+        consultation=consultation,
+        analysis=analysis,
+        analyses=services.list_analyses(consultation.id),
+        publication=publication,
+        preview=services.build_results(consultation, analysis) if analysis else None,
+        written=services.responses(analysis) if analysis else {},
+        forms=all_forms,
+        received=consultations.count_comments(consultation.id),
+        publish_form=PublishForm(formdata=None, analysis_id=analysis.id if analysis else ""),
+        withdraw_form=WithdrawForm(formdata=None),
+    ), status
+
+
+def back_to_page(
+    consultation: Consultation, analysis_id: int, anchor: str = ""
+) -> ResponseReturnValue:
+    url = url_for(".edit", consultation_id=consultation.id, analysis=analysis_id)
+    return redirect(url + anchor, code=303)
+
+
+@bp.get("/")
+@role_required(*PLANNERS)
+def edit(consultation_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    analysis = analysis_or_404(consultation, request.args.get("analysis", type=int))
+    return edit_page(consultation, analysis)
+
+
+@bp.post("/themes/<int:theme_id>")
+@role_required(*PLANNERS)
+def save_response(consultation_id: int, theme_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    try:
+        theme = services.theme_of_consultation(consultation.id, theme_id)
+    except NotFound:
+        abort(404)
+    form = ResponseForm(prefix=f"theme-{theme.id}")
+    if not form.validate_on_submit():
+        return edit_page(consultation, theme.analysis, forms={theme.id: form}, status=422)
+    try:
+        services.save_response(consultation.id, theme.id, form.to_input(), staff_id=current_user.id)
+    except DomainError as error:
+        flash(error.message, "error")
+        return edit_page(consultation, theme.analysis, forms={theme.id: form}, status=error.status)
+    flash(f"「{theme.label}」の意見の概要と市の考え方を保存しました。", "success")
+    return back_to_page(consultation, theme.analysis_id, f"#theme-{theme.id}")
+
+
+@bp.post("/publish")
+@role_required(*PLANNERS)
+def publish(consultation_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    form = PublishForm()
+    analysis_id = form.analysis_value()
+    analysis = analysis_or_404(consultation, analysis_id)
+    if not form.validate_on_submit() or analysis is None:
+        flash_form_errors(form)
+        return edit_page(consultation, analysis, status=422)
+    try:
+        services.publish(consultation.id, analysis.id, staff_id=current_user.id)
+    except DomainError as error:
+        flash(error.message, "error")
+        return edit_page(consultation, analysis, status=error.status)
+    flash("結果を公表しました。公表ページで内容をご確認ください。", "success")
+    return back_to_page(consultation, analysis.id)
+
+
+@bp.post("/withdraw")
+@role_required(*PLANNERS)
+def withdraw(consultation_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for(".edit", consultation_id=consultation.id), code=303)
+    try:
+        services.withdraw(consultation.id)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for(".edit", consultation_id=consultation.id), code=303)
+    flash("公表を取り下げました。公表ページは見られなくなりました。", "success")
+    return redirect(url_for(".edit", consultation_id=consultation.id), code=303)
+
+
+# ---------------------------------------------------------------- residents
+
+
+def published_or_page(slug: str) -> services.Results | ResponseReturnValue:
+    try:
+        return services.published_results(slug)
+    except services.NotPublished:
+        consultation = consultations.get_consultation(slug)
+        return render_template("results/not_published.html", consultation=consultation), 404
+    except NotFound:
+        abort(404)
+
+
+def published_or_404(slug: str) -> services.Results:
+    try:
+        return services.published_results(slug)
+    except NotFound:
+        abort(404)
+
+
+@public_bp.app_template_global()
+def published_results_url(consultation: Consultation) -> str | None:
+    if not services.is_published(consultation.id):
+        return None
+    return url_for("public_results.show", slug=consultation.slug)
+
+
+@public_bp.get("/consultations/<slug>/results")
+def show(slug: str) -> ResponseReturnValue:
+    found = published_or_page(slug)
+    if not isinstance(found, services.Results):
+        return found
+    return render_template("results/show.html", results=found, consultation=found.consultation)
+
+
+@public_bp.get("/consultations/<slug>/results/print")
+def print_page(slug: str) -> ResponseReturnValue:
+    found = published_or_page(slug)
+    if not isinstance(found, services.Results):
+        return found
+    return render_template("results/print.html", results=found, consultation=found.consultation)
+
+
+def download(content: bytes, filename: str, mimetype: str) -> ResponseReturnValue:
+    response = current_app.response_class(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@public_bp.get("/consultations/<slug>/results.csv")
+def results_csv(slug: str) -> ResponseReturnValue:
+    found = published_or_404(slug)
+    return download(services.results_csv(found), f"{slug}-results.csv", "text/csv; charset=utf-8")
+
+
+@public_bp.get("/consultations/<slug>/results.xlsx")
+def results_xlsx(slug: str) -> ResponseReturnValue:
+    found = published_or_404(slug)
+    return download(services.results_xlsx(found), f"{slug}-results.xlsx", XLSX)

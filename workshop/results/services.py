@@ -1,0 +1,371 @@
+"""The city's response (意見の概要と市の考え方): write it per theme, publish one analysis, export it."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import select
+
+from workshop import audit, tabular
+from workshop.consultations import services as consultations
+from workshop.errors import DomainError, NotFound
+from workshop.extensions import db
+from workshop.labels import CHANNEL, OUTCOME
+from workshop.models import (
+    Analysis,
+    AnalysisTheme,
+    Channel,
+    Comment,
+    Consultation,
+    Outcome,
+    Publication,
+    ThemeAssignment,
+    ThemeResponse,
+)
+from workshop.models.base import utcnow
+from workshop.themes import services as themes
+from workshop.timeutil import format_date, today_tokyo
+
+SUMMARY_MAX_CHARS = 2000
+RESPONSE_MAX_CHARS = 4000
+TABLE_HEADER = ("番号", "テーマ", "意見の概要", "市の考え方", "反映状況", "件数")
+
+
+class NotPublished(NotFound):
+    message = "この意見募集の結果は、まだ公表していません。"
+
+
+class PublishTooEarly(DomainError):
+    status = 409
+
+
+# ---------------------------------------------------------------- staff: write the responses
+
+
+@dataclass(frozen=True)
+class ResponseInput:
+    summary: str
+    response: str
+    outcome: Outcome
+
+
+def list_analyses(consultation_id: int) -> list[Analysis]:
+    stmt = (
+        select(Analysis)
+        .where(Analysis.consultation_id == consultation_id)
+        .order_by(Analysis.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def get_publication(consultation_id: int) -> Publication | None:
+    stmt = select(Publication).where(Publication.consultation_id == consultation_id)
+    return db.session.scalars(stmt).first()
+
+
+def chosen_analysis(consultation_id: int, analysis_id: int | None = None) -> Analysis | None:
+    """The analysis asked for; else the published one; else the latest."""
+    if analysis_id is not None:
+        return themes.get_analysis(consultation_id, analysis_id)
+    publication = get_publication(consultation_id)
+    if publication is not None:
+        return publication.analysis
+    return themes.latest_analysis(consultation_id)
+
+
+def responses(analysis: Analysis) -> dict[int, ThemeResponse]:
+    """theme id -> the city's response written for it."""
+    theme_ids = [theme.id for theme in analysis.themes]
+    if not theme_ids:
+        return {}
+    stmt = select(ThemeResponse).where(ThemeResponse.theme_id.in_(theme_ids))
+    return {row.theme_id: row for row in db.session.scalars(stmt)}
+
+
+def theme_of_consultation(consultation_id: int, theme_id: int) -> AnalysisTheme:
+    theme = db.session.get(AnalysisTheme, theme_id)
+    if theme is None or theme.analysis.consultation_id != consultation_id:
+        raise NotFound("このテーマは見つかりません。")
+    return theme
+
+
+def validate_response(data: ResponseInput) -> ResponseInput:
+    summary = consultations.clean_text(data.summary)
+    response = consultations.clean_text(data.response)
+    if not summary:
+        raise DomainError("意見の概要を入力してください。")
+    if len(summary) > SUMMARY_MAX_CHARS:
+        raise DomainError(f"意見の概要は{SUMMARY_MAX_CHARS:,}文字以内で入力してください。")
+    if not response:
+        raise DomainError("市の考え方を入力してください。")
+    if len(response) > RESPONSE_MAX_CHARS:
+        raise DomainError(f"市の考え方は{RESPONSE_MAX_CHARS:,}文字以内で入力してください。")
+    return ResponseInput(summary=summary, response=response, outcome=Outcome(data.outcome))
+
+
+def save_response(
+    consultation_id: int, theme_id: int, data: ResponseInput, *, staff_id: int | None
+) -> ThemeResponse:
+    theme = theme_of_consultation(consultation_id, theme_id)
+    clean = validate_response(data)
+    row = db.session.scalars(
+        select(ThemeResponse).where(ThemeResponse.theme_id == theme.id)
+    ).first()
+    if row is None:
+        row = ThemeResponse(theme_id=theme.id)
+        db.session.add(row)
+    row.summary = clean.summary
+    row.response = clean.response
+    row.outcome = clean.outcome
+    row.updated_by_id = staff_id
+    audit.record(
+        "results.response",
+        f"consultation:{consultation_id}",
+        analysis_id=theme.analysis_id,
+        theme_id=theme.id,
+        outcome=clean.outcome.value,
+    )
+    db.session.commit()
+    return row
+
+
+# ---------------------------------------------------------------- staff: publish, withdraw
+
+
+def ensure_closed(consultation: Consultation) -> None:
+    if today_tokyo() <= consultation.closes_on:
+        raise PublishTooEarly(
+            "募集期間が終わってから公表できます"
+            f"（締切は{format_date(consultation.closes_on)}です）。"
+        )
+
+
+def publish(consultation_id: int, analysis_id: int, *, staff_id: int | None) -> Publication:
+    """Freeze one analysis as the published results; publishing again replaces the earlier one."""
+    consultation = consultations.get_consultation_by_id(consultation_id)
+    ensure_closed(consultation)
+    analysis = themes.get_analysis(consultation.id, analysis_id)
+    if not analysis.themes:
+        raise DomainError("この分析にはテーマがありません。")
+    written = responses(analysis)
+    missing = [t.label for t in analysis.themes if t.id not in written]
+    if missing:
+        raise DomainError(
+            "意見の概要と市の考え方がまだ入っていないテーマがあります"
+            f"（{len(missing)}件: {'、'.join(missing[:5])}）。"
+        )
+    publication = get_publication(consultation.id)
+    if publication is None:
+        publication = Publication(consultation_id=consultation.id, analysis_id=analysis.id)
+        db.session.add(publication)
+    publication.analysis_id = analysis.id
+    publication.published_by_id = staff_id
+    publication.published_at = utcnow()
+    audit.record("results.publish", f"consultation:{consultation.slug}", analysis_id=analysis.id)
+    db.session.commit()
+    return publication
+
+
+def withdraw(consultation_id: int) -> None:
+    consultation = consultations.get_consultation_by_id(consultation_id)
+    publication = get_publication(consultation.id)
+    if publication is None:
+        raise DomainError("この意見募集の結果は公表していません。")
+    audit.record(
+        "results.withdraw",
+        f"consultation:{consultation.slug}",
+        analysis_id=publication.analysis_id,
+    )
+    db.session.delete(publication)
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- what is published
+
+
+@dataclass(frozen=True)
+class ChannelCount:
+    channel: Channel
+    label: str
+    comments: int
+    submitters: int
+
+
+@dataclass(frozen=True)
+class PublishedComment:
+    number: int  # 1, 2, ... in the order received; no receipt number, no name
+    text: str  # masked
+
+
+@dataclass(frozen=True)
+class ThemeResult:
+    number: int
+    label: str
+    summary: str
+    response: str
+    outcome: Outcome | None
+    outcome_label: str
+    comments: tuple[PublishedComment, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.comments)
+
+
+@dataclass(frozen=True)
+class Results:
+    consultation: Consultation
+    analysis_id: int
+    published_at: datetime | None
+    channels: tuple[ChannelCount, ...]
+    total_comments: int
+    total_submitters: int
+    hidden_comments: int
+    themes: tuple[ThemeResult, ...]
+
+
+@lru_cache(maxsize=20_000)
+def masked(text: str) -> str:
+    """The comment as it may be published: phone numbers, e-mails, addresses, names masked."""
+    from nlp.masking import mask_personal_data
+
+    return mask_personal_data(text).text
+
+
+def submitter_key(comment: Comment) -> tuple[str, str]:
+    """Same non-empty e-mail = same submitter; else same name; else each comment is one."""
+    email = (comment.email or "").strip().lower()
+    if email:
+        return ("email", email)
+    name = "".join(unicodedata.normalize("NFKC", comment.name or "").split())
+    if name:
+        return ("name", name)
+    return ("comment", str(comment.id))
+
+
+def snapshot_comments(analysis: Analysis) -> list[tuple[Comment, int]]:
+    """The comments of the snapshot with their theme id: comments received later are not in it."""
+    stmt = (
+        select(Comment, ThemeAssignment.theme_id)
+        .join(ThemeAssignment, ThemeAssignment.comment_id == Comment.id)
+        .where(ThemeAssignment.analysis_id == analysis.id)
+        .order_by(Comment.received_on, Comment.id)
+    )
+    return [(comment, theme_id) for comment, theme_id in db.session.execute(stmt)]
+
+
+def build_results(
+    consultation: Consultation, analysis: Analysis, published_at: datetime | None = None
+) -> Results:
+    rows = snapshot_comments(analysis)
+    by_channel: Counter[Channel] = Counter(comment.channel for comment, _ in rows)
+    people: dict[Channel, set[tuple[str, str]]] = {}
+    for comment, _ in rows:
+        people.setdefault(comment.channel, set()).add(submitter_key(comment))
+    channels = tuple(
+        ChannelCount(channel, CHANNEL[channel], by_channel[channel], len(people[channel]))
+        for channel in Channel
+        if by_channel[channel]
+    )
+    shown: dict[int, list[PublishedComment]] = {theme.id: [] for theme in analysis.themes}
+    number = 0
+    for comment, theme_id in rows:
+        if comment.is_hidden or theme_id not in shown:
+            continue
+        number += 1
+        shown[theme_id].append(PublishedComment(number=number, text=masked(comment.body)))
+    written = responses(analysis)
+    theme_results = []
+    for position, theme in enumerate(analysis.themes, start=1):
+        row = written.get(theme.id)
+        theme_results.append(
+            ThemeResult(
+                number=position,
+                label=theme.label,
+                summary=row.summary if row else "",
+                response=row.response if row else "",
+                outcome=row.outcome if row else None,
+                outcome_label=OUTCOME[row.outcome] if row else "",
+                comments=tuple(shown[theme.id]),
+            )
+        )
+    return Results(
+        consultation=consultation,
+        analysis_id=analysis.id,
+        published_at=published_at,
+        channels=channels,
+        total_comments=len(rows),
+        total_submitters=len({submitter_key(comment) for comment, _ in rows}),
+        hidden_comments=sum(comment.is_hidden for comment, _ in rows),
+        themes=tuple(theme_results),
+    )
+
+
+def published_results(slug: str) -> Results:
+    consultation = consultations.get_consultation(slug)
+    publication = get_publication(consultation.id)
+    if publication is None:
+        raise NotPublished()
+    return build_results(consultation, publication.analysis, publication.published_at)
+
+
+def is_published(consultation_id: int) -> bool:
+    return get_publication(consultation_id) is not None
+
+
+# ---------------------------------------------------------------- exports and open data
+
+
+def table_rows(results: Results) -> list[tuple[tabular.Cell, ...]]:
+    return [
+        (t.number, t.label, t.summary, t.response, t.outcome_label, t.count) for t in results.themes
+    ]
+
+
+def results_csv(results: Results) -> bytes:
+    return tabular.to_csv(TABLE_HEADER, table_rows(results))
+
+
+def results_xlsx(results: Results) -> bytes:
+    return tabular.to_xlsx(TABLE_HEADER, table_rows(results), title="意見の概要と市の考え方")
+
+
+def results_json(results: Results) -> dict[str, Any]:
+    consultation = results.consultation
+    return {
+        "slug": consultation.slug,
+        "title": consultation.title,
+        "opens": consultation.opens_on.isoformat(),
+        "closes": consultation.closes_on.isoformat(),
+        "published_at": results.published_at.isoformat() if results.published_at else None,
+        "comment_count": results.total_comments,
+        "submitter_count": results.total_submitters,
+        "hidden_comment_count": results.hidden_comments,
+        "channels": [
+            {
+                "channel": c.channel.value,
+                "label": c.label,
+                "comments": c.comments,
+                "submitters": c.submitters,
+            }
+            for c in results.channels
+        ],
+        "themes": [
+            {
+                "number": t.number,
+                "theme": t.label,
+                "summary": t.summary,
+                "response": t.response,
+                "outcome": t.outcome.value if t.outcome else None,
+                "outcome_label": t.outcome_label,
+                "count": t.count,
+                "comments": [{"number": c.number, "text": c.text} for c in t.comments],
+            }
+            for t in results.themes
+        ],
+    }
