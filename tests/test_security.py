@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import redis
+from sqlalchemy import select
 
-from tests.conftest import post_form
+from tests.conftest import PASSWORD, csrf_token, post_form, service_unavailable
 from tests.test_workshops import workshop_factory
 from workshop import create_app
-from workshop.models import Role
-from workshop.security import CONTENT_SECURITY_POLICY
+from workshop.extensions import db
+from workshop.models import AuditEntry, LoginFailure, Role
+from workshop.security import CONTENT_SECURITY_POLICY, limiter
 
 ROOT = Path(__file__).resolve().parent.parent
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
@@ -127,3 +132,199 @@ def test_no_inline_script_handler_or_style_in_templates(path):
     assert not INLINE_SCRIPT.search(text), "inline <script>: move it to static/js"
     assert not STYLE_ATTRIBUTE.search(text), "style attribute: move it to static/css/site.css"
     assert not EVENT_HANDLER.search(text), "on...= handler: use addEventListener in static/js"
+
+
+# ---------------------------------------------------------------- CSRF on every POST
+
+
+@pytest.fixture
+def real_objects(app, make_consultation, make_workshop, make_user):
+    """One real object for every id a POST route takes, so each route exists and reaches CSRF."""
+    from workshop.consultations import services as consultation_services
+    from workshop.workshops import services as workshop_services
+    from workshop.workshops.services import Applicant
+
+    consultation = make_consultation()
+    comment = consultation_services.submit_comment(
+        consultation.slug,
+        consultation_services.CommentInput(body="公園にベンチを増やしてください。"),
+        submission_token="csrf-test",
+    )
+    workshop = make_workshop()
+    registration = workshop_services.register(
+        workshop.id,
+        Applicant(name="緑川 花子", furigana="みどりかわ はなこ", email="hanako@example.jp"),
+    )
+    return {
+        "slug": consultation.slug,
+        "consultation_id": consultation.id,
+        "comment_id": comment.id,
+        "workshop_id": workshop.id,
+        "registration_id": registration.id,
+        "token": workshop_services.status_token(registration),
+    }
+
+
+def post_rules(app) -> list:
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())),
+        key=lambda rule: rule.rule,
+    )
+
+
+def test_every_post_route_refuses_a_missing_csrf_token(app, client, login, real_objects):
+    login(Role.ADMIN)  # past every role check: the refusal must come from the CSRF check
+    rules = post_rules(app)
+    assert len(rules) >= 20
+    for rule in rules:
+        # ids without a fixture object (routes added later) get 1; only 400 counts all the same
+        values = {name: real_objects.get(name, 1) for name in rule.arguments}
+        path = rule.build(values)[1]
+        response = client.post(path, data={"body": "CSRFなし"})
+        assert response.status_code == 400, (rule.rule, response.status_code)
+        assert "正しくない送信です" in response.get_data(as_text=True), rule.rule
+        response = client.post(path, data={"csrf_token": "forged", "body": "偽のトークン"})
+        assert response.status_code == 400, (rule.rule, "forged token")
+
+
+# ---------------------------------------------------------------- login lock-out
+
+
+def try_login(client, address: str, password: str = "wrong-password-123"):
+    return post_form(client, "/staff/login", {"email": address, "password": password})
+
+
+def age_failures(minutes: int) -> None:
+    """Move the recorded failures back in time, as if the minutes had passed."""
+    for failure in db.session.scalars(select(LoginFailure)):
+        failure.at -= timedelta(minutes=minutes)
+    db.session.commit()
+
+
+def audit_actions(app) -> list[str]:
+    return list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+
+
+def test_five_failures_lock_the_address_for_fifteen_minutes(app, client, make_user):
+    user = make_user(Role.PLANNER)
+    for _ in range(5):
+        response = try_login(client, user.email)
+        assert response.status_code == 401
+        assert "メールアドレスまたはパスワードが正しくありません" in response.get_data(as_text=True)
+    locked = try_login(client, user.email.upper(), PASSWORD)  # even the right password
+    assert locked.status_code == 429
+    assert "しばらくログインできません" in locked.get_data(as_text=True)
+    actions = audit_actions(app)
+    assert actions.count("staff.login_failed") == 5
+    assert actions.count("staff.login_lockout") == 1
+    assert actions.count("staff.login_locked") == 1
+    assert "staff.login" not in actions
+
+    age_failures(minutes=16)
+    assert try_login(client, user.email, PASSWORD).status_code == 302
+
+
+def test_unknown_address_is_locked_with_the_same_words(client, make_user):
+    known = make_user(Role.PLANNER)
+    pages = {}
+    for address in (known.email, "nobody@city.example.jp"):
+        for _ in range(5):
+            try_login(client, address)
+        response = try_login(client, address)
+        assert response.status_code == 429
+        pages[address] = re.sub(r'value="[^"]*"', "", response.get_data(as_text=True))
+    assert pages[known.email] == pages["nobody@city.example.jp"]
+
+
+def test_failures_spread_over_more_than_the_window_do_not_lock(client, make_user):
+    user = make_user(Role.PLANNER)
+    for _ in range(4):
+        try_login(client, user.email)
+    age_failures(minutes=16)
+    try_login(client, user.email)
+    assert try_login(client, user.email, PASSWORD).status_code == 302
+
+
+def test_a_successful_login_clears_the_count(client, make_user):
+    user = make_user(Role.PLANNER)
+    for _ in range(4):
+        try_login(client, user.email)
+    assert try_login(client, user.email, PASSWORD).status_code == 302
+    client.post("/staff/logout", data={"csrf_token": csrf_token(client, "/")})
+    for _ in range(4):
+        assert try_login(client, user.email).status_code == 401
+    assert try_login(client, user.email, PASSWORD).status_code == 302
+
+
+# ---------------------------------------------------------------- rate limits
+
+
+@pytest.fixture
+def limited(app):
+    """The same database with the rate limiter on (the app fixture turns it off)."""
+    limited_app = create_app({**app.config, "RATELIMIT_ENABLED": True})
+    yield limited_app
+    create_app(dict(app.config))  # the limiter is module-level: leave it as the other tests expect
+
+
+def assert_too_many(response) -> None:
+    assert response.status_code == 429
+    text = response.get_data(as_text=True)
+    assert "短い時間にたくさんの送信がありました" in text
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+
+
+def test_comment_posts_are_limited_per_address(limited, make_consultation):
+    consultation = make_consultation()
+    client = limited.test_client()
+    path = f"/consultations/{consultation.slug}/confirm"
+    for _ in range(20):
+        assert post_form(client, path, {"body": "歩道を広げてください。"}).status_code == 200
+    submit = f"/consultations/{consultation.slug}/comments"
+    assert_too_many(post_form(client, submit, {"body": "歩道を広げてください。"}))
+    other = limited.test_client()
+    elsewhere = {"REMOTE_ADDR": "198.51.100.20"}
+    response = post_form(other, path, {"body": "別の端末から"}, environ_base=elsewhere)
+    assert response.status_code == 200
+
+
+def test_sign_up_posts_are_limited(limited, make_workshop):
+    workshop = make_workshop(capacity=100)
+    client = limited.test_client()
+    path = f"/workshops/{workshop.id}/register"
+    for number in range(10):
+        data = {"name": "緑川 花子", "furigana": "みどりかわ", "email": f"h{number}@example.jp"}
+        assert post_form(client, path, data).status_code == 303
+    assert_too_many(post_form(client, path, {"name": "緑川 花子", "email": "x@example.jp"}))
+
+
+def test_login_posts_are_limited_per_address(limited):
+    client = limited.test_client()
+    for number in range(10):
+        assert try_login(client, f"guess{number}@city.example.jp").status_code == 401
+    assert_too_many(try_login(client, "guess-more@city.example.jp"))
+    assert client.get("/staff/login").status_code == 200  # reading the page is not limited
+
+
+def test_limiter_counts_in_redis_when_redis_url_is_set(app):
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        server = redis.Redis.from_url(url, socket_connect_timeout=2)
+        server.ping()
+    except redis.RedisError as error:
+        service_unavailable(f"Redis not reachable: {error}")
+    prefix = f"machikoe-test-{uuid.uuid4().hex[:8]}"
+    config = {k: v for k, v in app.config.items() if k != "RATELIMIT_STORAGE_URI"}
+    redis_app = create_app(
+        {**config, "REDIS_URL": url, "RATELIMIT_ENABLED": True, "RATELIMIT_KEY_PREFIX": prefix}
+    )
+    assert redis_app.config["RATELIMIT_STORAGE_URI"] == url
+    try:
+        assert type(limiter.storage).__name__ == "RedisStorage"
+        client = redis_app.test_client()
+        assert try_login(client, "someone@city.example.jp").status_code == 401
+        assert list(server.scan_iter(f"*{prefix}*"))
+    finally:
+        for key in server.scan_iter(f"*{prefix}*"):
+            server.delete(key)
+        create_app(dict(app.config))

@@ -69,6 +69,9 @@ def defaults(instance: Path) -> dict[str, Any]:
         "PROXY_FIX_X_PORT": 0,
         "PROXY_FIX_X_PREFIX": 0,
         "RATELIMIT_ENABLED": True,
+        # Redis down: count in memory on each server rather than refuse every resident
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
         "LOGIN_LOCKOUT_SECONDS": 15 * 60,

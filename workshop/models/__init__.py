@@ -24,6 +24,7 @@ from workshop.models.consultations import (
     Relation,
     Section,
 )
+from workshop.models.security import LoginFailure
 from workshop.models.staff import Role, User
 from workshop.models.workshops import (
     Need,
@@ -48,6 +49,7 @@ __all__ = [
     "Correction",
     "Job",
     "JobStatus",
+    "LoginFailure",
     "Need",
     "Outcome",
     "ParticipationMode",
