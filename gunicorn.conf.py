@@ -1,0 +1,40 @@
+"""gunicorn settings for machikoe: `gunicorn -c gunicorn.conf.py 'workshop:create_app()'`.
+
+Every value can be changed through the environment, so one file serves every server.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+# the usual 2 × cores + 1, capped: each worker holds a database connection pool and the
+# Janome dictionary, and PostgreSQL's connection limit is shared by every app server
+workers = env_int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 12))
+# loopback only by default: the reverse proxy (nginx, the load balancer) faces the network
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+worker_class = "sync"
+# a request stuck longer than this is killed and its worker restarted; exports of many
+# comments are the slowest pages, theme analysis runs in the background worker
+timeout = env_int("GUNICORN_TIMEOUT", 60)
+graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+# behind a proxy that keeps connections open to the app servers
+keepalive = env_int("GUNICORN_KEEPALIVE", 5)
+# restart each worker after this many requests (jitter: not all at once) to bound memory growth
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# gunicorn believes X-Forwarded-Proto only from these addresses; the app's own ProxyFix
+# (PROXY_FIX_X_* settings) decides which X-Forwarded-* headers Flask trusts
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# "-" is standard output, which systemd and container runtimes collect
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# the path without the query string: staff searches (?q=) may hold residents' names
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
