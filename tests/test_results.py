@@ -131,7 +131,6 @@ def test_every_results_route_is_for_planners(app, client, login, closed, role):
         login(role)
     for method, rule in staff_rules(app):
         url = re.sub(r"<int:consultation_id>", str(closed.id), rule)
-        url = re.sub(r"<int:theme_id>", str(analysis.themes[0].id), url)
         if method == "GET":
             response = client.get(url)
         else:
@@ -140,6 +139,7 @@ def test_every_results_route_is_for_planners(app, client, login, closed, role):
                 url,
                 {
                     "analysis_id": analysis.id,
+                    "theme_id": analysis.themes[0].id,
                     f"theme-{analysis.themes[0].id}-summary": "概要",
                     f"theme-{analysis.themes[0].id}-response": "考え方",
                     f"theme-{analysis.themes[0].id}-outcome": "noted",
@@ -159,13 +159,13 @@ def test_every_results_route_is_for_planners(app, client, login, closed, role):
 # ---------------------------------------------------------------- the response form
 
 
-def response_url(consultation: Consultation, theme_id: int) -> str:
-    return f"/staff/consultations/{consultation.id}/results/themes/{theme_id}"
+def response_url(consultation: Consultation) -> str:
+    return f"/staff/consultations/{consultation.id}/results/responses"
 
 
 def post_response(client, consultation, theme_id, **fields):
     data = {f"theme-{theme_id}-{name}": value for name, value in fields.items()}
-    return post_form(client, response_url(consultation, theme_id), data)
+    return post_form(client, response_url(consultation), {"theme_id": theme_id, **data})
 
 
 def saved_responses() -> int:
@@ -237,13 +237,22 @@ def test_a_bad_edit_keeps_the_earlier_response_whole(client, login, closed):
     assert row.outcome is Outcome.PARTLY
 
 
+def test_response_for_an_unknown_theme_is_not_found(client, login, closed):
+    analyse(closed)
+    login(Role.PLANNER)
+    response = post_response(client, closed, 999_999, summary="概要", response="考え方")
+    assert response.status_code == 404
+    assert saved_responses() == 0
+
+
 def test_response_without_csrf_token_is_refused(client, login, closed):
     analysis = analyse(closed)
     login(Role.PLANNER)
     theme_id = analysis.themes[0].id
     response = client.post(
-        response_url(closed, theme_id),
+        response_url(closed),
         data={
+            "theme_id": theme_id,
             f"theme-{theme_id}-summary": "概要",
             f"theme-{theme_id}-response": "考え方",
             f"theme-{theme_id}-outcome": "noted",

@@ -87,12 +87,14 @@ def edit(consultation_id: int) -> ResponseReturnValue:
     return edit_page(consultation, analysis)
 
 
-@bp.post("/themes/<int:theme_id>")
+@bp.post("/responses")
 @role_required(*PLANNERS)
-def save_response(consultation_id: int, theme_id: int) -> ResponseReturnValue:
+def save_response(consultation_id: int) -> ResponseReturnValue:
     consultation = consultation_or_404(consultation_id)
+    # one form per theme on the page; the theme's id also prefixes the fields' names and ids
+    theme_id = request.form.get("theme_id", type=int)
     try:
-        theme = services.theme_of_consultation(consultation.id, theme_id)
+        theme = services.theme_of_consultation(consultation.id, theme_id or 0)
     except NotFound:
         abort(404)
     form = ResponseForm(prefix=f"theme-{theme.id}")
