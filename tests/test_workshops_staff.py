@@ -422,3 +422,18 @@ def test_walk_in_beyond_capacity_is_allowed_with_a_warning(client, login, make_w
     text = page.get_data(as_text=True)
     assert "飛込 参加さんを当日参加として受付しました。" in text
     assert "会場の定員（1人）を超えています（いま2人）。" in text
+
+
+def test_check_in_and_roster_export_are_in_the_audit_log(app, client, login, make_workshop):
+    from sqlalchemy import select
+
+    from workshop.extensions import db
+    from workshop.models import AuditEntry
+
+    workshop = make_workshop()
+    code = check_in_code(client, app, workshop, "audit@example.jp")
+    login(Role.FACILITATOR)
+    post_form(client, f"/staff/workshops/{workshop.id}/check-in", {"code": code})
+    client.get(f"/staff/workshops/{workshop.id}/roster.csv")
+    actions = set(db.session.scalars(select(AuditEntry.action)))
+    assert {"workshop.check_in", "workshop.roster_export"} <= actions

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from workshop import tabular
+from workshop import audit, tabular
+from workshop.extensions import db
 from workshop.labels import AGE_GROUP, NEED, PARTICIPATION_MODE, REGISTRATION_STATUS
 from workshop.models import RegistrationStatus, Workshop
 from workshop.timeutil import as_tokyo
@@ -15,6 +16,9 @@ ROSTER_HEADER = (
 
 
 def roster(workshop: Workshop) -> tuple[list[str], list[list[tabular.Cell]]]:
+    # the roster carries names, phones and needs: who took it is recorded
+    audit.record("workshop.roster_export", f"workshop:{workshop.id}")
+    db.session.commit()
     people = services.roster(services.registrations(workshop.id, RegistrationStatus.CONFIRMED))
     people += services.waitlist(workshop.id)
     questions = list(workshop.questions)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from workshop import audit
 from workshop.consultations.services import (
     CommentInput,
     build_comment,
@@ -160,6 +161,8 @@ def create_workshop(data: WorkshopInput, *, staff_id: int | None = None) -> Work
     workshop = Workshop(created_by_id=staff_id, registration_seq=0, opinion_batches=0)
     apply_workshop(workshop, data)
     db.session.add(workshop)
+    db.session.flush()
+    audit.record("workshop.create", f"workshop:{workshop.id}", title=workshop.title)
     db.session.commit()
     return workshop
 
@@ -174,6 +177,7 @@ def update_workshop(workshop_id: int, data: WorkshopInput) -> tuple[Workshop, li
     promoted: list[Registration] = []
     for mode in workshop.modes:
         promoted += fill_free_seats(workshop, mode)
+    audit.record("workshop.edit", f"workshop:{workshop.id}", promoted=len(promoted))
     db.session.commit()
     for registration in promoted:
         notify.promoted(registration)
@@ -508,6 +512,7 @@ def check_in(
         db.session.refresh(registration)
         when = format_datetime(registration.checked_in_at) if registration.checked_in_at else ""
         raise AlreadyCheckedIn(f"{registration.name}さんは、すでに受付済みです（{when}）。")
+    audit.record("workshop.check_in", f"registration:{registration.id}")
     db.session.commit()
     db.session.refresh(registration)
     return registration
@@ -537,6 +542,7 @@ def add_walk_in(workshop_id: int, applicant: Applicant, *, staff_id: int) -> Reg
     registration.checked_in_at = now
     registration.entered_by_id = staff_id
     db.session.add(registration)
+    audit.record("workshop.walk_in", f"workshop:{workshop_id}")
     db.session.commit()
     return registration
 
@@ -647,6 +653,7 @@ def add_opinions(workshop_id: int, batch: OpinionBatch, *, staff_id: int) -> lis
         comment.external_id = f"workshop:{workshop.id}:{batch_no}:{index}"
         db.session.add(comment)
         comments.append(comment)
+    audit.record("workshop.opinions", f"workshop:{workshop_id}", lines=len(comments))
     db.session.commit()
     return comments
 
