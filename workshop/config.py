@@ -93,7 +93,9 @@ def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(defaults(instance))
-    app.config.from_pyfile("config.py", silent=True)
+    # an absolute path: a relative one is read from the package (workshop/config.py, this file)
+    # because the app is not created with instance_relative_config
+    app.config.from_pyfile(str(instance / "config.py"), silent=True)
     for name, convert in ENV_SETTINGS.items():
         value = os.environ.get(name)
         if value:
