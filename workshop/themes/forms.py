@@ -1,8 +1,21 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import Length, Optional, Regexp
+from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from workshop.formfields import JaSelectField
+from workshop.themes.stats import ATTRIBUTE_LABELS
 
 
 class AnalyzeForm(FlaskForm):
@@ -42,3 +55,104 @@ class AnalyzeForm(FlaskForm):
             if name.strip():
                 seeds.append((name.strip(), keywords))
         return seeds
+
+
+class RenameForm(FlaskForm):
+    label = StringField(
+        "テーマの名前",
+        validators=[
+            DataRequired(message="テーマの名前を入力してください。"),
+            Length(max=200, message="テーマの名前は200文字以内にしてください。"),
+        ],
+        description="再分析しても、同じ意見のまとまりにはこの名前が引き継がれます。",
+    )
+
+
+class ThemeField(JaSelectField):
+    """A theme of the analysis on the page, by id; the choices are set by the route."""
+
+    choice_message = "一覧からテーマを選んでください。"
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("一覧からテーマを選んでください。") from error
+
+
+class MergeForm(FlaskForm):
+    source = ThemeField(
+        "統合するテーマ（なくなる方）",
+        coerce=int,
+        validators=[InputRequired(message="統合するテーマを選んでください。")],
+    )
+    target = ThemeField(
+        "統合先のテーマ（残る方）",
+        coerce=int,
+        validators=[InputRequired(message="統合先のテーマを選んでください。")],
+    )
+
+    def validate_target(self, field: ThemeField) -> None:
+        if field.data is not None and field.data == self.source.data:
+            raise ValidationError("同じテーマどうしは統合できません。別のテーマを選んでください。")
+
+
+class MoveForm(FlaskForm):
+    target = ThemeField(
+        "移動先のテーマ",
+        coerce=int,
+        validators=[InputRequired(message="移動先のテーマを選んでください。")],
+    )
+
+
+class CityThemeForm(FlaskForm):
+    is_city_theme = BooleanField("市が示したテーマ（市のテーマ）として扱う")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes whose own message is in Japanese."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: Any) -> None:
+        values = {choice[0] for choice in self.choices or []}
+        if any(value not in values for value in self.data or []):
+            raise ValidationError("一覧から選んでください。")
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form: reading only
+
+    q = StringField(
+        "意見の中を言葉で探す",
+        validators=[Optional(), Length(max=100, message="探す言葉は100文字以内にしてください。")],
+        description="スペースで区切ると、すべての言葉を含む意見を探します。",
+    )
+
+
+class BreakdownForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    attribute = JaSelectField(
+        "集計する属性", choices=list(ATTRIBUTE_LABELS.items()), default="age_group"
+    )
+
+
+class CompareForm(FlaskForm):
+    """Two segments as "attribute:value" pairs; B left empty means everyone not in A."""
+
+    class Meta:
+        csrf = False
+
+    a = MultiCheckboxField(
+        "グループA",
+        validators=[InputRequired(message="グループAの条件を1つ以上選んでください。")],
+    )
+    b = MultiCheckboxField("グループB（選ばなければ、A以外のすべての人）")
+
+    def validate_b(self, field: MultiCheckboxField) -> None:
+        if field.data and set(field.data) == set(self.a.data or []):
+            raise ValidationError("グループAとグループBに同じ条件が選ばれています。")

@@ -1,19 +1,45 @@
-"""Planners' theme pages: start an analysis, follow its progress, read the themes."""
+"""Planners' theme pages: start an analysis, follow its progress, read and correct the themes,
+break them down by respondents' attributes and compare two groups."""
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from markupsafe import Markup
 
-from workshop import jobs
+from workshop import jobs, tabular
 from workshop.auth.access import role_required
 from workshop.consultations import services as consultations
-from workshop.errors import NotFound
+from workshop.errors import DomainError, NotFound
+from workshop.formfields import flash_form_errors
 from workshop.labels import JOB_STATUS
-from workshop.models import Consultation, Job, Role
-from workshop.themes import bp, services
-from workshop.themes.forms import AnalyzeForm
+from workshop.models import Analysis, AnalysisTheme, Consultation, Job, Role
+from workshop.themes import bp, charts, reading, services, stats
+from workshop.themes.forms import (
+    AnalyzeForm,
+    BreakdownForm,
+    CityThemeForm,
+    CompareForm,
+    MergeForm,
+    MoveForm,
+    RenameForm,
+    SearchForm,
+)
+from workshop.timeutil import TOKYO
 
 PLANNERS = (Role.PLANNER,)
 
@@ -35,19 +61,92 @@ def job_or_404(consultation: Consultation, job_id: int) -> Job:
     return job
 
 
+def analysis_or_404(consultation: Consultation, analysis_id: int) -> Analysis:
+    try:
+        return services.get_analysis(consultation.id, analysis_id)
+    except NotFound:
+        abort(404)
+
+
+def theme_or_404(analysis: Analysis, theme_id: int) -> AnalysisTheme:
+    try:
+        return services.get_theme(analysis, theme_id)
+    except NotFound:
+        abort(404)
+
+
+def theme_choices(analysis: Analysis) -> list[tuple[int, str]]:
+    return [(theme.id, theme.label) for theme in analysis.themes]
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{100 * stats.share(part, whole):.1f}%"
+
+
+def size_chart(analysis: Analysis, sizes: dict[int, int]) -> Markup:
+    bars = [
+        charts.Bar(
+            theme.label,
+            sizes.get(theme.id, 0),
+            f"{sizes.get(theme.id, 0)}件（{percent(sizes.get(theme.id, 0), analysis.n_comments)}）",
+        )
+        for theme in analysis.themes
+    ]
+    return charts.bar_chart(
+        bars,
+        title="テーマごとの意見の件数",
+        description="横棒の長さが件数です。同じ数字を下の表にも載せています。",
+    )
+
+
+def wordcloud_alt(words: list[str], scope: str) -> str:
+    return f"{scope}のワードクラウド。よく出る言葉: {'、'.join(words)}"
+
+
 @bp.get("/")
 @role_required(*PLANNERS)
 def overview(consultation_id: int) -> ResponseReturnValue:
     consultation = consultation_or_404(consultation_id)
+    return render_overview(consultation, MergeForm())
+
+
+def render_overview(
+    consultation: Consultation, merge_form: MergeForm, status: int = 200
+) -> ResponseReturnValue:
     analysis = services.latest_analysis(consultation.id)
+    context: dict[str, object] = {}
+    if analysis is not None:
+        sizes = services.theme_sizes(analysis)
+        frequencies = reading.frequencies_by_theme(analysis.id)
+        representatives = reading.comments_by_id(
+            i for theme in analysis.themes for i in theme.representative_ids[:3]
+        )
+        merge_form.source.choices = theme_choices(analysis)
+        merge_form.target.choices = theme_choices(analysis)
+        context = {
+            "sizes": sizes,
+            "chart": size_chart(analysis, sizes),
+            "top_words": {
+                theme_id: reading.top_words(counts) for theme_id, counts in frequencies.items()
+            },
+            "all_words": reading.top_words(sum(frequencies.values(), Counter())),
+            "representatives": {
+                comment_id: reading.masked(comment.body)
+                for comment_id, comment in representatives.items()
+            },
+            "hidden_ids": {c.id for c in representatives.values() if c.is_hidden},
+            "n_duplicate_groups": len(analysis.duplicate_groups),
+            "wordcloud_alt": wordcloud_alt,
+        }
     return render_template(
         "themes/overview.html",
         consultation=consultation,
         analysis=analysis,
-        sizes=services.theme_sizes(analysis) if analysis else {},
         form=AnalyzeForm(),
+        merge_form=merge_form,
         running=services.running_job(consultation.id),
-    )
+        **context,
+    ), status
 
 
 @bp.post("/analyze")
@@ -92,4 +191,404 @@ def job_json(consultation_id: int, job_id: int) -> ResponseReturnValue:
         message=found.message,
         error=found.error,
         result_id=found.result_id,
+    )
+
+
+# ---------------------------------------------------------------- one theme
+
+
+PER_PAGE = 50
+
+
+@bp.get("/analyses/<int:analysis_id>/themes/<int:theme_id>")
+@role_required(*PLANNERS)
+def theme(consultation_id: int, analysis_id: int, theme_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    analysis = analysis_or_404(consultation, analysis_id)
+    found = theme_or_404(analysis, theme_id)
+    return render_theme(consultation, analysis, found, RenameForm(label=found.label))
+
+
+def render_theme(
+    consultation: Consultation,
+    analysis: Analysis,
+    found: AnalysisTheme,
+    rename_form: RenameForm,
+    status: int = 200,
+) -> ResponseReturnValue:
+    search = SearchForm(formdata=request.args)
+    query = (search.q.data or "").strip() if search.validate() else ""
+    everyone = reading.theme_comments(analysis.id, found.id)
+    matching = reading.theme_comments(analysis.id, found.id, query) if query else everyone
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    shown = matching[(page - 1) * PER_PAGE : page * PER_PAGE]
+    keywords = [str(term) for term, _ in found.keywords[:10]]
+    words = reading.top_words(reading.token_frequencies([c.id for c in everyone]))
+    move_form = MoveForm()
+    move_form.target.choices = [c for c in theme_choices(analysis) if c[0] != found.id]
+    return render_template(
+        "themes/theme.html",
+        consultation=consultation,
+        analysis=analysis,
+        theme=found,
+        size=len(everyone),
+        comments=shown,
+        n_matching=len(matching),
+        page=page,
+        pages=max((len(matching) + PER_PAGE - 1) // PER_PAGE, 1),
+        bodies={
+            c.id: reading.highlight(reading.masked(c.body), [*keywords, *query.split()])
+            for c in shown
+        },
+        moved_ids=reading.moved_comment_ids(analysis.id),
+        keywords=keywords,
+        query=query,
+        search=search,
+        rename_form=rename_form,
+        city_form=CityThemeForm(is_city_theme=found.is_city_theme),
+        move_form=move_form,
+        top_words=words,
+        wordcloud_alt=wordcloud_alt(words, f"「{found.label}」"),
+        is_latest=analysis.id == getattr(services.latest_analysis(consultation.id), "id", None),
+    ), status
+
+
+# ---------------------------------------------------------------- corrections
+
+
+@bp.post("/analyses/<int:analysis_id>/themes/<int:theme_id>/rename")
+@role_required(*PLANNERS)
+def rename(consultation_id: int, analysis_id: int, theme_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    analysis = analysis_or_404(consultation, analysis_id)
+    found = theme_or_404(analysis, theme_id)
+    form = RenameForm()
+    if not form.validate_on_submit():
+        return render_theme(consultation, analysis, found, form, 422)
+    try:
+        services.rename_theme(analysis, found.id, form.label.data or "", staff_id=current_user.id)
+    except DomainError as error:
+        flash(error.message, "error")
+        return render_theme(consultation, analysis, found, form, error.status)
+    flash(f"テーマの名前を「{found.label}」に変えました。", "success")
+    return redirect(theme_url(consultation, analysis, found.id), code=303)
+
+
+@bp.post("/analyses/<int:analysis_id>/themes/<int:theme_id>/city-theme")
+@role_required(*PLANNERS)
+def city_theme(consultation_id: int, analysis_id: int, theme_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    analysis = analysis_or_404(consultation, analysis_id)
+    found = theme_or_404(analysis, theme_id)
+    form = CityThemeForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return render_theme(consultation, analysis, found, RenameForm(label=found.label), 422)
+    value = bool(form.is_city_theme.data)
+    services.mark_city_theme(analysis, found.id, value, staff_id=current_user.id)
+    flash("市のテーマにしました。" if value else "市のテーマの印を外しました。", "success")
+    return redirect(theme_url(consultation, analysis, found.id), code=303)
+
+
+@bp.post("/analyses/<int:analysis_id>/merge")
+@role_required(*PLANNERS)
+def merge(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    analysis = analysis_or_404(consultation, analysis_id)
+    form = MergeForm()
+    form.source.choices = form.target.choices = theme_choices(analysis)
+    if not form.validate_on_submit():
+        return render_overview(consultation, form, 422)
+    source, target = form.source.data, form.target.data
+    assert source is not None and target is not None  # InputRequired
+    try:
+        services.merge_themes(analysis, source, target, staff_id=current_user.id)
+    except DomainError as error:
+        flash(error.message, "error")
+        return render_overview(consultation, form, error.status)
+    flash(
+        f"2つのテーマを「{services.get_theme(analysis, target).label}」に統合しました。", "success"
+    )
+    return redirect(theme_url(consultation, analysis, target), code=303)
+
+
+@bp.post("/analyses/<int:analysis_id>/comments/<int:comment_id>/move")
+@role_required(*PLANNERS)
+def move(consultation_id: int, analysis_id: int, comment_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    analysis = analysis_or_404(consultation, analysis_id)
+    form = MoveForm()
+    form.target.choices = theme_choices(analysis)
+    back = request.form.get("from_theme", type=int)
+    came_from = next((t for t in analysis.themes if t.id == back), None)
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return failed_move(consultation, analysis, came_from, 422)
+    assert form.target.data is not None
+    try:
+        services.move_comment(analysis, comment_id, form.target.data, staff_id=current_user.id)
+    except DomainError as error:
+        flash(error.message, "error")
+        return failed_move(consultation, analysis, came_from, error.status)
+    target = services.get_theme(analysis, form.target.data)
+    flash(f"意見を「{target.label}」に移しました。", "success")
+    where = came_from.id if came_from else target.id
+    return redirect(theme_url(consultation, analysis, where), code=303)
+
+
+def failed_move(
+    consultation: Consultation, analysis: Analysis, came_from: AnalysisTheme | None, status: int
+) -> ResponseReturnValue:
+    if came_from is None:
+        return render_overview(consultation, MergeForm(), status)
+    return render_theme(
+        consultation, analysis, came_from, RenameForm(label=came_from.label), status
+    )
+
+
+def theme_url(consultation: Consultation, analysis: Analysis, theme_id: int) -> str:
+    return url_for(
+        ".theme", consultation_id=consultation.id, analysis_id=analysis.id, theme_id=theme_id
+    )
+
+
+# ---------------------------------------------------------------- word clouds
+
+
+def png(content: bytes) -> ResponseReturnValue:
+    response = current_app.response_class(content, mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def wordcloud_dir() -> Path:
+    return Path(current_app.instance_path) / "wordclouds"
+
+
+@bp.get("/analyses/<int:analysis_id>/wordcloud.png")
+@role_required(*PLANNERS)
+def wordcloud(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    analysis = analysis_or_404(consultation, analysis_id)
+    ids = [i for group in services.members(analysis.id).values() for i in group]
+    content = reading.wordcloud_png(wordcloud_dir(), analysis, None, ids)
+    if content is None:
+        abort(404)
+    return png(content)
+
+
+@bp.get("/analyses/<int:analysis_id>/themes/<int:theme_id>/wordcloud.png")
+@role_required(*PLANNERS)
+def theme_wordcloud(consultation_id: int, analysis_id: int, theme_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    analysis = analysis_or_404(consultation, analysis_id)
+    found = theme_or_404(analysis, theme_id)
+    ids = services.members(analysis.id).get(found.id, [])
+    content = reading.wordcloud_png(wordcloud_dir(), analysis, found.id, ids)
+    if content is None:
+        abort(404)
+    return png(content)
+
+
+# ---------------------------------------------------------------- breakdown and comparison
+
+
+def attribute_labels(
+    consultation: Consultation, rows: list[stats.CommentRow]
+) -> dict[str, dict[str, str]]:
+    """attribute -> value -> label, for the values that occur in this analysis."""
+    return {
+        attribute: stats.present_values(rows, attribute, consultation.districts)
+        for attribute in stats.ATTRIBUTES
+    }
+
+
+def build_cross_table(
+    consultation: Consultation, analysis: Analysis, attribute: str
+) -> tuple[stats.CrossTable, dict[str, str]]:
+    rows = stats.fetch_rows(analysis.id)
+    values = stats.present_values(rows, attribute, consultation.districts)
+    theme_ids = [theme.id for theme in analysis.themes]
+    return stats.cross_table(rows, attribute, theme_ids, list(values)), values
+
+
+@bp.get("/analyses/<int:analysis_id>/breakdown")
+@role_required(*PLANNERS)
+def breakdown(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    analysis = analysis_or_404(consultation, analysis_id)
+    form = BreakdownForm(formdata=request.args if request.args else None)
+    status = 200
+    if request.args and not form.validate():
+        status = 422
+    attribute = form.attribute.data if status == 200 else "age_group"
+    table, values = build_cross_table(consultation, analysis, attribute)
+    labels = {theme.id: theme.label for theme in analysis.themes}
+    chart = charts.stacked_chart(
+        [
+            charts.StackedBar(
+                label,
+                tuple(
+                    charts.Part(
+                        position,
+                        labels[theme_id],
+                        table.column_share(theme_id, value),
+                        f"{table.count(theme_id, value)}件（{100 * table.column_share(theme_id, value):.1f}%）",
+                    )
+                    for position, theme_id in enumerate(table.theme_ids)
+                ),
+                f"{table.column_total(value)}件",
+            )
+            for value, label in values.items()
+        ],
+        title=f"{stats.ATTRIBUTE_LABELS[attribute]}ごとのテーマの割合",
+        description="横棒1本が1つのグループの意見全体（100%）で、色がテーマです。数字は下の表にあります。",
+    )
+    return render_template(
+        "themes/breakdown.html",
+        consultation=consultation,
+        analysis=analysis,
+        form=form,
+        attribute=attribute,
+        attribute_label=stats.ATTRIBUTE_LABELS[attribute],
+        table=table,
+        values=values,
+        labels=labels,
+        chart=chart,
+    ), status
+
+
+@bp.get("/analyses/<int:analysis_id>/breakdown.csv")
+@role_required(*PLANNERS)
+def breakdown_csv(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    analysis = analysis_or_404(consultation, analysis_id)
+    form = BreakdownForm(formdata=request.args)
+    if not form.validate():
+        abort(400)
+    attribute = form.attribute.data
+    table, values = build_cross_table(consultation, analysis, attribute)
+    name = stats.ATTRIBUTE_LABELS[attribute]
+    header = ("テーマ", name, "件数", "テーマの中の割合(%)", f"{name}の中の割合(%)")
+    rows = [
+        (
+            theme.label,
+            label,
+            table.count(theme.id, value),
+            round(100 * table.row_share(theme.id, value), 1),
+            round(100 * table.column_share(theme.id, value), 1),
+        )
+        for theme in analysis.themes
+        for value, label in values.items()
+    ]
+    stamp = datetime.now(TOKYO).strftime("%Y%m%d-%H%M")
+    response = current_app.response_class(tabular.to_csv(header, rows), mimetype="text/csv")
+    filename = f"{consultation.slug}-themes-{attribute}-{stamp}.csv"
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/analyses/<int:analysis_id>/compare")
+@role_required(*PLANNERS)
+def compare(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    analysis = analysis_or_404(consultation, analysis_id)
+    rows = stats.fetch_rows(analysis.id)
+    labels = attribute_labels(consultation, rows)
+    choices = [
+        (f"{attribute}:{value}", label)
+        for attribute, values in labels.items()
+        for value, label in values.items()
+    ]
+    form = CompareForm(formdata=request.args if request.args else None)
+    form.a.choices = form.b.choices = choices
+    context: dict[str, object] = {}
+    status = 200
+    if request.args and not form.validate():
+        status = 422
+    elif request.args:
+        a = stats.Segment.parse(form.a.data or [])
+        b = stats.Segment.parse(form.b.data or [])
+        result = stats.compare(rows, [theme.id for theme in analysis.themes], a, b)
+        names = {theme.id: theme.label for theme in analysis.themes}
+        a_name = stats.describe(a, labels)
+        b_name = stats.describe(b, labels) if not b.is_empty else "A以外のすべての人"
+        context = {
+            "result": result,
+            "a_name": a_name,
+            "b_name": b_name,
+            "names": names,
+            "chart": charts.diverging_chart(
+                [
+                    charts.Bar(names[line.theme_id], 100 * line.difference, points(line.difference))
+                    for line in result.lines
+                ],
+                title="グループAとBのテーマの割合の差",
+                left="Bの方が多い",
+                right="Aの方が多い",
+                description=f"A: {a_name}、B: {b_name}。右に伸びる棒はAの方が、左に伸びる棒はBの方が多く挙げたテーマです。",
+            ),
+            "points": points,
+        }
+    return render_template(
+        "themes/compare.html",
+        presets=compare_presets(labels),
+        consultation=consultation,
+        analysis=analysis,
+        form=form,
+        labels=labels,
+        attribute_names=stats.ATTRIBUTE_LABELS,
+        **context,
+    ), status
+
+
+def compare_presets(labels: dict[str, dict[str, str]]) -> list[tuple[str, dict[str, list[str]]]]:
+    """Comparisons planners ask for most, where this analysis has the values."""
+    presets = []
+    ages = labels["age_group"]
+    older = [value for value in ("60s", "70s", "80_plus") if value in ages]
+    if older and len(older) < len([v for v in ages if v != stats.UNANSWERED]):
+        younger = [v for v in ages if v not in older and v != stats.UNANSWERED]
+        presets.append(
+            (
+                "60代以上と59歳以下",
+                {"a": [f"age_group:{v}" for v in older], "b": [f"age_group:{v}" for v in younger]},
+            )
+        )
+    channels = labels["channel"]
+    if "workshop" in channels and "web" in channels:
+        presets.append(
+            ("ワークショップとウェブ", {"a": ["channel:workshop"], "b": ["channel:web"]})
+        )
+    districts = [v for v in labels["district"] if v != stats.UNANSWERED]
+    if len(districts) > 1:
+        first = districts[0]
+        presets.append((f"{first}とそれ以外の地区", {"a": [f"district:{first}"], "b": []}))
+    return presets
+
+
+def points(difference: float) -> str:
+    """A difference of shares in percentage points, with its sign: 「+12.5ポイント」."""
+    value = round(100 * difference, 1)
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return f"{sign}{abs(value):.1f}ポイント"
+
+
+# ---------------------------------------------------------------- near duplicates
+
+
+@bp.get("/analyses/<int:analysis_id>/duplicates")
+@role_required(*PLANNERS)
+def duplicates(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    analysis = analysis_or_404(consultation, analysis_id)
+    groups = reading.duplicate_groups(analysis)
+    return render_template(
+        "themes/duplicates.html",
+        consultation=consultation,
+        analysis=analysis,
+        groups=groups,
+        labels={theme.id: theme.label for theme in analysis.themes},
+        comments=reading.comments_by_id(i for g in groups for i in g.comment_ids),
     )

@@ -1,0 +1,139 @@
+"""Bar charts drawn on the server as SVG: readable without JavaScript, no inline style or script.
+
+Each chart is an image with a <title> and a short description; the pages also show
+the same numbers in a table, which is what screen readers and printouts rely on.
+Colours are CSS classes (static/css/site.css), so a strict CSP needs nothing inline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import count
+
+from markupsafe import Markup, escape
+
+WIDTH = 400
+ROW = 46  # label line + bar
+BAR = 18
+LABEL_CHARS = 24  # what fits on one line at the chart's font size
+SERIES = 8  # colours .series-0 … .series-7 in site.css
+
+_ids = count(1)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    text: str  # the value as people read it, e.g. 「12件（30.0%）」
+
+
+@dataclass(frozen=True)
+class Part:
+    series: int  # colour index, e.g. the theme's position
+    label: str
+    value: float  # share of the whole bar, 0–1
+    text: str
+
+
+@dataclass(frozen=True)
+class StackedBar:
+    label: str
+    parts: tuple[Part, ...]
+    text: str  # e.g. 「12件」
+
+
+def short(label: str, limit: int = LABEL_CHARS) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def number(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def svg(title: str, description: str, height: float, body: list[str]) -> Markup:
+    """The <svg> shell: role="img" with its own title and description, ids unique on the page."""
+    uid = next(_ids)
+    head = (
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {number(height)}" role="img" '
+        f'aria-labelledby="chart-{uid}-title chart-{uid}-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="chart-{uid}-title">{escape(title)}</title>'
+        f'<desc id="chart-{uid}-desc">{escape(description)}</desc>'
+    )
+    return Markup(head + "".join(body) + "</svg>")
+
+
+def bar_chart(bars: Sequence[Bar], *, title: str, description: str = "") -> Markup:
+    """Horizontal bars, the label above each bar and the value at its end."""
+    top = max((bar.value for bar in bars), default=0) or 1
+    room = WIDTH - 110  # leave space for the value text after the longest bar
+    body = []
+    for index, bar in enumerate(bars):
+        y = index * ROW
+        width = max(room * bar.value / top, 1 if bar.value else 0)
+        body.append(
+            f"<g><title>{escape(bar.label)}: {escape(bar.text)}</title>"
+            f'<text class="chart-label" x="0" y="{y + 16}">{escape(short(bar.label))}</text>'
+            f'<rect class="bar" x="0" y="{y + 22}" width="{number(width)}" height="{BAR}"/>'
+            f'<text class="chart-value" x="{number(width + 6)}" y="{y + 37}">{escape(bar.text)}</text></g>'
+        )
+    return svg(title, description, max(len(bars), 1) * ROW + 4, body)
+
+
+def stacked_chart(bars: Sequence[StackedBar], *, title: str, description: str = "") -> Markup:
+    """One 100% bar per group, split into coloured parts (e.g. the themes of 60代)."""
+    room = WIDTH - 70
+    body = []
+    for index, bar in enumerate(bars):
+        y = index * ROW
+        body.append(
+            f'<text class="chart-label" x="0" y="{y + 16}">{escape(short(bar.label))}</text>'
+            f'<text class="chart-value" x="{room + 6}" y="{y + 37}">{escape(bar.text)}</text>'
+        )
+        x = 0.0
+        for part in bar.parts:
+            width = room * part.value
+            if width <= 0:
+                continue
+            body.append(
+                f'<rect class="series-{part.series % SERIES}" x="{number(x)}" y="{y + 22}" '
+                f'width="{number(width)}" height="{BAR}">'
+                f"<title>{escape(bar.label)}・{escape(part.label)}: {escape(part.text)}</title></rect>"
+            )
+            x += width
+    return svg(title, description, max(len(bars), 1) * ROW + 4, body)
+
+
+def diverging_chart(
+    bars: Sequence[Bar], *, title: str, left: str, right: str, description: str = ""
+) -> Markup:
+    """Bars from a middle line: positive values to the right, negative to the left."""
+    middle = WIDTH / 2
+    top = max((abs(bar.value) for bar in bars), default=0) or 1
+    room = middle - 70
+    body = [
+        f'<text class="chart-axis" x="0" y="16">← {escape(short(left, 14))}</text>',
+        f'<text class="chart-axis" x="{WIDTH}" y="16" text-anchor="end">{escape(short(right, 14))} →</text>',
+    ]
+    offset = 26
+    for index, bar in enumerate(bars):
+        y = offset + index * ROW
+        width = room * abs(bar.value) / top
+        if bar.value >= 0:
+            x, text_x, anchor = middle, middle + width + 4, "start"
+        else:
+            x, text_x, anchor = middle - width, middle - width - 4, "end"
+        body.append(
+            f"<g><title>{escape(bar.label)}: {escape(bar.text)}</title>"
+            f'<text class="chart-label" x="0" y="{y + 16}">{escape(short(bar.label))}</text>'
+            f'<rect class="{"bar-a" if bar.value >= 0 else "bar-b"}" x="{number(x)}" y="{y + 22}" '
+            f'width="{number(max(width, 1 if bar.value else 0))}" height="{BAR}"/>'
+            f'<text class="chart-value" x="{number(text_x)}" y="{y + 37}" text-anchor="{anchor}">'
+            f"{escape(bar.text)}</text></g>"
+        )
+    height = offset + max(len(bars), 1) * ROW + 4
+    body.append(
+        f'<line class="chart-axis-line" x1="{middle}" y1="{offset}" x2="{middle}" y2="{height}"/>'
+    )
+    return svg(title, description, height, body)

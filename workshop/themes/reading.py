@@ -1,0 +1,166 @@
+"""Reading a snapshot for the planners' pages: comments of a theme, word clouds, duplicates.
+
+Nothing here writes to the database; word cloud images are cached under instance/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from workshop.extensions import db
+from workshop.models import Analysis, Comment, CommentTokens, ThemeAssignment
+
+TOP_WORDS = 10
+
+
+def masked(text: str) -> str:
+    """The text with personal data replaced by markers (〔氏名〕): what may be published."""
+    from nlp.masking import mask_personal_data
+
+    return mask_personal_data(text).text
+
+
+def highlight(text: str, terms: Iterable[str]) -> Markup:
+    """Escaped text with each term wrapped in <mark>; longer terms first so 防災アプリ beats 防災."""
+    words = sorted({term for term in terms if term.strip()}, key=len, reverse=True)
+    if not words:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    parts: list[str] = []
+    cursor = 0
+    for match in pattern.finditer(text):
+        parts.append(str(escape(text[cursor : match.start()])))
+        parts.append(f"<mark>{escape(match.group())}</mark>")
+        cursor = match.end()
+    parts.append(str(escape(text[cursor:])))
+    return Markup("".join(parts))
+
+
+def theme_comments(analysis_id: int, theme_id: int, query: str = "") -> list[Comment]:
+    """The comments of a theme in receipt order, those containing ``query`` if given."""
+    stmt = (
+        select(Comment)
+        .join(ThemeAssignment, ThemeAssignment.comment_id == Comment.id)
+        .where(ThemeAssignment.analysis_id == analysis_id, ThemeAssignment.theme_id == theme_id)
+        .order_by(Comment.id)
+    )
+    words = query.split()
+    for word in words:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Comment.body.ilike(f"%{escaped}%", escape="\\"))
+    return list(db.session.scalars(stmt))
+
+
+def comments_by_id(comment_ids: Iterable[int]) -> dict[int, Comment]:
+    ids = sorted(set(comment_ids))
+    if not ids:
+        return {}
+    return {c.id: c for c in db.session.scalars(select(Comment).where(Comment.id.in_(ids)))}
+
+
+def moved_comment_ids(analysis_id: int) -> set[int]:
+    stmt = select(ThemeAssignment.comment_id).where(
+        ThemeAssignment.analysis_id == analysis_id, ThemeAssignment.moved_by_planner.is_(True)
+    )
+    return set(db.session.scalars(stmt))
+
+
+# ---------------------------------------------------------------- word clouds
+
+
+def token_frequencies(comment_ids: Sequence[int]) -> Counter[str]:
+    """How often each stored token occurs in these comments (the analysis stored them)."""
+    frequencies: Counter[str] = Counter()
+    for start in range(0, len(comment_ids), 5000):
+        chunk = comment_ids[start : start + 5000]
+        stmt = select(CommentTokens.tokens).where(CommentTokens.comment_id.in_(chunk))
+        for tokens in db.session.scalars(stmt):
+            frequencies.update(tokens)
+    return frequencies
+
+
+def top_words(frequencies: Counter[str], limit: int = TOP_WORDS) -> list[str]:
+    return [word for word, _ in frequencies.most_common(limit)]
+
+
+def wordcloud_png(
+    cache_dir: Path, analysis: Analysis, theme_id: int | None, comment_ids: Sequence[int]
+) -> bytes | None:
+    """PNG of the word cloud, cached on disk; None when the comments have no stored tokens.
+
+    The key holds the comment ids too: a planner's move or merge changes a theme's cloud.
+    """
+    digest = hashlib.sha256(",".join(map(str, sorted(comment_ids))).encode()).hexdigest()[:16]
+    path = cache_dir / f"{analysis.id}-{theme_id or 'all'}-{digest}.png"
+    if path.is_file():
+        return path.read_bytes()
+    frequencies = token_frequencies(comment_ids)
+    if not frequencies:
+        return None
+    from nlp.wordcloud import render_wordcloud
+
+    png = render_wordcloud(frequencies, width=640, height=400)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_bytes(png)
+    partial.replace(path)  # another request may read it at once: never a half-written file
+    return png
+
+
+# ---------------------------------------------------------------- near duplicates
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Near-identical comments (組織的な同一意見, form letters): one opinion with a count."""
+
+    comment_ids: tuple[int, ...]
+    text: str  # the first comment, masked
+    theme_id: int | None
+
+    @property
+    def size(self) -> int:
+        return len(self.comment_ids)
+
+
+def duplicate_groups(analysis: Analysis) -> list[DuplicateGroup]:
+    groups = [tuple(group) for group in analysis.duplicate_groups if group]
+    if not groups:
+        return []
+    comments = comments_by_id(i for group in groups for i in group)
+    stmt = select(ThemeAssignment.comment_id, ThemeAssignment.theme_id).where(
+        ThemeAssignment.analysis_id == analysis.id
+    )
+    themes = {comment_id: theme_id for comment_id, theme_id in db.session.execute(stmt)}
+    result = []
+    for group in sorted(groups, key=len, reverse=True):
+        first = comments.get(group[0])
+        result.append(
+            DuplicateGroup(
+                comment_ids=group,
+                text=masked(first.body) if first else "",
+                theme_id=themes.get(group[0]),
+            )
+        )
+    return result
+
+
+def frequencies_by_theme(analysis_id: int) -> dict[int, Counter[str]]:
+    """theme id -> token counts of its comments, in one query."""
+    stmt = (
+        select(ThemeAssignment.theme_id, CommentTokens.tokens)
+        .join(CommentTokens, CommentTokens.comment_id == ThemeAssignment.comment_id)
+        .where(ThemeAssignment.analysis_id == analysis_id)
+    )
+    result: dict[int, Counter[str]] = {}
+    for theme_id, tokens in db.session.execute(stmt):
+        result.setdefault(theme_id, Counter()).update(tokens)
+    return result

@@ -1,0 +1,237 @@
+"""Themes by respondents' attributes: a cross table and a comparison of two segments.
+
+The rows of a snapshot are fetched in one query; everything after that is pure
+functions over those rows, so the numbers can be checked by hand in tests.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from workshop.extensions import db
+from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
+from workshop.models import AgeGroup, Channel, Comment, Relation, ThemeAssignment
+
+ATTRIBUTES = ("age_group", "district", "relation", "channel")
+ATTRIBUTE_LABELS = {
+    "age_group": "年代",
+    "district": "地区",
+    "relation": "市との関係",
+    "channel": "経路",
+}
+UNANSWERED = ""  # the value of a comment that did not give the attribute
+UNANSWERED_LABEL = "回答なし"
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    """One comment of a snapshot with its theme and attributes; enum values as plain strings."""
+
+    comment_id: int
+    theme_id: int
+    age_group: str
+    district: str
+    relation: str
+    channel: str
+
+    def value(self, attribute: str) -> str:
+        return str(getattr(self, attribute))
+
+
+def fetch_rows(analysis_id: int) -> list[CommentRow]:
+    stmt = (
+        select(
+            ThemeAssignment.comment_id,
+            ThemeAssignment.theme_id,
+            Comment.age_group,
+            Comment.district,
+            Comment.relation,
+            Comment.channel,
+        )
+        .join(Comment, Comment.id == ThemeAssignment.comment_id)
+        .where(ThemeAssignment.analysis_id == analysis_id)
+        .order_by(ThemeAssignment.comment_id)
+    )
+    return [
+        CommentRow(
+            comment_id=comment_id,
+            theme_id=theme_id,
+            age_group=age_group.value if age_group else UNANSWERED,
+            district=district or UNANSWERED,
+            relation=relation.value if relation else UNANSWERED,
+            channel=channel.value if channel else UNANSWERED,
+        )
+        for comment_id, theme_id, age_group, district, relation, channel in db.session.execute(stmt)
+    ]
+
+
+def value_labels(attribute: str, districts: Sequence[str] = ()) -> dict[str, str]:
+    """Every value an attribute can take, in the order people expect, with its Japanese label."""
+    if attribute == "age_group":
+        known = {group.value: AGE_GROUP[group] for group in AgeGroup}
+    elif attribute == "relation":
+        known = {relation.value: RELATION_SHORT[relation] for relation in Relation}
+    elif attribute == "channel":
+        known = {channel.value: CHANNEL[channel] for channel in Channel}
+    elif attribute == "district":
+        known = {district: district for district in districts}
+    else:
+        raise ValueError(f"unknown attribute {attribute!r}")
+    return known | {UNANSWERED: UNANSWERED_LABEL}
+
+
+def present_values(
+    rows: Iterable[CommentRow], attribute: str, districts: Sequence[str] = ()
+) -> dict[str, str]:
+    """The values that occur in ``rows``, in label order; unknown districts after the known ones."""
+    found = {row.value(attribute) for row in rows}
+    labels = value_labels(attribute, districts)
+    ordered = {value: label for value, label in labels.items() if value in found}
+    extra = sorted(found - set(labels))
+    result = {value: value for value in extra}
+    if UNANSWERED in ordered:
+        label = ordered.pop(UNANSWERED)
+        return ordered | result | {UNANSWERED: label}
+    return ordered | result
+
+
+def share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+# ---------------------------------------------------------------- cross table
+
+
+@dataclass(frozen=True)
+class CrossTable:
+    """Counts of themes (rows) × values of one attribute (columns)."""
+
+    attribute: str
+    theme_ids: tuple[int, ...]
+    values: tuple[str, ...]
+    counts: Mapping[tuple[int, str], int]
+
+    def count(self, theme_id: int, value: str) -> int:
+        return self.counts.get((theme_id, value), 0)
+
+    def row_total(self, theme_id: int) -> int:
+        return sum(self.count(theme_id, value) for value in self.values)
+
+    def column_total(self, value: str) -> int:
+        return sum(self.count(theme_id, value) for theme_id in self.theme_ids)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def row_share(self, theme_id: int, value: str) -> float:
+        """Of this theme's comments, the share from people with this value."""
+        return share(self.count(theme_id, value), self.row_total(theme_id))
+
+    def column_share(self, theme_id: int, value: str) -> float:
+        """Of the comments of people with this value, the share about this theme."""
+        return share(self.count(theme_id, value), self.column_total(value))
+
+    def theme_share(self, theme_id: int) -> float:
+        return share(self.row_total(theme_id), self.total)
+
+
+def cross_table(
+    rows: Iterable[CommentRow], attribute: str, theme_ids: Sequence[int], values: Sequence[str]
+) -> CrossTable:
+    if attribute not in ATTRIBUTES:
+        raise ValueError(f"unknown attribute {attribute!r}")
+    counts = Counter((row.theme_id, row.value(attribute)) for row in rows)
+    return CrossTable(attribute, tuple(theme_ids), tuple(values), dict(counts))
+
+
+# ---------------------------------------------------------------- two segments
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Comments whose attributes match: any of the values within an attribute, all attributes."""
+
+    values: Mapping[str, frozenset[str]]  # attribute -> accepted values
+
+    @classmethod
+    def parse(cls, pairs: Iterable[str]) -> Segment:
+        """From form values such as "age_group:60s"."""
+        values: dict[str, set[str]] = {}
+        for pair in pairs:
+            attribute, _, value = pair.partition(":")
+            if attribute in ATTRIBUTES:
+                values.setdefault(attribute, set()).add(value)
+        return cls({attribute: frozenset(accepted) for attribute, accepted in values.items()})
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.values
+
+    def matches(self, row: CommentRow) -> bool:
+        return all(row.value(attribute) in accepted for attribute, accepted in self.values.items())
+
+
+@dataclass(frozen=True)
+class ComparisonLine:
+    theme_id: int
+    count_a: int
+    count_b: int
+    share_a: float  # of segment A's comments, the share in this theme
+    share_b: float
+
+    @property
+    def difference(self) -> float:
+        """A's share minus B's share: positive where A raises the theme more."""
+        return self.share_a - self.share_b
+
+
+@dataclass(frozen=True)
+class Comparison:
+    n_a: int
+    n_b: int
+    lines: tuple[ComparisonLine, ...]  # by difference, largest first
+
+
+def compare(
+    rows: Sequence[CommentRow], theme_ids: Sequence[int], a: Segment, b: Segment | None
+) -> Comparison:
+    """Shares of each theme in segment A and in segment B (None or empty: everyone not in A)."""
+    in_a = [row for row in rows if a.matches(row)]
+    if b is None or b.is_empty:
+        in_b = [row for row in rows if not a.matches(row)]
+    else:
+        in_b = [row for row in rows if b.matches(row)]
+    counts_a = Counter(row.theme_id for row in in_a)
+    counts_b = Counter(row.theme_id for row in in_b)
+    lines = [
+        ComparisonLine(
+            theme_id=theme_id,
+            count_a=counts_a[theme_id],
+            count_b=counts_b[theme_id],
+            share_a=share(counts_a[theme_id], len(in_a)),
+            share_b=share(counts_b[theme_id], len(in_b)),
+        )
+        for theme_id in theme_ids
+    ]
+    order = {theme_id: position for position, theme_id in enumerate(theme_ids)}
+    lines.sort(key=lambda line: (-line.difference, order[line.theme_id]))
+    return Comparison(n_a=len(in_a), n_b=len(in_b), lines=tuple(lines))
+
+
+def describe(segment: Segment, labels: Mapping[str, Mapping[str, str]]) -> str:
+    """「年代: 60代・70代、地区: 中央地区」; labels is attribute -> value -> label."""
+    parts = []
+    for attribute in ATTRIBUTES:
+        accepted = segment.values.get(attribute)
+        if not accepted:
+            continue
+        names = labels.get(attribute, {})
+        ordered = [label for value, label in names.items() if value in accepted]
+        ordered += sorted(value for value in accepted if value not in names)
+        parts.append(f"{ATTRIBUTE_LABELS[attribute]}: {'・'.join(ordered)}")
+    return "、".join(parts)
