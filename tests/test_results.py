@@ -120,7 +120,7 @@ def staff_rules(app) -> list[tuple[str, str]]:
 
 def test_the_blueprint_has_the_expected_staff_routes(app):
     rules = staff_rules(app)
-    assert len(rules) == 4
+    assert len(rules) == 5
     assert all(path.startswith("/staff/") for _, path in rules)
 
 
@@ -140,6 +140,8 @@ def test_every_results_route_is_for_planners(app, client, login, closed, role):
                 {
                     "analysis_id": analysis.id,
                     "theme_id": analysis.themes[0].id,
+                    "source_id": analysis.id,
+                    "target_id": analysis.id,
                     f"theme-{analysis.themes[0].id}-summary": "概要",
                     f"theme-{analysis.themes[0].id}-response": "考え方",
                     f"theme-{analysis.themes[0].id}-outcome": "noted",
@@ -374,6 +376,38 @@ def test_planner_publishes_and_withdraws_from_the_page(client, login, closed):
     assert response.status_code == 303
     assert "取り下げました" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert client.get(f"/consultations/{closed.slug}/results").status_code == 404
+
+
+@pytest.mark.both_dbs
+def test_responses_carry_over_to_a_new_analysis_of_the_same_comments(closed):
+    first = analyse(closed)
+    write_all(first)
+    add_comment(closed, "スマホ教室を土曜日にも開いてほしい。高齢者の相談にも乗ってほしい。")
+    later = analyse(closed)
+    assert services.previous_with_responses(later).id == first.id
+    assert services.carry_over_responses(closed.id, first.id, later.id) == 2
+    carried = services.responses(later)
+    assert {row.summary for row in carried.values()} == {
+        row.summary for row in services.responses(first).values()
+    }
+    # a second time copies nothing: every theme already has its response
+    assert services.carry_over_responses(closed.id, first.id, later.id) == 0
+
+
+def test_planner_carries_over_from_the_page(client, login, closed):
+    first = analyse(closed)
+    write_all(first)
+    later = analyse(closed)
+    login(Role.PLANNER)
+    base = f"/staff/consultations/{closed.id}/results"
+    assert "前の分析から引き継ぐ" in client.get(base + "/").get_data(as_text=True)
+    response = post_form(
+        client, base + "/carry-over", {"source_id": first.id, "target_id": later.id}
+    )
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2件引き継ぎました" in page
+    assert "前の分析から引き継ぐ" not in page
 
 
 # ---------------------------------------------------------------- what residents see

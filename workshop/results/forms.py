@@ -61,5 +61,16 @@ class PublishForm(FlaskForm):
         return int(value) if value.isdigit() else None
 
 
+class CarryOverForm(FlaskForm):
+    source_id = HiddenField(validators=[InputRequired("引き継ぐもとの分析を選んでください。")])
+    target_id = HiddenField(validators=[InputRequired("引き継ぐ先の分析を選んでください。")])
+
+    def ids(self) -> tuple[int, int] | None:
+        source, target = (self.source_id.data or "").strip(), (self.target_id.data or "").strip()
+        if not (source.isdigit() and target.isdigit()):
+            return None
+        return int(source), int(target)
+
+
 class WithdrawForm(FlaskForm):
     pass

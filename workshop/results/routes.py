@@ -12,7 +12,7 @@ from workshop.errors import DomainError, NotFound
 from workshop.formfields import flash_form_errors
 from workshop.models import Analysis, Consultation, Role
 from workshop.results import bp, public_bp, services
-from workshop.results.forms import PublishForm, ResponseForm, WithdrawForm
+from workshop.results.forms import CarryOverForm, PublishForm, ResponseForm, WithdrawForm
 
 PLANNERS = (Role.PLANNER,)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,6 +57,8 @@ def edit_page(
 ) -> ResponseReturnValue:
     all_forms = response_forms(analysis) | (forms or {})
     publication = services.get_publication(consultation.id)
+    written = services.responses(analysis) if analysis else {}
+    earlier = services.previous_with_responses(analysis) if analysis else None
     return render_template(
         "results/edit.html",
         consultation=consultation,
@@ -64,7 +66,13 @@ def edit_page(
         analyses=services.list_analyses(consultation.id),
         publication=publication,
         preview=services.build_results(consultation, analysis) if analysis else None,
-        written=services.responses(analysis) if analysis else {},
+        written=written,
+        earlier=earlier,
+        carry_over_form=CarryOverForm(
+            formdata=None,
+            source_id=earlier.id if earlier else "",
+            target_id=analysis.id if analysis else "",
+        ),
         forms=all_forms,
         received=consultations.count_comments(consultation.id),
         publish_form=PublishForm(formdata=None, analysis_id=analysis.id if analysis else ""),
@@ -126,6 +134,30 @@ def publish(consultation_id: int) -> ResponseReturnValue:
         return edit_page(consultation, analysis, status=error.status)
     flash("結果を公表しました。公表ページで内容をご確認ください。", "success")
     return back_to_page(consultation, analysis.id)
+
+
+@bp.post("/carry-over")
+@role_required(*PLANNERS)
+def carry_over(consultation_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    form = CarryOverForm()
+    ids = form.ids()
+    if not form.validate_on_submit() or ids is None:
+        flash_form_errors(form)
+        return redirect(url_for(".edit", consultation_id=consultation.id), code=303)
+    source_id, target_id = ids
+    try:
+        copied = services.carry_over_responses(consultation.id, source_id, target_id)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        flash(error.message, "error")
+        return back_to_page(consultation, target_id)
+    if copied:
+        flash(f"前の分析で書いた意見の概要と市の考え方を{copied}件引き継ぎました。", "success")
+    else:
+        flash("引き継げるテーマはありませんでした。意見のまとまりが大きく変わっています。", "error")
+    return back_to_page(consultation, target_id)
 
 
 @bp.post("/withdraw")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -29,7 +29,7 @@ from workshop.models import (
 )
 from workshop.models.base import utcnow
 from workshop.themes import services as themes
-from workshop.timeutil import format_date, today_tokyo
+from workshop.timeutil import as_tokyo, format_date, today_tokyo
 
 SUMMARY_MAX_CHARS = 2000
 RESPONSE_MAX_CHARS = 4000
@@ -134,6 +134,53 @@ def save_response(
     return row
 
 
+def previous_with_responses(analysis: Analysis) -> Analysis | None:
+    """The latest earlier analysis of the consultation that has responses written."""
+    stmt = (
+        select(Analysis)
+        .join(AnalysisTheme, AnalysisTheme.analysis_id == Analysis.id)
+        .join(ThemeResponse, ThemeResponse.theme_id == AnalysisTheme.id)
+        .where(Analysis.consultation_id == analysis.consultation_id, Analysis.id < analysis.id)
+        .order_by(Analysis.id.desc())
+        .limit(1)
+    )
+    return db.session.scalars(stmt).first()
+
+
+def carry_over_responses(consultation_id: int, source_id: int, target_id: int) -> int:
+    """Copy responses to the themes of a newer analysis that hold (nearly) the same comments.
+
+    A theme that already has a response keeps it; returns how many were copied.
+    """
+    source = themes.get_analysis(consultation_id, source_id)
+    target = themes.get_analysis(consultation_id, target_id)
+    if source.id == target.id:
+        raise DomainError("同じ分析からは引き継げません。")
+    source_groups = themes.members(source.id)
+    target_groups = themes.members(target.id)
+    already = responses(target)
+    copied = 0
+    for theme_id, row in responses(source).items():
+        match = themes.matching_theme(target, source_groups.get(theme_id, []), target_groups)
+        if match is None or match.id in already:
+            continue
+        copy = ThemeResponse(
+            theme_id=match.id, summary=row.summary, response=row.response, outcome=row.outcome
+        )
+        db.session.add(copy)
+        already[match.id] = copy
+        copied += 1
+    audit.record(
+        "results.carry_over",
+        f"consultation:{consultation_id}",
+        source_id=source.id,
+        target_id=target.id,
+        copied=copied,
+    )
+    db.session.commit()
+    return copied
+
+
 # ---------------------------------------------------------------- staff: publish, withdraw
 
 
@@ -227,6 +274,10 @@ class Results:
     total_submitters: int
     hidden_comments: int
     themes: tuple[ThemeResult, ...]
+
+    @property
+    def published_on(self) -> date | None:
+        return as_tokyo(self.published_at).date() if self.published_at else None
 
 
 @lru_cache(maxsize=20_000)
