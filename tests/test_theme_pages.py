@@ -145,6 +145,7 @@ def test_segment_is_or_within_an_attribute_and_across_attributes():
 # ---------------------------------------------------------------- hand-checked example
 
 
+@pytest.mark.both_dbs
 def test_cross_table_by_age_group(client, login, analysed):
     consultation, analysis, phone, disaster, _ = analysed
     rows = stats.fetch_rows(analysis.id)
@@ -279,6 +280,7 @@ def test_overview_shows_chart_keywords_and_masked_representatives(client, login,
     assert "style=" not in page and "onclick" not in page and "<script>" not in page
 
 
+@pytest.mark.both_dbs
 def test_theme_page_lists_all_comments_with_search_and_highlighting(client, login, analysed):
     consultation, analysis, phone, disaster, _ = analysed
     login(Role.PLANNER)

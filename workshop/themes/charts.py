@@ -13,10 +13,10 @@ from itertools import count
 
 from markupsafe import Markup, escape
 
-WIDTH = 400
-ROW = 46  # label line + bar
-BAR = 18
-LABEL_CHARS = 24  # what fits on one line at the chart's font size
+WIDTH = 360  # about the width of a phone, so the text is not scaled down there
+ROW = 52  # label line + bar
+BAR = 20
+LABEL_CHARS = 20  # what fits on one line at the chart's font size
 SERIES = 8  # colours .series-0 … .series-7 in site.css
 
 _ids = count(1)
@@ -67,16 +67,16 @@ def svg(title: str, description: str, height: float, body: list[str]) -> Markup:
 def bar_chart(bars: Sequence[Bar], *, title: str, description: str = "") -> Markup:
     """Horizontal bars, the label above each bar and the value at its end."""
     top = max((bar.value for bar in bars), default=0) or 1
-    room = WIDTH - 110  # leave space for the value text after the longest bar
+    room = WIDTH - 120  # leave space for the value text after the longest bar
     body = []
     for index, bar in enumerate(bars):
         y = index * ROW
         width = max(room * bar.value / top, 1 if bar.value else 0)
         body.append(
             f"<g><title>{escape(bar.label)}: {escape(bar.text)}</title>"
-            f'<text class="chart-label" x="0" y="{y + 16}">{escape(short(bar.label))}</text>'
-            f'<rect class="bar" x="0" y="{y + 22}" width="{number(width)}" height="{BAR}"/>'
-            f'<text class="chart-value" x="{number(width + 6)}" y="{y + 37}">{escape(bar.text)}</text></g>'
+            f'<text class="chart-label" x="0" y="{y + 18}">{escape(short(bar.label))}</text>'
+            f'<rect class="bar" x="0" y="{y + 25}" width="{number(width)}" height="{BAR}"/>'
+            f'<text class="chart-value" x="{number(width + 6)}" y="{y + 41}">{escape(bar.text)}</text></g>'
         )
     return svg(title, description, max(len(bars), 1) * ROW + 4, body)
 
@@ -88,8 +88,8 @@ def stacked_chart(bars: Sequence[StackedBar], *, title: str, description: str = 
     for index, bar in enumerate(bars):
         y = index * ROW
         body.append(
-            f'<text class="chart-label" x="0" y="{y + 16}">{escape(short(bar.label))}</text>'
-            f'<text class="chart-value" x="{room + 6}" y="{y + 37}">{escape(bar.text)}</text>'
+            f'<text class="chart-label" x="0" y="{y + 18}">{escape(short(bar.label))}</text>'
+            f'<text class="chart-value" x="{room + 6}" y="{y + 41}">{escape(bar.text)}</text>'
         )
         x = 0.0
         for part in bar.parts:
@@ -97,7 +97,7 @@ def stacked_chart(bars: Sequence[StackedBar], *, title: str, description: str = 
             if width <= 0:
                 continue
             body.append(
-                f'<rect class="series-{part.series % SERIES}" x="{number(x)}" y="{y + 22}" '
+                f'<rect class="series-{part.series % SERIES}" x="{number(x)}" y="{y + 25}" '
                 f'width="{number(width)}" height="{BAR}">'
                 f"<title>{escape(bar.label)}・{escape(part.label)}: {escape(part.text)}</title></rect>"
             )
@@ -108,10 +108,13 @@ def stacked_chart(bars: Sequence[StackedBar], *, title: str, description: str = 
 def diverging_chart(
     bars: Sequence[Bar], *, title: str, left: str, right: str, description: str = ""
 ) -> Markup:
-    """Bars from a middle line: positive values to the right, negative to the left."""
+    """Bars from a middle line: positive values to the right, negative to the left.
+
+    Beside a bar only the signed number fits (「+45.8」); the bar's <title> has its full text.
+    """
     middle = WIDTH / 2
     top = max((abs(bar.value) for bar in bars), default=0) or 1
-    room = middle - 70
+    room = middle - 60
     body = [
         f'<text class="chart-axis" x="0" y="16">← {escape(short(left, 14))}</text>',
         f'<text class="chart-axis" x="{WIDTH}" y="16" text-anchor="end">{escape(short(right, 14))} →</text>',
@@ -126,14 +129,19 @@ def diverging_chart(
             x, text_x, anchor = middle - width, middle - width - 4, "end"
         body.append(
             f"<g><title>{escape(bar.label)}: {escape(bar.text)}</title>"
-            f'<text class="chart-label" x="0" y="{y + 16}">{escape(short(bar.label))}</text>'
-            f'<rect class="{"bar-a" if bar.value >= 0 else "bar-b"}" x="{number(x)}" y="{y + 22}" '
+            f'<text class="chart-label" x="0" y="{y + 18}">{escape(short(bar.label))}</text>'
+            f'<rect class="{"bar-a" if bar.value >= 0 else "bar-b"}" x="{number(x)}" y="{y + 25}" '
             f'width="{number(max(width, 1 if bar.value else 0))}" height="{BAR}"/>'
-            f'<text class="chart-value" x="{number(text_x)}" y="{y + 37}" text-anchor="{anchor}">'
-            f"{escape(bar.text)}</text></g>"
+            f'<text class="chart-value" x="{number(text_x)}" y="{y + 41}" text-anchor="{anchor}">'
+            f"{signed(bar.value)}</text>"
+            f'<line class="chart-axis-line" x1="{middle}" y1="{y + 22}" x2="{middle}" y2="{y + ROW}"/></g>'
         )
-    height = offset + max(len(bars), 1) * ROW + 4
-    body.append(
-        f'<line class="chart-axis-line" x1="{middle}" y1="{offset}" x2="{middle}" y2="{height}"/>'
-    )
-    return svg(title, description, height, body)
+    return svg(title, description, offset + max(len(bars), 1) * ROW + 4, body)
+
+
+def signed(value: float) -> str:
+    """「+45.8」「−45.8」「±0」 with a real minus sign, which reads better than a hyphen."""
+    text = number(abs(value))
+    if text == "0":
+        return "±0"
+    return ("+" if value > 0 else "−") + text

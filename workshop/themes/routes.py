@@ -524,7 +524,7 @@ def compare(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
                     charts.Bar(names[line.theme_id], 100 * line.difference, points(line.difference))
                     for line in result.lines
                 ],
-                title="グループAとBのテーマの割合の差",
+                title="グループAとBのテーマの割合の差（ポイント）",
                 left="Bの方が多い",
                 right="Aの方が多い",
                 description=f"A: {a_name}、B: {b_name}。右に伸びる棒はAの方が、左に伸びる棒はBの方が多く挙げたテーマです。",
