@@ -266,8 +266,9 @@ def test_compare_refuses_bad_segments(client, login, analysed):
 
 
 def test_overview_shows_chart_keywords_and_masked_representatives(client, login, analysed):
-    consultation, analysis, _, _, ids = analysed
-    analysis.themes[0].representative_ids = [ids[0], *analysis.themes[0].representative_ids]
+    consultation, analysis, phone, _, ids = analysed
+    theme = next(t for t in analysis.themes if t.id == phone)
+    theme.representative_ids = [ids[0], *theme.representative_ids]
     db.session.commit()
     login(Role.PLANNER)
     page = client.get(f"{base(consultation)}/").get_data(as_text=True)

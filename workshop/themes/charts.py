@@ -7,11 +7,13 @@ Colours are CSS classes (static/css/site.css), so a strict CSP needs nothing inl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import count
 
 from markupsafe import Markup, escape
+
+from workshop.themes.stats import ATTRIBUTE_LABELS, Comparison, CrossTable, share
 
 WIDTH = 360  # about the width of a phone, so the text is not scaled down there
 ROW = 52  # label line + bar
@@ -145,3 +147,68 @@ def signed(value: float) -> str:
     if text == "0":
         return "±0"
     return ("+" if value > 0 else "−") + text
+
+
+# ---------------------------------------------------------------- the charts of the theme pages
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{100 * share(part, whole):.1f}%"
+
+
+def points(difference: float) -> str:
+    """A difference of shares in percentage points, with its sign: 「+12.5ポイント」."""
+    value = round(100 * difference, 1)
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return f"{sign}{abs(value):.1f}ポイント"
+
+
+def size_chart(sizes: Sequence[tuple[str, int]], total: int) -> Markup:
+    """Comments per theme: label and count, in the order given."""
+    return bar_chart(
+        [Bar(label, size, f"{size}件（{percent(size, total)}）") for label, size in sizes],
+        title="テーマごとの意見の件数",
+        description="横棒の長さが件数です。同じ数字を下の表にも載せています。",
+    )
+
+
+def cross_table_chart(
+    table: CrossTable, values: Mapping[str, str], names: Mapping[int, str]
+) -> Markup:
+    """One 100% bar per attribute value, split by theme (the column shares of the table)."""
+    bars = [
+        StackedBar(
+            label,
+            tuple(
+                Part(
+                    position,
+                    names[theme_id],
+                    table.column_share(theme_id, value),
+                    f"{table.count(theme_id, value)}件（{100 * table.column_share(theme_id, value):.1f}%）",
+                )
+                for position, theme_id in enumerate(table.theme_ids)
+            ),
+            f"{table.column_total(value)}件",
+        )
+        for value, label in values.items()
+    ]
+    return stacked_chart(
+        bars,
+        title=f"{ATTRIBUTE_LABELS[table.attribute]}ごとのテーマの割合",
+        description="横棒1本が1つのグループの意見全体（100%）で、色がテーマです。数字は下の表にあります。",
+    )
+
+
+def comparison_chart(
+    result: Comparison, names: Mapping[int, str], a_name: str, b_name: str
+) -> Markup:
+    return diverging_chart(
+        [
+            Bar(names[line.theme_id], 100 * line.difference, points(line.difference))
+            for line in result.lines
+        ],
+        title="グループAとBのテーマの割合の差（ポイント）",
+        left="Bの方が多い",
+        right="Aの方が多い",
+        description=f"A: {a_name}、B: {b_name}。右に伸びる棒はAの方が、左に伸びる棒はBの方が多く挙げたテーマです。",
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,3 +164,29 @@ def frequencies_by_theme(analysis_id: int) -> dict[int, Counter[str]]:
     for theme_id, tokens in db.session.execute(stmt):
         result.setdefault(theme_id, Counter()).update(tokens)
     return result
+
+
+@dataclass(frozen=True)
+class Quote:
+    comment_id: int
+    text: str  # masked
+    is_hidden: bool  # 公表しない意見
+
+
+def representatives(
+    analysis: Analysis, groups: Mapping[int, Sequence[int]], per_theme: int = 3
+) -> dict[int, list[Quote]]:
+    """theme id -> its representative comments, masked; those a planner moved away are left out."""
+    wanted = {
+        theme.id: [i for i in theme.representative_ids if i in set(groups.get(theme.id, ()))][
+            :per_theme
+        ]
+        for theme in analysis.themes
+    }
+    comments = comments_by_id(i for ids in wanted.values() for i in ids)
+    return {
+        theme_id: [
+            Quote(i, masked(comments[i].body), comments[i].is_hidden) for i in ids if i in comments
+        ]
+        for theme_id, ids in wanted.items()
+    }

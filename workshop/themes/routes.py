@@ -19,7 +19,6 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from markupsafe import Markup
 
 from workshop import jobs, tabular
 from workshop.auth.access import role_required
@@ -79,26 +78,6 @@ def theme_choices(analysis: Analysis) -> list[tuple[int, str]]:
     return [(theme.id, theme.label) for theme in analysis.themes]
 
 
-def percent(part: int, whole: int) -> str:
-    return f"{100 * stats.share(part, whole):.1f}%"
-
-
-def size_chart(analysis: Analysis, sizes: dict[int, int]) -> Markup:
-    bars = [
-        charts.Bar(
-            theme.label,
-            sizes.get(theme.id, 0),
-            f"{sizes.get(theme.id, 0)}件（{percent(sizes.get(theme.id, 0), analysis.n_comments)}）",
-        )
-        for theme in analysis.themes
-    ]
-    return charts.bar_chart(
-        bars,
-        title="テーマごとの意見の件数",
-        description="横棒の長さが件数です。同じ数字を下の表にも載せています。",
-    )
-
-
 def wordcloud_alt(words: list[str], scope: str) -> str:
     return f"{scope}のワードクラウド。よく出る言葉: {'、'.join(words)}"
 
@@ -116,26 +95,22 @@ def render_overview(
     analysis = services.latest_analysis(consultation.id)
     context: dict[str, object] = {}
     if analysis is not None:
-        sizes = services.theme_sizes(analysis)
+        groups = services.members(analysis.id)
+        sizes = {theme_id: len(ids) for theme_id, ids in groups.items()}
         frequencies = reading.frequencies_by_theme(analysis.id)
-        representatives = reading.comments_by_id(
-            i for theme in analysis.themes for i in theme.representative_ids[:3]
-        )
         merge_form.source.choices = theme_choices(analysis)
         merge_form.target.choices = theme_choices(analysis)
         context = {
             "sizes": sizes,
-            "chart": size_chart(analysis, sizes),
+            "chart": charts.size_chart(
+                [(theme.label, sizes.get(theme.id, 0)) for theme in analysis.themes],
+                analysis.n_comments,
+            ),
             "top_words": {
                 theme_id: reading.top_words(counts) for theme_id, counts in frequencies.items()
             },
             "all_words": reading.top_words(sum(frequencies.values(), Counter())),
-            "representatives": {
-                comment_id: reading.masked(comment.body)
-                for comment_id, comment in representatives.items()
-            },
-            "hidden_ids": {c.id for c in representatives.values() if c.is_hidden},
-            "n_duplicate_groups": len(analysis.duplicate_groups),
+            "quotes": reading.representatives(analysis, groups),
             "wordcloud_alt": wordcloud_alt,
         }
     return render_template(
@@ -393,16 +368,6 @@ def theme_wordcloud(consultation_id: int, analysis_id: int, theme_id: int) -> Re
 # ---------------------------------------------------------------- breakdown and comparison
 
 
-def attribute_labels(
-    consultation: Consultation, rows: list[stats.CommentRow]
-) -> dict[str, dict[str, str]]:
-    """attribute -> value -> label, for the values that occur in this analysis."""
-    return {
-        attribute: stats.present_values(rows, attribute, consultation.districts)
-        for attribute in stats.ATTRIBUTES
-    }
-
-
 def build_cross_table(
     consultation: Consultation, analysis: Analysis, attribute: str
 ) -> tuple[stats.CrossTable, dict[str, str]]:
@@ -424,26 +389,7 @@ def breakdown(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
     attribute = form.attribute.data if status == 200 else "age_group"
     table, values = build_cross_table(consultation, analysis, attribute)
     labels = {theme.id: theme.label for theme in analysis.themes}
-    chart = charts.stacked_chart(
-        [
-            charts.StackedBar(
-                label,
-                tuple(
-                    charts.Part(
-                        position,
-                        labels[theme_id],
-                        table.column_share(theme_id, value),
-                        f"{table.count(theme_id, value)}件（{100 * table.column_share(theme_id, value):.1f}%）",
-                    )
-                    for position, theme_id in enumerate(table.theme_ids)
-                ),
-                f"{table.column_total(value)}件",
-            )
-            for value, label in values.items()
-        ],
-        title=f"{stats.ATTRIBUTE_LABELS[attribute]}ごとのテーマの割合",
-        description="横棒1本が1つのグループの意見全体（100%）で、色がテーマです。数字は下の表にあります。",
-    )
+    chart = charts.cross_table_chart(table, values, labels)
     return render_template(
         "themes/breakdown.html",
         consultation=consultation,
@@ -468,19 +414,9 @@ def breakdown_csv(consultation_id: int, analysis_id: int) -> ResponseReturnValue
         abort(400)
     attribute = form.attribute.data
     table, values = build_cross_table(consultation, analysis, attribute)
+    labels = {theme.id: theme.label for theme in analysis.themes}
     name = stats.ATTRIBUTE_LABELS[attribute]
-    header = ("テーマ", name, "件数", "テーマの中の割合(%)", f"{name}の中の割合(%)")
-    rows = [
-        (
-            theme.label,
-            label,
-            table.count(theme.id, value),
-            round(100 * table.row_share(theme.id, value), 1),
-            round(100 * table.column_share(theme.id, value), 1),
-        )
-        for theme in analysis.themes
-        for value, label in values.items()
-    ]
+    header, rows = stats.cross_table_csv(table, values, labels, name)
     stamp = datetime.now(TOKYO).strftime("%Y%m%d-%H%M")
     response = current_app.response_class(tabular.to_csv(header, rows), mimetype="text/csv")
     filename = f"{consultation.slug}-themes-{attribute}-{stamp}.csv"
@@ -495,7 +431,7 @@ def compare(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
     consultation = consultation_or_404(consultation_id)
     analysis = analysis_or_404(consultation, analysis_id)
     rows = stats.fetch_rows(analysis.id)
-    labels = attribute_labels(consultation, rows)
+    labels = stats.attribute_labels(rows, consultation.districts)
     choices = [
         (f"{attribute}:{value}", label)
         for attribute, values in labels.items()
@@ -519,21 +455,12 @@ def compare(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
             "a_name": a_name,
             "b_name": b_name,
             "names": names,
-            "chart": charts.diverging_chart(
-                [
-                    charts.Bar(names[line.theme_id], 100 * line.difference, points(line.difference))
-                    for line in result.lines
-                ],
-                title="グループAとBのテーマの割合の差（ポイント）",
-                left="Bの方が多い",
-                right="Aの方が多い",
-                description=f"A: {a_name}、B: {b_name}。右に伸びる棒はAの方が、左に伸びる棒はBの方が多く挙げたテーマです。",
-            ),
-            "points": points,
+            "chart": charts.comparison_chart(result, names, a_name, b_name),
+            "points": charts.points,
         }
     return render_template(
         "themes/compare.html",
-        presets=compare_presets(labels),
+        presets=stats.presets(labels),
         consultation=consultation,
         analysis=analysis,
         form=form,
@@ -541,38 +468,6 @@ def compare(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
         attribute_names=stats.ATTRIBUTE_LABELS,
         **context,
     ), status
-
-
-def compare_presets(labels: dict[str, dict[str, str]]) -> list[tuple[str, dict[str, list[str]]]]:
-    """Comparisons planners ask for most, where this analysis has the values."""
-    presets = []
-    ages = labels["age_group"]
-    older = [value for value in ("60s", "70s", "80_plus") if value in ages]
-    if older and len(older) < len([v for v in ages if v != stats.UNANSWERED]):
-        younger = [v for v in ages if v not in older and v != stats.UNANSWERED]
-        presets.append(
-            (
-                "60代以上と59歳以下",
-                {"a": [f"age_group:{v}" for v in older], "b": [f"age_group:{v}" for v in younger]},
-            )
-        )
-    channels = labels["channel"]
-    if "workshop" in channels and "web" in channels:
-        presets.append(
-            ("ワークショップとウェブ", {"a": ["channel:workshop"], "b": ["channel:web"]})
-        )
-    districts = [v for v in labels["district"] if v != stats.UNANSWERED]
-    if len(districts) > 1:
-        first = districts[0]
-        presets.append((f"{first}とそれ以外の地区", {"a": [f"district:{first}"], "b": []}))
-    return presets
-
-
-def points(difference: float) -> str:
-    """A difference of shares in percentage points, with its sign: 「+12.5ポイント」."""
-    value = round(100 * difference, 1)
-    sign = "+" if value > 0 else "−" if value < 0 else "±"
-    return f"{sign}{abs(value):.1f}ポイント"
 
 
 # ---------------------------------------------------------------- near duplicates

@@ -235,3 +235,62 @@ def describe(segment: Segment, labels: Mapping[str, Mapping[str, str]]) -> str:
         ordered += sorted(value for value in accepted if value not in names)
         parts.append(f"{ATTRIBUTE_LABELS[attribute]}: {'・'.join(ordered)}")
     return "、".join(parts)
+
+
+def attribute_labels(
+    rows: Sequence[CommentRow], districts: Sequence[str] = ()
+) -> dict[str, dict[str, str]]:
+    """attribute -> value -> label, for the values that occur in these rows."""
+    return {attribute: present_values(rows, attribute, districts) for attribute in ATTRIBUTES}
+
+
+def presets(labels: Mapping[str, Mapping[str, str]]) -> list[tuple[str, dict[str, list[str]]]]:
+    """The comparisons planners ask for most, as form values, where the analysis has the values."""
+    found = []
+    ages = [value for value in labels.get("age_group", {}) if value != UNANSWERED]
+    older = [value for value in ages if value in ("60s", "70s", "80_plus")]
+    younger = [value for value in ages if value not in older]
+    if older and younger:
+        found.append(
+            (
+                "60代以上と59歳以下",
+                {
+                    "a": [f"age_group:{value}" for value in older],
+                    "b": [f"age_group:{value}" for value in younger],
+                },
+            )
+        )
+    channels = labels.get("channel", {})
+    if "workshop" in channels and "web" in channels:
+        found.append(("ワークショップとウェブ", {"a": ["channel:workshop"], "b": ["channel:web"]}))
+    districts = [value for value in labels.get("district", {}) if value != UNANSWERED]
+    if len(districts) > 1:
+        found.append(
+            (f"{districts[0]}とそれ以外の地区", {"a": [f"district:{districts[0]}"], "b": []})
+        )
+    return found
+
+
+def cross_table_csv(
+    table: CrossTable, values: Mapping[str, str], names: Mapping[int, str], attribute_name: str
+) -> tuple[tuple[str, ...], list[tuple[str, str, int, float, float]]]:
+    """Header and rows in long form (one row per theme and value), shares in percent."""
+    header = (
+        "テーマ",
+        attribute_name,
+        "件数",
+        "テーマの中の割合(%)",
+        f"{attribute_name}の中の割合(%)",
+    )
+    rows = [
+        (
+            names[theme_id],
+            label,
+            table.count(theme_id, value),
+            round(100 * table.row_share(theme_id, value), 1),
+            round(100 * table.column_share(theme_id, value), 1),
+        )
+        for theme_id in table.theme_ids
+        for value, label in values.items()
+    ]
+    return header, rows
