@@ -335,6 +335,10 @@ def test_duplicate_groups_are_shown_with_their_count(client, login, analysed):
     page = client.get(f"{analysis_url(consultation, analysis)}/duplicates").get_data(as_text=True)
     assert "同一意見のグループ（1グループ" in page and "3件" in page
     assert "〔電話番号〕" in page and PHONE_NUMBER not in page
+    theme_page = client.get(
+        f"{analysis_url(consultation, analysis)}/themes/{theme_of(analysis, ids[0])}"
+    )
+    assert theme_page.get_data(as_text=True).count("同一意見（3件のグループ）") == 3
 
 
 # ---------------------------------------------------------------- corrections
@@ -375,12 +379,22 @@ def test_rename_refuses_bad_labels(client, login, analysed, label, message):
     assert db.session.scalar(select(Correction.id)) is None
 
 
-def test_rename_without_csrf_token_is_refused(client, login, analysed):
-    consultation, analysis, phone, _, _ = analysed
+def test_corrections_without_csrf_token_are_refused(client, login, analysed):
+    consultation, analysis, phone, disaster, ids = analysed
     login(Role.PLANNER)
-    url = f"{analysis_url(consultation, analysis)}/themes/{phone}/rename"
-    assert client.post(url, data={"label": "新しい名前"}).status_code == 400
+    url = analysis_url(consultation, analysis)
+    posts = [
+        (f"{url}/themes/{phone}/rename", {"label": "新しい名前"}),
+        (f"{url}/themes/{phone}/city-theme", {"is_city_theme": "y"}),
+        (f"{url}/merge", {"source": phone, "target": disaster}),
+        (f"{url}/comments/{ids[0]}/move", {"target": disaster}),
+    ]
+    for path, data in posts:
+        response = client.post(path, data=data)
+        assert response.status_code == 400, path
+        assert "送信の有効期限が切れたか" in response.get_data(as_text=True)
     assert db.session.scalar(select(Correction.id)) is None
+    assert theme_of(analysis, ids[0]) == phone
 
 
 def test_merge_two_themes(client, login, analysed):

@@ -131,6 +131,11 @@ class DuplicateGroup:
         return len(self.comment_ids)
 
 
+def duplicate_sizes(analysis: Analysis) -> dict[int, int]:
+    """comment id -> the size of its near-duplicate group, for comments in one."""
+    return {i: len(group) for group in analysis.duplicate_groups if len(group) > 1 for i in group}
+
+
 def duplicate_groups(analysis: Analysis) -> list[DuplicateGroup]:
     groups = [tuple(group) for group in analysis.duplicate_groups if group]
     if not groups:

@@ -216,6 +216,7 @@ def render_theme(
             for c in shown
         },
         moved_ids=reading.moved_comment_ids(analysis.id),
+        duplicate_sizes=reading.duplicate_sizes(analysis),
         keywords=keywords,
         query=query,
         search=search,
