@@ -117,7 +117,8 @@ class ApplicantFields(FlaskForm):
         "お住まいの地区（任意）",
         validators=[Optional(), Length(max=100, message="地区は100文字以内で入力してください。")],
     )
-    needs = JaCheckboxField("必要な配慮（任意）", validators=[Optional()])
+    # no Optional(): it would clear pre_validate's error when the first value sent is empty
+    needs = JaCheckboxField("必要な配慮（任意）")
     needs_other = StringField(
         "その他の配慮（任意）",
         validators=[Optional(), Length(max=500, message="500文字以内で入力してください。")],
