@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -109,9 +110,10 @@ def wordcloud_png(
 
     png = render_wordcloud(frequencies, width=640, height=400)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".tmp")
-    partial.write_bytes(png)
-    partial.replace(path)  # another request may read it at once: never a half-written file
+    # a file of our own, then a rename: a parallel request never reads a half-written image
+    with tempfile.NamedTemporaryFile(dir=cache_dir, suffix=".tmp", delete=False) as partial:
+        partial.write(png)
+    Path(partial.name).replace(path)
     return png
 
 
