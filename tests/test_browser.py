@@ -183,3 +183,18 @@ def test_planner_enters_paper_comment_imports_and_exports(live_app, page, tmp_pa
     exported = Path(download_info.value.path()).read_bytes().decode("utf-8-sig")
     assert "バスの予約をLINEでしたい" in exported
     assert "孫に頼まないとスマホで申請できません" in exported
+
+
+def test_resident_pages_load_under_the_csp_without_violations(live_app, page):
+    _, base = live_app
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: messages.append(f"pageerror: {error}"))
+    for path in ("/", "/consultations/dx-plan-2026", "/workshops/"):
+        response = page.goto(base + path)
+        assert response is not None and response.ok
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+    page.locator("a[href^='/workshops/']").last.click()
+    page.wait_for_url(re.compile(r".*/workshops/\d+$"))
+    violations = [m for m in messages if "Content Security Policy" in m or "Refused" in m]
+    assert not violations, violations
