@@ -269,6 +269,7 @@ def test_import_payloads_are_stored_as_typed_and_exported_inert(client, login, m
         b"\x00\x00\x00",  # NUL bytes
         '回答ID,ご意見\r\nX1,"閉じない引用符\r\n'.encode(),
         b"\xef\xbb\xbf" + "ID,別の列\r\n1,a\r\n".encode(),  # the opinion column is missing
+        ("ご意見\r\n" + "あ" * 200_000 + "\r\n").encode(),  # beyond the csv module's cell limit
     ],
 )
 def test_broken_csv_is_refused_in_japanese_with_nothing_saved(

@@ -96,7 +96,12 @@ def import_comments(
 ) -> ImportReport:
     consultation = get_consultation(slug)
     text, encoding = decode(raw)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:  # e.g. a cell beyond the csv module's 131,072-character limit
+        raise ImportFailed(
+            "CSVファイルを読み取れませんでした。とても長いセルがないかご確認ください。"
+        ) from error
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise ImportFailed("ファイルが空です。1行目に列名が必要です。")
     unknown = set(mapping.attributes) - set(ATTRIBUTES)
