@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from workshop import config, errors, extensions, security, views
+from workshop import backup, config, errors, extensions, security, views
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -44,6 +44,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     ):
         app.cli.add_command(cli_group)
     app.cli.add_command(demo.demo)
+    app.cli.add_command(backup.backup_command)
+    app.cli.add_command(backup.restore_command)
     errors.init_app(app)
     views.init_app(app)
     return app
