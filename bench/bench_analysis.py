@@ -30,7 +30,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_nlp import generate_comments
 
 AGES = ["20代", "30代", "40代", "50代", "60代", "70代", "80代以上"]
 DISTRICTS = ["中央地区", "駅前地区", "北山地区", "南浜地区", "東台地区", "西川地区"]
@@ -55,6 +54,7 @@ def as_csv(texts: list[str], first_id: int, seed: int) -> bytes:
 
 def generate(n: int, seed: int) -> list[str]:
     # in a child process: bench_nlp imports nlp and scikit-learn, which a web worker never loads
+    from bench_nlp import generate_comments
 
     return generate_comments(n, seed)
 

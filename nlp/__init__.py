@@ -13,14 +13,50 @@ A pure library: no Flask, no database, no network. Entry points::
     tokens_list = tokenize_many(texts, n_jobs=None, cache=cache)  # parallel, only new texts
 """
 
-from nlp.cache import TokenCache, token_cache_key, tokenize_many, tokenize_normalized
-from nlp.cluster import ThemeClusterer
-from nlp.features import LsaFeatures, TfidfFeatures
-from nlp.normalize import normalize
-from nlp.pipeline import OTHER_THEME_ID, analyze
-from nlp.seeds import read_seed_themes
-from nlp.themes import KScore, SeedTheme, Theme, ThemeResult
-from nlp.tokenize import Analyzer, read_stopwords
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# Names are loaded on first use: a web worker that only masks text (nlp.masking) or draws a
+# word cloud must not pay for scikit-learn and SciPy, which only the analysis needs.
+_EXPORTS = {
+    "TokenCache": "nlp.cache",
+    "token_cache_key": "nlp.cache",
+    "tokenize_many": "nlp.cache",
+    "tokenize_normalized": "nlp.cache",
+    "ThemeClusterer": "nlp.cluster",
+    "LsaFeatures": "nlp.features",
+    "TfidfFeatures": "nlp.features",
+    "normalize": "nlp.normalize",
+    "OTHER_THEME_ID": "nlp.pipeline",
+    "analyze": "nlp.pipeline",
+    "read_seed_themes": "nlp.seeds",
+    "KScore": "nlp.themes",
+    "SeedTheme": "nlp.themes",
+    "Theme": "nlp.themes",
+    "ThemeResult": "nlp.themes",
+    "Analyzer": "nlp.tokenize",
+    "read_stopwords": "nlp.tokenize",
+}
+
+if TYPE_CHECKING:
+    from nlp.cache import TokenCache, token_cache_key, tokenize_many, tokenize_normalized
+    from nlp.cluster import ThemeClusterer
+    from nlp.features import LsaFeatures, TfidfFeatures
+    from nlp.normalize import normalize
+    from nlp.pipeline import OTHER_THEME_ID, analyze
+    from nlp.seeds import read_seed_themes
+    from nlp.themes import KScore, SeedTheme, Theme, ThemeResult
+    from nlp.tokenize import Analyzer, read_stopwords
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nlp' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "OTHER_THEME_ID",

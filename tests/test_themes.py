@@ -112,20 +112,28 @@ def test_new_comments_do_not_change_a_snapshot(consultation_with_comments):
 
 
 def test_reanalysis_reuses_stored_tokens(consultation_with_comments, monkeypatch):
-    analyse(consultation_with_comments, k=2)
     import nlp.cache
 
-    calls = []
-    original = nlp.cache.tokenize_normalized
+    tokenized: list[int] = []
+    original = nlp.cache._tokenize_all
 
     def counting(texts, *args, **kwargs):
-        calls.append(len(texts))
+        tokenized.append(len(texts))
         return original(texts, *args, **kwargs)
 
-    monkeypatch.setattr(nlp.cache, "tokenize_normalized", counting)
+    monkeypatch.setattr(nlp.cache, "_tokenize_all", counting)
+    analyse(consultation_with_comments, k=2)
+    assert sum(tokenized) == 16  # the first analysis tokenizes every comment once
+    consultations.enter_comment(
+        consultation_with_comments.id,
+        consultations.CommentInput(body="回覧板をスマホで読めるようにしてほしい"),
+        channel=Channel.PAPER,
+        received_on=today_tokyo(),
+        staff_id=None,
+    )
     job = analyse(consultation_with_comments, k=2)
     assert job.status is JobStatus.DONE
-    assert sum(calls) == 0
+    assert sum(tokenized) == 17  # the second only the new comment
 
 
 @pytest.mark.both_dbs
