@@ -172,3 +172,22 @@ def test_unreachable_smtp_keeps_the_mail_in_outbox(app, client, make_consultatio
         mail.deliver(mail.build_message("a@example.jp", "件名", "本文"))
     kept = list((tmp_path / "outbox").glob("failed-*.eml"))
     assert len(kept) == 1
+
+
+def test_receipt_mail_outside_a_request_links_to_the_public_site(app, make_consultation, tmp_path):
+    from workshop.consultations import services
+    from workshop.models import Channel
+    from workshop.timeutil import today_tokyo
+
+    app.config["PUBLIC_BASE_URL"] = "https://koe.city.example.jp"
+    consultation = make_consultation(slug="dx-plan")
+    services.enter_comment(
+        consultation.id,
+        services.CommentInput(body="紙で出した意見です", email="kami@example.jp"),
+        channel=Channel.PAPER,
+        received_on=today_tokyo(),
+        staff_id=None,
+    )
+    (eml,) = (tmp_path / "outbox").glob("*.eml")
+    body = message_from_bytes(eml.read_bytes(), policy=default).get_content()
+    assert "https://koe.city.example.jp/consultations/dx-plan" in body

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import smtplib
 import uuid
+from contextlib import AbstractContextManager, nullcontext
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template
 
 log = logging.getLogger(__name__)
 
@@ -56,4 +57,10 @@ def deliver(message: EmailMessage) -> None:
 
 
 def send_template(*, to: str, subject: str, template: str, **context: Any) -> None:
-    deliver(build_message(to, subject, render_template(template, **context)))
+    # jobs and CLI commands send mail too: their links are built against PUBLIC_BASE_URL
+    scope: AbstractContextManager[Any] = nullcontext()
+    if not has_request_context():
+        scope = current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"])
+    with scope:
+        body = render_template(template, **context)
+    deliver(build_message(to, subject, body))
