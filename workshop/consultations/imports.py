@@ -9,12 +9,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from workshop.consultations.services import (
     CommentInput,
-    build_comment,
     clean_text,
+    comment_values,
     get_consultation,
     next_receipt_numbers,
 )
@@ -25,6 +25,7 @@ from workshop.models import AgeGroup, Channel, Comment, Relation
 from workshop.timeutil import today_tokyo
 
 IMPORT_MAX_CHARS = 20000
+INSERT_BATCH = 2000
 ATTRIBUTES = ("age_group", "district", "relation", "received_on", "section", "name", "email")
 DATE_PATTERN = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
 
@@ -147,12 +148,16 @@ def import_comments(
 
     if pending:
         numbers = next_receipt_numbers(consultation, len(pending), today_tokyo().year)
-        for (data, external_id, received_on), receipt_no in zip(pending, numbers, strict=True):
-            comment = build_comment(
+        rows_to_insert = [
+            comment_values(
                 consultation, data, channel=channel, received_on=received_on, receipt_no=receipt_no
             )
-            comment.external_id = external_id
-            db.session.add(comment)
+            | {"external_id": external_id}
+            for (data, external_id, received_on), receipt_no in zip(pending, numbers, strict=True)
+        ]
+        # bulk INSERTs, not ORM objects: 50,000 rows must not swell a web worker
+        for start in range(0, len(rows_to_insert), INSERT_BATCH):
+            db.session.execute(insert(Comment), rows_to_insert[start : start + INSERT_BATCH])
         db.session.commit()
     report.imported = len(pending)
     return report

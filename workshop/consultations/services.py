@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -290,6 +290,31 @@ def next_receipt_numbers(consultation: Consultation, count: int, year: int) -> l
     return [f"{consultation.receipt_prefix}-{year}-{seq:06d}" for seq in range(first, last + 1)]
 
 
+def comment_values(
+    consultation: Consultation,
+    data: CommentInput,
+    *,
+    channel: Channel,
+    received_on: date,
+    receipt_no: str,
+) -> dict[str, Any]:
+    """The stored fields of a new comment, cleaned; one place for the form, staff and imports."""
+    return {
+        "consultation_id": consultation.id,
+        "section_id": data.section_id,
+        "body": clean_text(data.body),
+        "age_group": data.age_group,
+        "district": clean_text(data.district) or None,
+        "relation": data.relation,
+        "name": clean_text(data.name)[:100] or None,
+        "email": clean_text(data.email)[:254] or None,
+        "channel": channel,
+        "received_on": received_on,
+        "extra": dict(data.extra),
+        "receipt_no": receipt_no,
+    }
+
+
 def build_comment(
     consultation: Consultation,
     data: CommentInput,
@@ -299,18 +324,9 @@ def build_comment(
     receipt_no: str,
 ) -> Comment:
     return Comment(
-        consultation_id=consultation.id,
-        section_id=data.section_id,
-        body=clean_text(data.body),
-        age_group=data.age_group,
-        district=clean_text(data.district) or None,
-        relation=data.relation,
-        name=clean_text(data.name)[:100] or None,
-        email=clean_text(data.email)[:254] or None,
-        channel=channel,
-        received_on=received_on,
-        extra=dict(data.extra),
-        receipt_no=receipt_no,
+        **comment_values(
+            consultation, data, channel=channel, received_on=received_on, receipt_no=receipt_no
+        )
     )
 
 
