@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import post_form
 from workshop.consultations import services as consultations
+from workshop.errors import DomainError
 from workshop.extensions import db
 from workshop.models import (
     Analysis,
@@ -283,3 +284,21 @@ def test_analysis_runs_on_an_rq_worker(app, consultation_with_comments, redis_ur
     job = db.session.get(Job, job.id)
     assert job.status is JobStatus.DONE, job.error
     assert db.session.get(Analysis, job.result_id).n_comments == 16
+
+
+def test_published_analysis_cannot_be_corrected(consultation_with_comments):
+    from workshop.models import Publication
+
+    analysis = db.session.get(Analysis, analyse(consultation_with_comments, k=2).result_id)
+    db.session.add(
+        Publication(consultation_id=consultation_with_comments.id, analysis_id=analysis.id)
+    )
+    db.session.commit()
+    theme = next(t for t in analysis.themes if not t.is_other)
+    label = theme.label
+    with pytest.raises(DomainError, match="公表済み"):
+        services.rename_theme(analysis, theme.id, "書き換え", staff_id=None)
+    with pytest.raises(DomainError, match="公表済み"):
+        services.mark_city_theme(analysis, theme.id, True, staff_id=None)
+    db.session.refresh(theme)
+    assert theme.label == label and not theme.is_city_theme

@@ -261,7 +261,13 @@ def city_theme(consultation_id: int, analysis_id: int, theme_id: int) -> Respons
         flash_form_errors(form)
         return render_theme(consultation, analysis, found, RenameForm(label=found.label), 422)
     value = bool(form.is_city_theme.data)
-    services.mark_city_theme(analysis, found.id, value, staff_id=current_user.id)
+    try:
+        services.mark_city_theme(analysis, found.id, value, staff_id=current_user.id)
+    except DomainError as error:
+        flash(error.message, "error")
+        return render_theme(
+            consultation, analysis, found, RenameForm(label=found.label), error.status
+        )
     flash("市のテーマにしました。" if value else "市のテーマの印を外しました。", "success")
     return redirect(theme_url(consultation, analysis, found.id), code=303)
 

@@ -21,6 +21,7 @@ from workshop.models import (
     Correction,
     Job,
     JobStatus,
+    Publication,
     ThemeAssignment,
 )
 
@@ -290,7 +291,18 @@ def record(consultation_id: int, kind: str, payload: dict[str, Any], staff_id: i
     )
 
 
+def ensure_not_published(analysis: Analysis) -> None:
+    """A published analysis is what residents read: correcting it would change the public page."""
+    stmt = select(Publication.id).where(Publication.analysis_id == analysis.id)
+    if db.session.scalar(stmt) is not None:
+        raise DomainError(
+            "この分析は公表済みのため修正できません。もう一度分析してから修正し、"
+            "公表し直してください（修正は新しい分析に引き継がれます）。"
+        )
+
+
 def rename_theme(analysis: Analysis, theme_id: int, label: str, *, staff_id: int | None) -> None:
+    ensure_not_published(analysis)
     label = label.strip()
     if not label:
         raise DomainError("テーマの名前を入力してください。")
@@ -306,6 +318,7 @@ def rename_theme(analysis: Analysis, theme_id: int, label: str, *, staff_id: int
 def merge_themes(
     analysis: Analysis, source_id: int, target_id: int, *, staff_id: int | None
 ) -> None:
+    ensure_not_published(analysis)
     if source_id == target_id:
         raise DomainError("同じテーマどうしは統合できません。")
     source, target = get_theme(analysis, source_id), get_theme(analysis, target_id)
@@ -322,6 +335,7 @@ def merge_themes(
 def move_comment(
     analysis: Analysis, comment_id: int, target_id: int, *, staff_id: int | None
 ) -> None:
+    ensure_not_published(analysis)
     target = get_theme(analysis, target_id)
     assignment = db.session.get(ThemeAssignment, (analysis.id, comment_id))
     if assignment is None:
@@ -342,6 +356,7 @@ def move_comment(
 def mark_city_theme(
     analysis: Analysis, theme_id: int, is_city_theme: bool, *, staff_id: int | None
 ) -> None:
+    ensure_not_published(analysis)
     theme = get_theme(analysis, theme_id)
     payload = {"comment_ids": members(analysis.id).get(theme.id, []), "value": is_city_theme}
     apply_correction(analysis, "city_theme", payload)
