@@ -132,13 +132,15 @@ def make_consultation(app: Flask) -> Callable[..., Consultation]:
 
     def make(**overrides: Any) -> Consultation:
         today = today_tokyo()
+        number = next(counter)
         fields: dict[str, Any] = {
-            "slug": f"plan-{next(counter)}",
+            "slug": f"plan-{number}",
             "title": "みどり市DX推進計画（素案）",
             "opens_on": today - timedelta(days=5),
             "closes_on": today + timedelta(days=30),
             "summary": "デジタル化の進め方についての計画です。",
-            "receipt_prefix": "DX",
+            # receipt prefixes are unique: the first is DX, later ones DX2, DX3, ...
+            "receipt_prefix": "DX" if number == 1 else f"DX{number}",
             "districts": ("中央地区", "北山地区", "南浜地区"),
             "sections": ("第1章 計画の概要", "第2章 基本目標"),
         }

@@ -428,3 +428,14 @@ def test_admin_reads_the_audit_log(client, login, make_consultation):
     page = client.get("/staff/audit").get_data(as_text=True)
     assert "comment.hide" in page and "個人情報を含むため" in page
     assert "comments.export" in page and "staff.login" in page
+
+
+def test_receipt_prefix_of_another_consultation_is_refused(client, login, make_consultation):
+    make_consultation(receipt_prefix="KO", title="みどり市公共施設計画（素案）")
+    login(Role.PLANNER)
+    response = post_form(client, "/staff/consultations/new", consultation_form(receipt_prefix="KO"))
+    assert response.status_code == 400
+    assert "「KO」は「みどり市公共施設計画（素案）」で使われています" in response.get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(func.count(Consultation.id))) == 1

@@ -114,6 +114,13 @@ def validate_consultation(data: ConsultationInput, *, current: Consultation | No
     taken = db.session.scalars(select(Consultation).where(Consultation.slug == data.slug)).first()
     if taken is not None and taken is not current:
         raise DuplicateSlug()
+    stmt = select(Consultation).where(Consultation.receipt_prefix == data.receipt_prefix)
+    same_prefix = db.session.scalars(stmt).first()
+    if same_prefix is not None and same_prefix is not current:
+        raise DomainError(
+            f"受付番号の記号「{data.receipt_prefix}」は「{same_prefix.title}」で使われています。"
+            "受付番号が重ならないよう、別の記号にしてください（例: DX27）。"
+        )
 
 
 def create_consultation(

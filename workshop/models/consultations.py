@@ -66,7 +66,8 @@ class Consultation(Model):
     opens_on: Mapped[date]
     closes_on: Mapped[date]  # inclusive: comments are accepted until 23:59 Tokyo time
     districts: Mapped[list[str]] = mapped_column(JSON, default=list)
-    receipt_prefix: Mapped[str] = mapped_column(String(10), default="PC")
+    # unique: receipt numbers (DX-2026-000123) must name one comment in the whole city
+    receipt_prefix: Mapped[str] = mapped_column(String(10), unique=True, default="PC")
     receipt_seq: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
