@@ -198,3 +198,41 @@ def test_resident_pages_load_under_the_csp_without_violations(live_app, page):
     page.wait_for_url(re.compile(r".*/workshops/\d+$"))
     violations = [m for m in messages if "Content Security Policy" in m or "Refused" in m]
     assert not violations, violations
+
+
+def test_planner_analyses_the_closed_round_and_publishes_results(live_app, page):
+    _, base = live_app
+    page.goto(f"{base}/staff/login")
+    page.get_by_label("メールアドレス", exact=True).fill("planner@example.jp")
+    page.get_by_label("パスワード", exact=True).fill("demo-planner-2026")
+    page.get_by_role("button", name="ログイン").click()
+    page.get_by_role("link", name="みどり市DX推進計画（骨子案）への意見募集").click()
+    page.get_by_role("link", name="テーマ分析").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="分析する").click()
+    # the job runs in a process of its own; the page follows it and opens the themes when done
+    page.get_by_role("table", name=re.compile("テーマの一覧")).wait_for(timeout=120_000)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="公表", exact=True).click()
+    page.get_by_role("heading", name="結果の公表（意見の概要と市の考え方）").wait_for()
+    assert_accessible(page)
+    forms = page.locator("form", has=page.get_by_role("button", name="このテーマを保存する"))
+    for index in range(forms.count()):
+        form = page.locator(
+            "form", has=page.get_by_role("button", name="このテーマを保存する")
+        ).nth(index)
+        form.get_by_label("意見の概要").fill(
+            "スマホの使い方を身近な場所で教えてほしいというご意見をいただきました。"
+        )
+        form.get_by_label("市の考え方").fill(
+            "地区センターでのスマホ教室を増やし、相談窓口も残します。"
+        )
+        form.get_by_role("button", name="このテーマを保存する").click()
+        page.get_by_role("heading", name="結果の公表（意見の概要と市の考え方）").wait_for()
+    page.get_by_role("button", name="この分析で公表する").click()
+    page.get_by_role("heading", name="結果の公表（意見の概要と市の考え方）").wait_for()
+
+    page.goto(f"{base}/consultations/dx-outline-2026/results")
+    assert "地区センターでのスマホ教室を増やし" in page.content()
+    assert_accessible(page)

@@ -101,14 +101,25 @@ def test_demo_load_is_idempotent(app):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0, first.output
-    assert re.search(r"3 staff accounts, 1 consultation, \d{3} comments", first.output)
+    assert re.search(r"3 staff accounts, 2 consultations, \d{3} comments", first.output)
     second = runner.invoke(args=["demo", "load"])
     assert "already loaded" in second.output
     assert db.session.scalar(select(func.count(User.id))) == 3
-    assert db.session.scalar(select(func.count(Consultation.id))) == 1
-    consultation = db.session.scalars(select(Consultation)).one()
-    assert consultation.is_open
-    assert db.session.scalar(select(func.count(Comment.id))) >= 400
+    opened = db.session.scalars(
+        select(Consultation).where(Consultation.slug == "dx-plan-2026")
+    ).one()
+    closed = db.session.scalars(
+        select(Consultation).where(Consultation.slug == "dx-outline-2026")
+    ).one()
+    assert opened.is_open and closed.status.value == "closed"
+    count = select(func.count(Comment.id)).where(Comment.consultation_id == closed.id)
+    assert db.session.scalar(count) >= 400
+    # every received date lies in the closed round's period, as for real comments
+    outside = select(func.count(Comment.id)).where(
+        Comment.consultation_id == closed.id,
+        (Comment.received_on < closed.opens_on) | (Comment.received_on > closed.closes_on),
+    )
+    assert db.session.scalar(outside) == 0
 
 
 class Inbox:

@@ -60,7 +60,11 @@ def load_users() -> None:
             auth_services.create_user(email, password, role, name)
 
 
+DRAFT_OUTLINE_SLUG = "dx-outline-2026"
+
+
 def load_consultation() -> Consultation | None:
+    """The open 素案 round, where residents can try commenting."""
     if db.session.scalars(select(Consultation).where(Consultation.slug == DEMO_SLUG)).first():
         return None
     today = today_tokyo()
@@ -82,6 +86,31 @@ def load_consultation() -> Consultation | None:
     return consultation
 
 
+def load_closed_round() -> Consultation | None:
+    """The earlier 骨子案 round, closed, with the residents' comments: planners analyse and publish it."""
+    if db.session.scalars(
+        select(Consultation).where(Consultation.slug == DRAFT_OUTLINE_SLUG)
+    ).first():
+        return None
+    today = today_tokyo()
+    planner = auth_services.find_user("planner@example.jp")
+    consultation, _ = services.create_consultation(
+        services.ConsultationInput(
+            slug=DRAFT_OUTLINE_SLUG,
+            title="みどり市DX推進計画（骨子案）への意見募集",
+            opens_on=today - timedelta(days=75),
+            closes_on=today - timedelta(days=45),
+            summary="計画の骨組み（骨子案）へのご意見を募集しました。いただいたご意見は素案づくりに生かしています。",
+            body="計画の骨組みについて、市民の皆さんのご意見を募集しました。",
+            receipt_prefix="DXK",
+            districts=DISTRICTS,
+            sections=SECTIONS[:3],
+        ),
+        staff_id=planner.id if planner else None,
+    )
+    return consultation
+
+
 def load_comments(consultation: Consultation) -> int:
     text = resources.files("workshop.demo_data").joinpath("comments.csv").read_text("utf-8")
     rows = list(csv.DictReader(text.splitlines(keepends=True)))
@@ -96,7 +125,7 @@ def load_comments(consultation: Consultation) -> int:
                 district=row["district"] or None,
             ),
             channel=CHANNEL_CYCLE[index % len(CHANNEL_CYCLE)],
-            received_on=start + timedelta(days=index % 14),
+            received_on=start + timedelta(days=index % 30),
             receipt_no=receipt_no,
         )
         comment.external_id = f"demo:{row['id']}"
@@ -152,17 +181,20 @@ def demo() -> None:
 
 @demo.command("load")
 def load() -> None:
-    """Load demo accounts and the demo consultation, once; running it again changes nothing."""
+    """Load demo accounts, an open and a closed consultation and a workshop, once; again: nothing."""
     load_users()
-    consultation = load_consultation()
+    opened = load_consultation()
+    closed = load_closed_round()
     if load_workshop():
         click.echo("demo workshop added")
-    if consultation is None:
+    if opened is None and closed is None:
         click.echo("demo data already loaded")
         return
-    count = load_comments(consultation)
-    from workshop.themes.services import start_tokens
+    count = 0
+    if closed is not None:
+        count = load_comments(closed)
+        from workshop.themes.services import start_tokens
 
-    start_tokens(consultation.id, how="inline")
+        start_tokens(closed.id, how="inline")
     users = db.session.scalars(select(User)).all()
-    click.echo(f"demo data loaded: {len(users)} staff accounts, 1 consultation, {count} comments")
+    click.echo(f"demo data loaded: {len(users)} staff accounts, 2 consultations, {count} comments")
