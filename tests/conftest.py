@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -12,6 +13,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
@@ -177,3 +179,31 @@ def past(days: int) -> date:
 
 def future(days: int) -> date:
     return today_tokyo() + timedelta(days=days)
+
+
+class Inbox:
+    """A real SMTP server on loopback that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope.content)
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app):
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    yield inbox
+    controller.stop()

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-import socket
 import time
 from email import message_from_bytes
 from email.policy import default
 
 import pytest
-from aiosmtpd.controller import Controller
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, select, text
 
-from tests.conftest import post_form
+from tests.conftest import free_port, post_form
 from workshop import create_app
 from workshop.extensions import db
 from workshop.models import Comment, Consultation, User
@@ -120,32 +118,6 @@ def test_demo_load_is_idempotent(app):
         (Comment.received_on < closed.opens_on) | (Comment.received_on > closed.closes_on),
     )
     assert db.session.scalar(outside) == 0
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope.content)
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(app):
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    yield inbox
-    controller.stop()
 
 
 def test_receipt_mail_goes_through_a_real_smtp_server(

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import io
-import socket
 from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from openpyxl import load_workbook
 
 from tests.conftest import post_form
@@ -363,33 +361,11 @@ def test_cli_creates_a_workshop_and_prints_its_id(app):
     assert bad.exit_code != 0
 
 
-class KeepMessages:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope.content)
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def test_mail_goes_through_a_real_smtp_server(app, client, make_workshop):
-    handler = KeepMessages()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-        workshop = make_workshop()
-        sign_up(client, workshop)
-    finally:
-        controller.stop()
-    assert len(handler.messages) == 1
-    message = message_from_bytes(handler.messages[0], policy=policy.default)
+def test_mail_goes_through_a_real_smtp_server(app, client, make_workshop, smtp_server):
+    workshop = make_workshop()
+    sign_up(client, workshop)
+    assert len(smtp_server.messages) == 1
+    message = message_from_bytes(smtp_server.messages[0], policy=policy.default)
     assert message["Subject"] == "【申込完了】駅前広場の使い方を考えるワークショップ"
     assert "緑川 花子 様" in body_of(message)
     assert outbox(app) == []
