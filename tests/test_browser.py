@@ -236,3 +236,69 @@ def test_planner_analyses_the_closed_round_and_publishes_results(live_app, page)
     page.goto(f"{base}/consultations/dx-outline-2026/results")
     assert "地区センターでのスマホ教室を増やし" in page.content()
     assert_accessible(page)
+
+
+def log_in_as(page, base: str, email: str, password: str) -> None:
+    page.goto(f"{base}/staff/login")
+    page.get_by_label("メールアドレス", exact=True).fill(email)
+    page.get_by_label("パスワード", exact=True).fill(password)
+    page.get_by_role("button", name="ログイン").click()
+    page.get_by_role("heading", name="職員メニュー").wait_for()
+
+
+def test_workshop_pages_pass_axe(live_app, page):
+    app, base = live_app
+    from workshop.models import Workshop
+
+    with app.app_context():
+        workshop_id = db.session.scalars(db.select(Workshop.id)).first()
+    for path in ("/workshops/", f"/workshops/{workshop_id}"):
+        page.goto(base + path)
+        assert_accessible(page)
+    log_in_as(page, base, "facilitator@example.jp", "demo-facilitator-2026")
+    for path in (
+        "/staff/workshops/",
+        "/staff/workshops/new",
+        f"/staff/workshops/{workshop_id}",
+        f"/staff/workshops/{workshop_id}/edit",
+        f"/staff/workshops/{workshop_id}/registrations/new",
+        f"/staff/workshops/{workshop_id}/check-in",
+        f"/staff/workshops/{workshop_id}/opinions",
+    ):
+        page.goto(base + path)
+        assert_accessible(page)
+
+
+def test_planner_and_admin_pages_pass_axe(live_app, page):
+    app, base = live_app
+    from workshop.models import Analysis, Consultation
+
+    log_in_as(page, base, "admin@example.jp", "demo-admin-2026")
+    page.goto(base + "/staff/audit")
+    assert_accessible(page)
+    with app.app_context():
+        consultation_id = db.session.scalars(
+            db.select(Consultation.id).where(Consultation.slug == "dx-outline-2026")
+        ).one()
+        analysis = db.session.scalars(
+            db.select(Analysis).where(Analysis.consultation_id == consultation_id)
+        ).first()
+        if analysis is None:  # this test alone: analyse here, as the journey test does by hand
+            from workshop.themes import services as themes
+
+            job = themes.start_analysis(consultation_id, how="inline")
+            analysis = db.session.get(Analysis, job.result_id)
+        theme_id, analysis_id = analysis.themes[0].id, analysis.id
+    root = f"/staff/consultations/{consultation_id}/themes/analyses/{analysis_id}"
+    paths = [
+        f"/staff/consultations/{consultation_id}",
+        f"/staff/consultations/{consultation_id}/edit",
+        "/staff/consultations/new",
+        f"{root}/themes/{theme_id}",
+        f"{root}/breakdown?attribute=age_group",
+        f"{root}/compare?a=age_group:60s&a=age_group:70s&a=age_group:80_plus",
+        f"{root}/duplicates",
+    ]
+    for path in paths:
+        page.goto(base + path)
+        assert_accessible(page)
