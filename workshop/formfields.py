@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import flash
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField
-from wtforms.validators import ValidationError
+from wtforms import DateField, EmailField, RadioField, SelectField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 
 class ChoiceMixin:
@@ -50,3 +50,19 @@ def flash_form_errors(form: FlaskForm) -> None:
     for errors in form.errors.values():
         for message in errors:
             flash(str(message), "error")
+
+
+def email_field(
+    label: str, *, required_message: str | None = None, description: str = ""
+) -> EmailField:
+    """An e-mail field with the same length and shape checks wherever residents give one."""
+    first = DataRequired(required_message) if required_message else Optional()
+    return EmailField(
+        label,
+        validators=[
+            first,
+            Length(max=254, message="メールアドレスが長すぎます。"),
+            Email(message="メールアドレスの形をご確認ください（例: taro@example.jp）。"),
+        ],
+        description=description,
+    )

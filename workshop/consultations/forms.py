@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from workshop.consultations.services import CommentInput, clean_text
-from workshop.formfields import JaDateField, JaRadioField, JaSelectField
+from workshop.formfields import JaDateField, JaRadioField, JaSelectField, email_field
 from workshop.labels import AGE_GROUP, CHANNEL, RELATION
 from workshop.models import AgeGroup, Channel, Consultation, Relation
 from workshop.models.consultations import COMMENT_MAX_CHARS
@@ -52,14 +52,8 @@ class CommentForm(FlaskForm):
         "お名前（任意）",
         validators=[Optional(), Length(max=100, message="お名前は100文字以内で入力してください。")],
     )
-    email = EmailField(
-        "メールアドレス（任意）",
-        validators=[
-            Optional(),
-            Length(max=254, message="メールアドレスが長すぎます。"),
-            Email(message="メールアドレスの形をご確認ください（例: taro@example.jp）。"),
-        ],
-        description="入力すると、受付番号をメールでもお知らせします。",
+    email = email_field(
+        "メールアドレス（任意）", description="入力すると、受付番号をメールでもお知らせします。"
     )
 
     def configure(self, consultation: Consultation) -> CommentForm:

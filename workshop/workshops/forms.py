@@ -8,7 +8,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    EmailField,
     IntegerField,
     SelectMultipleField,
     StringField,
@@ -16,7 +15,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -25,7 +23,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from workshop.formfields import JaRadioField, JaSelectField
+from workshop.formfields import JaRadioField, JaSelectField, email_field
 from workshop.labels import AGE_GROUP, NEED, PARTICIPATION_MODE, WORKSHOP_FORMAT
 from workshop.models import AgeGroup, Need, ParticipationMode, Workshop, WorkshopFormat
 from workshop.timeutil import TOKYO, as_tokyo
@@ -97,13 +95,9 @@ class ApplicantFields(FlaskForm):
             kana_only,
         ],
     )
-    email = EmailField(
+    email = email_field(
         "メールアドレス",
-        validators=[
-            DataRequired("メールアドレスを入力してください。申込の確認をお送りします。"),
-            Length(max=254, message="メールアドレスが長すぎます。"),
-            Email(message="メールアドレスの形をご確認ください（例: taro@example.jp）。"),
-        ],
+        required_message="メールアドレスを入力してください。申込の確認をお送りします。",
         description="申込の確認と、内容の変更・取り消しのためのリンクをお送りします。",
     )
     phone = StringField(
@@ -183,13 +177,8 @@ def registration_form(
             ),
         )
     if by_staff:
-        WorkshopRegistrationForm.email = EmailField(
-            "メールアドレス（電話などでの申込は空欄でかまいません）",
-            validators=[
-                Optional(),
-                Length(max=254, message="メールアドレスが長すぎます。"),
-                Email(message="メールアドレスの形をご確認ください（例: taro@example.jp）。"),
-            ],
+        WorkshopRegistrationForm.email = email_field(
+            "メールアドレス（電話などでの申込は空欄でかまいません）"
         )
     form = WorkshopRegistrationForm(**kwargs)
     form.configure_choices()
@@ -211,14 +200,7 @@ class DetailsForm(ApplicantFields):
 
 
 class WalkInForm(ApplicantFields):
-    email = EmailField(
-        "メールアドレス（任意）",
-        validators=[
-            Optional(),
-            Length(max=254, message="メールアドレスが長すぎます。"),
-            Email(message="メールアドレスの形をご確認ください（例: taro@example.jp）。"),
-        ],
-    )
+    email = email_field("メールアドレス（任意）")
     mode = JaRadioField("参加の方法", validators=[Optional()])
 
     def to_applicant(self) -> Applicant:
