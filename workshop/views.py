@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import nh3
-from flask import Flask
+from flask import Flask, Response, current_app
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -37,6 +37,13 @@ def format_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         return timeutil.format_datetime(value)
     return timeutil.format_date(value)
+
+
+def download(content: bytes, filename: str, mimetype: str) -> Response:
+    """A file to save (CSV, XLSX). Staff pages get Cache-Control: no-store from workshop.security."""
+    response = current_app.response_class(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
 
 
 def init_app(app: Flask) -> None:

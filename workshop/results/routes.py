@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -13,6 +13,7 @@ from workshop.formfields import flash_form_errors
 from workshop.models import Analysis, Consultation, Role
 from workshop.results import bp, public_bp, services
 from workshop.results.forms import CarryOverForm, PublishForm, ResponseForm, WithdrawForm
+from workshop.views import download
 
 PLANNERS = (Role.PLANNER,)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -218,12 +219,6 @@ def print_page(slug: str) -> ResponseReturnValue:
     if not isinstance(found, services.Results):
         return found
     return render_template("results/print.html", results=found, consultation=found.consultation)
-
-
-def download(content: bytes, filename: str, mimetype: str) -> ResponseReturnValue:
-    response = current_app.response_class(content, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 @public_bp.get("/consultations/<slug>/results.csv")

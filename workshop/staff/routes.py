@@ -21,6 +21,7 @@ from workshop.staff import bp
 from workshop.staff.forms import AttachmentForm, ConsultationForm, ImportForm
 from workshop.themes import services as themes_services
 from workshop.timeutil import TOKYO
+from workshop.views import download
 
 PLANNERS = (Role.PLANNER,)
 
@@ -30,13 +31,6 @@ def consultation_or_404(consultation_id: int) -> Consultation:
         return services.get_consultation_by_id(consultation_id)
     except NotFound:
         abort(404)
-
-
-def download(content: bytes, filename: str, mimetype: str) -> ResponseReturnValue:
-    response = current_app.response_class(content, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/")

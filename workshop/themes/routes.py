@@ -39,6 +39,7 @@ from workshop.themes.forms import (
     SearchForm,
 )
 from workshop.timeutil import TOKYO
+from workshop.views import download
 
 PLANNERS = (Role.PLANNER,)
 
@@ -425,11 +426,8 @@ def breakdown_csv(consultation_id: int, analysis_id: int) -> ResponseReturnValue
     name = stats.ATTRIBUTE_LABELS[attribute]
     header, rows = stats.cross_table_csv(table, values, labels, name)
     stamp = datetime.now(TOKYO).strftime("%Y%m%d-%H%M")
-    response = current_app.response_class(tabular.to_csv(header, rows), mimetype="text/csv")
     filename = f"{consultation.slug}-themes-{attribute}-{stamp}.csv"
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return download(tabular.to_csv(header, rows), filename, "text/csv")
 
 
 @bp.get("/analyses/<int:analysis_id>/compare")

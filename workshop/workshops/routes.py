@@ -17,6 +17,7 @@ from workshop.labels import NEED, PARTICIPATION_MODE
 from workshop.models import Registration, RegistrationStatus, Workshop, utcnow
 from workshop.security import SIGN_UP_POSTS, limiter
 from workshop.timeutil import TOKYO, as_tokyo
+from workshop.views import download
 from workshop.workshops import bp, exports, ics, qr, services, tokens
 from workshop.workshops.forms import (
     CheckInForm,
@@ -274,13 +275,6 @@ def staff_workshop(workshop_id: int) -> ResponseReturnValue:
         needs=services.needs_summary(workshop.id),
         opinion_count=services.workshop_opinion_count(workshop),
     )
-
-
-def download(content: bytes, filename: str, mimetype: str) -> ResponseReturnValue:
-    response = current_app.response_class(content, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/staff/workshops/<int:workshop_id>/roster.<any(csv, xlsx):extension>")
