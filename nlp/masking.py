@@ -16,9 +16,10 @@ import unicodedata
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
 
-from janome.tokenizer import Token, Tokenizer
+from janome.tokenizer import Token
+
+from nlp.tokenize import janome_tokens, shared_tokenizer
 
 
 class PiiKind(StrEnum):
@@ -423,7 +424,7 @@ _Positioned = tuple[Token, int, int]
 
 def _positioned_tokens(text: str) -> Iterator[_Positioned]:
     cursor = 0
-    for token in _tokenizer().tokenize(text):
+    for token in janome_tokens(shared_tokenizer(None), text):
         surface = str(token.surface)
         start = text.find(surface, cursor)
         if start < 0:
@@ -544,10 +545,3 @@ def _full_name_from(tokens: list[_Positioned], surname: int) -> tuple[int, int] 
     if not token.part_of_speech.startswith("名詞,固有名詞,人名,名"):
         return None
     return tokens[surname][1], end
-
-
-@cache
-def _tokenizer() -> Tokenizer:
-    # Building the dictionary takes a noticeable fraction of a second; build it
-    # once, on first use. nlp.tokenize will provide the shared instance.
-    return Tokenizer()

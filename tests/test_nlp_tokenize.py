@@ -1,6 +1,11 @@
+from importlib import metadata
+
 import pytest
+from janome.dic import UserDictionary
+from janome.tokenizer import Tokenizer
 
 from nlp import Analyzer
+from nlp.tokenize import DEFAULT_USERDIC, _PrefixFilteredDictionary, janome_tokens, shared_tokenizer
 
 
 @pytest.mark.parametrize(
@@ -49,17 +54,58 @@ def test_extra_stopwords_change_the_version():
     assert Analyzer(extra_stopwords=["公民館"]).version != Analyzer().version
 
 
+PREFIX_FILTER_TEXTS = [
+    "マイナンバーカードの電子申請とLINEでの行政手続き",
+    "高齢者向けスマホ教室、デジタルデバイド対策、子育て支援の窓口",
+    "公園の遊具を新しくしてほしい",
+    # starts like user words without being one: マイナス (マイナ…), デジタル (デジタル化)
+    "マイナスの影響が心配です。デジタルは苦手",
+    "AIとWi-Fi、SNSで情報を。𠮷田さんの窓口",
+]
+
+
 def test_skipping_user_dictionary_lookups_keeps_janomes_tokens():
-    from janome.tokenizer import Tokenizer
-
-    from nlp.tokenize import DEFAULT_USERDIC, shared_tokenizer
-
-    texts = [
-        "マイナンバーカードの電子申請とLINEでの行政手続き",
-        "高齢者向けスマホ教室、デジタルデバイド対策、子育て支援の窓口",
-        "公園の遊具を新しくしてほしい",
-    ]
     janome = Tokenizer(str(DEFAULT_USERDIC), udic_type="simpledic")
     ours = shared_tokenizer(str(DEFAULT_USERDIC))
-    for text in texts:
+    for text in PREFIX_FILTER_TEXTS:
         assert [str(t) for t in ours.tokenize(text)] == [str(t) for t in janome.tokenize(text)]
+
+
+def test_user_dictionary_is_searched_only_where_a_user_word_can_start(monkeypatch):
+    # The filter replaces Janome internals (Tokenizer.user_dic); if a Janome release
+    # stores or searches its user dictionary differently, this fails.
+    tokenizer = shared_tokenizer(str(DEFAULT_USERDIC))
+    assert type(tokenizer.user_dic) is _PrefixFilteredDictionary
+    asked: list[bytes] = []
+    searched: list[bytes] = []
+    filtered_lookup = _PrefixFilteredDictionary.lookup
+    janome_lookup = UserDictionary.lookup
+
+    def ask(self, s, *args):
+        asked.append(s)
+        return filtered_lookup(self, s, *args)
+
+    def search(self, s, *args):
+        searched.append(s)
+        return janome_lookup(self, s, *args)
+
+    monkeypatch.setattr(_PrefixFilteredDictionary, "lookup", ask)
+    monkeypatch.setattr(UserDictionary, "lookup", search)
+
+    list(tokenizer.tokenize("公園の遊具を新しくしてほしい"))
+    assert asked
+    assert not searched
+    tokens = [t.surface for t in janome_tokens(tokenizer, "公園でスマホ教室を")]
+    assert "スマホ教室" in tokens
+    assert [s.decode()[:2] for s in searched] == ["スマ"]
+
+
+def test_janome_tokens_refuses_a_wakati_tokenizer():
+    with pytest.raises(TypeError):
+        list(janome_tokens(Tokenizer(wakati=True), "公園"))
+
+
+def test_janome_version_is_part_of_the_version(monkeypatch):
+    version = Analyzer().version
+    monkeypatch.setattr(metadata, "version", lambda name: "0.0.0")
+    assert Analyzer().version != version
