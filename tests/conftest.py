@@ -99,6 +99,7 @@ def app(
             "RATELIMIT_ENABLED": False,  # tests/test_security.py turns it on
         }
     )
+    app.test_client_class = FreshContextClient
     with app.app_context():
         if db_backend == "sqlite":
             db.create_all()
@@ -109,6 +110,19 @@ def app(
             with db.engine.begin() as connection:
                 connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+
+
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    The fixture keeps an app context pushed for the test's own database work; Flask would
+    reuse it for requests, so `g` (the logged-in user, the CSRF token) leaked from one test
+    client to another. A fresh context per request also gives the request its own session.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import io
 import re
 
 import pytest
-from flask import g
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD, post_form
@@ -501,23 +500,6 @@ def test_mark_city_theme_survives_reanalysis(client, login, analysed):
 # ---------------------------------------------------------------- who may open the pages
 
 
-def forget_last_client() -> None:
-    """Requests share the test's app context, so flask.g keeps the last client's user and CSRF
-    token; with several clients each request must start without them."""
-    g.pop("_login_user", None)
-    g.pop("csrf_token", None)
-
-
-def post_as(client, path, data):
-    forget_last_client()
-    return post_form(client, path, data)
-
-
-def get_as(client, path):
-    forget_last_client()
-    return client.get(path)
-
-
 def test_every_theme_page_is_for_planners_only(app, analysed, make_user):
     consultation, analysis, phone, _, ids = analysed
     job_id = db.session.scalar(select(Job.id))
@@ -534,7 +516,7 @@ def test_every_theme_page_is_for_planners_only(app, analysed, make_user):
     clients = {None: app.test_client()}
     for role, user in users.items():
         clients[role] = app.test_client()
-        response = post_as(
+        response = post_form(
             clients[role], "/staff/login", {"email": user.email, "password": PASSWORD}
         )
         assert response.status_code == 302
@@ -546,9 +528,9 @@ def test_every_theme_page_is_for_planners_only(app, analysed, make_user):
         for role, client in clients.items():
             if method == "POST":
                 # a bad theme count and no form values: nothing is started or changed
-                response = post_as(client, path, {"k": "0"})
+                response = post_form(client, path, {"k": "0"})
             else:
-                response = get_as(client, path)
+                response = client.get(path)
             if role is None:
                 assert response.status_code == 302, (rule.endpoint, role)
                 assert "/staff/login" in response.headers["Location"]
