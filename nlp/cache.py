@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 
 from nlp.tokenize import Analyzer, shared_tokenizer, token_cache_key
 
 TokenCache = MutableMapping[str, tuple[str, ...]]
+# called with (texts tokenized so far, texts to tokenize) as the work goes on
+Progress = Callable[[int, int], None]
 
-__all__ = ["TokenCache", "token_cache_key", "tokenize_many", "tokenize_normalized"]
+__all__ = ["Progress", "TokenCache", "token_cache_key", "tokenize_many", "tokenize_normalized"]
 
 # Below this many texts a process pool costs more than it saves.
 _MIN_TEXTS_PER_WORKER = 200
+# Work is handed out, and progress reported, in chunks of at most this many texts.
+_CHUNK_TEXTS = 500
 
 _worker_analyzer: Analyzer | None = None
 
@@ -30,15 +34,19 @@ def tokenize_many(
     *,
     n_jobs: int | None = None,
     cache: TokenCache | None = None,
+    on_progress: Progress | None = None,
 ) -> list[tuple[str, ...]]:
     """Tokens of every text, in order; only texts not in ``cache`` are tokenized.
 
     ``n_jobs`` is the number of processes (``None``: all cores, ``1``: no pool).
-    New tokens are written into ``cache`` when one is given.
+    New tokens are written into ``cache`` when one is given. ``on_progress`` is
+    called after each chunk of at most 500 texts (a caller's sign of life).
     """
     analyzer = analyzer or Analyzer()
     normalized = [analyzer.normalize(text) for text in texts]
-    return tokenize_normalized(normalized, analyzer, n_jobs=n_jobs, cache=cache)
+    return tokenize_normalized(
+        normalized, analyzer, n_jobs=n_jobs, cache=cache, on_progress=on_progress
+    )
 
 
 def tokenize_normalized(
@@ -47,6 +55,7 @@ def tokenize_normalized(
     *,
     n_jobs: int | None = None,
     cache: TokenCache | None = None,
+    on_progress: Progress | None = None,
 ) -> list[tuple[str, ...]]:
     """``tokenize_many`` for texts already passed through ``analyzer.normalize``."""
     keys = [token_cache_key(text, analyzer.version) for text in normalized]
@@ -55,7 +64,7 @@ def tokenize_normalized(
         known.update((key, cache[key]) for key in set(keys) if key in cache)
     missing = {key: text for key, text in zip(keys, normalized, strict=True) if key not in known}
     if missing:
-        fresh = _tokenize_all(list(missing.values()), analyzer, n_jobs)
+        fresh = _tokenize_all(list(missing.values()), analyzer, n_jobs, on_progress)
         new_tokens = dict(zip(missing, fresh, strict=True))
         known.update(new_tokens)
         if cache is not None:
@@ -64,19 +73,33 @@ def tokenize_normalized(
 
 
 def _tokenize_all(
-    normalized: list[str], analyzer: Analyzer, n_jobs: int | None
+    normalized: list[str],
+    analyzer: Analyzer,
+    n_jobs: int | None,
+    on_progress: Progress | None = None,
 ) -> list[tuple[str, ...]]:
     workers = min(_resolve_jobs(n_jobs), len(normalized) // _MIN_TEXTS_PER_WORKER)
+    report = on_progress or (lambda _done, _total: None)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [analyzer.analyze_normalized(text) for text in normalized]
+        tokens: list[tuple[str, ...]] = []
+        for chunk in _split(normalized, -(-len(normalized) // _CHUNK_TEXTS)):
+            tokens.extend(analyzer.analyze_normalized(text) for text in chunk)
+            report(len(tokens), len(normalized))
+        return tokens
     global _worker_analyzer
     # Build the dictionary before forking so that every worker inherits it, compiled.
     shared_tokenizer(analyzer.userdic)
     _worker_analyzer = analyzer
+    parts: list[list[tuple[str, ...]]] = []
+    done = 0
     try:
-        chunks = _split(normalized, workers * 4)
+        n_chunks = max(workers * 4, -(-len(normalized) // _CHUNK_TEXTS))
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_analyze_chunk, chunks, chunksize=1)
+            # in order, as each chunk is ready: the caller hears of progress as it happens
+            for part in pool.imap(_analyze_chunk, _split(normalized, n_chunks), chunksize=1):
+                parts.append(part)
+                done += len(part)
+                report(done, len(normalized))
     finally:
         _worker_analyzer = None
     return [tokens for part in parts for tokens in part]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from nlp.cache import TokenCache, tokenize_normalized
+from nlp.cache import Progress, TokenCache, tokenize_normalized
 from nlp.cluster import ThemeClusterer
 from nlp.features import LsaFeatures, TfidfFeatures
 from nlp.label import OTHER_LABEL, TermScorer, label_terms, make_label, representatives
@@ -44,6 +44,7 @@ def analyze(
     analyzer: Analyzer | None = None,
     min_theme_size: int = 3,
     n_components: int = 50,
+    on_progress: Progress | None = None,
 ) -> ThemeResult:
     """Group free-text comments into themes a planner can read.
 
@@ -53,6 +54,7 @@ def analyze(
     the default ``Analyzer(extra_stopwords=extra_stopwords)``. The same input and
     ``seed`` give the same result. ``token_cache`` (e.g. tokens kept in a
     database) is read and filled, so re-analysis only tokenizes new texts.
+    ``on_progress(done, total)`` is called as texts are tokenized.
     """
     ids = list(range(len(texts))) if ids is None else list(ids)
     if len(ids) != len(texts):
@@ -66,7 +68,9 @@ def analyze(
     if not texts:
         return ThemeResult(themes=(), assignments={}, theme_ids=(), n_themes=0)
     normalized = [analyzer.normalize(text) for text in texts]
-    tokens = tokenize_normalized(normalized, analyzer, n_jobs=n_jobs, cache=token_cache)
+    tokens = tokenize_normalized(
+        normalized, analyzer, n_jobs=n_jobs, cache=token_cache, on_progress=on_progress
+    )
     # One BLAS/OpenMP thread: the matrices are small, and on a shared 2-core
     # server spinning worker threads made this step up to 6x slower and erratic.
     with threadpool_limits(limits=1):

@@ -53,3 +53,19 @@ def test_a_web_app_can_store_tokens_and_pass_them_back_as_the_cache():
     counting = CountingAnalyzer()
     assert tokenize_many(texts, counting, n_jobs=1, cache=stored) == list(stored.values())
     assert counting.calls == 0
+
+
+def test_tokenizing_reports_progress_chunk_by_chunk():
+    """A background job takes these reports as its sign of life, in one process or a pool."""
+    texts, _ = two_topics(n_each=300)
+    unique = len(set(texts))
+    for n_jobs in (1, 2):
+        calls: list[tuple[int, int]] = []
+        tokens = tokenize_many(
+            texts, n_jobs=n_jobs, on_progress=lambda d, t, calls=calls: calls.append((d, t))
+        )
+        assert len(tokens) == len(texts)
+        assert len(calls) >= 2, (n_jobs, calls)
+        assert all(total == unique for _, total in calls)
+        done = [d for d, _ in calls]
+        assert done == sorted(done) and done[-1] == unique and done[0] < unique

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from workshop import backup, config, errors, extensions, security, views
+from workshop import backup, config, errors, extensions, jobs, security, views
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -46,6 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.cli.add_command(demo.demo)
     app.cli.add_command(backup.backup_command)
     app.cli.add_command(backup.restore_command)
+    app.cli.add_command(jobs.jobs_cli)
     errors.init_app(app)
     views.init_app(app)
     return app

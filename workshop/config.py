@@ -33,6 +33,8 @@ ENV_SETTINGS: dict[str, Any] = {
     "PROXY_FIX_X_HOST": int,
     "PROXY_FIX_X_PORT": int,
     "PROXY_FIX_X_PREFIX": int,
+    "JOB_STALE_SECONDS": float,
+    "JOB_QUEUED_STALE_SECONDS": float,
 }
 
 
@@ -62,6 +64,10 @@ def defaults(instance: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_TIME_LIMIT": None,  # a resident may take an hour to write; the token lives with the session
         "COMMENTS_PER_PAGE": 50,
+        # a running job reports progress every few seconds; one silent this long has died
+        "JOB_STALE_SECONDS": 180,
+        # a queued job no runner has taken after this long (e.g. its server went away) is failed
+        "JOB_QUEUED_STALE_SECONDS": 900,
         # how many proxies in front of the app set each X-Forwarded-* header; 0 trusts none
         "PROXY_FIX_X_FOR": 0,
         "PROXY_FIX_X_PROTO": 0,

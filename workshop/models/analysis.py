@@ -58,6 +58,10 @@ class Job(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # who was handed the job ("process:<host>:<pid>", "rq:<id>", "inline") and its last sign of
+    # life: a job whose runner died is found by jobs.sweep_stale and marked failed
+    runner: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Analysis(Model):

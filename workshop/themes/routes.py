@@ -52,6 +52,7 @@ def consultation_or_404(consultation_id: int) -> Consultation:
 
 
 def job_or_404(consultation: Consultation, job_id: int) -> Job:
+    jobs.sweep_stale(consultation.id)  # a job whose runner died shows 失敗, not 処理中 for ever
     try:
         job = jobs.get_job(job_id)
     except NotFound:

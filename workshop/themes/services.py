@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -57,6 +57,25 @@ def start_tokens(consultation_id: int, *, how: str | None = None) -> Job:
     return jobs.enqueue(TOKENS_JOB, consultation_id=consultation_id, how=how)
 
 
+def tokenizing(progress: jobs.Progress, start: int, end: int) -> Callable[[int, int], None]:
+    """Janome's progress as the job's, written at most every 2 seconds: it is also the job's
+    heartbeat, so 50,000 comments (a minute and a half) are not taken for a dead runner."""
+    last = 0.0
+
+    def report(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last < 2 and done < total:
+            return
+        last = now
+        share = done / total if total else 1
+        progress(
+            start + round((end - start) * share), f"単語に分けています（{done:,} / {total:,}件）"
+        )
+
+    return report
+
+
 @jobs.job_kind(TOKENS_JOB)
 def run_tokens(job: Job, progress: jobs.Progress) -> None:
     """Janome is the slow step: do it when comments arrive, so 分析する only clusters."""
@@ -77,7 +96,7 @@ def run_tokens(job: Job, progress: jobs.Progress) -> None:
     missing = [text for text, key in zip(texts, keys, strict=True) if key not in known]
     progress(10, f"新しい意見 {len(missing)}件を単語に分けています")
     if missing:
-        tokenize_many(missing, analyzer, cache=cache)
+        tokenize_many(missing, analyzer, cache=cache, on_progress=tokenizing(progress, 10, 90))
     progress(90, "保存しています")
     store_tokens(ids, keys, cache, known)
     db.session.commit()
@@ -116,6 +135,7 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
         seed=int(params.get("seed") or 0),
         token_cache=cache,
         analyzer=analyzer,
+        on_progress=tokenizing(progress, 10, 50),
     )
     progress(70, "テーマを作りました。同じ内容の意見を探しています")
     groups = find_near_duplicates(texts, ids)
@@ -205,6 +225,8 @@ def chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
 
 
 def running_job(consultation_id: int) -> Job | None:
+    # a job whose runner died must not block the next analysis: fail it first
+    jobs.sweep_stale(consultation_id)
     stmt = (
         select(Job)
         .where(
