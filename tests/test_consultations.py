@@ -94,6 +94,68 @@ def test_double_submit_of_one_confirmation_stores_once(client, make_consultation
     assert comment_count() == 1
 
 
+def test_submit_keeps_the_chosen_section_and_district(client, make_consultation):
+    consultation = make_consultation()
+    section = consultation.sections[1]
+    response = submit(client, consultation, section_id=str(section.id), district="南浜地区")
+    assert response.status_code == 303
+    comment = db.session.scalars(select(Comment)).one()
+    assert comment.section_id == section.id and comment.district == "南浜地区"
+    # a section of another consultation is refused on the final submit too
+    other = make_consultation(receipt_prefix="KO")
+    page = confirm(client, consultation).get_data(as_text=True)
+    refused = post_form(
+        client,
+        f"/consultations/{consultation.slug}/comments",
+        {
+            "body": "スマホ教室を公民館でも開いてほしいです。",
+            "section_id": str(other.sections[0].id),
+            "submission_token": TOKEN.search(page).group(1),
+            "action": "submit",
+        },
+    )
+    assert refused.status_code == 422 and "一覧から選んでください" in refused.get_data(as_text=True)
+    assert comment_count() == 1
+
+
+def test_a_repeated_confirmation_leaves_no_gap_in_receipt_numbers(client, make_consultation):
+    consultation = make_consultation()
+    page = confirm(client, consultation).get_data(as_text=True)
+    data = {
+        "body": "スマホ教室を公民館でも開いてほしいです。",
+        "submission_token": TOKEN.search(page).group(1),
+        "action": "submit",
+    }
+    for _ in range(3):  # the resident presses 送信 three times
+        post_form(client, f"/consultations/{consultation.slug}/comments", data)
+    submit(client, consultation, body="図書館の予約をスマホでできるようにしてください。")
+    numbers = sorted(db.session.scalars(select(Comment.receipt_no)))
+    assert [n[-6:] for n in numbers] == ["000001", "000002"]
+
+
+def test_reload_after_the_close_still_shows_the_receipt(client, make_consultation):
+    consultation = make_consultation(opens_on=past(30), closes_on=future(0))
+    page = confirm(client, consultation).get_data(as_text=True)
+    data = {
+        "body": "スマホ教室を公民館でも開いてほしいです。",
+        "submission_token": TOKEN.search(page).group(1),
+        "action": "submit",
+    }
+    first = post_form(client, f"/consultations/{consultation.slug}/comments", data)
+    consultation.closes_on = past(1)  # midnight passed before the resident reloaded
+    db.session.commit()
+    again = post_form(client, f"/consultations/{consultation.slug}/comments", data)
+    assert again.status_code == 303
+    assert again.headers["Location"] == first.headers["Location"]
+    late = post_form(
+        client,
+        f"/consultations/{consultation.slug}/comments",
+        {**data, "submission_token": "another-confirmation-page-0001"},
+    )
+    assert late.status_code == 409 and "締め切りました" in late.get_data(as_text=True)
+    assert comment_count() == 1
+
+
 def test_edit_button_returns_to_filled_form(client, make_consultation):
     consultation = make_consultation()
     response = post_form(

@@ -8,10 +8,10 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from workshop.consultations.services import CommentInput, clean_text
+from workshop.consultations.services import CommentDestination, CommentInput, clean_text
 from workshop.formfields import JaDateField, JaRadioField, JaSelectField, email_field
 from workshop.labels import AGE_GROUP, CHANNEL, RELATION
-from workshop.models import AgeGroup, Channel, Consultation, Relation
+from workshop.models import AgeGroup, Channel, Relation
 from workshop.models.consultations import COMMENT_MAX_CHARS
 from workshop.timeutil import today_tokyo
 
@@ -56,7 +56,7 @@ class CommentForm(FlaskForm):
         "メールアドレス（任意）", description="入力すると、受付番号をメールでもお知らせします。"
     )
 
-    def configure(self, consultation: Consultation) -> CommentForm:
+    def configure(self, consultation: CommentDestination) -> CommentForm:
         self.section_id.choices = [(None, "選ばない（全体について）")] + [
             (s.id, s.heading) for s in consultation.sections
         ]

@@ -64,20 +64,26 @@ def confirm(slug: str) -> ResponseReturnValue:
 @bp.post("/consultations/<slug>/comments")
 @limiter.shared_limit(COMMENT_POSTS, scope="comment-posts")
 def submit(slug: str) -> ResponseReturnValue:
-    consultation = consultation_or_404(slug)
-    form = ConfirmedCommentForm().configure(consultation)
-    if request.form.get("action") == "edit":
-        return show(consultation, form)  # back to the form, filled in as the resident left it
-    if not form.validate_on_submit():
-        return show(consultation, form, 422)
+    # the busiest POST: the checks need only the period, districts and sections; the page's
+    # full consultation is loaded only when the form must be shown again
     try:
-        comment = services.submit_comment(
-            slug, form.to_input(), submission_token=form.submission_token.data or ""
+        target = services.get_comment_target(slug)
+    except NotFound:
+        abort(404)
+    form = ConfirmedCommentForm().configure(target)
+    if request.form.get("action") == "edit":
+        # back to the form, filled in as the resident left it
+        return show(consultation_or_404(slug), form)
+    if not form.validate_on_submit():
+        return show(consultation_or_404(slug), form, 422)
+    try:
+        receipt = services.submit_comment(
+            target, form.to_input(), submission_token=form.submission_token.data or ""
         )
     except DomainError as error:
         flash(error.message, "error")
-        return show(consultation, form, error.status)
-    return redirect(url_for(".receipt", slug=slug, token=comment.receipt_token), code=303)
+        return show(consultation_or_404(slug), form, error.status)
+    return redirect(url_for(".receipt", slug=slug, token=receipt.receipt_token), code=303)
 
 
 @bp.get("/consultations/<slug>/receipt/<token>")

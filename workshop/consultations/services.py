@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import Mapped, joinedload
 
 from workshop import audit, mail
 from workshop.errors import (
@@ -34,7 +34,7 @@ from workshop.models import (
     Section,
     utcnow,
 )
-from workshop.models.consultations import COMMENT_MAX_CHARS
+from workshop.models.consultations import COMMENT_MAX_CHARS, new_token, period_status
 from workshop.timeutil import format_date, today_tokyo
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
@@ -68,17 +68,26 @@ class ConsultationInput:
     sections: tuple[str, ...] = ()
 
 
+CONSULTATION_NOT_FOUND = "この意見募集は見つかりません。"
+
+
 def get_consultation(slug: str) -> Consultation:
-    consultation = db.session.scalars(select(Consultation).where(Consultation.slug == slug)).first()
+    # the sections come in the same query: the comment form and its checks need them
+    stmt = (
+        select(Consultation)
+        .where(Consultation.slug == slug)
+        .options(joinedload(Consultation.sections))
+    )
+    consultation = db.session.scalars(stmt).unique().first()
     if consultation is None:
-        raise NotFound("この意見募集は見つかりません。")
+        raise NotFound(CONSULTATION_NOT_FOUND)
     return consultation
 
 
 def get_consultation_by_id(consultation_id: int) -> Consultation:
     consultation = db.session.get(Consultation, consultation_id)
     if consultation is None:
-        raise NotFound("この意見募集は見つかりません。")
+        raise NotFound(CONSULTATION_NOT_FOUND)
     return consultation
 
 
@@ -254,24 +263,120 @@ class CommentInput:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+class SectionLike(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def heading(self) -> str: ...
+
+
+class CommentDestination(Protocol):
+    """A consultation as the comment form and its checks see it: the ORM row, or a
+    CommentTarget on the resident's final submit."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def receipt_prefix(self) -> str: ...
+    @property
+    def opens_on(self) -> date: ...
+    @property
+    def closes_on(self) -> date: ...
+    @property
+    def districts(self) -> Sequence[str]: ...
+    @property
+    def sections(self) -> Sequence[SectionLike]: ...
+    @property
+    def status(self) -> ConsultationStatus: ...
+    @property
+    def is_open(self) -> bool: ...
+    def section(self, section_id: int | None) -> SectionLike | None: ...
+
+
+@dataclass(frozen=True)
+class SectionChoice:
+    id: int
+    heading: str
+
+
+@dataclass(frozen=True)
+class CommentTarget:
+    """What the final submit needs of a consultation, read with one plain query: the busiest
+    request of a round (the last evening) builds no ORM objects it would only read."""
+
+    id: int
+    receipt_prefix: str
+    opens_on: date
+    closes_on: date
+    districts: tuple[str, ...]
+    sections: tuple[SectionChoice, ...]
+
+    @property
+    def status(self) -> ConsultationStatus:
+        return period_status(self.opens_on, self.closes_on, today_tokyo())
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is ConsultationStatus.OPEN
+
+    def section(self, section_id: int | None) -> SectionChoice | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+
+SECTION_TABLE = cast(Table, Section.__table__)
+CONSULTATION_TABLE = cast(Table, Consultation.__table__)
+COMMENT_TARGET = (
+    select(
+        CONSULTATION_TABLE.c.id,
+        CONSULTATION_TABLE.c.receipt_prefix,
+        CONSULTATION_TABLE.c.opens_on,
+        CONSULTATION_TABLE.c.closes_on,
+        CONSULTATION_TABLE.c.districts,
+        SECTION_TABLE.c.id.label("section_id"),
+        SECTION_TABLE.c.heading,
+    )
+    .select_from(CONSULTATION_TABLE)
+    .outerjoin(SECTION_TABLE, SECTION_TABLE.c.consultation_id == CONSULTATION_TABLE.c.id)
+    .where(CONSULTATION_TABLE.c.slug == bindparam("slug"))
+    .order_by(SECTION_TABLE.c.position, SECTION_TABLE.c.id)
+)
+
+
+def get_comment_target(slug: str) -> CommentTarget:
+    rows = db.session.execute(COMMENT_TARGET, {"slug": slug}).all()
+    if not rows:
+        raise NotFound(CONSULTATION_NOT_FOUND)
+    first = rows[0]
+    return CommentTarget(
+        id=first.id,
+        receipt_prefix=first.receipt_prefix,
+        opens_on=first.opens_on,
+        closes_on=first.closes_on,
+        districts=tuple(first.districts or ()),
+        sections=tuple(
+            SectionChoice(row.section_id, row.heading) for row in rows if row.section_id is not None
+        ),
+    )
+
+
 CLOSED_MESSAGES = {
     ConsultationStatus.UPCOMING: "この意見募集はまだ始まっていません。{opens}から受け付けます。",
     ConsultationStatus.CLOSED: "この意見募集は{closes}で締め切りました。ご意見は受け付けていません。",
 }
 
 
-def closed_message(consultation: Consultation) -> str:
+def closed_message(consultation: CommentDestination) -> str:
     return CLOSED_MESSAGES[consultation.status].format(
         opens=format_date(consultation.opens_on), closes=format_date(consultation.closes_on)
     )
 
 
-def ensure_open(consultation: Consultation) -> None:
+def ensure_open(consultation: CommentDestination) -> None:
     if not consultation.is_open:
         raise ConsultationNotOpen(closed_message(consultation))
 
 
-def validate_comment(consultation: Consultation, data: CommentInput) -> None:
+def validate_comment(consultation: CommentDestination, data: CommentInput) -> None:
     body = clean_text(data.body)
     if not body:
         raise DomainError("ご意見を入力してください。")
@@ -283,22 +388,26 @@ def validate_comment(consultation: Consultation, data: CommentInput) -> None:
         raise DomainError("選ばれた地区はこの意見募集の一覧にありません。")
 
 
-def next_receipt_numbers(consultation: Consultation, count: int, year: int) -> list[str]:
+# on the table, not the mapped class: a plain cached statement, and the session's copy of the
+# consultation is not touched (its counter is never read from it)
+RESERVE_RECEIPT_NUMBERS = (
+    update(CONSULTATION_TABLE)
+    .where(CONSULTATION_TABLE.c.id == bindparam("consultation_id"))
+    .values(receipt_seq=CONSULTATION_TABLE.c.receipt_seq + bindparam("count"))
+    .returning(CONSULTATION_TABLE.c.receipt_seq)
+)
+
+
+def next_receipt_numbers(consultation: CommentDestination, count: int, year: int) -> list[str]:
     """Reserve `count` receipt numbers; the UPDATE holds the row (SQLite: the database) lock."""
-    stmt = (
-        update(Consultation)
-        .where(Consultation.id == consultation.id)
-        .values(receipt_seq=Consultation.receipt_seq + count)
-        .returning(Consultation.receipt_seq)
-        .execution_options(synchronize_session=False)
-    )
-    last = db.session.execute(stmt).scalar_one()
+    params = {"consultation_id": consultation.id, "count": count}
+    last = db.session.execute(RESERVE_RECEIPT_NUMBERS, params).scalar_one()
     first = last - count + 1
     return [f"{consultation.receipt_prefix}-{year}-{seq:06d}" for seq in range(first, last + 1)]
 
 
 def comment_values(
-    consultation: Consultation,
+    consultation: CommentDestination,
     data: CommentInput,
     *,
     channel: Channel,
@@ -342,32 +451,57 @@ def find_by_submission(submission_token: str) -> Comment | None:
     return db.session.scalars(stmt).first()
 
 
-def submit_comment(slug: str, data: CommentInput, *, submission_token: str) -> Comment:
-    """A resident's final submit. The same confirmation page sent twice returns the first comment."""
-    existing = find_by_submission(submission_token)
-    if existing is not None:
-        return existing
-    consultation = get_consultation(slug)
-    ensure_open(consultation)
-    validate_comment(consultation, data)
-    today = today_tokyo()
-    (receipt_no,) = next_receipt_numbers(consultation, 1, today.year)
-    comment = build_comment(
-        consultation, data, channel=Channel.WEB, received_on=today, receipt_no=receipt_no
-    )
-    comment.submission_token = submission_token
-    db.session.add(comment)
+# the table's own INSERT: its compiled form is cached, and the column defaults still apply
+COMMENT_TABLE = cast(Table, Comment.__table__)
+INSERT_COMMENT = insert(COMMENT_TABLE).returning(COMMENT_TABLE.c.id)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a resident is shown after the final submit: the number and the private page's token."""
+
+    comment_id: int
+    receipt_no: str
+    receipt_token: str
+
+    @classmethod
+    def of(cls, comment: Comment) -> Receipt:
+        return cls(comment.id, comment.receipt_no, comment.receipt_token)
+
+
+def submit_comment(
+    consultation: CommentDestination, data: CommentInput, *, submission_token: str
+) -> Receipt:
+    """A resident's final submit. The same confirmation page sent twice returns the first receipt.
+
+    The busiest write of a consultation's last evening, so it holds the lock briefly: reserve the
+    receipt number, insert the row, commit; no ORM object is built or read back unless a receipt
+    e-mail is sent. A repeated confirmation page is caught by the unique submission token rather
+    than looked up first; the rollback also returns the receipt number it had reserved.
+    """
     try:
+        ensure_open(consultation)
+        validate_comment(consultation, data)
+        today = today_tokyo()
+        (receipt_no,) = next_receipt_numbers(consultation, 1, today.year)
+        values = comment_values(
+            consultation, data, channel=Channel.WEB, received_on=today, receipt_no=receipt_no
+        )
+        receipt_token = new_token()
+        values |= {"submission_token": submission_token, "receipt_token": receipt_token}
+        comment_id = db.session.execute(INSERT_COMMENT, values).scalar_one()
         db.session.commit()
-    except IntegrityError:
-        # a double click raced us: the other request stored this very confirmation page
+    except (ConsultationNotOpen, IntegrityError):
+        # this confirmation page again (a double click, a reload, a reload just after the
+        # close): the first request stored it, and the resident sees that receipt
         db.session.rollback()
         existing = find_by_submission(submission_token)
         if existing is None:
             raise
-        return existing
-    send_receipt_mail(comment)
-    return comment
+        return Receipt.of(existing)
+    if values["email"]:
+        send_receipt_mail(db.session.get_one(Comment, comment_id))
+    return Receipt(comment_id, receipt_no, receipt_token)
 
 
 def enter_comment(

@@ -54,6 +54,15 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def period_status(opens_on: date, closes_on: date, day: date) -> ConsultationStatus:
+    """Where `day` falls in a comment period; the period includes both dates (Tokyo time)."""
+    if day < opens_on:
+        return ConsultationStatus.UPCOMING
+    if day > closes_on:
+        return ConsultationStatus.CLOSED
+    return ConsultationStatus.OPEN
+
+
 class Consultation(Model):
     """An 意見募集 (public comment period) on a draft plan."""
 
@@ -80,11 +89,7 @@ class Consultation(Model):
     )
 
     def status_on(self, day: date) -> ConsultationStatus:
-        if day < self.opens_on:
-            return ConsultationStatus.UPCOMING
-        if day > self.closes_on:
-            return ConsultationStatus.CLOSED
-        return ConsultationStatus.OPEN
+        return period_status(self.opens_on, self.closes_on, day)
 
     @property
     def status(self) -> ConsultationStatus:
