@@ -92,7 +92,7 @@ def test_comment_payload_is_stored_as_typed_shown_escaped_and_exported_inert(
 def test_sign_up_payload_is_stored_as_typed_and_roster_is_inert(
     client, login, make_workshop, payload
 ):
-    workshop = make_workshop()
+    workshop = make_workshop(facilitators=[login(Role.FACILITATOR)])
     data = {"name": payload, "email": "hanako@example.jp", "district": payload}
     data["needs_other"] = payload
     response = post_form(client, f"/workshops/{workshop.id}/register", data)
@@ -102,7 +102,6 @@ def test_sign_up_payload_is_stored_as_typed_and_roster_is_inert(
     registration = db.session.scalars(select(Registration)).one()
     assert registration.name == payload and registration.district == payload
 
-    login(Role.FACILITATOR)
     assert_escaped(client.get(f"/staff/workshops/{workshop.id}").text)
     roster = client.get(f"/staff/workshops/{workshop.id}/roster.csv")
     rows = list(csv.reader(io.StringIO(roster.data.decode("utf-8-sig"))))
@@ -133,8 +132,7 @@ def test_odd_bytes_in_addresses_are_not_found(client, path):
 
 
 def test_sql_like_check_in_code_and_search_are_plain_text(client, login, make_workshop):
-    workshop = make_workshop()
-    login(Role.FACILITATOR)
+    workshop = make_workshop(facilitators=[login(Role.FACILITATOR)])
     path = f"/staff/workshops/{workshop.id}/check-in"
     response = post_form(client, path, {"code": SQL_LIKE})
     assert response.status_code in {400, 404, 409, 422}
@@ -193,7 +191,7 @@ def test_workshop_form_and_walk_in_are_escaped_and_inert(
     client, login, make_consultation, make_workshop
 ):
     consultation = make_consultation()
-    login(Role.FACILITATOR)
+    facilitator = login(Role.FACILITATOR)
     form = {
         "title": XSS,
         "description": XSS,
@@ -214,7 +212,7 @@ def test_workshop_form_and_walk_in_are_escaped_and_inert(
     assert_escaped(client.get(response.headers["Location"]).text)
     assert_escaped(client.get("/workshops/").text)
 
-    workshop = make_workshop(consultation_id=consultation.id)
+    workshop = make_workshop(consultation_id=consultation.id, facilitators=[facilitator])
     walk_in = {"name": XSS, "furigana": "", "district": FORMULA}
     post_form(client, f"/staff/workshops/{workshop.id}/walk-ins", walk_in)
     page = client.get(f"/staff/workshops/{workshop.id}/check-in").get_data(as_text=True)

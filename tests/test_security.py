@@ -84,8 +84,7 @@ def test_receipt_keeps_its_stricter_referrer_policy(client, make_consultation):
 
 
 def test_only_the_check_in_page_may_use_the_camera(client, login, make_workshop):
-    workshop = make_workshop()
-    login(Role.FACILITATOR)
+    workshop = make_workshop(facilitators=[login(Role.FACILITATOR)])
     page = client.get(f"/staff/workshops/{workshop.id}/check-in")
     assert page.status_code == 200
     assert "camera=(self)" in page.headers["Permissions-Policy"]
@@ -145,8 +144,8 @@ def real_objects(app, make_consultation, make_workshop, make_user):
     from workshop.workshops.services import Applicant
 
     consultation = make_consultation()
-    comment = consultation_services.submit_comment(
-        consultation.slug,
+    receipt = consultation_services.submit_comment(
+        consultation,
         consultation_services.CommentInput(body="公園にベンチを増やしてください。"),
         submission_token="csrf-test",
     )
@@ -158,7 +157,7 @@ def real_objects(app, make_consultation, make_workshop, make_user):
     return {
         "slug": consultation.slug,
         "consultation_id": consultation.id,
-        "comment_id": comment.id,
+        "comment_id": receipt.comment_id,
         "workshop_id": workshop.id,
         "registration_id": registration.id,
         "token": workshop_services.status_token(registration),

@@ -19,9 +19,12 @@ STATUS_LINK = re.compile(r"http://127\.0\.0\.1:5000(/workshops/r/[A-Za-z0-9._-]+
 
 
 def workshop_factory():
-    """Workshops a week ahead unless told otherwise; shared with the staff tests."""
+    """Workshops a week ahead unless told otherwise; shared with the staff tests.
 
-    def make(**overrides) -> Workshop:
+    facilitators: the staff users who run it (only they, planners and admins open its roster).
+    """
+
+    def make(*, facilitators=(), **overrides) -> Workshop:
         fields = {
             "title": "駅前広場の使い方を考えるワークショップ",
             "starts_at": utcnow() + timedelta(days=7),
@@ -33,6 +36,7 @@ def workshop_factory():
             "access": "みどり駅から徒歩5分",
             "accessibility": "車椅子用トイレがあります。",
         }
+        fields["facilitator_ids"] = tuple(user.id for user in facilitators)
         fields.update(overrides)
         return services.create_workshop(services.WorkshopInput(**fields))
 
@@ -318,6 +322,21 @@ def test_calendar_file_has_the_event_in_utc(app, client, make_workshop):
     starts = workshop.starts_at.strftime("%Y%m%dT%H%M%SZ")
     assert f"DTSTART:{starts}" in text
     assert all(len(line) <= 75 for line in response.get_data().split(b"\r\n"))
+
+
+def test_calendar_file_of_a_cancelled_sign_up_cancels_the_event(app, client, make_workshop):
+    workshop = make_workshop()
+    sign_up(client, workshop)
+    path = status_path(outbox(app)[0])
+    before = client.get(path + "/calendar.ics").get_data(as_text=True)
+    assert "STATUS:CONFIRMED" in before and "SEQUENCE:0" in before
+    post_form(client, path + "/cancel", {})
+    after = client.get(path + "/calendar.ics").get_data(as_text=True)
+    # the same event, a later version, cancelled: a calendar that imports it strikes it out
+    uid = next(line for line in before.splitlines() if line.startswith("UID:"))
+    assert uid in after
+    assert "STATUS:CANCELLED" in after and "SEQUENCE:1" in after
+    assert "取り消されました" in after.replace("\r\n ", "")  # long lines are folded
 
 
 def test_api_returns_numbers_per_mode(client, make_workshop):

@@ -105,10 +105,10 @@ def test_end_before_start_is_refused(client, login):
 
 
 def test_raising_capacity_promotes_the_waiting_list(app, client, login, make_workshop):
-    workshop = make_workshop(capacity=1)
+    facilitator = login(Role.FACILITATOR)
+    workshop = make_workshop(capacity=1, facilitators=[facilitator])
     sign_up(client, workshop, "a@example.jp")
     sign_up(client, workshop, "b@example.jp")
-    login(Role.FACILITATOR)
     form = client.get(f"/staff/workshops/{workshop.id}/edit").get_data(as_text=True)
     assert "駅前広場の使い方を考えるワークショップ" in form
     data = workshop_form(title=workshop.title, format="in_person", capacity="2", online_capacity="")
@@ -119,7 +119,8 @@ def test_raising_capacity_promotes_the_waiting_list(app, client, login, make_wor
 
 
 def test_roster_export_is_in_furigana_order_with_needs_summary(client, login, make_workshop):
-    workshop = make_workshop()
+    facilitator = login(Role.FACILITATOR)
+    workshop = make_workshop(facilitators=[facilitator])
     sign_up(
         client,
         workshop,
@@ -137,7 +138,6 @@ def test_roster_export_is_in_furigana_order_with_needs_summary(client, login, ma
         needs=["childcare", "captioning"],
     )
     sign_up(client, workshop, "k@example.jp", name="=HYPERLINK(1)", furigana="かとう")
-    login(Role.FACILITATOR)
     page = client.get(f"/staff/workshops/{workshop.id}").get_data(as_text=True)
     assert "託児: 2人" in page and "要約筆記: 1人" in page and "手話通訳: 0人" in page
     assert page.index("青木 一郎") < page.index("渡辺 和子")
@@ -158,8 +158,7 @@ def test_roster_export_is_in_furigana_order_with_needs_summary(client, login, ma
 
 
 def test_phone_sign_up_through_staff_needs_no_email(app, client, login, make_workshop):
-    workshop = make_workshop()
-    login(Role.FACILITATOR)
+    workshop = make_workshop(facilitators=[login(Role.FACILITATOR)])
     data = {
         "name": "東台 トメ",
         "furigana": "ひがしだい とめ",
@@ -181,10 +180,9 @@ def check_in_code(client, app, workshop, address):
 
 
 def test_check_in_by_scanned_code_then_twice(app, client, login, make_workshop):
-    workshop = make_workshop()
+    workshop = make_workshop(facilitators=[login(Role.FACILITATOR)])
     code = check_in_code(client, app, workshop, "hanako@example.jp")
     assert code in body_of(outbox(app)[0])
-    login(Role.FACILITATOR)
     page = client.get(f"/staff/workshops/{workshop.id}/check-in").get_data(as_text=True)
     assert "受付コード" in page and "<script>" not in page.split("checkin-scan.js")[0][-200:]
     path = f"/staff/workshops/{workshop.id}/check-in"
@@ -197,10 +195,9 @@ def test_check_in_by_scanned_code_then_twice(app, client, login, make_workshop):
 
 
 def test_check_in_refuses_bad_codes(app, client, login, make_workshop):
-    workshop = make_workshop()
+    workshop = make_workshop(facilitators=[login(Role.FACILITATOR)])
     other = make_workshop(title="別の意見交換会")
     code = check_in_code(client, app, other, "hanako@example.jp")
-    login(Role.FACILITATOR)
     path = f"/staff/workshops/{workshop.id}/check-in"
     wrong = post_form(client, path, {"code": code})
     assert wrong.status_code == 409 and "別のワークショップのもの" in wrong.get_data(as_text=True)
@@ -212,19 +209,17 @@ def test_check_in_refuses_bad_codes(app, client, login, make_workshop):
 
 
 def test_waitlisted_person_cannot_be_checked_in(app, client, login, make_workshop):
-    workshop = make_workshop(capacity=1)
+    workshop = make_workshop(capacity=1, facilitators=[login(Role.FACILITATOR)])
     sign_up(client, workshop, "a@example.jp")
     code = check_in_code(client, app, workshop, "b@example.jp")
-    login(Role.FACILITATOR)
     response = post_form(client, f"/staff/workshops/{workshop.id}/check-in", {"code": code})
     assert response.status_code == 409
     assert "キャンセル待ちのため、受付できません" in response.get_data(as_text=True)
 
 
 def test_search_by_furigana_in_katakana_and_check_in_by_button(app, client, login, make_workshop):
-    workshop = make_workshop()
+    workshop = make_workshop(facilitators=[login(Role.FACILITATOR)])
     sign_up(client, workshop, "hanako@example.jp")
-    login(Role.FACILITATOR)
     page = client.get(f"/staff/workshops/{workshop.id}/check-in?q=ミドリカワ").get_data(
         as_text=True
     )
@@ -242,8 +237,7 @@ def test_search_by_furigana_in_katakana_and_check_in_by_button(app, client, logi
 
 
 def test_walk_in_is_added_and_checked_in(client, login, make_workshop):
-    workshop = make_workshop()
-    login(Role.FACILITATOR)
+    workshop = make_workshop(facilitators=[login(Role.FACILITATOR)])
     data = {"name": "当日 来太", "furigana": "とうじつ らいた", "age_group": "70s"}
     page = post_form(
         client, f"/staff/workshops/{workshop.id}/walk-ins", data, follow_redirects=True
@@ -264,8 +258,8 @@ def test_opinions_of_the_day_go_into_the_linked_consultation(
         consultation_id=consultation.id,
         starts_at=utcnow() - timedelta(hours=1),
         ends_at=utcnow() + timedelta(hours=1),
+        facilitators=[login(Role.FACILITATOR)],
     )
-    login(Role.FACILITATOR)
     text = "・公園に日陰がほしい\n\n2. 夜の照明を明るく\r\n<b>ボール遊びができる場所</b>\n"
     data = {
         "text": text,
@@ -292,11 +286,11 @@ def test_opinions_of_the_day_go_into_the_linked_consultation(
 def test_opinions_refused_before_the_day_or_without_consultation(
     client, login, make_workshop, make_consultation
 ):
-    login(Role.FACILITATOR)
-    unlinked = make_workshop(starts_at=utcnow() - timedelta(hours=1))
+    facilitator = login(Role.FACILITATOR)
+    unlinked = make_workshop(starts_at=utcnow() - timedelta(hours=1), facilitators=[facilitator])
     page = client.get(f"/staff/workshops/{unlinked.id}/opinions").get_data(as_text=True)
     assert "意見募集がつながっていません" in page
-    future = make_workshop(consultation_id=make_consultation().id)
+    future = make_workshop(consultation_id=make_consultation().id, facilitators=[facilitator])
     response = post_form(client, f"/staff/workshops/{future.id}/opinions", {"text": "賛成です"})
     assert response.status_code == 400
     assert "開催前のため" in response.get_data(as_text=True)
@@ -382,15 +376,13 @@ def test_planner_sees_the_workshop_list_with_numbers(client, login, make_worksho
 
 
 def test_unknown_registration_for_check_in_button_is_404(client, login, make_workshop):
-    workshop = make_workshop()
-    login(Role.FACILITATOR)
+    workshop = make_workshop(facilitators=[login(Role.FACILITATOR)])
     assert post_form(client, f"/staff/workshops/{workshop.id}/check-in/999", {}).status_code == 404
 
 
 def test_walk_in_beyond_capacity_is_allowed_with_a_warning(client, login, make_workshop):
-    workshop = make_workshop(capacity=1)
+    workshop = make_workshop(capacity=1, facilitators=[login(Role.FACILITATOR)])
     sign_up(client, workshop)
-    login(Role.FACILITATOR)
     data = {"name": "飛込 参加", "furigana": "とびこみ さんか"}
     page = post_form(
         client, f"/staff/workshops/{workshop.id}/walk-ins", data, follow_redirects=True
@@ -406,9 +398,8 @@ def test_check_in_and_roster_export_are_in_the_audit_log(app, client, login, mak
     from workshop.extensions import db
     from workshop.models import AuditEntry
 
-    workshop = make_workshop()
+    workshop = make_workshop(facilitators=[login(Role.FACILITATOR)])
     code = check_in_code(client, app, workshop, "audit@example.jp")
-    login(Role.FACILITATOR)
     post_form(client, f"/staff/workshops/{workshop.id}/check-in", {"code": code})
     client.get(f"/staff/workshops/{workshop.id}/roster.csv")
     actions = set(db.session.scalars(select(AuditEntry.action)))

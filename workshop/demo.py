@@ -138,8 +138,17 @@ DEMO_WORKSHOP_TITLE = "みどり市DX推進計画 市民ワークショップ「
 
 
 def load_workshop() -> bool:
-    """One hybrid workshop two weeks ahead, feeding the demo consultation; once only."""
-    if db.session.scalars(select(Workshop).where(Workshop.title == DEMO_WORKSHOP_TITLE)).first():
+    """One hybrid workshop two weeks ahead, feeding the demo consultation, run by the demo
+    facilitator; once only."""
+    facilitator = auth_services.find_user("facilitator@example.jp")
+    existing = db.session.scalars(
+        select(Workshop).where(Workshop.title == DEMO_WORKSHOP_TITLE)
+    ).first()
+    if existing is not None:
+        # a demo database from before facilitators were assigned
+        if facilitator is not None and facilitator not in existing.facilitators:
+            workshop_services.assign_facilitators(existing, [*existing.facilitators, facilitator])
+            db.session.commit()
         return False
     consultation = db.session.scalars(
         select(Consultation).where(Consultation.slug == DEMO_SLUG)
@@ -169,6 +178,7 @@ def load_workshop() -> bool:
             signup_deadline=starts - timedelta(days=3),
             questions=("行政のデジタル化で、いちばん困っていること",),
             consultation_id=consultation.id if consultation else None,
+            facilitator_ids=(facilitator.id,) if facilitator else (),
         )
     )
     return True

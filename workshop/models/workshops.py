@@ -5,12 +5,13 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workshop.extensions import Model
 from workshop.models.base import UTCDateTime, enum_column, utcnow
 from workshop.models.consultations import AgeGroup, Consultation
+from workshop.models.staff import User
 
 
 class WorkshopFormat(enum.StrEnum):
@@ -40,6 +41,15 @@ class Need(enum.StrEnum):
 
 def new_key() -> str:
     return secrets.token_urlsafe(9)
+
+
+# the facilitators who run a workshop: only they (and planners, admins) see its roster
+workshop_facilitator = Table(
+    "workshop_facilitator",
+    Model.metadata,
+    Column("workshop_id", ForeignKey("workshop.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 
 class Workshop(Model):
@@ -72,6 +82,9 @@ class Workshop(Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     consultation: Mapped[Consultation | None] = relationship()
+    facilitators: Mapped[list[User]] = relationship(
+        secondary=workshop_facilitator, order_by=User.id, passive_deletes=True
+    )
 
     @property
     def is_hybrid(self) -> bool:

@@ -5,8 +5,9 @@ from datetime import datetime, timedelta
 import click
 from flask.cli import AppGroup
 
+from workshop.auth import services as auth_services
 from workshop.errors import DomainError
-from workshop.models import WorkshopFormat
+from workshop.models import Role, WorkshopFormat
 from workshop.timeutil import TOKYO
 from workshop.workshops import services
 
@@ -25,6 +26,16 @@ def parse_moment(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=TOKYO)
 
 
+def facilitator_id(email: str) -> int:
+    user = auth_services.find_user(email)
+    if user is None or user.role is not Role.FACILITATOR or not user.active:
+        raise click.BadParameter(
+            f"{email}: 有効なファシリテーターのアカウントではありません。",
+            param_hint="--facilitator",
+        )
+    return user.id
+
+
 @workshops.command("create")
 @click.option("--title", required=True)
 @click.option("--starts", required=True, help="ISO 8601; without an offset, Asia/Tokyo")
@@ -36,6 +47,13 @@ def parse_moment(text: str) -> datetime:
 )
 @click.option("--venue", default="")
 @click.option("--consultation-id", type=int, default=None)
+@click.option(
+    "--facilitator",
+    "facilitators",
+    multiple=True,
+    metavar="EMAIL",
+    help="a facilitator who runs it (repeatable)",
+)
 def create(
     title: str,
     starts: str,
@@ -45,8 +63,10 @@ def create(
     format_: str,
     venue: str,
     consultation_id: int | None,
+    facilitators: tuple[str, ...],
 ) -> None:
     """Create a workshop and print its id."""
+    facilitator_ids = tuple(facilitator_id(email) for email in facilitators)
     starts_at = parse_moment(starts)
     ends_at = parse_moment(ends) if ends else starts_at + timedelta(hours=2)
     workshop_format = WorkshopFormat(format_)
@@ -61,6 +81,7 @@ def create(
         online_capacity=online_capacity,
         venue=venue,
         consultation_id=consultation_id,
+        facilitator_ids=facilitator_ids,
     )
     try:
         workshop = services.create_workshop(data)

@@ -25,7 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from workshop.formfields import JaRadioField, JaSelectField, email_field
 from workshop.labels import AGE_GROUP, NEED, PARTICIPATION_MODE, WORKSHOP_FORMAT
-from workshop.models import AgeGroup, Need, ParticipationMode, Workshop, WorkshopFormat
+from workshop.models import AgeGroup, Need, ParticipationMode, User, Workshop, WorkshopFormat
 from workshop.timeutil import TOKYO, as_tokyo
 from workshop.workshops.services import Applicant, OpinionBatch, WorkshopInput, clean_text
 
@@ -283,12 +283,26 @@ class WorkshopForm(FlaskForm):
         description="例: このワークショップで話したいこと",
     )
     consultation_id = JaSelectField("つながる意見募集（任意）", validators=[Optional()])
+    # no Optional(): it would clear pre_validate's error when the first value sent is empty
+    facilitator_ids = JaCheckboxField(
+        "担当のファシリテーター",
+        description="選んだファシリテーターだけが、このワークショップの名簿・受付・代理申込を使えます。",
+    )
 
-    def configure(self, consultations: list[Any]) -> WorkshopForm:
+    def configure(
+        self, consultations: list[Any], facilitators: list[User] | None = None
+    ) -> WorkshopForm:
+        """facilitators: whom a planner may assign; None drops the field (a facilitator's form)."""
         self.format.choices = [(f.value, label) for f, label in WORKSHOP_FORMAT.items()]
         self.consultation_id.choices = [("", "なし")] + [
             (str(c.id), c.title) for c in consultations
         ]
+        if facilitators is None:
+            del self.facilitator_ids
+        else:
+            self.facilitator_ids.choices = [
+                (str(user.id), facilitator_label(user)) for user in facilitators
+            ]
         return self
 
     def fill(self, workshop: Workshop) -> None:
@@ -311,6 +325,8 @@ class WorkshopForm(FlaskForm):
         self.has_waitlist.data = workshop.has_waitlist
         self.questions.data = "\n".join(workshop.questions)
         self.consultation_id.data = str(workshop.consultation_id or "")
+        if "facilitator_ids" in self:
+            self.facilitator_ids.data = [str(user.id) for user in workshop.facilitators]
 
     def to_input(self) -> WorkshopInput:
         starts_at = self.starts_at.moment()
@@ -335,7 +351,15 @@ class WorkshopForm(FlaskForm):
             if self.questions.data
             else (),
             consultation_id=int(self.consultation_id.data) if self.consultation_id.data else None,
+            facilitator_ids=tuple(int(v) for v in self.facilitator_ids.data or [])
+            if "facilitator_ids" in self
+            else None,
         )
+
+
+def facilitator_label(user: User) -> str:
+    label = f"{user.display_name}（{user.email}）"
+    return label if user.active else label + "（利用停止中）"
 
 
 class OpinionForm(FlaskForm):

@@ -36,6 +36,12 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def event_status(registration: Registration) -> str:
+    if registration.is_cancelled:
+        return "CANCELLED"  # imported again, the calendar strikes the event out
+    return "CONFIRMED" if registration.is_confirmed else "TENTATIVE"
+
+
 def calendar(
     registration: Registration, *, status_url: str, host: str, now: datetime, city: str
 ) -> bytes:
@@ -48,6 +54,8 @@ def calendar(
         description.insert(
             1, "キャンセル待ちです。参加できることが決まったらメールでお知らせします。"
         )
+    if registration.is_cancelled:
+        description.insert(1, "この申込は取り消されました。")
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -63,7 +71,9 @@ def calendar(
         f"LOCATION:{escape(location)}",
         f"DESCRIPTION:{escape(chr(10).join(description))}",
         f"URL:{status_url}",
-        "STATUS:" + ("CONFIRMED" if registration.is_confirmed else "TENTATIVE"),
+        "STATUS:" + event_status(registration),
+        # a later version of the same event: a calendar that imported it updates it
+        f"SEQUENCE:{1 if registration.is_cancelled else 0}",
         "END:VEVENT",
         "END:VCALENDAR",
     ]

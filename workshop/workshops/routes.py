@@ -43,6 +43,14 @@ def workshop_or_404(workshop_id: int) -> Workshop:
         abort(404)
 
 
+def assigned_workshop_or_404(workshop_id: int) -> Workshop:
+    """A staff page of one workshop: 404 for a facilitator not assigned, as if it did not exist."""
+    try:
+        return services.workshop_for(current_user, workshop_id)
+    except NotFound:
+        abort(404)
+
+
 def private(body: str, status: int = 200) -> ResponseReturnValue:
     response = current_app.make_response((body, status))
     # a private link: keep it out of shared caches and referrers
@@ -209,12 +217,23 @@ def cancel(token: str) -> ResponseReturnValue:
 @bp.get("/staff/workshops/")
 @role_required(*STAFF)
 def staff_index() -> ResponseReturnValue:
-    workshops = services.all_workshops()
+    workshops = services.workshops_for(current_user)
     return render_template(
         "staff/workshops.html",
         workshops=workshops,
         numbers={w.id: services.numbers(w) for w in workshops},
+        sees_all=services.sees_all_workshops(current_user),
     )
+
+
+def workshop_form(workshop: Workshop | None = None) -> WorkshopForm:
+    """Only planners and admins get the facilitator checkboxes; a facilitator's form has none."""
+    facilitators = (
+        services.facilitator_choices(workshop)
+        if services.sees_all_workshops(current_user)
+        else None
+    )
+    return WorkshopForm().configure(list_consultations(), facilitators)
 
 
 def workshop_form_page(
@@ -226,7 +245,7 @@ def workshop_form_page(
 @bp.route("/staff/workshops/new", methods=["GET", "POST"])
 @role_required(*STAFF)
 def new_workshop() -> ResponseReturnValue:
-    form = WorkshopForm().configure(list_consultations())
+    form = workshop_form()
     if not form.validate_on_submit():
         return workshop_form_page(form, None, 422 if request.method == "POST" else 200)
     try:
@@ -241,14 +260,16 @@ def new_workshop() -> ResponseReturnValue:
 @bp.route("/staff/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
 @role_required(*STAFF)
 def edit_workshop(workshop_id: int) -> ResponseReturnValue:
-    workshop = workshop_or_404(workshop_id)
-    form = WorkshopForm().configure(list_consultations())
+    workshop = assigned_workshop_or_404(workshop_id)
+    form = workshop_form(workshop)
     if request.method == "GET":
         form.fill(workshop)
     if not form.validate_on_submit():
         return workshop_form_page(form, workshop, 422 if request.method == "POST" else 200)
     try:
-        _, promoted = services.update_workshop(workshop.id, form.to_input())
+        _, promoted = services.update_workshop(
+            workshop.id, form.to_input(), staff_id=current_user.id
+        )
     except DomainError as error:
         flash(error.message, "error")
         return workshop_form_page(form, workshop, error.status)
@@ -263,7 +284,7 @@ def edit_workshop(workshop_id: int) -> ResponseReturnValue:
 @bp.get("/staff/workshops/<int:workshop_id>")
 @role_required(*STAFF)
 def staff_workshop(workshop_id: int) -> ResponseReturnValue:
-    workshop = workshop_or_404(workshop_id)
+    workshop = assigned_workshop_or_404(workshop_id)
     return render_template(
         "staff/workshop.html",
         workshop=workshop,
@@ -280,7 +301,7 @@ def staff_workshop(workshop_id: int) -> ResponseReturnValue:
 @bp.get("/staff/workshops/<int:workshop_id>/roster.<any(csv, xlsx):extension>")
 @role_required(*STAFF)
 def export_roster(workshop_id: int, extension: str) -> ResponseReturnValue:
-    workshop = workshop_or_404(workshop_id)
+    workshop = assigned_workshop_or_404(workshop_id)
     header, rows = exports.roster(workshop)
     stamp = datetime.now(TOKYO).strftime("%Y%m%d-%H%M")
     filename = f"workshop-{workshop.id}-roster-{stamp}.{extension}"
@@ -296,7 +317,7 @@ def export_roster(workshop_id: int, extension: str) -> ResponseReturnValue:
 @bp.route("/staff/workshops/<int:workshop_id>/registrations/new", methods=["GET", "POST"])
 @role_required(*STAFF)
 def staff_register(workshop_id: int) -> ResponseReturnValue:
-    workshop = workshop_or_404(workshop_id)
+    workshop = assigned_workshop_or_404(workshop_id)
     form = registration_form(workshop, by_staff=True)
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
@@ -338,7 +359,7 @@ def check_in_page(workshop: Workshop, form: CheckInForm, status: int = 200) -> R
 @bp.route("/staff/workshops/<int:workshop_id>/check-in", methods=["GET", "POST"])
 @role_required(*STAFF)
 def check_in(workshop_id: int) -> ResponseReturnValue:
-    workshop = workshop_or_404(workshop_id)
+    workshop = assigned_workshop_or_404(workshop_id)
     form = CheckInForm()
     if not form.validate_on_submit():
         return check_in_page(workshop, form, 422 if request.method == "POST" else 200)
@@ -348,7 +369,7 @@ def check_in(workshop_id: int) -> ResponseReturnValue:
 @bp.post("/staff/workshops/<int:workshop_id>/check-in/<int:registration_id>")
 @role_required(*STAFF)
 def check_in_by_name(workshop_id: int, registration_id: int) -> ResponseReturnValue:
-    workshop = workshop_or_404(workshop_id)
+    workshop = assigned_workshop_or_404(workshop_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     return answer_check_in(workshop, registration_id=registration_id)
@@ -376,7 +397,7 @@ def answer_check_in(
 @bp.post("/staff/workshops/<int:workshop_id>/walk-ins")
 @role_required(*STAFF)
 def walk_in(workshop_id: int) -> ResponseReturnValue:
-    workshop = workshop_or_404(workshop_id)
+    workshop = assigned_workshop_or_404(workshop_id)
     form = WalkInForm().configure(workshop)
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -404,7 +425,7 @@ def walk_in(workshop_id: int) -> ResponseReturnValue:
 @bp.route("/staff/workshops/<int:workshop_id>/opinions", methods=["GET", "POST"])
 @role_required(*STAFF)
 def opinions(workshop_id: int) -> ResponseReturnValue:
-    workshop = workshop_or_404(workshop_id)
+    workshop = assigned_workshop_or_404(workshop_id)
     form = OpinionForm().configure()
 
     def page(status: int = 200) -> ResponseReturnValue:

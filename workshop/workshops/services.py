@@ -33,6 +33,8 @@ from workshop.models import (
     ParticipationMode,
     Registration,
     RegistrationStatus,
+    Role,
+    User,
     Workshop,
     WorkshopFormat,
     utcnow,
@@ -94,6 +96,8 @@ class WorkshopInput:
     signup_deadline: datetime | None = None
     questions: tuple[str, ...] = ()
     consultation_id: int | None = None
+    # None: leave the assignment as it is
+    facilitator_ids: tuple[int, ...] | None = None
 
 
 def get_workshop(workshop_id: int) -> Workshop:
@@ -108,8 +112,72 @@ def upcoming_workshops(now: datetime | None = None) -> list[Workshop]:
     return list(db.session.scalars(stmt))
 
 
-def all_workshops() -> list[Workshop]:
-    return list(db.session.scalars(select(Workshop).order_by(Workshop.starts_at.desc())))
+# ---------------------------------------------------------------- who runs which workshop
+
+
+def sees_all_workshops(user: User) -> bool:
+    """Planners and admins see and assign every workshop; a facilitator only their own."""
+    return user.has_role(Role.PLANNER)
+
+
+def can_run(user: User, workshop: Workshop) -> bool:
+    return sees_all_workshops(user) or any(f.id == user.id for f in workshop.facilitators)
+
+
+def workshops_for(user: User) -> list[Workshop]:
+    stmt = select(Workshop).order_by(Workshop.starts_at.desc())
+    if not sees_all_workshops(user):
+        stmt = stmt.where(Workshop.facilitators.any(User.id == user.id))
+    return list(db.session.scalars(stmt))
+
+
+def workshop_for(user: User, workshop_id: int) -> Workshop:
+    """The workshop if this staff member may run it; NotFound alike whether it exists or not."""
+    workshop = get_workshop(workshop_id)
+    if not can_run(user, workshop):
+        raise NotFound("このワークショップは見つかりません。")
+    return workshop
+
+
+def facilitator_choices(workshop: Workshop | None = None) -> list[User]:
+    """Active facilitators, and whoever is assigned now (so saving keeps them)."""
+    stmt = select(User).where(User.role == Role.FACILITATOR, User.active.is_(True))
+    users = {user.id: user for user in db.session.scalars(stmt)}
+    for user in workshop.facilitators if workshop else ():
+        users.setdefault(user.id, user)
+    return sorted(users.values(), key=lambda user: (user.display_name, user.id))
+
+
+def chosen_facilitators(ids: tuple[int, ...], workshop: Workshop | None = None) -> list[User]:
+    wanted = set(ids)
+    users = [user for user in facilitator_choices(workshop) if user.id in wanted]
+    if len(users) != len(wanted):
+        raise DomainError("選ばれたファシリテーターは見つかりません。")
+    return users
+
+
+def assign_facilitators(workshop: Workshop, users: list[User]) -> None:
+    """Set who runs the workshop; the caller commits, with the change in the audit log."""
+    before = {user.id: user for user in workshop.facilitators}
+    after = {user.id: user for user in users}
+    if before.keys() == after.keys():
+        return
+    workshop.facilitators = sorted(after.values(), key=lambda user: user.id)
+    audit.record(
+        "workshop.facilitators",
+        f"workshop:{workshop.id}",
+        added=[after[i].email for i in sorted(after.keys() - before.keys())],
+        removed=[before[i].email for i in sorted(before.keys() - after.keys())],
+    )
+
+
+def acting_staff(staff_id: int | None) -> User | None:
+    return db.session.get(User, staff_id) if staff_id is not None else None
+
+
+def may_assign(staff: User | None) -> bool:
+    """The command line (no staff) and planners may; a facilitator's choice is ignored."""
+    return staff is None or sees_all_workshops(staff)
 
 
 def validate_workshop(data: WorkshopInput) -> None:
@@ -157,22 +225,44 @@ def apply_workshop(workshop: Workshop, data: WorkshopInput) -> None:
 
 
 def create_workshop(data: WorkshopInput, *, staff_id: int | None = None) -> Workshop:
+    """A new workshop; a facilitator who creates one runs it, whatever else they chose."""
     validate_workshop(data)
+    staff = acting_staff(staff_id)
+    users: list[User] = []
+    if may_assign(staff) and data.facilitator_ids:
+        users = chosen_facilitators(data.facilitator_ids)
+    if staff is not None and staff.role is Role.FACILITATOR and staff not in users:
+        users.append(staff)
     workshop = Workshop(created_by_id=staff_id, registration_seq=0, opinion_batches=0)
     apply_workshop(workshop, data)
     db.session.add(workshop)
     db.session.flush()
     audit.record("workshop.create", f"workshop:{workshop.id}", title=workshop.title)
+    assign_facilitators(workshop, users)
     db.session.commit()
     return workshop
 
 
-def update_workshop(workshop_id: int, data: WorkshopInput) -> tuple[Workshop, list[Registration]]:
-    """Save the changes; seats that became free go to the waiting list, in order."""
+def update_workshop(
+    workshop_id: int, data: WorkshopInput, *, staff_id: int | None = None
+) -> tuple[Workshop, list[Registration]]:
+    """Save the changes; seats that became free go to the waiting list, in order.
+
+    Only planners and admins change who runs it: a facilitator's facilitator_ids are ignored.
+    """
     validate_workshop(data)
+    staff = acting_staff(staff_id)
     workshop = lock_workshop(workshop_id)
     if data.format is not workshop.format and count_active(workshop.id):
+        db.session.rollback()
         raise DomainError("申込がある間は、開催形式を変えられません。")
+    if data.facilitator_ids is not None and may_assign(staff):
+        try:
+            users = chosen_facilitators(data.facilitator_ids, workshop)
+        except DomainError:
+            db.session.rollback()
+            raise
+        assign_facilitators(workshop, users)
     apply_workshop(workshop, data)
     promoted: list[Registration] = []
     for mode in workshop.modes:
