@@ -2,90 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import re
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
-from werkzeug.serving import make_server
 
-from workshop import create_app
+from tests.browser_support import ARTIFACTS, assert_accessible, log_in_as
 from workshop.extensions import db
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-# without these Chromium keeps dialling Google's hosts, which this closed network refuses
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-sync_api = pytest.importorskip("playwright.sync_api")
-axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
-
-
-@pytest.fixture(scope="module")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str]]:
-    if not os.access(CHROMIUM, os.X_OK):
-        if os.environ.get("MACHIKOE_REQUIRE_SERVICES") == "1":
-            pytest.fail("Chromium missing: make browser-deps installs it")
-        pytest.skip("Chromium not installed (make browser-deps)")
-    folder = tmp_path_factory.mktemp("live")
-    os.environ["MACHIKOE_INSTANCE"] = str(folder)
-    app = create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
-            "SECRET_KEY": "browser-tests",
-            "MAIL_OUTBOX": str(folder / "outbox"),
-            "UPLOAD_FOLDER": str(folder / "uploads"),
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        }
-    )
-    with app.app_context():
-        db.create_all()
-    result = app.test_cli_runner().invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, request: pytest.FixtureRequest):
-    javascript = not request.node.get_closest_marker("no_javascript")
-    context = browser.new_context(locale="ja-JP", java_script_enabled=javascript)
-    page = context.new_page()
-    yield page
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
-
-
-def assert_accessible(page, check: bool = True) -> None:
-    if not check:
-        return  # axe is JavaScript: with scripts off it cannot run (the JS run checked these pages)
-    results = axe_module.Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+# the fixtures live_app, browser and page, shared with tests/test_browser_access.py
+pytest_plugins = ["tests.browser_support"]
 
 
 def submit_comment(page, base: str, check: bool = True) -> str:
@@ -236,14 +163,6 @@ def test_planner_analyses_the_closed_round_and_publishes_results(live_app, page)
     page.goto(f"{base}/consultations/dx-outline-2026/results")
     assert "地区センターでのスマホ教室を増やし" in page.content()
     assert_accessible(page)
-
-
-def log_in_as(page, base: str, email: str, password: str) -> None:
-    page.goto(f"{base}/staff/login")
-    page.get_by_label("メールアドレス", exact=True).fill(email)
-    page.get_by_label("パスワード", exact=True).fill(password)
-    page.get_by_role("button", name="ログイン").click()
-    page.get_by_role("heading", name="職員メニュー").wait_for()
 
 
 def test_workshop_pages_pass_axe(live_app, page):

@@ -1,0 +1,141 @@
+"""axe over every page the app serves: each GET route of the url_map, filled from the demo data.
+
+A new page is checked as soon as it has a route; a route that is not an HTML page (a file, an
+image, JSON) must be named in NOT_PAGES, so nothing is left out by forgetting it.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from tests.browser_support import assert_accessible, log_in_as, opened_page
+from tests.test_results import write_all
+from workshop.extensions import db
+
+pytestmark = pytest.mark.browser
+pytest_plugins = ["tests.browser_support"]
+
+# files and data, not pages: axe has nothing to read in them
+NOT_PAGES = {
+    "api.consultation",
+    "api.consultation_results",
+    "api.workshop",
+    "consultations.attachment",
+    "public_results.results_csv",
+    "public_results.results_xlsx",
+    "staff.export_csv",
+    "staff.export_xlsx",
+    "themes.breakdown_csv",
+    "themes.theme_wordcloud",
+    "themes.wordcloud",
+    "themes.job_json",
+    "workshops.export_roster",
+    "workshops.calendar",
+}
+# a resident's own pages and the staff login: opened without logging in
+RESIDENT_PAGES_WITHOUT_LOGIN = {"auth.login"}
+
+
+def demo_values(app: Flask) -> dict[str, Any]:
+    """One real object for every URL part: the closed round analysed, answered and published,
+    a comment with its receipt and a PDF on the open round, a resident's sign-up."""
+    from workshop.consultations import services as consultations
+    from workshop.models import Consultation, ParticipationMode, Workshop
+    from workshop.results import services as results
+    from workshop.themes import services as themes
+    from workshop.workshops import services as workshops
+
+    with app.app_context():
+        closed = db.session.scalars(
+            select(Consultation).where(Consultation.slug == "dx-outline-2026")
+        ).one()
+        job = themes.start_analysis(closed.id, how="inline")
+        db.session.refresh(job)
+        analysis = themes.get_analysis(closed.id, job.result_id)
+        write_all(analysis)
+        results.publish(closed.id, analysis.id, staff_id=None)
+        open_plan = consultations.get_consultation("dx-plan-2026")
+        receipt = consultations.submit_comment(
+            consultations.get_comment_target(open_plan.slug),
+            consultations.CommentInput(body="図書館の本をスマホで予約できるようにしてください。"),
+            submission_token="every-page-test-0001",
+        )
+        attachment = consultations.add_attachment(
+            open_plan.id,
+            io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
+            "soan.pdf",
+            "計画の素案（全文）",
+            upload_folder=app.config["UPLOAD_FOLDER"],
+            max_bytes=app.config["MAX_ATTACHMENT_BYTES"],
+        )
+        workshop = db.session.scalars(select(Workshop)).first()
+        assert workshop is not None
+        registration = workshops.register(
+            workshop.id,
+            workshops.Applicant(
+                name="西田 和子",
+                furigana="にしだ かずこ",
+                email="kazuko.nishida@example.jp",
+                mode=ParticipationMode.VENUE,
+            ),
+        )
+        return {
+            "consultation_id": closed.id,
+            "slug": closed.slug,
+            "analysis_id": analysis.id,
+            "theme_id": analysis.themes[0].id,
+            "job_id": job.id,
+            "attachment_id": attachment.id,
+            "workshop_id": workshop.id,
+            "registration_id": registration.id,
+            "token": workshops.status_token(registration),
+            "receipt": (open_plan.slug, receipt.receipt_token),
+            "extension": "csv",
+        }
+
+
+def page_paths(app: Flask, values: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(pages anyone may open, staff pages) for every GET route; fails on a route it cannot fill."""
+    public: list[str] = []
+    staff: list[str] = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or ()) or rule.endpoint == "static":
+            continue
+        if rule.endpoint in NOT_PAGES:
+            continue
+        parts = dict(values)
+        if rule.endpoint == "consultations.receipt":
+            parts["slug"], parts["token"] = values["receipt"]
+        built = rule.build({k: v for k, v in parts.items() if k in rule.arguments})
+        assert built is not None, f"{rule.endpoint}: no value for {rule.arguments}"
+        path = built[1]
+        if rule.endpoint == "themes.breakdown":
+            path += "?attribute=age_group"
+        if rule.endpoint == "themes.compare":
+            path += "?a=age_group:60s&a=age_group:70s&a=age_group:80_plus"
+        is_staff = path.startswith("/staff") and rule.endpoint not in RESIDENT_PAGES_WITHOUT_LOGIN
+        (staff if is_staff else public).append(path)
+    return public, staff
+
+
+def test_every_page_passes_axe(live_app, browser):
+    app, base = live_app
+    values = demo_values(app)
+    public, staff = page_paths(app, values)
+    assert len(public) >= 10 and len(staff) >= 20, (public, staff)
+    with opened_page(browser, "every-page-public") as page:
+        for path in public:
+            response = page.goto(base + path)
+            assert response is not None and response.status == 200, path
+            assert_accessible(page)
+    with opened_page(browser, "every-page-staff") as page:
+        log_in_as(page, base, "admin@example.jp", "demo-admin-2026")
+        for path in staff:
+            response = page.goto(base + path)
+            assert response is not None and response.status == 200, path
+            assert_accessible(page)
