@@ -189,19 +189,22 @@ def test_no_mail_without_address(client, make_consultation, tmp_path):
     assert not (tmp_path / "outbox").exists() or not list((tmp_path / "outbox").iterdir())
 
 
-@pytest.mark.parametrize(
-    ("fields", "message"),
-    [
-        ({"body": ""}, "ご意見を入力してください。"),
-        ({"body": "   \n  "}, "ご意見を入力してください。"),
-        ({"body": "あ" * 4001}, "4,000文字以内"),
-        ({"email": "hanako.example.jp"}, "メールアドレスの形をご確認ください"),
-        ({"age_group": "120s"}, "一覧から選んでください。"),
-        ({"district": "火星地区"}, "一覧から選んでください。"),
-        ({"section_id": "99999"}, "一覧から選んでください。"),
-        ({"name": "名" * 101}, "お名前は100文字以内"),
-    ],
-)
+BAD_INPUTS = [
+    ({"body": ""}, "ご意見を入力してください。"),
+    ({"body": "   \n  "}, "ご意見を入力してください。"),
+    ({"body": "あ" * 4001}, "4,000文字以内で入力してください（いま4,001文字です）。"),
+    ({"email": "hanako.example.jp"}, "メールアドレスの形をご確認ください"),
+    ({"email": "a" * 250 + "@example.jp"}, "メールアドレスが長すぎます。"),
+    ({"age_group": "120s"}, "一覧から選んでください。"),
+    ({"district": "火星地区"}, "一覧から選んでください。"),
+    ({"section_id": "99999"}, "一覧から選んでください。"),
+    ({"section_id": "第1章"}, "一覧から選んでください。"),
+    ({"relation": "tourist"}, "一覧から選んでください。"),
+    ({"name": "名" * 101}, "お名前は100文字以内"),
+]
+
+
+@pytest.mark.parametrize(("fields", "message"), BAD_INPUTS)
 def test_bad_input_gets_message_next_to_field_and_nothing_stored(
     client, make_consultation, fields, message
 ):
@@ -212,6 +215,9 @@ def test_bad_input_gets_message_next_to_field_and_nothing_stored(
     assert message in page
     assert 'aria-invalid="true"' in page
     assert "入力内容をご確認ください" in page
+    # the summary's link leads to a control that exists (for a radio group, its first button)
+    target = re.search(r'class="error-summary".*?href="#([^"]+)"', page, re.S)
+    assert target and f'id="{target.group(1)}"' in page
     assert comment_count() == 0
 
 
@@ -221,15 +227,55 @@ def test_exactly_4000_characters_is_accepted(client, make_consultation):
     assert len(db.session.scalars(select(Comment)).one().body) == 4000
 
 
-def test_tampered_final_post_is_validated_again(client, make_consultation):
+@pytest.mark.parametrize(("fields", "message"), BAD_INPUTS)
+def test_tampered_final_post_gets_the_forms_message_next_to_the_field(
+    client, make_consultation, fields, message
+):
+    """The final submit checks without a form object; a field changed after the confirmation
+    page gets the same message, by the same field, as on the form, and nothing is stored."""
     consultation = make_consultation()
+    data = {"body": "スマホ教室を公民館でも開いてほしいです。", "name": "北山 はな", **fields}
     response = post_form(
         client,
         f"/consultations/{consultation.slug}/comments",
-        {"body": "", "submission_token": "y" * 32, "action": "submit"},
+        {**data, "submission_token": "y" * 32, "action": "submit"},
     )
+    page = response.get_data(as_text=True)
     assert response.status_code == 422
+    assert message in page and "入力内容をご確認ください" in page
+    (field,) = fields
+    error = re.search(rf'<p class="error-message" id="{field}-error">([^<]*)</p>', page)
+    assert error and message in error.group(1)
+    assert f'aria-describedby="{field}-error"' in page or f"{field}-hint {field}-error" in page
+    if field != "name":
+        assert 'value="北山 はな"' in page  # what was fine is kept, not lost
     assert comment_count() == 0
+
+
+@pytest.mark.parametrize("token", ["", "short", "z" * 65])
+def test_final_post_without_a_confirmation_pages_token_is_refused(client, make_consultation, token):
+    consultation = make_consultation()
+    body = "図書館の予約をスマホでできるようにしてほしいです。"
+    response = post_form(
+        client,
+        f"/consultations/{consultation.slug}/comments",
+        {"body": body, "submission_token": token, "action": "submit"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "確認画面からもう一度送信してください。" in page
+    assert f"{body}</textarea>" in page
+    assert comment_count() == 0
+
+
+def test_spaces_around_the_address_and_the_select_placeholder_are_accepted(
+    client, make_consultation
+):
+    consultation = make_consultation()
+    response = submit(client, consultation, email="  hanako@example.jp ", section_id="None")
+    assert response.status_code == 303
+    comment = db.session.scalars(select(Comment)).one()
+    assert comment.email == "hanako@example.jp" and comment.section_id is None
 
 
 def test_missing_csrf_token_is_refused(client, make_consultation):

@@ -147,7 +147,7 @@ def real_objects(app, make_consultation, make_workshop, make_user):
     receipt = consultation_services.submit_comment(
         consultation,
         consultation_services.CommentInput(body="公園にベンチを増やしてください。"),
-        submission_token="csrf-test",
+        submission_token="csrf-test-0000000001",
     )
     workshop = make_workshop()
     registration = workshop_services.register(

@@ -25,6 +25,13 @@ class ConsultationNotOpen(DomainError):
     status = 409
 
 
+class NotFromConfirmation(DomainError):
+    """A final submit without the token a confirmation page carries."""
+
+    message = "確認画面からもう一度送信してください。"
+    status = 422
+
+
 class DuplicateSlug(DomainError):
     message = "このスラッグは既に使われています。別のスラッグを指定してください。"
     status = 409

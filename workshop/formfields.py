@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, RadioField, SelectField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
+
+from workshop.validation import CHOICE_MESSAGE, EMAIL_MAX_CHARS, email_problem
 
 
 class ChoiceMixin:
     data: Any
     choices: Any
-    choice_message = "一覧から選んでください。"
+    # False where the form's own check (a service's) judges the choice, to give one message
+    validate_choice: bool
+    choice_message = CHOICE_MESSAGE
 
     def pre_validate(self, form: Any) -> None:
-        if self.data in (None, ""):
+        if not self.validate_choice or self.data in (None, ""):
             return  # emptiness is for Optional / InputRequired to judge
         values = [choice[0] for choice in self.choices or []]
         if self.data not in values:
@@ -52,17 +56,29 @@ def flash_form_errors(form: FlaskForm) -> None:
             flash(str(message), "error")
 
 
+class EmailShape:
+    """workshop.validation.email_problem as a WTForms validator; the browser gets maxlength."""
+
+    field_flags: ClassVar[dict[str, int]] = {"maxlength": EMAIL_MAX_CHARS}
+
+    def __call__(self, _form: Any, field: Any) -> None:
+        problem = email_problem(field.data or "")
+        if problem is not None:
+            raise ValidationError(problem)
+
+
 def email_field(
-    label: str, *, required_message: str | None = None, description: str = ""
+    label: str,
+    *,
+    required_message: str | None = None,
+    description: str = "",
+    checked: bool = True,
 ) -> EmailField:
-    """An e-mail field with the same length and shape checks wherever residents give one."""
+    """An e-mail field with the same length and shape checks wherever residents give one.
+
+    ``checked=False`` leaves the checks to the form's own validate(), which calls the service's.
+    """
     first = DataRequired(required_message) if required_message else Optional()
-    return EmailField(
-        label,
-        validators=[
-            first,
-            Length(max=254, message="メールアドレスが長すぎます。"),
-            Email(message="メールアドレスの形をご確認ください（例: taro@example.jp）。"),
-        ],
-        description=description,
-    )
+    validators: list[Any] = [first, EmailShape()] if checked else []
+    render_kw = None if checked else {"maxlength": EMAIL_MAX_CHARS}
+    return EmailField(label, validators=validators, description=description, render_kw=render_kw)

@@ -5,25 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
 
-from workshop.consultations.services import CommentDestination, CommentInput, clean_text
+from workshop.consultations.services import (
+    COMMENT_FIELDS,
+    NAME_MAX_CHARS,
+    CommentDestination,
+    CommentInput,
+    CommentInvalid,
+    read_comment,
+)
 from workshop.formfields import JaDateField, JaRadioField, JaSelectField, email_field
 from workshop.labels import AGE_GROUP, CHANNEL, RELATION
-from workshop.models import AgeGroup, Channel, Relation
+from workshop.models import Channel
 from workshop.models.consultations import COMMENT_MAX_CHARS
 from workshop.timeutil import today_tokyo
-
-
-def body_length(_form: Any, field: Any) -> None:
-    body = clean_text(field.data)
-    if not body:
-        raise ValidationError("ご意見を入力してください。")
-    if len(body) > COMMENT_MAX_CHARS:
-        raise ValidationError(
-            f"ご意見は{COMMENT_MAX_CHARS:,}文字以内で入力してください（いま{len(body):,}文字です）。"
-        )
 
 
 def optional_int(value: Any) -> int | None:
@@ -32,31 +29,31 @@ def optional_int(value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        return -1  # no section has this id: the choice check answers with its message
+        return -1  # no section has this id: read_comment answers with its message
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(
-        "ご意見",
-        validators=[body_length],
-        description=f"{COMMENT_MAX_CHARS:,}文字まで入力できます。",
-    )
+    """The resident's comment. Its fields carry no checks of their own: validate() asks the
+    service's read_comment, which the final submit also uses without building this form."""
+
+    body = TextAreaField("ご意見", description=f"{COMMENT_MAX_CHARS:,}文字まで入力できます。")
     section_id = JaSelectField(
-        "どの部分についてのご意見ですか（任意）",
-        coerce=optional_int,
+        "どの部分についてのご意見ですか（任意）", coerce=optional_int, validate_choice=False
     )
-    age_group = JaSelectField("年代（任意）", validators=[Optional()])
-    district = JaSelectField("お住まいの地区（任意）", validators=[Optional()])
-    relation = JaRadioField("市との関係（任意）", validators=[Optional()])
-    name = StringField(
-        "お名前（任意）",
-        validators=[Optional(), Length(max=100, message="お名前は100文字以内で入力してください。")],
-    )
+    age_group = JaSelectField("年代（任意）", validate_choice=False)
+    district = JaSelectField("お住まいの地区（任意）", validate_choice=False)
+    relation = JaRadioField("市との関係（任意）", validate_choice=False)
+    name = StringField("お名前（任意）", render_kw={"maxlength": NAME_MAX_CHARS})
     email = email_field(
-        "メールアドレス（任意）", description="入力すると、受付番号をメールでもお知らせします。"
+        "メールアドレス（任意）",
+        description="入力すると、受付番号をメールでもお知らせします。",
+        checked=False,
     )
+    consultation: CommentDestination
+    checked: CommentInput | None = None
 
     def configure(self, consultation: CommentDestination) -> CommentForm:
+        self.consultation = consultation
         self.section_id.choices = [(None, "選ばない（全体について）")] + [
             (s.id, s.heading) for s in consultation.sections
         ]
@@ -67,22 +64,26 @@ class CommentForm(FlaskForm):
         self.relation.choices = [(r.value, label) for r, label in RELATION.items()]
         return self
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)  # CSRF, and the fields subclasses add
+        posted = {name: first(self[name].raw_data) for name in COMMENT_FIELDS}
+        try:
+            self.checked = read_comment(self.consultation, posted)
+        except CommentInvalid as invalid:
+            for name, message in invalid.problems.items():
+                self[name].errors = [*self[name].errors, message]
+            return False
+        return valid
+
     def to_input(self) -> CommentInput:
-        return CommentInput(
-            body=self.body.data or "",
-            section_id=self.section_id.data,
-            age_group=AgeGroup(self.age_group.data) if self.age_group.data else None,
-            district=self.district.data or None,
-            relation=Relation(self.relation.data) if self.relation.data else None,
-            name=self.name.data or None,
-            email=self.email.data or None,
-        )
+        """What validate() read; call it only after validate() returned True."""
+        if self.checked is None:
+            raise RuntimeError("to_input() before a successful validate()")
+        return self.checked
 
 
-class ConfirmedCommentForm(CommentForm):
-    """The confirmation page posts the same fields, plus the token that makes it idempotent."""
-
-    submission_token = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
+def first(raw_data: list[Any] | None) -> str:
+    return str(raw_data[0]) if raw_data else ""
 
 
 class ProxyCommentForm(CommentForm):

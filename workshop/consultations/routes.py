@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 
 from workshop.consultations import bp, services
-from workshop.consultations.forms import CommentForm, ConfirmedCommentForm
+from workshop.consultations.forms import CommentForm
 from workshop.errors import DomainError, NotFound
 from workshop.models import Consultation, ConsultationStatus
 from workshop.security import COMMENT_POSTS, limiter
@@ -64,25 +64,29 @@ def confirm(slug: str) -> ResponseReturnValue:
 @bp.post("/consultations/<slug>/comments")
 @limiter.shared_limit(COMMENT_POSTS, scope="comment-posts")
 def submit(slug: str) -> ResponseReturnValue:
-    # the busiest POST: the checks need only the period, districts and sections; the page's
-    # full consultation is loaded only when the form must be shown again
+    # the busiest POST: the service reads and checks the posted fields itself, against a light
+    # CommentTarget; the form and the page's full consultation are built only to show it again
     try:
         target = services.get_comment_target(slug)
     except NotFound:
         abort(404)
-    form = ConfirmedCommentForm().configure(target)
     if request.form.get("action") == "edit":
         # back to the form, filled in as the resident left it
-        return show(consultation_or_404(slug), form)
-    if not form.validate_on_submit():
-        return show(consultation_or_404(slug), form, 422)
+        return show(consultation_or_404(slug), CommentForm().configure(target))
     try:
+        data = services.read_comment(target, request.form)
         receipt = services.submit_comment(
-            target, form.to_input(), submission_token=form.submission_token.data or ""
+            target, data, submission_token=request.form.get("submission_token", "")
         )
+    except services.CommentInvalid:
+        # changed on the way (the confirmation page shows only checked values): every message
+        # goes next to its field, as on the first form
+        form = CommentForm().configure(target)
+        form.validate()
+        return show(consultation_or_404(slug), form, 422)
     except DomainError as error:
         flash(error.message, "error")
-        return show(consultation_or_404(slug), form, error.status)
+        return show(consultation_or_404(slug), CommentForm().configure(target), error.status)
     return redirect(url_for(".receipt", slug=slug, token=receipt.receipt_token), code=303)
 
 
