@@ -163,16 +163,22 @@ def test_redis_down_fails_the_job_at_once_with_a_message(app, make_consultation)
     assert themes.running_job(consultation.id) is None
 
 
-def test_a_job_lost_from_redis_is_failed(app, make_consultation):
+def reachable_redis(url: str = "redis://127.0.0.1:6379/14") -> str:
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisDown
-    from rq import Queue
 
-    url = "redis://127.0.0.1:6379/14"
     try:
         Redis.from_url(url, socket_connect_timeout=2).ping()
     except RedisDown as error:
         service_unavailable(f"Redis not reachable: {error}")
+    return url
+
+
+def test_a_job_lost_from_redis_is_failed(app, make_consultation):
+    from redis import Redis
+    from rq import Queue
+
+    url = reachable_redis()
     consultation = make_consultation()
     app.config["REDIS_URL"] = url
     queue = Queue(jobs.QUEUE_NAME, connection=Redis.from_url(url))
@@ -183,6 +189,29 @@ def test_a_job_lost_from_redis_is_failed(app, make_consultation):
     queue.empty()  # Redis restarted without its data, or someone flushed it
     [stale] = jobs.sweep_stale()
     assert stale.job_id == job.id and "RQ: missing" in stale.reason
+
+
+def test_watching_a_queued_job_does_not_open_a_redis_connection_per_poll(
+    app, client, login, make_consultation
+):
+    """The job page asks for the status every few seconds while a planner waits."""
+    from redis import Redis
+    from rq import Queue
+
+    url = reachable_redis()
+    consultation = make_consultation()
+    app.config["REDIS_URL"] = url
+    Queue(jobs.QUEUE_NAME, connection=Redis.from_url(url)).empty()
+    job = jobs.enqueue(COUNT_KIND, consultation_id=consultation.id, how="rq")
+    login(Role.PLANNER)
+    path = f"/staff/consultations/{consultation.id}/themes/jobs/{job.id}.json"
+    server = Redis.from_url(url)
+    before = server.info("stats")["total_connections_received"]
+    for _ in range(20):
+        assert client.get(path).get_json()["status"] == "queued"
+    opened = server.info("stats")["total_connections_received"] - before
+    # one for this test's own INFO client, at most one more for the app's pool
+    assert opened <= 2, f"{opened} connections for 20 polls"
 
 
 def test_job_page_shows_a_dead_job_as_failed(app, client, login, make_consultation):

@@ -11,6 +11,7 @@ process that has other threads can deadlock the children.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
@@ -35,6 +36,8 @@ from workshop.models import Job, JobStatus, utcnow
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "machikoe"
+# a page waits this long at most for Redis before it says the queue cannot be reached
+REDIS_TIMEOUT_SECONDS = 2
 Progress = Callable[[int, str], None]
 JobFunction = Callable[[Job, Progress], int | None]
 REGISTRY: dict[str, JobFunction] = {}
@@ -99,11 +102,19 @@ def hand_on(app: Flask, job_id: int, how: str) -> str | None:
     return None
 
 
-def queue_for(app: Flask) -> Any:
+@functools.cache
+def redis_client(url: str) -> Any:
+    """One client, and so one connection pool, per Redis URL and process: a planner's page asks
+    for a job's status every few seconds. redis-py starts a new pool in a forked child itself."""
     from redis import Redis
+
+    return Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_SECONDS)
+
+
+def queue_for(app: Flask) -> Any:
     from rq import Queue
 
-    return Queue(QUEUE_NAME, connection=Redis.from_url(app.config["REDIS_URL"]))
+    return Queue(QUEUE_NAME, connection=redis_client(app.config["REDIS_URL"]))
 
 
 def child_environment(app: Flask) -> dict[str, str]:
@@ -300,13 +311,12 @@ def rq_state(rq_job_id: str) -> str | None:
     url = current_app.config.get("REDIS_URL")
     if not url:
         return None
-    from redis import Redis
     from redis.exceptions import RedisError
     from rq.exceptions import NoSuchJobError
     from rq.job import Job as RQJob
 
     try:
-        rq_job = RQJob.fetch(rq_job_id, connection=Redis.from_url(url, socket_timeout=2))
+        rq_job = RQJob.fetch(rq_job_id, connection=redis_client(url))
         status = rq_job.get_status(refresh=False)
     except NoSuchJobError:
         return "missing"
