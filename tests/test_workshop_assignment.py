@@ -13,6 +13,7 @@ from tests.conftest import PASSWORD, post_form
 from tests.test_workshops import sign_up, workshop_factory
 from tests.test_workshops_staff import workshop_form
 from workshop import create_app
+from workshop.auth import services as auth_services
 from workshop.extensions import db
 from workshop.models import AuditEntry, Registration, Role, Workshop, utcnow
 from workshop.workshops import services
@@ -364,3 +365,41 @@ def test_the_migration_assigns_each_workshop_to_its_facilitator_creator(tmp_path
         db.engine.dispose()
     # the facilitator keeps the workshops they made; the planner's and the CLI's get nobody
     assert [tuple(row) for row in rows] == [(1, 1), (4, 1)]
+
+
+def test_planners_see_who_runs_each_workshop_on_the_list_and_the_roster(
+    client, login, make_workshop
+):
+    ueda = auth_services.create_user("ueda@city.example.jp", PASSWORD, Role.FACILITATOR, "上田 進")
+    mori = auth_services.create_user("mori@city.example.jp", PASSWORD, Role.FACILITATOR, "森 明子")
+    staffed = make_workshop(title="北山地区のスマホ相談会", facilitators=[ueda, mori])
+    unstaffed = make_workshop(title="南浜地区の意見交換会")
+    login(Role.PLANNER)
+
+    listing = client.get("/staff/workshops/").get_data(as_text=True)
+    rows = {
+        title: row
+        for row in re.findall(r"<tr>.*?</tr>", listing, re.S)
+        for title in (staffed.title, unstaffed.title)
+        if title in row
+    }
+    assert "上田 進、森 明子" in rows[staffed.title]
+    assert "まだ決まっていません" in rows[unstaffed.title]
+
+    roster = client.get(f"/staff/workshops/{staffed.id}").get_data(as_text=True)
+    assert "担当のファシリテーター: 上田 進、森 明子" in roster
+    assert f'href="/staff/workshops/{staffed.id}/edit">編集の画面で変える' in roster
+
+
+def test_a_facilitator_sees_their_colleagues_on_the_roster_without_the_change_link(
+    client, make_user, make_workshop
+):
+    facilitator = make_user(Role.FACILITATOR)
+    colleague = make_user(Role.FACILITATOR)
+    workshop = make_workshop(facilitators=[facilitator, colleague])
+    log_in(client, facilitator)
+    roster = client.get(f"/staff/workshops/{workshop.id}").get_data(as_text=True)
+    assert f"担当のファシリテーター: {facilitator.display_name}、{colleague.display_name}" in roster
+    assert "編集の画面で変える" not in roster
+    # their own list shows only their workshops, so it has no column of names
+    assert '<th scope="col">担当のファシリテーター</th>' not in client.get("/staff/workshops/").text

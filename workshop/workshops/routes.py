@@ -295,6 +295,7 @@ def staff_workshop(workshop_id: int) -> ResponseReturnValue:
         waitlisted=services.waitlist(workshop.id),
         needs=services.needs_summary(workshop.id),
         opinion_count=services.workshop_opinion_count(workshop),
+        sees_all=services.sees_all_workshops(current_user),
     )
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from workshop import audit
 from workshop.consultations.services import (
@@ -125,7 +126,11 @@ def can_run(user: User, workshop: Workshop) -> bool:
 
 
 def workshops_for(user: User) -> list[Workshop]:
-    stmt = select(Workshop).order_by(Workshop.starts_at.desc())
+    stmt = (
+        select(Workshop)
+        .options(selectinload(Workshop.facilitators))  # the list names them, in one query
+        .order_by(Workshop.starts_at.desc())
+    )
     if not sees_all_workshops(user):
         stmt = stmt.where(Workshop.facilitators.any(User.id == user.id))
     return list(db.session.scalars(stmt))
