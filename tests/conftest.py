@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import socket
@@ -14,7 +15,7 @@ from typing import Any
 import psycopg
 import pytest
 from aiosmtpd.controller import Controller
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -22,7 +23,7 @@ from workshop import create_app
 from workshop.auth import services as auth_services
 from workshop.consultations import services
 from workshop.extensions import db
-from workshop.models import Consultation, Role, User
+from workshop.models import Attachment, Consultation, Role, User
 from workshop.timeutil import today_tokyo
 
 POSTGRES_SERVER = os.environ.get(
@@ -185,6 +186,18 @@ def login(client: FlaskClient, make_user: Callable[..., User]) -> Callable[..., 
         return user
 
     return log_in
+
+
+def attach_pdf(consultation_id: int, title: str) -> Attachment:
+    """A small real PDF attached to a consultation, the way staff upload one."""
+    return services.add_attachment(
+        consultation_id,
+        io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
+        "soan.pdf",
+        title,
+        upload_folder=current_app.config["UPLOAD_FOLDER"],
+        max_bytes=current_app.config["MAX_ATTACHMENT_BYTES"],
+    )
 
 
 def past(days: int) -> date:

@@ -24,10 +24,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
-from tests.conftest import PASSWORD, past, post_form
+from tests.conftest import PASSWORD, attach_pdf, past, post_form
 from tests.test_results import DISASTER, SMARTPHONE, add_comment, analyse, write_all
 from tests.test_workshops import workshop_factory
-from workshop.consultations import services as consultations
 from workshop.extensions import db
 from workshop.models import Comment, Job, Registration, RegistrationStatus, Role, User, utcnow
 from workshop.results import services as results
@@ -289,14 +288,7 @@ def world(
     job_id = db.session.scalar(select(Job.id).where(Job.consultation_id == closed.id))
     open_plan = make_consultation()
     receipt = add_comment(open_plan, "駅前の駐輪場を増やしてほしい。")
-    attachment = consultations.add_attachment(
-        open_plan.id,
-        io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
-        "soan.pdf",
-        "計画の素案",
-        upload_folder=current_app.config["UPLOAD_FOLDER"],
-        max_bytes=current_app.config["MAX_ATTACHMENT_BYTES"],
-    )
+    attachment = attach_pdf(open_plan.id, "計画の素案")
     first, second, extra = signed_up
     first.workshop.consultation_id = closed.id
     workshops.assign_facilitators(first.workshop, [staff_users[FACILITATOR]])

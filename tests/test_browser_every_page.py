@@ -6,7 +6,6 @@ image, JSON) must be named in NOT_PAGES, so nothing is left out by forgetting it
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests.browser_support import assert_accessible, log_in_as, opened_page
+from tests.conftest import attach_pdf
 from tests.test_results import write_all
 from workshop.extensions import db
 
@@ -65,14 +65,7 @@ def demo_values(app: Flask) -> dict[str, Any]:
             consultations.CommentInput(body="図書館の本をスマホで予約できるようにしてください。"),
             submission_token="every-page-test-0001",
         )
-        attachment = consultations.add_attachment(
-            open_plan.id,
-            io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
-            "soan.pdf",
-            "計画の素案（全文）",
-            upload_folder=app.config["UPLOAD_FOLDER"],
-            max_bytes=app.config["MAX_ATTACHMENT_BYTES"],
-        )
+        attachment = attach_pdf(open_plan.id, "計画の素案（全文）")
         workshop = db.session.scalars(select(Workshop)).first()
         assert workshop is not None
         registration = workshops.register(
