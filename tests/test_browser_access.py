@@ -11,9 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from tests.browser_support import ARTIFACTS, assert_accessible, log_in_as, opened_page, sync_api
 from workshop.demo import DEMO_WORKSHOP_TITLE
+from workshop.extensions import db
+from workshop.models import Comment, Registration
 
 pytestmark = pytest.mark.browser
 # the fixtures live_app, browser and page, shared with tests/test_browser.py
@@ -408,3 +411,107 @@ def test_facilitator_checks_in_a_resident_by_their_code(live_app, page, javascri
     row = page.get_by_role("row", name=re.compile(re.escape(name)))
     assert re.search(r"受付済み（\d+時\d\d分）", row.inner_text())
     assert_accessible(page, javascript)
+
+
+def log_in_with_the_keyboard(page: Any, address: str, password: str) -> None:
+    """On /staff/login: Tab to each field, type, and send the form with Enter."""
+    field = tab_until(page, lambda s: s["id"] == "email")
+    assert field["label"] == "メールアドレス"
+    page.keyboard.type(address)
+    field = press_tab(page)
+    assert field["id"] == "password" and field["label"] == "パスワード"
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="職員メニュー").wait_for()
+
+
+def follow_link(page: Any, text: str, heading: str) -> None:
+    """Tab to a link by its text (every stop checked) and open it with Enter."""
+    link = tab_until(page, lambda s: s["tag"] == "a" and s["text"] == text)
+    assert link["tag"] == "a"
+    page.keyboard.press("Enter")
+    # Enter only starts the navigation: the next Tab must wait for the new page
+    page.get_by_role("heading", name=heading, exact=True).wait_for()
+
+
+def test_facilitator_checks_in_a_resident_with_the_keyboard_only(live_app, browser, page):
+    app, base = live_app
+    name = "鍵盤 三郎"
+    address = "saburo.keyboard@example.jp"
+    # the resident signs up beforehand, in a browser of their own
+    with opened_page(browser, "test_keyboard_checkin_signup") as resident:
+        assert sign_up(resident, base, name, address) == "申込完了"
+    code = outbox_link(app, address, r"受付コード: (\S+)")
+
+    page.goto(f"{base}/staff/login")
+    log_in_with_the_keyboard(page, "facilitator@example.jp", "demo-facilitator-2026")
+    follow_link(
+        page, "ワークショップの一覧（名簿・当日の受付・当日の意見）", "ワークショップの運営"
+    )
+    follow_link(page, DEMO_WORKSHOP_TITLE, DEMO_WORKSHOP_TITLE)
+    follow_link(page, "当日の受付", "当日の受付")
+
+    # the code field has autofocus: the facilitator (or a USB scanner) types at once
+    assert focus_is(page, "#code"), "受付コードの欄にフォーカスがない"
+    assert_focus_visible(page.evaluate(FOCUSED))
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+
+    flash = page.locator(".flash-success")
+    sync_api.expect(flash).to_contain_text(f"{name}さんを受付しました（会場）。")
+    assert "車椅子" in flash.inner_text()
+    # back on the check-in page, ready for the next person's code
+    assert focus_is(page, "#code"), "受付のあと、受付コードの欄にフォーカスが戻らない"
+    with app.app_context():
+        registration = db.session.scalars(
+            select(Registration).where(Registration.email == address)
+        ).one()
+        assert registration.checked_in_at is not None
+    assert_accessible(page)
+
+
+def test_planner_hides_a_comment_with_the_keyboard_only(live_app, page):
+    app, base = live_app
+    reason = "特定の個人を誹謗する内容を含むため、公表しません。"
+
+    page.goto(f"{base}/staff/login")
+    log_in_with_the_keyboard(page, "planner@example.jp", "demo-planner-2026")
+    closed_round = "みどり市DX推進計画（骨子案）への意見募集"
+    follow_link(page, closed_round, closed_round)
+    follow_link(page, "意見の一覧", "意見の一覧")
+
+    # only the comments still published: the 公表 filter with the arrow keys, sent with Enter
+    tab_until(page, lambda s: s["id"] == "hidden")
+    arrow_to(page, "hidden", "公表する意見")
+    button = press_tab(page)
+    assert button["tag"] == "button" and button["text"] == "絞り込む"
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"hidden=no"))
+    page.get_by_role("heading", name="意見の一覧").wait_for()
+
+    summary = tab_until(page, lambda s: s["tag"] == "summary")
+    assert summary["text"] == "公表しない意見にする"
+    item = page.evaluate("document.activeElement.closest('li').id")
+    comment_id = int(item.removeprefix("comment-"))
+    receipt_no = page.locator(f"#{item} .meta strong").inner_text()
+    page.keyboard.press("Enter")  # opens the <details>
+    sync_api.expect(page.locator(f"#{item} details")).to_have_attribute("open", "")
+    field = press_tab(page)
+    assert field["id"] == f"reason-{comment_id}"
+    assert field["label"].startswith("公表しない理由")
+    page.keyboard.type(reason)
+    button = press_tab(page)
+    assert button["tag"] == "button" and button["text"] == "公表しない"
+    page.keyboard.press("Enter")
+
+    sync_api.expect(page.locator(".flash-success")).to_have_text(
+        f"{receipt_no} を公表しない意見にしました。"
+    )
+    sync_api.expect(page.locator(f"#{item} .hidden-note")).to_have_text(
+        f"公表しない意見（理由: {reason}）"
+    )
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        assert comment is not None and comment.is_hidden
+        assert comment.hidden_reason == reason
+    assert_accessible(page)
