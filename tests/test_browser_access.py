@@ -371,6 +371,29 @@ def sign_up(page: Any, base: str, name: str, address: str) -> str:
 
 
 @pytest.mark.parametrize("javascript", [True, pytest.param(False, marks=pytest.mark.no_javascript)])
+@pytest.mark.parametrize("form", ["comment", "sign-up"])
+def test_a_form_sent_with_a_mistake_opens_at_its_messages(live_app, page, javascript, form):
+    """On a phone the form sits below the plan's text or the programme: an answer shown from
+    the top of the page would leave the resident thinking nothing happened."""
+    _, base = live_app
+    page.set_viewport_size({"width": 390, "height": 844})
+    if form == "comment":
+        page.goto(base + CONSULTATION)
+        page.locator("#body").fill(COMMENT)
+        page.locator("#email").fill("hana@@example.jp")
+        page.get_by_role("button", name="確認画面へ進む").click()
+    else:
+        page.goto(base + "/workshops/")
+        page.get_by_role("link", name=DEMO_WORKSHOP_TITLE).click()
+        page.get_by_label("お名前", exact=True).fill("港 さくら")
+        page.get_by_role("button", name="申し込む").click()
+    summary = page.locator(".error-summary")
+    sync_api.expect(summary).to_contain_text("入力内容をご確認ください")
+    sync_api.expect(summary).to_be_in_viewport()
+    assert page.evaluate("scrollY") > 0, "答えのページが先頭から表示され、メッセージが画面の外"
+
+
+@pytest.mark.parametrize("javascript", [True, pytest.param(False, marks=pytest.mark.no_javascript)])
 def test_resident_signs_up_and_opens_the_link_from_the_email(live_app, page, javascript):
     app, base = live_app
     address = f"taro.{'js' if javascript else 'nojs'}@example.jp"
