@@ -70,10 +70,14 @@ class CommentForm(FlaskForm):
         try:
             self.checked = read_comment(self.consultation, posted)
         except CommentInvalid as invalid:
-            for name, message in invalid.problems.items():
-                self[name].errors = [*self[name].errors, message]
+            self.show_problems(invalid)
             return False
         return valid
+
+    def show_problems(self, invalid: CommentInvalid) -> None:
+        """read_comment's messages, each next to its field."""
+        for name, message in invalid.problems.items():
+            self[name].errors = [*self[name].errors, message]
 
     def to_input(self) -> CommentInput:
         """What validate() read; call it only after validate() returned True."""

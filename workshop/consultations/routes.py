@@ -57,6 +57,7 @@ def confirm(slug: str) -> ResponseReturnValue:
         consultation=consultation,
         form=form,
         data=form.to_input(),
+        fields=services.COMMENT_FIELDS,
         submission_token=secrets.token_urlsafe(24),
     )
 
@@ -78,11 +79,11 @@ def submit(slug: str) -> ResponseReturnValue:
         receipt = services.submit_comment(
             target, data, submission_token=request.form.get("submission_token", "")
         )
-    except services.CommentInvalid:
+    except services.CommentInvalid as invalid:
         # changed on the way (the confirmation page shows only checked values): every message
         # goes next to its field, as on the first form
         form = CommentForm().configure(target)
-        form.validate()
+        form.show_problems(invalid)
         return show(consultation_or_404(slug), form, 422)
     except DomainError as error:
         flash(error.message, "error")
