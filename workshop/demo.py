@@ -63,13 +63,20 @@ def load_users() -> None:
 DRAFT_OUTLINE_SLUG = "dx-outline-2026"
 
 
+def create_round(data: services.ConsultationInput) -> Consultation | None:
+    """A demo consultation, created by the demo planner; None if its slug is already there."""
+    stmt = select(Consultation).where(Consultation.slug == data.slug)
+    if db.session.scalars(stmt).first():
+        return None
+    planner = auth_services.find_user("planner@example.jp")
+    consultation, _ = services.create_consultation(data, staff_id=planner.id if planner else None)
+    return consultation
+
+
 def load_consultation() -> Consultation | None:
     """The open 素案 round, where residents can try commenting."""
-    if db.session.scalars(select(Consultation).where(Consultation.slug == DEMO_SLUG)).first():
-        return None
     today = today_tokyo()
-    planner = auth_services.find_user("planner@example.jp")
-    consultation, _ = services.create_consultation(
+    return create_round(
         services.ConsultationInput(
             slug=DEMO_SLUG,
             title="みどり市DX推進計画（素案）への意見募集",
@@ -80,21 +87,14 @@ def load_consultation() -> Consultation | None:
             receipt_prefix="DX",
             districts=DISTRICTS,
             sections=SECTIONS,
-        ),
-        staff_id=planner.id if planner else None,
+        )
     )
-    return consultation
 
 
 def load_closed_round() -> Consultation | None:
     """The earlier 骨子案 round, closed, with the residents' comments: planners analyse and publish it."""
-    if db.session.scalars(
-        select(Consultation).where(Consultation.slug == DRAFT_OUTLINE_SLUG)
-    ).first():
-        return None
     today = today_tokyo()
-    planner = auth_services.find_user("planner@example.jp")
-    consultation, _ = services.create_consultation(
+    return create_round(
         services.ConsultationInput(
             slug=DRAFT_OUTLINE_SLUG,
             title="みどり市DX推進計画（骨子案）への意見募集",
@@ -105,10 +105,8 @@ def load_closed_round() -> Consultation | None:
             receipt_prefix="DXK",
             districts=DISTRICTS,
             sections=SECTIONS[:3],
-        ),
-        staff_id=planner.id if planner else None,
+        )
     )
-    return consultation
 
 
 def load_comments(consultation: Consultation) -> int:
