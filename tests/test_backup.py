@@ -27,7 +27,7 @@ def write_comments(app: Flask, slug: str, stop: threading.Event, written: list[s
     with app.app_context():
         while not stop.is_set():
             comment = services.submit_comment(
-                services.get_consultation(slug),
+                services.get_consultation_by_slug(slug),
                 services.CommentInput(body=f"窓口の待ち時間を短くしてください。{len(written)}"),
                 submission_token=secrets.token_urlsafe(24),
             )

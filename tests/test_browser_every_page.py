@@ -59,7 +59,7 @@ def demo_values(app: Flask) -> dict[str, Any]:
         analysis = themes.get_analysis(closed.id, job.result_id)
         write_all(analysis)
         results.publish(closed.id, analysis.id, staff_id=None)
-        open_plan = consultations.get_consultation("dx-plan-2026")
+        open_plan = consultations.get_consultation_by_slug("dx-plan-2026")
         receipt = consultations.submit_comment(
             consultations.get_comment_target(open_plan.slug),
             consultations.CommentInput(body="図書館の本をスマホで予約できるようにしてください。"),

@@ -15,7 +15,7 @@ from workshop.workshops import services as workshop_services
 @bp.get("/consultations/<slug>")
 def consultation(slug: str) -> ResponseReturnValue:
     try:
-        found = services.get_consultation(slug)
+        found = services.get_consultation_by_slug(slug)
     except NotFound:
         abort(404)
     return jsonify(

@@ -15,7 +15,7 @@ from workshop.consultations.services import (
     CommentInput,
     clean_text,
     comment_values,
-    get_consultation,
+    get_consultation_by_slug,
     next_receipt_numbers,
 )
 from workshop.errors import ImportFailed
@@ -95,7 +95,7 @@ def column_index(header: list[str], name: str) -> int:
 def import_comments(
     slug: str, raw: bytes, mapping: Mapping, *, channel: Channel = Channel.IMPORT
 ) -> ImportReport:
-    consultation = get_consultation(slug)
+    consultation = get_consultation_by_slug(slug)
     text, encoding = decode(raw)
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))

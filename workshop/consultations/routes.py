@@ -17,7 +17,7 @@ from workshop.security import COMMENT_POSTS, limiter
 
 def consultation_or_404(slug: str) -> Consultation:
     try:
-        return services.get_consultation(slug)
+        return services.get_consultation_by_slug(slug)
     except NotFound:
         abort(404)
 

@@ -21,7 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def consultation_or_404(consultation_id: int) -> Consultation:
     try:
-        return consultations.get_consultation_by_id(consultation_id)
+        return consultations.get_consultation(consultation_id)
     except NotFound:
         abort(404)
 
@@ -185,7 +185,7 @@ def published_or_page(slug: str) -> services.Results | ResponseReturnValue:
     try:
         return services.published_results(slug)
     except services.NotPublished:
-        consultation = consultations.get_consultation(slug)
+        consultation = consultations.get_consultation_by_slug(slug)
         return render_template("results/not_published.html", consultation=consultation), 404
     except NotFound:
         abort(404)

@@ -194,7 +194,7 @@ def ensure_closed(consultation: Consultation) -> None:
 
 def publish(consultation_id: int, analysis_id: int, *, staff_id: int | None) -> Publication:
     """Freeze one analysis as the published results; publishing again replaces the earlier one."""
-    consultation = consultations.get_consultation_by_id(consultation_id)
+    consultation = consultations.get_consultation(consultation_id)
     ensure_closed(consultation)
     analysis = themes.get_analysis(consultation.id, analysis_id)
     if not analysis.themes:
@@ -219,7 +219,7 @@ def publish(consultation_id: int, analysis_id: int, *, staff_id: int | None) -> 
 
 
 def withdraw(consultation_id: int) -> None:
-    consultation = consultations.get_consultation_by_id(consultation_id)
+    consultation = consultations.get_consultation(consultation_id)
     publication = get_publication(consultation.id)
     if publication is None:
         raise DomainError("この意見募集の結果は公表していません。")
@@ -358,7 +358,7 @@ def build_results(
 
 
 def published_results(slug: str) -> Results:
-    consultation = consultations.get_consultation(slug)
+    consultation = consultations.get_consultation_by_slug(slug)
     publication = get_publication(consultation.id)
     if publication is None:
         raise NotPublished()

@@ -28,7 +28,7 @@ PLANNERS = (Role.PLANNER,)
 
 def consultation_or_404(consultation_id: int) -> Consultation:
     try:
-        return services.get_consultation_by_id(consultation_id)
+        return services.get_consultation(consultation_id)
     except NotFound:
         abort(404)
 

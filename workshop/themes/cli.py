@@ -42,7 +42,7 @@ def analyze(slug: str, k_text: str, seed_themes: Path | None, seed: int) -> None
     k = parse_k(k_text)
     seeds = [(s.name, s.keywords) for s in read_seed_themes(seed_themes)] if seed_themes else []
     try:
-        consultation = consultations.get_consultation(slug)
+        consultation = consultations.get_consultation_by_slug(slug)
     except DomainError as error:
         raise click.ClickException(error.message) from error
     job = services.start_analysis(consultation.id, k=k, seed_themes=seeds, seed=seed, how="inline")
@@ -65,7 +65,7 @@ def analyze(slug: str, k_text: str, seed_themes: Path | None, seed: int) -> None
 def export(slug: str, out: Path) -> None:
     """Write comment_id, external_id, theme_id, theme_label, hidden of the latest analysis."""
     try:
-        consultation = consultations.get_consultation(slug)
+        consultation = consultations.get_consultation_by_slug(slug)
     except DomainError as error:
         raise click.ClickException(error.message) from error
     analysis = services.latest_analysis(consultation.id)

@@ -46,7 +46,7 @@ PLANNERS = (Role.PLANNER,)
 
 def consultation_or_404(consultation_id: int) -> Consultation:
     try:
-        return consultations.get_consultation_by_id(consultation_id)
+        return consultations.get_consultation(consultation_id)
     except NotFound:
         abort(404)
 

@@ -1,0 +1,96 @@
+"""Consultations and their comments, by sub-domain:
+
+- consultations: look up, list, create and edit a consultation with its sections
+- attachments: the PDF documents of a consultation
+- rules: what every comment must be, and the Japanese messages when it is not
+- comments: storing a comment (receipt numbers, proxy entry, receipt page and mail)
+- submit: the resident's final submit from the confirmation page
+- moderation: the staff comment list with its filters, hiding and unhiding
+
+Callers import from here; the modules import each other directly.
+"""
+
+from workshop.consultations.services.attachments import add_attachment, get_attachment
+from workshop.consultations.services.comments import (
+    build_comment,
+    comment_values,
+    enter_comment,
+    get_receipt,
+    next_receipt_numbers,
+    send_receipt_mail,
+)
+from workshop.consultations.services.consultations import (
+    ConsultationInput,
+    count_comments,
+    create_consultation,
+    get_consultation,
+    get_consultation_by_slug,
+    list_consultations,
+    period_warnings,
+    update_consultation,
+)
+from workshop.consultations.services.moderation import (
+    CommentFilter,
+    filtered_comments,
+    get_comment,
+    hide_comment,
+    unhide_comment,
+)
+from workshop.consultations.services.rules import (
+    COMMENT_FIELDS,
+    NAME_MAX_CHARS,
+    CommentDestination,
+    CommentInput,
+    CommentInvalid,
+    clean_text,
+    closed_message,
+    comment_problems,
+    ensure_open,
+    read_comment,
+    validate_comment,
+)
+from workshop.consultations.services.submit import (
+    CommentTarget,
+    Receipt,
+    get_comment_target,
+    submit_comment,
+)
+
+__all__ = [
+    "COMMENT_FIELDS",
+    "NAME_MAX_CHARS",
+    "CommentDestination",
+    "CommentFilter",
+    "CommentInput",
+    "CommentInvalid",
+    "CommentTarget",
+    "ConsultationInput",
+    "Receipt",
+    "add_attachment",
+    "build_comment",
+    "clean_text",
+    "closed_message",
+    "comment_problems",
+    "comment_values",
+    "count_comments",
+    "create_consultation",
+    "ensure_open",
+    "enter_comment",
+    "filtered_comments",
+    "get_attachment",
+    "get_comment",
+    "get_comment_target",
+    "get_consultation",
+    "get_consultation_by_slug",
+    "get_receipt",
+    "hide_comment",
+    "list_consultations",
+    "next_receipt_numbers",
+    "period_warnings",
+    "read_comment",
+    "send_receipt_mail",
+    "submit_comment",
+    "unhide_comment",
+    "update_consultation",
+    "validate_comment",
+]

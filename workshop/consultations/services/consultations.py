@@ -1,0 +1,167 @@
+"""Consultations themselves: look one up, list them, create and edit them with their sections."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from workshop import audit
+from workshop.errors import DomainError, DuplicateSlug, NotFound
+from workshop.extensions import db
+from workshop.models import Comment, Consultation, ConsultationStatus, Section
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
+PREFIX_PATTERN = re.compile(r"^[A-Z0-9]{1,10}$")
+RECOMMENDED_PERIOD_DAYS = 30
+CONSULTATION_NOT_FOUND = "この意見募集は見つかりません。"
+
+
+@dataclass(frozen=True)
+class ConsultationInput:
+    slug: str
+    title: str
+    opens_on: date
+    closes_on: date
+    summary: str = ""
+    body: str = ""
+    video_url: str | None = None
+    receipt_prefix: str = "PC"
+    districts: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+
+
+def get_consultation(consultation_id: int) -> Consultation:
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None:
+        raise NotFound(CONSULTATION_NOT_FOUND)
+    return consultation
+
+
+def get_consultation_by_slug(slug: str) -> Consultation:
+    # the sections come in the same query: the comment form and its checks need them
+    stmt = (
+        select(Consultation)
+        .where(Consultation.slug == slug)
+        .options(joinedload(Consultation.sections))
+    )
+    consultation = db.session.scalars(stmt).unique().first()
+    if consultation is None:
+        raise NotFound(CONSULTATION_NOT_FOUND)
+    return consultation
+
+
+def list_consultations(*statuses: ConsultationStatus) -> list[Consultation]:
+    stmt = select(Consultation).order_by(Consultation.closes_on.desc(), Consultation.id.desc())
+    consultations = list(db.session.scalars(stmt))
+    if statuses:
+        consultations = [c for c in consultations if c.status in statuses]
+    return consultations
+
+
+def count_comments(consultation_id: int, *, section_id: int | None = None) -> int:
+    stmt = select(func.count(Comment.id)).where(Comment.consultation_id == consultation_id)
+    if section_id is not None:
+        stmt = stmt.where(Comment.section_id == section_id)
+    return db.session.scalar(stmt) or 0
+
+
+def period_warnings(opens_on: date, closes_on: date) -> list[str]:
+    days = (closes_on - opens_on).days + 1
+    if days >= RECOMMENDED_PERIOD_DAYS:
+        return []
+    return [
+        f"募集期間が{days}日間です。行政手続法第39条は意見募集の期間を30日以上と定めています。"
+        "短くする場合は、その理由を本文で示してください。"
+    ]
+
+
+def validate_consultation(data: ConsultationInput, *, current: Consultation | None = None) -> None:
+    if not SLUG_PATTERN.match(data.slug):
+        raise DomainError(
+            "スラッグは半角の小文字英数字とハイフンで、2〜80文字にしてください（例: dx-plan-2026）。"
+        )
+    if not PREFIX_PATTERN.match(data.receipt_prefix):
+        raise DomainError("受付番号の記号は半角の大文字英数字10文字以内にしてください（例: DX）。")
+    if data.closes_on < data.opens_on:
+        raise DomainError("締切日は開始日より後の日付にしてください。")
+    if data.video_url and not data.video_url.startswith("https://"):
+        raise DomainError("動画のリンクは https:// で始まるアドレスにしてください。")
+    taken = db.session.scalars(select(Consultation).where(Consultation.slug == data.slug)).first()
+    if taken is not None and taken is not current:
+        raise DuplicateSlug()
+    stmt = select(Consultation).where(Consultation.receipt_prefix == data.receipt_prefix)
+    same_prefix = db.session.scalars(stmt).first()
+    if same_prefix is not None and same_prefix is not current:
+        raise DomainError(
+            f"受付番号の記号「{data.receipt_prefix}」は「{same_prefix.title}」で使われています。"
+            "受付番号が重ならないよう、別の記号にしてください（例: DX27）。"
+        )
+
+
+def create_consultation(
+    data: ConsultationInput, *, staff_id: int | None = None
+) -> tuple[Consultation, list[str]]:
+    validate_consultation(data)
+    consultation = Consultation(created_by_id=staff_id, receipt_seq=0)
+    db.session.add(consultation)
+    apply_and_commit(consultation, data)
+    return consultation, period_warnings(data.opens_on, data.closes_on)
+
+
+def update_consultation(
+    consultation_id: int, data: ConsultationInput
+) -> tuple[Consultation, list[str]]:
+    consultation = get_consultation(consultation_id)
+    validate_consultation(data, current=consultation)
+    apply_and_commit(consultation, data)
+    return consultation, period_warnings(data.opens_on, data.closes_on)
+
+
+def apply_consultation(consultation: Consultation, data: ConsultationInput) -> None:
+    consultation.slug = data.slug
+    consultation.title = data.title
+    consultation.summary = data.summary
+    consultation.body = data.body
+    consultation.video_url = data.video_url or None
+    consultation.opens_on = data.opens_on
+    consultation.closes_on = data.closes_on
+    consultation.receipt_prefix = data.receipt_prefix
+    consultation.districts = list(dict.fromkeys(d for d in data.districts if d))
+    replace_sections(consultation, [h for h in data.sections if h])
+
+
+def replace_sections(consultation: Consultation, headings: Sequence[str]) -> None:
+    """Keep sections whose heading stays (comments point at them); refuse to drop used ones."""
+    existing = {section.heading: section for section in consultation.sections}
+    kept: list[Section] = []
+    for position, heading in enumerate(dict.fromkeys(headings)):
+        section = existing.pop(heading, None) or Section(heading=heading)
+        section.position = position
+        kept.append(section)
+    for dropped in existing.values():
+        if dropped.id is not None and count_comments(consultation.id, section_id=dropped.id):
+            raise DomainError(
+                f"「{dropped.heading}」には意見が寄せられているため、削除できません。"
+                "見出しを変えずに残してください。"
+            )
+    consultation.sections = kept
+    audit.record("consultation.save", f"consultation:{consultation.slug}")
+
+
+def apply_and_commit(consultation: Consultation, data: ConsultationInput) -> None:
+    """Apply and commit, or roll back: a refused change leaves nothing half-applied."""
+    try:
+        apply_consultation(consultation, data)
+        db.session.commit()
+    except IntegrityError as integrity:
+        db.session.rollback()
+        raise DuplicateSlug() from integrity
+    except DomainError:
+        db.session.rollback()
+        raise

@@ -1,0 +1,84 @@
+"""Staff reading the comments: the filtered list, and hiding a comment with its reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Mapped
+
+from workshop import audit
+from workshop.consultations.services.rules import clean_text
+from workshop.errors import DomainError, NotFound
+from workshop.extensions import db
+from workshop.models import AgeGroup, Channel, Comment, Relation, utcnow
+
+
+@dataclass(frozen=True)
+class CommentFilter:
+    q: str = ""
+    channel: Channel | None = None
+    section_id: int | None = None
+    age_group: AgeGroup | None = None
+    district: str | None = None
+    relation: Relation | None = None
+    hidden: bool | None = None
+
+
+def filtered_comments(consultation_id: int, filters: CommentFilter):  # type: ignore[no-untyped-def]
+    stmt = select(Comment).where(Comment.consultation_id == consultation_id)
+    equal: list[tuple[Mapped[object], object]] = [
+        (Comment.channel, filters.channel),
+        (Comment.section_id, filters.section_id),
+        (Comment.age_group, filters.age_group),
+        (Comment.district, filters.district),
+        (Comment.relation, filters.relation),
+        (Comment.is_hidden, filters.hidden),
+    ]
+    for column, value in equal:
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if filters.q:
+        pattern = (
+            "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
+        stmt = stmt.where(
+            or_(
+                Comment.body.like(pattern, escape="\\"),
+                Comment.receipt_no.like(pattern, escape="\\"),
+            )
+        )
+    return stmt.order_by(Comment.id)
+
+
+def get_comment(consultation_id: int, comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.consultation_id != consultation_id:
+        raise NotFound("この意見は見つかりません。")
+    return comment
+
+
+def hide_comment(consultation_id: int, comment_id: int, reason: str, *, staff_id: int) -> Comment:
+    """提出意見を公示しない判断: recorded with its reason; the comment itself stays stored."""
+    comment = get_comment(consultation_id, comment_id)
+    reason = clean_text(reason)
+    if not reason:
+        raise DomainError("公表しない理由を入力してください。")
+    comment.is_hidden = True
+    comment.hidden_reason = reason[:2000]
+    comment.hidden_at = utcnow()
+    comment.hidden_by_id = staff_id
+    audit.record("comment.hide", f"comment:{comment.id}", reason=comment.hidden_reason)
+    db.session.commit()
+    return comment
+
+
+def unhide_comment(consultation_id: int, comment_id: int, *, staff_id: int) -> Comment:
+    comment = get_comment(consultation_id, comment_id)
+    comment.is_hidden = False
+    comment.hidden_reason = None
+    comment.hidden_at = None
+    comment.hidden_by_id = staff_id
+    audit.record("comment.unhide", f"comment:{comment.id}")
+    db.session.commit()
+    return comment
