@@ -8,6 +8,11 @@ A pure library: no Flask, no database, no network. Entry points::
     for theme in result.themes:
         print(theme.id, theme.label, theme.size, theme.representative_ids)
     result.assignments[comment_id]  # -> theme id (0 is その他)
+    for parent in result.parents:  # large themes (ids 1001, ...) holding the themes
+        print(parent.label, [theme.label for theme in result.children(parent.id)])
+
+    # later, with more comments: earlier ones keep their themes, new ones join the nearest
+    result = extend(all_texts, all_ids, previous=result.assignments)
 
     tokens = Analyzer().analyze("マイナンバーカードの電子申請が難しい")  # store with the comment
     tokens_list = tokenize_many(texts, n_jobs=None, cache=cache)  # parallel, only new texts
@@ -29,6 +34,7 @@ _EXPORTS = {
     "normalize": "nlp.normalize",
     "OTHER_THEME_ID": "nlp.pipeline",
     "analyze": "nlp.pipeline",
+    "extend": "nlp.pipeline",
     "read_seed_themes": "nlp.seeds",
     "KScore": "nlp.themes",
     "SeedTheme": "nlp.themes",
@@ -43,7 +49,7 @@ if TYPE_CHECKING:
     from nlp.cluster import ThemeClusterer
     from nlp.features import LsaFeatures, TfidfFeatures
     from nlp.normalize import normalize
-    from nlp.pipeline import OTHER_THEME_ID, analyze
+    from nlp.pipeline import OTHER_THEME_ID, analyze, extend
     from nlp.seeds import read_seed_themes
     from nlp.themes import KScore, SeedTheme, Theme, ThemeResult
     from nlp.tokenize import Analyzer, read_stopwords
@@ -70,6 +76,7 @@ __all__ = [
     "ThemeResult",
     "TokenCache",
     "analyze",
+    "extend",
     "normalize",
     "read_seed_themes",
     "read_stopwords",

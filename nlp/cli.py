@@ -16,7 +16,7 @@ from nlp.cache import TokenCache, tokenize_many
 from nlp.io import InputError, read_comments, write_assignments, write_summary
 from nlp.pipeline import analyze
 from nlp.seeds import read_seed_themes
-from nlp.themes import SeedTheme
+from nlp.themes import SeedTheme, ThemeResult
 from nlp.tokenize import Analyzer
 
 EXIT_INPUT_ERROR = 2
@@ -43,7 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     themes.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     themes.add_argument("--jobs", type=int, default=None, help="tokenizer processes")
     themes.add_argument("--token-cache", type=Path, help="JSON file to reuse tokens across runs")
-    themes.add_argument("--out", type=Path, required=True, help="CSV: id, theme_id, theme_label")
+    themes.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="CSV: id, theme_id, theme_label, parent_id, parent_label",
+    )
     themes.add_argument("--summary", type=Path, help="JSON summary of the themes")
     themes.set_defaults(run=_run_themes)
 
@@ -101,9 +106,19 @@ def _run_themes(args: argparse.Namespace) -> int:
     write_assignments(args.out, ids, result)
     if args.summary is not None:
         write_summary(args.summary, result)
-    for theme in result.themes:
-        print(f"{theme.id}\t{theme.size}\t{theme.share:6.1%}\t{theme.label}")
+    _print_themes(result)
     return 0
+
+
+def _print_themes(result: ThemeResult) -> None:
+    """Large themes with their themes indented below; その他 last."""
+    for parent in result.parents:
+        print(f"{parent.id}\t{parent.size}\t{parent.share:6.1%}\t{parent.label}")
+        for theme in result.children(parent.id):
+            print(f"  {theme.id}\t{theme.size}\t{theme.share:6.1%}\t{theme.label}")
+    for theme in result.themes:
+        if theme.parent_id is None:
+            print(f"{theme.id}\t{theme.size}\t{theme.share:6.1%}\t{theme.label}")
 
 
 def _load_cache(path: Path | None) -> TokenCache:

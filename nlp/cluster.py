@@ -1,8 +1,15 @@
-"""Themes as NMF topics of the TF-IDF matrix (or k-means on LSA vectors), k by the gap statistic.
+"""Themes by consensus k-means on LSA vectors; k by the gap statistic.
 
-Each comment goes to its strongest NMF topic. On the evaluation set this beat
-k-means on the LSA vectors (AMI 0.25 vs 0.22 at the true k, and steadier over
-seeds); k-means on LSA remains for callers without a TF-IDF matrix.
+One k-means run on short comments depends on its random start and on which
+comments happen to be there: the same comments gave quite different themes
+from run to run. So many k-means runs, each on a random part of the comments,
+vote on which comments belong together (the share of runs that put two
+comments in one cluster, a co-association), and average linkage cuts that
+vote into k themes (Fred & Jain's evidence accumulation). A matrix over all
+pairs of comments would not fit at 50,000 comments, so the vote is taken
+among at most ``max_anchors`` anchor comments, chosen by a hash of their text
+(the same comments are anchors in a rerun with a few more or fewer); every
+comment then goes to the nearest theme centre.
 
 Silhouette keeps rising with k on short comments (it picked 100+ themes where
 people saw 7-9), and so do k-means stability and Calinski-Harabasz-style
@@ -15,31 +22,24 @@ theme explains no more than chance.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
-import scipy.sparse as sp
-from sklearn.cluster import KMeans
-from sklearn.decomposition import NMF
-from sklearn.exceptions import ConvergenceWarning
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
 from sklearn.preprocessing import normalize as l2_normalize
 
 from nlp.themes import KScore
 
-NO_THEME = -1  # label of a comment none of whose words made it into the TF-IDF vocabulary
-
 
 class ThemeClusterer:
-    """Cluster comments into ``n_themes`` groups (``None``: choose k).
+    """Cluster L2-normalised vectors into ``n_themes`` groups (``None``: choose k).
 
-    ``fit(vectors, matrix)``: ``vectors`` are the L2-normalised LSA rows (for
-    choosing k, the centres and k-means), ``matrix`` the non-negative TF-IDF
-    rows of the same comments (for NMF; without it, k-means on ``vectors``).
-    After ``fit``: ``labels_`` (one per row, -1 for no theme), ``centers_`` (unit vectors),
-    ``n_themes_`` and ``k_scores_`` (the gap curve up to the chosen k + 1, where the
-    search stops; empty if k was given).
-    The choice of k runs on at most ``max_selection_rows`` sampled rows, so its
-    cost does not grow with the number of comments.
+    ``fit(vectors, priority)``: ``priority`` ranks the rows for becoming an
+    anchor (lowest first; default: row order). After ``fit``: ``labels_`` (one
+    per row), ``centers_`` (unit vectors), ``n_themes_`` and ``k_scores_``
+    (the gap curve up to the chosen k + 1, where the search stops; empty if k
+    was given). The choice of k runs on at most ``max_selection_rows`` sampled
+    rows, and the vote on at most ``max_anchors`` rows, so neither grows with
+    the number of comments.
     """
 
     def __init__(
@@ -48,7 +48,9 @@ class ThemeClusterer:
         *,
         min_k: int = 2,
         max_k: int = 20,
-        n_init: int = 4,
+        n_runs: int = 30,
+        sample_share: float = 0.8,
+        max_anchors: int = 2000,
         n_references: int = 3,
         max_selection_rows: int = 500,
         seed: int = 0,
@@ -56,49 +58,58 @@ class ThemeClusterer:
         self.n_themes = n_themes
         self.min_k = min_k
         self.max_k = max_k
-        self.n_init = n_init
+        self.n_runs = n_runs
+        self.sample_share = sample_share
+        self.max_anchors = max_anchors
         self.n_references = n_references
         self.max_selection_rows = max_selection_rows
         self.seed = seed
 
-    def fit(self, vectors: np.ndarray, matrix: sp.spmatrix | None = None) -> ThemeClusterer:
+    def fit(self, vectors: np.ndarray, priority: np.ndarray | None = None) -> ThemeClusterer:
         n_rows = vectors.shape[0]
         self.k_scores_: tuple[KScore, ...] = ()
         k = self._select_k(vectors) if self.n_themes is None else self.n_themes
         k = max(1, min(k, n_rows))
-        self.n_themes_ = k
         if k == 1:
-            self.labels_ = np.zeros(n_rows, dtype=int)
-        elif matrix is not None and min(matrix.shape) >= k:
-            self.labels_ = self._nmf_labels(sp.csr_matrix(matrix), k)
+            labels = np.zeros(n_rows, dtype=int)
         else:
-            self.labels_ = self._kmeans_labels(vectors, k)
-        self.centers_ = _centers(vectors, self.labels_, k)
+            anchors = _anchor_rows(n_rows, self.max_anchors, priority)
+            anchor_labels = self._consensus_labels(vectors[anchors], k)
+            labels = nearest_center(vectors, _centers(vectors[anchors], anchor_labels))
+        self.labels_, self.centers_ = _renumbered(vectors, labels)
+        self.n_themes_ = len(self.centers_)
         return self
 
-    def _nmf_labels(self, matrix: sp.csr_matrix, k: int) -> np.ndarray:
-        model = NMF(n_components=k, init="nndsvda", max_iter=400, random_state=self.seed)
-        with warnings.catch_warnings():
-            # An approximate factorisation is enough to tell the strongest topic.
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            weights = model.fit_transform(matrix)
-        labels = weights.argmax(axis=1)
-        labels[weights.max(axis=1) <= 0] = NO_THEME
-        return labels
+    def _consensus_labels(self, anchors: np.ndarray, k: int) -> np.ndarray:
+        together = self._coassociation(anchors, k)
+        distance = squareform(1.0 - together, checks=False).astype(np.float64)
+        tree = linkage(distance, method="average")
+        return _cut_into_themes(tree, k, min_size=max(2, len(anchors) // 200))
 
-    def _kmeans_labels(self, vectors: np.ndarray, k: int) -> np.ndarray:
-        model = KMeans(n_clusters=k, n_init=self.n_init, random_state=self.seed)
-        with warnings.catch_warnings():
-            # Identical comments can leave fewer distinct points than k; the
-            # empty clusters simply become no theme.
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            return np.asarray(model.fit_predict(vectors))
+    def _coassociation(self, anchors: np.ndarray, k: int) -> np.ndarray:
+        """Share of k-means runs (each on a random part of the anchors) that join two anchors."""
+        n_anchors = len(anchors)
+        n_sample = max(k, round(self.sample_share * n_anchors))
+        votes = []
+        for run in range(self.n_runs):
+            rng = np.random.default_rng([self.seed, run])
+            sample = np.sort(rng.choice(n_anchors, n_sample, replace=False))
+            centers, _, _ = lloyd(anchors[sample], k, rng)
+            labels = nearest_center(anchors, centers)
+            one_hot = np.zeros((n_anchors, k), dtype=np.float32)
+            one_hot[np.arange(n_anchors), labels] = 1.0
+            votes.append(one_hot)
+        stacked = np.hstack(votes)
+        together = stacked @ stacked.T / self.n_runs
+        np.fill_diagonal(together, 1.0)
+        return together
 
     def _select_k(self, vectors: np.ndarray) -> int:
         rng = np.random.default_rng(self.seed)
         n_rows = vectors.shape[0]
         if n_rows > self.max_selection_rows:
-            vectors = vectors[rng.choice(n_rows, self.max_selection_rows, replace=False)]
+            rows = np.sort(rng.choice(n_rows, self.max_selection_rows, replace=False))
+            vectors = vectors[rows]
             n_rows = self.max_selection_rows
         max_k = min(self.max_k, n_rows // 5)
         if max_k < self.min_k:
@@ -125,6 +136,37 @@ class ThemeClusterer:
         return k, float(reference.mean() - log_spread), float(tolerance)
 
 
+def _anchor_rows(n_rows: int, max_anchors: int, priority: np.ndarray | None) -> np.ndarray:
+    if n_rows <= max_anchors:
+        return np.arange(n_rows)
+    if priority is None:
+        return np.arange(max_anchors)
+    return np.sort(np.argsort(priority, kind="stable")[:max_anchors])
+
+
+def _cut_into_themes(tree: np.ndarray, k: int, *, min_size: int) -> np.ndarray:
+    """Labels 0..k-1 of the k largest branches, cutting deeper until k have ``min_size``.
+
+    Average linkage splits off single outlying comments before it splits two
+    themes; those small branches get label -1 and later join the nearest theme.
+    """
+    n_leaves = len(tree) + 1
+    for n_clusters in range(k, n_leaves + 1):
+        cut = fcluster(tree, n_clusters, criterion="maxclust")
+        sizes = np.bincount(cut)
+        big = np.flatnonzero(sizes >= min_size)
+        if len(big) >= k or n_clusters == n_leaves:
+            break
+    if not len(big):  # no branch with min_size comments: the same few points over and over
+        return np.zeros(n_leaves, dtype=int)
+    # the k largest branches; equal sizes keep the branch order of the tree
+    keep = big[np.argsort(-sizes[big], kind="stable")[:k]]
+    labels = np.full(n_leaves, -1)
+    for label, branch in enumerate(np.sort(keep)):
+        labels[cut == branch] = label
+    return labels
+
+
 def _meets_gap_rule(current: tuple[int, float, float], following: tuple[int, float, float]) -> bool:
     """gap(k) >= gap(k+1) - s(k+1), with gap(k) clearly above zero.
 
@@ -148,17 +190,20 @@ def uniform_reference(vectors: np.ndarray, rng: np.random.Generator) -> np.ndarr
 
 
 def _inertia(vectors: np.ndarray, k: int, seed: int, *, n_init: int) -> float:
-    """Lowest k-means within-cluster sum of squares over ``n_init`` starts.
-
-    A small NumPy k-means: the choice of k runs it about sixty times on a few
-    hundred rows, where scikit-learn's per-call set-up (thread-pool limits)
-    costs more than the clustering itself.
-    """
+    """Lowest k-means within-cluster sum of squares over ``n_init`` starts."""
     rng = np.random.default_rng([seed, k])
-    return min(_lloyd_inertia(vectors, k, rng) for _ in range(n_init))
+    return min(lloyd(vectors, k, rng)[2] for _ in range(n_init))
 
 
-def _lloyd_inertia(vectors: np.ndarray, k: int, rng: np.random.Generator) -> float:
+def lloyd(
+    vectors: np.ndarray, k: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """One k-means run (k-means++ start): centres, labels and within-cluster sum of squares.
+
+    A small NumPy k-means: the consensus and the choice of k run it dozens of
+    times on a few hundred to a few thousand rows, where scikit-learn's per-call
+    set-up (thread-pool limits) costs more than the clustering itself.
+    """
     centers = _plus_plus_centers(vectors, k, rng)
     squared_norms = np.einsum("ij,ij->i", vectors, vectors)
     rows = np.arange(len(vectors))
@@ -174,7 +219,8 @@ def _lloyd_inertia(vectors: np.ndarray, k: int, rng: np.random.Generator) -> flo
         counts = members.sum(axis=0)
         filled = counts > 0
         centers[filled] = (members.T @ vectors)[filled] / counts[filled, None]
-    return max(float(np.maximum(distances[rows, labels], 0).sum()), 1e-12)
+    inertia = max(float(np.maximum(distances[rows, labels], 0).sum()), 1e-12)
+    return centers, labels, inertia
 
 
 def _plus_plus_centers(vectors: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
@@ -192,10 +238,24 @@ def _plus_plus_centers(vectors: np.ndarray, k: int, rng: np.random.Generator) ->
     return np.array(centers)
 
 
-def _centers(vectors: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    centers = np.zeros((k, vectors.shape[1]))
-    for cluster in range(k):
-        members = vectors[labels == cluster]
+def nearest_center(vectors: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """Index of the nearest centre of each row (squared Euclidean distance)."""
+    distances = (centers**2).sum(axis=1) - 2 * vectors @ centers.T
+    return np.asarray(distances.argmin(axis=1))
+
+
+def _centers(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Mean vector of each label 0..max (rows labelled -1 are left out)."""
+    n_labels = int(labels.max()) + 1
+    centers = np.zeros((n_labels, vectors.shape[1]))
+    for label in range(n_labels):
+        members = vectors[labels == label]
         if len(members):
-            centers[cluster] = members.mean(axis=0)
-    return l2_normalize(centers)
+            centers[label] = members.mean(axis=0)
+    return centers
+
+
+def _renumbered(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Labels 0..m-1 without empty clusters, and the unit centre of each."""
+    labels = np.unique(labels, return_inverse=True)[1]
+    return labels, l2_normalize(_centers(vectors, labels))

@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from nlp.themes import ThemeResult
+from nlp.themes import Theme, ThemeResult
 
 ENCODINGS = ("utf-8-sig", "cp932")  # utf-8-sig also reads UTF-8 without a BOM
 
@@ -77,32 +77,46 @@ def read_comments(
 
 
 def write_assignments(path: str | Path, ids: Sequence[str], result: ThemeResult) -> None:
-    """One row per comment, in input order: id, theme_id, theme_label (UTF-8 with BOM for Excel)."""
-    labels = {theme.id: theme.label for theme in result.themes}
+    """One row per comment, in input order (UTF-8 with BOM for Excel).
+
+    Columns: id, theme_id, theme_label, parent_id, parent_label (the large
+    theme; empty for その他).
+    """
+    themes = {theme.id: theme for theme in (*result.themes, *result.parents)}
     with open(path, "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(["id", "theme_id", "theme_label"])
+        writer.writerow(["id", "theme_id", "theme_label", "parent_id", "parent_label"])
         for comment_id, theme_id in zip(ids, result.theme_ids, strict=True):
-            writer.writerow([comment_id, theme_id, labels[theme_id]])
+            parent_id = themes[theme_id].parent_id
+            parent_label = "" if parent_id is None else themes[parent_id].label
+            writer.writerow(
+                [comment_id, theme_id, themes[theme_id].label, parent_id or "", parent_label]
+            )
 
 
 def write_summary(path: str | Path, result: ThemeResult) -> None:
-    """The themes as JSON: label, keywords, size, share and representative ids."""
+    """The themes and large themes as JSON: label, keywords, size, share, representative ids."""
     summary = {
         "n_themes": result.n_themes,
         "k_scores": [{"k": s.k, "score": round(s.score, 4)} for s in result.k_scores],
-        "themes": [
-            {
-                "id": theme.id,
-                "label": theme.label,
-                "keywords": [{"term": term, "weight": weight} for term, weight in theme.keywords],
-                "size": theme.size,
-                "share": round(theme.share, 4),
-                "representative_ids": list(theme.representative_ids),
-                "is_other": theme.is_other,
-                "seed_name": theme.seed_name,
-            }
-            for theme in result.themes
+        "themes": [_theme_summary(theme) for theme in result.themes],
+        "parents": [
+            {**_theme_summary(parent), "children": [t.id for t in result.children(parent.id)]}
+            for parent in result.parents
         ],
     }
     Path(path).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+
+def _theme_summary(theme: Theme) -> dict[str, object]:
+    return {
+        "id": theme.id,
+        "label": theme.label,
+        "keywords": [{"term": term, "weight": weight} for term, weight in theme.keywords],
+        "size": theme.size,
+        "share": round(theme.share, 4),
+        "representative_ids": list(theme.representative_ids),
+        "is_other": theme.is_other,
+        "seed_name": theme.seed_name,
+        "parent_id": theme.parent_id,
+    }

@@ -1,32 +1,64 @@
-"""``analyze()``: comments in, themes out.
+"""``analyze()``: comments in, themes out; ``extend()``: new comments into earlier themes.
 
-tokenize (cached, parallel) -> TF-IDF -> LSA -> seed themes -> NMF topics
-(k chosen when not given) -> small themes to その他 -> labels and
-representative comments.
+tokenize (cached, parallel) -> canonical order -> TF-IDF -> LSA -> seed themes
+-> consensus k-means (k chosen when not given) -> small themes to その他 ->
+large themes over the sub-themes -> labels and representative comments.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.preprocessing import normalize as l2_normalize
 from threadpoolctl import threadpool_limits
 
 from nlp.cache import Progress, TokenCache, tokenize_normalized
 from nlp.cluster import ThemeClusterer
 from nlp.features import LsaFeatures, TfidfFeatures
+from nlp.hierarchy import group_children
 from nlp.label import OTHER_LABEL, TermScorer, label_terms, make_label, representatives
 from nlp.seeds import UNASSIGNED, SeedAssigner, seed_text
-from nlp.themes import CommentId, KScore, SeedTheme, Theme, ThemeResult
+from nlp.themes import (
+    OTHER_THEME_ID,
+    PARENT_ID_START,
+    CommentId,
+    KScore,
+    SeedTheme,
+    Theme,
+    ThemeResult,
+)
 from nlp.tokenize import Analyzer
 
-OTHER_THEME_ID = 0
+__all__ = ["OTHER_THEME_ID", "analyze", "extend"]
+
+# extend(): a new comment less similar than this (cosine, LSA) to every theme goes to その他
+MIN_SIMILARITY = 0.1
+
+
+@dataclass(frozen=True)
+class _Corpus:
+    """The comments in canonical order (normalised text, then id) with their features.
+
+    Everything random or order-dependent runs on this order, so the same
+    comments in any input order give the same themes.
+    """
+
+    normalized: list[str]
+    ids: list[CommentId]
+    tokens: list[tuple[str, ...]]
+    position: np.ndarray  # input position of each canonical row
+    vectors: np.ndarray  # L2-normalised LSA rows; zero rows for comments without words
+    has_words: np.ndarray
+    tfidf: TfidfFeatures | None
+    lsa: LsaFeatures | None
 
 
 @dataclass(frozen=True)
 class _Group:
-    rows: tuple[int, ...]
+    rows: tuple[int, ...]  # canonical rows
     center: np.ndarray
     seed_name: str | None = None
 
@@ -46,25 +78,18 @@ def analyze(
     n_components: int = 50,
     on_progress: Progress | None = None,
 ) -> ThemeResult:
-    """Group free-text comments into themes a planner can read.
+    """Group free-text comments into themes, and the themes into large themes.
 
     ``ids`` default to 0, 1, ...; ``k`` is the number of themes to discover
     (``None``: chosen automatically), not counting seed themes or その他.
     Themes smaller than ``min_theme_size`` go to その他. ``analyzer`` replaces
-    the default ``Analyzer(extra_stopwords=extra_stopwords)``. The same input and
-    ``seed`` give the same result. ``token_cache`` (e.g. tokens kept in a
-    database) is read and filled, so re-analysis only tokenizes new texts.
-    ``on_progress(done, total)`` is called as texts are tokenized.
+    the default ``Analyzer(extra_stopwords=extra_stopwords)``. The same
+    comments and ``seed`` give the same result, in any order. ``token_cache``
+    (e.g. tokens kept in a database) is read and filled, so re-analysis only
+    tokenizes new texts. ``on_progress(done, total)`` is called as texts are
+    tokenized.
     """
-    ids = list(range(len(texts))) if ids is None else list(ids)
-    if len(ids) != len(texts):
-        raise ValueError("texts and ids differ in length")
-    if len(set(ids)) != len(ids):
-        raise ValueError("ids must be unique")
-    if analyzer is None:
-        analyzer = Analyzer(extra_stopwords=extra_stopwords)
-    elif extra_stopwords:
-        raise ValueError("give extra_stopwords to the Analyzer, not to analyze()")
+    ids, analyzer = _checked(texts, ids, analyzer, extra_stopwords)
     if not texts:
         return ThemeResult(themes=(), assignments={}, theme_ids=(), n_themes=0)
     normalized = [analyzer.normalize(text) for text in texts]
@@ -74,118 +99,280 @@ def analyze(
     # One BLAS/OpenMP thread: the matrices are small, and on a shared 2-core
     # server spinning worker threads made this step up to 6x slower and erratic.
     with threadpool_limits(limits=1):
-        return _themes_from_tokens(
-            normalized, ids, tokens, analyzer,
-            k=k, seed_themes=seed_themes, seed=seed,
-            min_theme_size=min_theme_size, n_components=n_components,
-        )  # fmt: skip
+        corpus = _corpus(normalized, ids, tokens, n_components, seed)
+        groups, n_themes, k_scores = _discover(
+            corpus, analyzer, k=k, seed_themes=seed_themes, seed=seed
+        )
+        seeded = [g for g in groups if g.seed_name is not None and g.rows]
+        discovered = sorted(
+            (g for g in groups if g.seed_name is None and len(g.rows) >= min_theme_size),
+            key=lambda g: (-len(g.rows), g.rows[0]),
+        )
+        numbered = dict(enumerate([*seeded, *discovered], start=1))
+        return _build_result(corpus, numbered, _parents_of(numbered), n_themes, k_scores)
 
 
-def _themes_from_tokens(
-    normalized: Sequence[str],
+def extend(
+    texts: Sequence[str],
+    ids: Sequence[CommentId],
+    previous: Mapping[CommentId, int],
+    *,
+    parents: Mapping[int, int] | None = None,
+    seed: int = 0,
+    token_cache: TokenCache | None = None,
+    n_jobs: int | None = None,
+    analyzer: Analyzer | None = None,
+    extra_stopwords: Iterable[str] = (),
+    min_similarity: float = MIN_SIMILARITY,
+    n_components: int = 50,
+    on_progress: Progress | None = None,
+) -> ThemeResult:
+    """Add new comments to the themes of an earlier analysis, which stay as they were.
+
+    ``texts``/``ids`` are all comments, earlier and new; ``previous`` maps the
+    ids of the earlier ones to their theme id (0: その他). Earlier comments keep
+    their theme and every theme its id; a new comment goes to the theme whose
+    centre (the mean of its earlier comments, in features fitted on all texts)
+    is nearest, or to その他 when its cosine to every centre is below
+    ``min_similarity``. ``parents`` (theme id -> large theme id) keeps the
+    large themes too; without it they are grouped afresh. Keywords, labels and
+    representative comments are computed again for the grown themes.
+    """
+    ids, analyzer = _checked(texts, ids, analyzer, extra_stopwords)
+    if not texts:
+        return ThemeResult(themes=(), assignments={}, theme_ids=(), n_themes=0)
+    normalized = [analyzer.normalize(text) for text in texts]
+    tokens = tokenize_normalized(
+        normalized, analyzer, n_jobs=n_jobs, cache=token_cache, on_progress=on_progress
+    )
+    with threadpool_limits(limits=1):
+        corpus = _corpus(normalized, ids, tokens, n_components, seed)
+        theme_of = _extended_themes(corpus, previous, min_similarity)
+        numbered: dict[int, _Group] = {}
+        for theme_id in sorted(set(theme_of.tolist()) - {OTHER_THEME_ID}):
+            rows = tuple(int(r) for r in np.flatnonzero(theme_of == theme_id))
+            numbered[theme_id] = _Group(rows, _unit_mean(corpus.vectors, rows))
+        if parents is None:
+            parent_of = _parents_of(numbered)
+        else:
+            parent_of = {t: parents[t] for t in numbered if t in parents}
+        return _build_result(corpus, numbered, parent_of, len(numbered), ())
+
+
+def _checked(
+    texts: Sequence[str],
+    ids: Sequence[CommentId] | None,
+    analyzer: Analyzer | None,
+    extra_stopwords: Iterable[str],
+) -> tuple[list[CommentId], Analyzer]:
+    ids = list(range(len(texts))) if ids is None else list(ids)
+    if len(ids) != len(texts):
+        raise ValueError("texts and ids differ in length")
+    if len(set(ids)) != len(ids):
+        raise ValueError("ids must be unique")
+    if analyzer is None:
+        return ids, Analyzer(extra_stopwords=extra_stopwords)
+    if extra_stopwords:
+        raise ValueError("give extra_stopwords to the Analyzer, not to analyze()")
+    return ids, analyzer
+
+
+def _corpus(
+    normalized: list[str],
     ids: list[CommentId],
     tokens: list[tuple[str, ...]],
+    n_components: int,
+    seed: int,
+) -> _Corpus:
+    # ids of mixed types (1 and "1") still sort: by type name first
+    order = sorted(
+        range(len(normalized)),
+        key=lambda i: (normalized[i], type(ids[i]).__name__, ids[i]),
+    )
+    canonical_tokens = [tokens[i] for i in order]
+    has_words = np.array([bool(t) for t in canonical_tokens], dtype=bool)
+    vectors = np.zeros((len(order), 1))
+    tfidf: TfidfFeatures | None = None
+    lsa: LsaFeatures | None = None
+    if has_words.any():
+        word_rows = np.flatnonzero(has_words)
+        tfidf = TfidfFeatures()
+        matrix = tfidf.fit_transform([canonical_tokens[i] for i in word_rows])
+        lsa = LsaFeatures(n_components=n_components, seed=seed)
+        reduced = lsa.fit_transform(matrix)
+        vectors = np.zeros((len(order), reduced.shape[1]))
+        vectors[word_rows] = reduced
+    return _Corpus(
+        normalized=[normalized[i] for i in order],
+        ids=[ids[i] for i in order],
+        tokens=canonical_tokens,
+        position=np.array(order, dtype=int),
+        vectors=vectors,
+        has_words=has_words,
+        tfidf=tfidf,
+        lsa=lsa,
+    )
+
+
+def _discover(
+    corpus: _Corpus,
     analyzer: Analyzer,
     *,
     k: int | None,
     seed_themes: Sequence[SeedTheme],
     seed: int,
-    min_theme_size: int,
-    n_components: int,
-) -> ThemeResult:
-    n_texts = len(normalized)
-    has_words = np.array([bool(t) for t in tokens], dtype=bool)
+) -> tuple[list[_Group], int, tuple[KScore, ...]]:
+    """Seed themes, then clusters of the remaining comments with words."""
+    word_rows = np.flatnonzero(corpus.has_words)
+    if not len(word_rows) or corpus.tfidf is None or corpus.lsa is None:
+        return [], 0, ()
     groups: list[_Group] = []
-    n_themes = 0
-    k_scores: tuple[KScore, ...] = ()
-    if has_words.any():
-        word_rows = np.flatnonzero(has_words)
-        tfidf = TfidfFeatures()
-        matrix = tfidf.fit_transform([tokens[i] for i in word_rows])
-        lsa = LsaFeatures(n_components=n_components, seed=seed)
-        reduced = lsa.fit_transform(matrix)
-        vectors = np.zeros((n_texts, reduced.shape[1]))
-        vectors[word_rows] = reduced
-        remaining = word_rows
-        if seed_themes:
-            seed_docs = [analyzer.analyze(seed_text(s)) for s in seed_themes]
-            seed_vectors = lsa.transform(tfidf.transform(seed_docs))
-            assigner = SeedAssigner().fit(vectors[word_rows], seed_vectors)
-            for index, seed_theme in enumerate(seed_themes):
-                rows = tuple(int(r) for r in word_rows[assigner.labels_ == index])
-                groups.append(_Group(rows, assigner.centers_[index], seed_theme.name))
-            remaining = word_rows[assigner.labels_ == UNASSIGNED]
-        if len(remaining):
-            rest = np.searchsorted(word_rows, remaining)
-            clusterer = ThemeClusterer(k, seed=seed).fit(vectors[remaining], matrix[rest])
-            n_themes = clusterer.n_themes_
-            k_scores = clusterer.k_scores_
-            for cluster in range(clusterer.n_themes_):
-                rows = tuple(int(r) for r in remaining[clusterer.labels_ == cluster])
-                groups.append(_Group(rows, clusterer.centers_[cluster]))
-    else:
-        vectors = np.zeros((n_texts, 1))
-    return _build_result(
-        normalized, ids, tokens, vectors, groups, n_themes, k_scores, min_theme_size
+    remaining = word_rows
+    if seed_themes:
+        seed_docs = [analyzer.analyze(seed_text(s)) for s in seed_themes]
+        seed_vectors = corpus.lsa.transform(corpus.tfidf.transform(seed_docs))
+        assigner = SeedAssigner().fit(corpus.vectors[word_rows], seed_vectors)
+        for index, seed_theme in enumerate(seed_themes):
+            rows = tuple(int(r) for r in word_rows[assigner.labels_ == index])
+            groups.append(_Group(rows, assigner.centers_[index], seed_theme.name))
+        remaining = word_rows[assigner.labels_ == UNASSIGNED]
+    if not len(remaining):
+        return groups, 0, ()
+    clusterer = ThemeClusterer(k, seed=seed).fit(
+        corpus.vectors[remaining], _anchor_priority(corpus, remaining)
     )
+    for cluster in range(clusterer.n_themes_):
+        rows = tuple(int(r) for r in remaining[clusterer.labels_ == cluster])
+        groups.append(_Group(rows, clusterer.centers_[cluster]))
+    return groups, clusterer.n_themes_, clusterer.k_scores_
+
+
+def _anchor_priority(corpus: _Corpus, rows: np.ndarray) -> np.ndarray:
+    """A hash of each comment's text: a rerun with a few comments more or fewer keeps its anchors."""
+    return np.array(
+        [
+            int.from_bytes(hashlib.blake2b(corpus.normalized[r].encode(), digest_size=8).digest())
+            for r in rows
+        ],
+        dtype=np.uint64,
+    )
+
+
+def _extended_themes(
+    corpus: _Corpus, previous: Mapping[CommentId, int], min_similarity: float
+) -> np.ndarray:
+    """Theme id of each canonical row: earlier ones as before, new ones by the nearest centre."""
+    theme_of = np.array(
+        [previous.get(comment_id, OTHER_THEME_ID) for comment_id in corpus.ids], dtype=int
+    )
+    is_new = np.array([comment_id not in previous for comment_id in corpus.ids], dtype=bool)
+    theme_ids = sorted(set(theme_of[~is_new].tolist()) - {OTHER_THEME_ID})
+    new_rows = np.flatnonzero(is_new & corpus.has_words)
+    if not theme_ids or not len(new_rows):
+        return theme_of
+    centers = np.array(
+        [_unit_mean(corpus.vectors, np.flatnonzero(~is_new & (theme_of == t))) for t in theme_ids]
+    )
+    similarity = corpus.vectors[new_rows] @ centers.T
+    best = similarity.argmax(axis=1)
+    close = similarity[np.arange(len(new_rows)), best] >= min_similarity
+    theme_of[new_rows] = np.where(close, np.array(theme_ids)[best], OTHER_THEME_ID)
+    return theme_of
+
+
+def _unit_mean(vectors: np.ndarray, rows: Sequence[int] | np.ndarray) -> np.ndarray:
+    return np.asarray(l2_normalize(vectors[list(rows)].mean(axis=0, keepdims=True))[0])
+
+
+def _parents_of(numbered: Mapping[int, _Group]) -> dict[int, int]:
+    """Large theme id of each theme: its centre joined with others by average linkage."""
+    theme_ids = [t for t, group in numbered.items() if np.any(group.center)]
+    if not theme_ids:
+        return {}
+    centers = np.array([numbered[t].center for t in theme_ids])
+    parent_index = group_children(centers)
+    return {t: PARENT_ID_START + int(p) for t, p in zip(theme_ids, parent_index, strict=True)}
 
 
 def _build_result(
-    normalized: Sequence[str],
-    ids: list[CommentId],
-    tokens: list[tuple[str, ...]],
-    vectors: np.ndarray,
-    groups: list[_Group],
+    corpus: _Corpus,
+    numbered: Mapping[int, _Group],
+    parent_of: Mapping[int, int],
     n_themes: int,
     k_scores: tuple[KScore, ...],
-    min_theme_size: int,
 ) -> ThemeResult:
-    n_texts = len(normalized)
-    terms = [label_terms(t, text) for t, text in zip(tokens, normalized, strict=True)]
+    terms = [label_terms(t, text) for t, text in zip(corpus.tokens, corpus.normalized, strict=True)]
     scorer = TermScorer().fit(terms)
-    seeded = [g for g in groups if g.seed_name is not None and g.rows]
-    discovered = sorted(
-        (g for g in groups if g.seed_name is None and len(g.rows) >= min_theme_size),
-        key=lambda g: (-len(g.rows), g.rows[0]),
-    )
     themes: list[Theme] = []
-    theme_ids = [OTHER_THEME_ID] * n_texts
-    for theme_id, group in enumerate([*seeded, *discovered], start=1):
-        keywords = scorer.keywords(group.rows)
-        n_representatives = 5 if len(group.rows) >= 10 else 3
-        rep_rows = representatives(vectors, group.rows, group.center, n_representatives)
+    theme_of = np.full(len(corpus.ids), OTHER_THEME_ID)
+    for theme_id, group in numbered.items():
         themes.append(
-            Theme(
-                id=theme_id,
-                label=group.seed_name or make_label(keywords),
-                keywords=keywords,
-                comment_ids=tuple(ids[r] for r in group.rows),
-                representative_ids=tuple(ids[r] for r in rep_rows),
-                size=len(group.rows),
-                share=len(group.rows) / n_texts,
-                seed_name=group.seed_name,
+            _theme(
+                corpus, scorer, theme_id, group.rows, group.center,
+                label=group.seed_name, seed_name=group.seed_name,
+                parent_id=parent_of.get(theme_id),
             )
-        )
-        for row in group.rows:
-            theme_ids[row] = theme_id
-    other_rows = tuple(row for row in range(n_texts) if theme_ids[row] == OTHER_THEME_ID)
+        )  # fmt: skip
+        theme_of[list(group.rows)] = theme_id
+    other_rows = tuple(int(r) for r in np.flatnonzero(theme_of == OTHER_THEME_ID))
     if other_rows:
-        themes.append(
-            Theme(
-                id=OTHER_THEME_ID,
-                label=OTHER_LABEL,
-                keywords=scorer.keywords(other_rows),
-                comment_ids=tuple(ids[r] for r in other_rows),
-                representative_ids=tuple(ids[r] for r in other_rows[:3]),
-                size=len(other_rows),
-                share=len(other_rows) / n_texts,
-                is_other=True,
-            )
+        themes.append(_other_theme(corpus, scorer, other_rows))
+    parents = []
+    for parent_id in sorted(set(parent_of.values())):
+        rows = sorted(
+            r for t, g in numbered.items() if parent_of.get(t) == parent_id for r in g.rows
         )
+        parents.append(_theme(corpus, scorer, parent_id, rows, _unit_mean(corpus.vectors, rows)))
+    input_order = np.argsort(corpus.position)
     return ThemeResult(
         themes=tuple(themes),
-        assignments=dict(zip(ids, theme_ids, strict=True)),
-        theme_ids=tuple(theme_ids),
+        assignments={corpus.ids[r]: int(theme_of[r]) for r in input_order},
+        theme_ids=tuple(int(theme_of[r]) for r in input_order),
         n_themes=n_themes,
         k_scores=k_scores,
+        parents=tuple(parents),
     )
+
+
+def _theme(
+    corpus: _Corpus,
+    scorer: TermScorer,
+    theme_id: int,
+    rows: Sequence[int],
+    center: np.ndarray,
+    *,
+    label: str | None = None,
+    seed_name: str | None = None,
+    parent_id: int | None = None,
+) -> Theme:
+    keywords = scorer.keywords(rows)
+    n_representatives = 5 if len(rows) >= 10 else 3
+    rep_rows = representatives(corpus.vectors, rows, center, n_representatives)
+    return Theme(
+        id=theme_id,
+        label=label or make_label(keywords),
+        keywords=keywords,
+        comment_ids=_ids_in_input_order(corpus, rows),
+        representative_ids=tuple(corpus.ids[r] for r in rep_rows),
+        size=len(rows),
+        share=len(rows) / len(corpus.ids),
+        seed_name=seed_name,
+        parent_id=parent_id,
+    )
+
+
+def _other_theme(corpus: _Corpus, scorer: TermScorer, rows: Sequence[int]) -> Theme:
+    return Theme(
+        id=OTHER_THEME_ID,
+        label=OTHER_LABEL,
+        keywords=scorer.keywords(rows),
+        comment_ids=_ids_in_input_order(corpus, rows),
+        representative_ids=tuple(corpus.ids[r] for r in rows[:3]),
+        size=len(rows),
+        share=len(rows) / len(corpus.ids),
+        is_other=True,
+    )
+
+
+def _ids_in_input_order(corpus: _Corpus, rows: Sequence[int]) -> tuple[CommentId, ...]:
+    return tuple(corpus.ids[r] for r in sorted(rows, key=lambda r: corpus.position[r]))

@@ -42,3 +42,23 @@ def two_topics(n_each: int = 20, seed: int = 0) -> tuple[list[str], list[str]]:
         texts += [a, b]
         topics += ["smartphone", "park"]
     return texts, topics
+
+
+BUS = ["コミュニティバス", "バス停", "運行本数", "時刻表", "路線", "通院"]
+GARBAGE = ["ごみ収集", "分別", "粗大ごみ", "資源回収", "集積所", "カラス"]
+TOPIC_WORDS = {"smartphone": SMARTPHONE, "park": PARK, "bus": BUS, "garbage": GARBAGE}
+
+
+def four_topics(n_each: int = 15, seed: int = 0) -> tuple[list[str], list[str]]:
+    """Texts and their true topic for four topics (smartphone, park, bus, garbage), interleaved."""
+    per_topic = {
+        topic: make_comments(words, n_each, seed + offset)
+        for offset, (topic, words) in enumerate(TOPIC_WORDS.items())
+    }
+    texts: list[str] = []
+    topics: list[str] = []
+    for index in range(n_each):
+        for topic, comments in per_topic.items():
+            texts.append(comments[index])
+            topics.append(topic)
+    return texts, topics

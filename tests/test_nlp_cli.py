@@ -103,3 +103,24 @@ def test_wordcloud_of_a_missing_column_exits_2(tmp_path, capsys):
     argv = ["wordcloud", str(source), "--text-column", "本文", "--out", str(tmp_path / "c.png")]
     code, err = _error_of(capsys, argv)
     assert code == 2 and "本文" in err
+
+
+def test_themes_csv_names_each_comments_large_theme(tmp_path):
+    source = tmp_path / "comments.csv"
+    texts = _write_comments(source)
+    out, summary = tmp_path / "themes.csv", tmp_path / "summary.json"
+    code = main([
+        "themes", str(source), "--text-column", "意見", "--k", "2",
+        "--out", str(out), "--summary", str(summary), "--jobs", "1",
+    ])  # fmt: skip
+    assert code == 0
+    with open(out, encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert list(rows[0]) == ["id", "theme_id", "theme_label", "parent_id", "parent_label"]
+    parents = json.loads(summary.read_text("utf-8"))["parents"]
+    labels = {str(parent["id"]): parent["label"] for parent in parents}
+    assert all(row["parent_label"] == labels[row["parent_id"]] for row in rows if row["parent_id"])
+    assert sum(parent["size"] for parent in parents) == sum(
+        1 for row in rows if row["theme_id"] != "0"
+    )
+    assert len(rows) == len(texts)

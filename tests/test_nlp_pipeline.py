@@ -1,7 +1,8 @@
+import random
 from collections import Counter
 
-from nlp import OTHER_THEME_ID, Analyzer, SeedTheme, analyze
-from tests.nlp_texts import two_topics
+from nlp import OTHER_THEME_ID, Analyzer, SeedTheme, analyze, extend
+from tests.nlp_texts import four_topics, two_topics
 
 
 def _theme_topics(result, topics):
@@ -113,3 +114,72 @@ def test_identical_comments_form_one_theme():
     result = analyze(["スマホ教室を増やしてほしい"] * 10, n_jobs=1)
     assert [theme.size for theme in result.themes] == [10]
     assert "スマホ教室" in result.themes[0].label
+
+
+def _comparable(result):
+    """Everything a person sees of the themes, independent of the input order of the comments."""
+    return [
+        (t.id, t.label, t.keywords, sorted(t.comment_ids), t.representative_ids, t.parent_id)
+        for t in (*result.themes, *result.parents)
+    ]
+
+
+def test_the_same_comments_in_another_order_give_the_same_themes():
+    texts, _ = four_topics()
+    ids = [f"c{i}" for i in range(len(texts))]
+    first = analyze(texts, ids, n_jobs=1)
+    order = list(range(len(texts)))
+    random.Random(5).shuffle(order)
+    shuffled = analyze([texts[i] for i in order], [ids[i] for i in order], n_jobs=1)
+    assert shuffled.assignments == first.assignments
+    assert _comparable(shuffled) == _comparable(first)
+    assert [shuffled.assignments[ids[i]] for i in order] == list(shuffled.theme_ids)
+
+
+def test_large_themes_hold_their_themes_and_their_sizes_add_up():
+    texts, _ = four_topics()
+    result = analyze(texts, k=4, n_jobs=1)
+    discovered = [t for t in result.themes if not t.is_other]
+    assert len(discovered) == 4 and result.parents
+    assert all(parent.id >= 1001 and parent.parent_id is None for parent in result.parents)
+    assert {theme.parent_id for theme in discovered} == {p.id for p in result.parents}
+    for parent in result.parents:
+        children = result.children(parent.id)
+        assert children and all(child.parent_id == parent.id for child in children)
+        assert parent.size == sum(child.size for child in children)
+        assert set(parent.comment_ids) == {i for child in children for i in child.comment_ids}
+        assert result.theme(parent.id) == parent
+    assert all(theme.parent_id is None for theme in result.themes if theme.is_other)
+
+
+def test_extend_keeps_earlier_themes_and_puts_a_new_comment_into_its_topic():
+    texts, topics = four_topics()
+    ids = [f"c{i}" for i in range(len(texts))]
+    before = analyze(texts, ids, k=4, n_jobs=1)
+    parents = {t.id: t.parent_id for t in before.themes if t.parent_id is not None}
+    new_texts = [
+        "休日にコミュニティバスの運行本数を増やして、通院しやすくしてほしいです。",
+        "集積所のごみ収集がカラスに荒らされるので対策をお願いします。",
+    ]
+    after = extend(
+        [*texts, *new_texts], [*ids, "n1", "n2"], before.assignments, parents=parents, n_jobs=1
+    )
+    assert all(after.assignments[i] == before.assignments[i] for i in ids)
+    assert {t.id for t in after.themes} == {t.id for t in before.themes}
+    assert {t.id: t.parent_id for t in after.themes if t.parent_id} == parents
+
+    def topic_of(theme_id):
+        members = [topics[ids.index(i)] for i in before.theme(theme_id).comment_ids]
+        return Counter(members).most_common(1)[0][0]
+
+    assert topic_of(after.assignments["n1"]) == "bus"
+    assert topic_of(after.assignments["n2"]) == "garbage"
+    grown = after.theme(after.assignments["n1"])
+    assert grown.size == before.theme(grown.id).size + 1 and "n1" in grown.comment_ids
+
+
+def test_extend_puts_a_comment_far_from_every_theme_into_other():
+    texts, _ = two_topics()
+    before = analyze(texts, k=2, n_jobs=1)
+    after = extend([*texts, "よろしくお願いします"], [*range(len(texts)), "x"], before.assignments)
+    assert after.assignments["x"] == OTHER_THEME_ID
