@@ -7,19 +7,56 @@ and replaces each with a bracketed marker such as 〔電話番号〕.
 Deliberately left alone, because opinions about the plan need them: dates, times,
 money, percentages, counts, plan section numbers (第3章2節, 素案の3-2-1) and
 neighbourhood references without a house number (緑町3丁目の交差点).
+
+The word lists (prefectures, honorifics, words that are not names or not towns) are
+data files, nlp/data/masking_*.txt. ``MASKING_VERSION`` changes with them, the rules
+and Janome: a masked text stored under an older version is to be made again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from importlib import metadata
 
 from janome.tokenizer import Token
 
-from nlp.tokenize import janome_tokens, shared_tokenizer
+from nlp.tokenize import DATA_DIR, janome_tokens, shared_tokenizer
+
+# Word lists, one word per line in nlp/data/; a city may correct them without touching code.
+_WORD_FILES = (
+    "masking_prefectures.txt",
+    "masking_not_towns.txt",
+    "masking_honorifics.txt",
+    "masking_not_names.txt",
+    "masking_role_suffixes.txt",
+)
+# Bump when a rule below changes, so that stored masked texts are made again.
+RULES_VERSION = "1"
+
+
+def _read_words(name: str) -> tuple[str, ...]:
+    """One word per line, as written (no normalising: ヶ and 〆 matter); "#" starts a comment."""
+    lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
+    words = (line.split("#", 1)[0].strip() for line in lines)
+    return tuple(word for word in words if word)
+
+
+def _masking_version() -> str:
+    """Changes with the rules, the word lists and Janome (its dictionary finds the names)."""
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(RULES_VERSION.encode())
+    digest.update(metadata.version("janome").encode())
+    for name in _WORD_FILES:
+        digest.update((DATA_DIR / name).read_bytes())
+    return digest.hexdigest()
+
+
+MASKING_VERSION = _masking_version()
 
 
 class PiiKind(StrEnum):
@@ -184,12 +221,7 @@ def _ascii_digits(digits: str) -> str:
 
 # --- postal code ----------------------------------------------------------
 
-_PREFECTURE = (
-    "(?:北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|群馬県|埼玉県|千葉県"
-    "|東京都|神奈川県|新潟県|富山県|石川県|福井県|山梨県|長野県|岐阜県|静岡県|愛知県|三重県"
-    "|滋賀県|京都府|大阪府|兵庫県|奈良県|和歌山県|鳥取県|島根県|岡山県|広島県|山口県|徳島県"
-    "|香川県|愛媛県|高知県|福岡県|佐賀県|長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県)"
-)
+_PREFECTURE = f"(?:{'|'.join(_read_words('masking_prefectures.txt'))})"
 # Hiragana names exist (みどり市, さいたま市), so a municipality is a kanji/katakana
 # or a hiragana run ending in 市区町村, optionally after a 郡 and before a ward.
 _MUNICIPALITY = (
@@ -238,34 +270,8 @@ _ADDRESS = re.compile(
     f"|(?P<place>(?:{_PREFECTURE})?{_MUNICIPALITY}(?:{_TOWN})?)(?P<dashed>{_DASHED})"
     f"(?!{_HYPHEN}?{_D}|{_COUNTER})"
 )
-# Words that end like a place name (市・区・町) or stand where a town would,
-# but precede section or item numbers: 計画3-2-1, 地区2-1.
-_NOT_TOWNS = (
-    "計画",
-    "素案",
-    "資料",
-    "案",
-    "章",
-    "節",
-    "条",
-    "項",
-    "図",
-    "表",
-    "頁",
-    "号",
-    "版",
-    "編",
-    "施策",
-    "事業",
-    "目標",
-    "指標",
-    "別紙",
-    "別表",
-    "地区",
-    "学区",
-    "都市",
-    "市町村",
-)
+# Words before section or item numbers, not towns: 計画3-2-1, 地区2-1.
+_NOT_TOWNS = _read_words("masking_not_towns.txt")
 _DATE = re.compile(r"(?:19|20)\d\d-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])")
 # A hiragana municipality (みどり市) can pull the particle before it into the
 # match (私はみどり市…); these are dropped from the front of an address.
@@ -303,105 +309,11 @@ def _starts_same_address(text: str, start: int, end: int) -> bool:
 
 # --- personal names -------------------------------------------------------
 
-_HONORIFICS = frozenset({"さん", "様", "さま", "氏", "くん", "君", "ちゃん", "殿"})
+_HONORIFICS = frozenset(_read_words("masking_honorifics.txt"))
 # Nouns that take さん・様 but are roles, relatives or groups, not names.
-_NOT_NAMES = frozenset(
-    {
-        "皆",
-        "皆様",
-        "客",
-        "お客",
-        "職員",
-        "市職員",
-        "店員",
-        "駅員",
-        "係員",
-        "市長",
-        "町長",
-        "村長",
-        "区長",
-        "会長",
-        "社長",
-        "部長",
-        "課長",
-        "係長",
-        "所長",
-        "園長",
-        "校長",
-        "先生",
-        "担当",
-        "担当者",
-        "議員",
-        "委員",
-        "住民",
-        "市民",
-        "利用者",
-        "業者",
-        "事業者",
-        "相手",
-        "近所",
-        "隣",
-        "奥",
-        "奥様",
-        "旦那",
-        "主人",
-        "母",
-        "父",
-        "兄",
-        "姉",
-        "弟",
-        "妹",
-        "子",
-        "子供",
-        "子ども",
-        "孫",
-        "娘",
-        "息子",
-        "赤",
-        "神",
-        "王",
-        "医者",
-        "看護師",
-        "保育士",
-        "運転手",
-        "大家",
-        "大工",
-        "八百屋",
-        "上司",
-        "地域包括",
-        "ケアマネ",
-        "ママ",
-        "パパ",
-        "スタッフ",
-        "ヘルパー",
-        "ドライバー",
-        "ボランティア",
-        "ファシリテーター",
-    }
-)
+_NOT_NAMES = frozenset(_read_words("masking_not_names.txt"))
 # Role and office words not worth listing one by one: 八百屋さん, 相談員さん.
-_ROLE_SUFFIXES = (
-    *("屋", "員", "長", "者", "師", "士", "手", "官", "人", "生", "家"),
-    # offices and groups: 市役所さん, 子育て支援課さん, 自治会さん
-    *(
-        "所",
-        "局",
-        "院",
-        "庁",
-        "課",
-        "係",
-        "社",
-        "会",
-        "校",
-        "園",
-        "館",
-        "店",
-        "団",
-        "協",
-        "室",
-        "街",
-    ),
-)
+_ROLE_SUFFIXES = _read_words("masking_role_suffixes.txt")
 _NAME_CHARS = re.compile(f"[{_KANJI}{_KATAKANA}]+")
 _MAX_PIECED_NAME = 4  # longer runs of split pieces are compounds, not names
 
