@@ -16,9 +16,11 @@ and Janome: a masked text stored under an older version is to be made again.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import re
 import unicodedata
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import metadata
@@ -126,6 +128,48 @@ def mask_personal_data(text: str, *, kinds: Collection[PiiKind] = tuple(PiiKind)
                 accepted.append(MaskedSpan(kind, start, end, text[start:end]))
     spans = tuple(sorted(accepted, key=lambda span: span.start))
     return MaskResult(text=_replace(text, spans), spans=spans)
+
+
+# Below this many texts a process pool costs more than it saves.
+_MIN_TEXTS_PER_WORKER = 200
+_CHUNK_TEXTS = 500
+
+
+def mask_many(
+    texts: Sequence[str],
+    *,
+    n_jobs: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[str]:
+    """The masked text of each text, in order, in worker processes when there are many.
+
+    Janome finds the names and takes milliseconds a text, so 50,000 comments take minutes on
+    one core. ``n_jobs``: processes (None: every core); ``on_progress(done, total)`` after
+    each chunk of at most 500 texts.
+    """
+    chunks = [texts[start : start + _CHUNK_TEXTS] for start in range(0, len(texts), _CHUNK_TEXTS)]
+    cores = n_jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    workers = min(cores, len(texts) // _MIN_TEXTS_PER_WORKER)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return _collect(map(_mask_chunk, chunks), len(texts), on_progress)
+    shared_tokenizer(None)  # built before forking: every worker inherits the dictionary
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return _collect(pool.imap(_mask_chunk, chunks), len(texts), on_progress)
+
+
+def _collect(
+    parts: Iterator[list[str]], total: int, on_progress: Callable[[int, int], None] | None
+) -> list[str]:
+    masked: list[str] = []
+    for part in parts:
+        masked.extend(part)
+        if on_progress is not None:
+            on_progress(len(masked), total)
+    return masked
+
+
+def _mask_chunk(texts: Sequence[str]) -> list[str]:
+    return [mask_personal_data(text).text for text in texts]
 
 
 def _replace(text: str, spans: tuple[MaskedSpan, ...]) -> str:

@@ -112,6 +112,9 @@ MATRIX: dict[str, Row] = {
     "consultations.receipt": Row(own_link(get=200), parts={"token": "receipt_token"}),
     "public_results.show": Row(public(get=200), parts={"slug": "results_slug"}),
     "public_results.print_page": Row(public(get=200), parts={"slug": "results_slug"}),
+    "public_results.theme": Row(
+        public(get=200), parts={"slug": "results_slug", "number": "theme_number"}
+    ),
     "public_results.results_csv": Row(public(get=200), parts={"slug": "results_slug"}),
     "public_results.results_xlsx": Row(public(get=200), parts={"slug": "results_slug"}),
     # ------------------------------------------------------------ open data
@@ -304,6 +307,7 @@ def world(
         "comment_id": comment_id,
         "analysis_id": analysis.id,
         "theme_id": analysis.themes[0].id,
+        "theme_number": 1,
         "job_id": job_id,
         "workshop_id": first.workshop_id,
         "registration_id": second.id,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp.masking import MaskResult, PiiKind, mask_personal_data
+from nlp.masking import MaskResult, PiiKind, mask_many, mask_personal_data
 
 
 def found(text: str) -> list[tuple[PiiKind, str]]:
@@ -296,3 +296,17 @@ def test_text_outside_the_spans_is_kept_exactly(text: str) -> None:
     assert all(a.end <= b.start for a, b in itertools.pairwise(result.spans))
     assert all(text[span.start : span.end] == span.original for span in result.spans)
     assert unmask(result) == text
+
+
+def test_mask_many_masks_each_text_in_order_also_in_worker_processes() -> None:
+    texts = [
+        f"{number}件目: 連絡先は090-1234-{number:04d}です。田中さんにも伝えました。"
+        for number in range(450)
+    ]
+    progress: list[tuple[int, int]] = []
+    masked = mask_many(
+        texts, n_jobs=2, on_progress=lambda done, total: progress.append((done, total))
+    )
+    assert masked == [mask_personal_data(text).text for text in texts]
+    assert masked[7] == "7件目: 連絡先は〔電話番号〕です。〔氏名〕さんにも伝えました。"
+    assert progress[-1] == (450, 450)

@@ -450,6 +450,28 @@ def test_counts_by_channel_and_submitters(published):
     assert sum(t.count for t in results.themes) == 11
 
 
+def test_a_long_theme_shows_its_first_comments_and_links_to_all_of_them(client, closed):
+    for number in range(1, 31):
+        add_comment(
+            closed, f"{number}回目のお願いです。スマホ教室を公民館で開いてほしい。高齢者向けに。"
+        )
+    analysis = analyse(closed)
+    write_all(analysis)
+    services.publish(closed.id, analysis.id, staff_id=None)
+    results = services.published_results(closed.slug)
+    long = max(results.themes, key=lambda theme: theme.count)
+    assert long.count > services.COMMENTS_PER_THEME
+    page = client.get(f"/consultations/{closed.slug}/results").get_data(as_text=True)
+    assert f"（{long.count}件）" in page
+    link = f"/consultations/{closed.slug}/results/themes/{long.number}"
+    assert f"ほか{long.count - services.COMMENTS_PER_THEME}件" in page and link in page
+    assert page.count('class="comment-text">') == sum(len(t.comments) for t in results.themes)
+    every = client.get(link).get_data(as_text=True)
+    assert every.count('class="comment-text">') == long.count
+    assert "090-1234-5678" not in every and HIDDEN_BODY not in every
+    assert client.get(f"/consultations/{closed.slug}/results/themes/99").status_code == 404
+
+
 def test_new_comments_after_publication_do_not_change_the_page(client, published):
     before = client.get(f"/consultations/{published.slug}/results").get_data(as_text=True)
     # a late paper comment, postmarked within the period, entered after publishing

@@ -17,6 +17,8 @@ from workshop.models import (
     AgeGroup,
     Analysis,
     Channel,
+    Comment,
+    CommentMask,
     CommentTokens,
     Correction,
     Job,
@@ -338,6 +340,64 @@ def test_duplicate_groups_are_shown_with_their_count(client, login, analysed):
         f"{analysis_url(consultation, analysis)}/themes/{theme_of(analysis, ids[0])}"
     )
     assert theme_page.get_data(as_text=True).count("同一意見（3件のグループ）") == 3
+
+
+def test_duplicate_groups_are_paged_and_long_groups_folded(client, login, analysed):
+    consultation, analysis, _, _, ids = analysed
+    # 51 groups: the largest (all 16 comments) first, then 50 pairs of two
+    analysis.duplicate_groups = [list(ids[:2])] * 50 + [list(ids)]
+    db.session.commit()
+    login(Role.PLANNER)
+    url = f"{analysis_url(consultation, analysis)}/duplicates"
+    first = client.get(url).get_data(as_text=True)
+    assert "同一意見のグループ（51グループ、件数の多い順・1／2ページ）" in first
+    assert first.count('<td class="number">') == 50
+    assert first.index("16件") < first.index("2件")
+    # the 16 receipt numbers of the largest group are folded after the first five
+    receipts = [db.session.get(Comment, i).receipt_no for i in ids]
+    assert all(number in first for number in receipts[:5])
+    assert receipts[5] not in first and "ほか11件" in first
+    assert "次のページ" in first
+    second = client.get(url, query_string={"page": 2}).get_data(as_text=True)
+    assert second.count('<td class="number">') == 1 and "前のページ" in second
+
+
+# ---------------------------------------------------------------- masked once
+
+
+def test_analysis_stores_every_comment_masked(analysed):
+    _, _, _, _, ids = analysed
+    stored = {row.comment_id: row.text for row in db.session.scalars(select(CommentMask))}
+    assert set(stored) == set(ids)
+    assert "〔氏名〕さん（〔電話番号〕）" in stored[ids[0]]
+    assert stored[ids[8]] == db.session.get(Comment, ids[8]).body
+
+
+def test_pages_show_the_stored_masked_text(client, login, analysed):
+    consultation, analysis, phone, _, ids = analysed
+    # a stored text under the current masking version is what the page shows
+    row = db.session.get(CommentMask, ids[1])
+    row.text = "保存してある伏せ字の文面です。"
+    db.session.commit()
+    login(Role.PLANNER)
+    url = f"{analysis_url(consultation, analysis)}/themes/{phone}"
+    assert "保存してある伏せ字の文面です。" in client.get(url).get_data(as_text=True)
+
+
+def test_masked_text_is_made_again_for_new_rules_or_a_new_comment(client, login, analysed):
+    consultation, analysis, phone, _, ids = analysed
+    # stored under an earlier masking version: the phone number was not masked then
+    row = db.session.get(CommentMask, ids[0])
+    row.cache_key, row.text = "0" * 64, db.session.get(Comment, ids[0]).body
+    db.session.delete(db.session.get(CommentMask, ids[2]))  # not masked yet
+    db.session.commit()
+    login(Role.PLANNER)
+    page = client.get(f"{analysis_url(consultation, analysis)}/themes/{phone}")
+    text = page.get_data(as_text=True)
+    assert PHONE_NUMBER not in text and "〔電話番号〕" in text
+    db.session.expire_all()
+    assert "〔電話番号〕" in db.session.get(CommentMask, ids[0]).text
+    assert db.session.get(CommentMask, ids[2]) is not None
 
 
 # ---------------------------------------------------------------- corrections

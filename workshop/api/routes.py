@@ -32,7 +32,7 @@ def consultation(slug: str) -> ResponseReturnValue:
 def consultation_results(slug: str) -> ResponseReturnValue:
     """意見の概要と市の考え方, with the masked comments, once the city has published them."""
     try:
-        found = results.published_results(slug)
+        found = results.published_results(slug, per_theme=None)  # open data: every comment
     except NotFound as error:
         return jsonify(error=error.message), 404
     return jsonify(results.results_json(found))

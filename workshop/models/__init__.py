@@ -3,6 +3,7 @@
 from workshop.models.analysis import (
     Analysis,
     AnalysisTheme,
+    CommentMask,
     CommentTokens,
     Correction,
     Job,
@@ -43,6 +44,7 @@ __all__ = [
     "AuditEntry",
     "Channel",
     "Comment",
+    "CommentMask",
     "CommentTokens",
     "Consultation",
     "ConsultationStatus",

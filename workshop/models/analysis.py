@@ -40,6 +40,17 @@ class CommentTokens(Model):
     tokens: Mapped[list[str]] = mapped_column(JSON)
 
 
+class CommentMask(Model):
+    """A comment as pages and the published results show it: personal data masked (Janome is
+    slow, so it is masked once). The key is of the body and nlp.masking.MASKING_VERSION."""
+
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True
+    )
+    cache_key: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+
+
 class Job(Model):
     """A background job (RQ worker, or a local process without Redis); staff see its progress."""
 

@@ -221,6 +221,15 @@ def print_page(slug: str) -> ResponseReturnValue:
     return render_template("results/print.html", results=found, consultation=found.consultation)
 
 
+@public_bp.get("/consultations/<slug>/results/themes/<int:number>")
+def theme(slug: str, number: int) -> ResponseReturnValue:
+    try:
+        found = services.published_theme(slug, number, request.args.get("page", 1, type=int) or 1)
+    except NotFound:
+        abort(404)
+    return render_template("results/theme.html", found=found, consultation=found.consultation)
+
+
 @public_bp.get("/consultations/<slug>/results.csv")
 def results_csv(slug: str) -> ResponseReturnValue:
     found = published_or_404(slug)

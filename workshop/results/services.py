@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
-from workshop import audit, tabular
+from workshop import audit, masks, tabular
 from workshop.consultations import services as consultations
 from workshop.errors import DomainError, NotFound
 from workshop.extensions import db
@@ -34,6 +34,8 @@ from workshop.timeutil import as_tokyo, format_date, today_tokyo
 SUMMARY_MAX_CHARS = 2000
 RESPONSE_MAX_CHARS = 4000
 TABLE_HEADER = ("番号", "テーマ", "意見の概要", "市の考え方", "反映状況", "件数")
+# comments shown under each theme on the results pages; the theme's own page lists them all
+COMMENTS_PER_THEME = 20
 
 
 class NotPublished(NotFound):
@@ -257,11 +259,13 @@ class ThemeResult:
     response: str
     outcome: Outcome | None
     outcome_label: str
-    comments: tuple[PublishedComment, ...]
+    count: int  # its comments that are published
+    comments: tuple[PublishedComment, ...]  # the first of them (all of them for open data)
 
     @property
-    def count(self) -> int:
-        return len(self.comments)
+    def more(self) -> int:
+        """Published comments of the theme not in ``comments``."""
+        return self.count - len(self.comments)
 
 
 @dataclass(frozen=True)
@@ -280,15 +284,16 @@ class Results:
         return as_tokyo(self.published_at).date() if self.published_at else None
 
 
-@lru_cache(maxsize=20_000)
-def masked(text: str) -> str:
-    """The comment as it may be published: phone numbers, e-mails, addresses, names masked."""
-    from nlp.masking import mask_personal_data
+class SnapshotRow(Protocol):
+    id: int
+    channel: Channel
+    email: str | None
+    name: str | None
+    is_hidden: bool
+    theme_id: int
 
-    return mask_personal_data(text).text
 
-
-def submitter_key(comment: Comment) -> tuple[str, str]:
+def submitter_key(comment: SnapshotRow) -> tuple[str, str]:
     """Same non-empty e-mail = same submitter; else same name; else each comment is one."""
     email = (comment.email or "").strip().lower()
     if email:
@@ -299,37 +304,64 @@ def submitter_key(comment: Comment) -> tuple[str, str]:
     return ("comment", str(comment.id))
 
 
-def snapshot_comments(analysis: Analysis) -> list[tuple[Comment, int]]:
-    """The comments of the snapshot with their theme id: comments received later are not in it."""
+def snapshot_rows(analysis: Analysis) -> Sequence[SnapshotRow]:
+    """The comments of the snapshot, in the order received, with their theme: the columns
+    that count, not the bodies (comments received later are not in the snapshot)."""
     stmt = (
-        select(Comment, ThemeAssignment.theme_id)
+        select(
+            Comment.id,
+            Comment.channel,
+            Comment.email,
+            Comment.name,
+            Comment.is_hidden,
+            ThemeAssignment.theme_id,
+        )
         .join(ThemeAssignment, ThemeAssignment.comment_id == Comment.id)
         .where(ThemeAssignment.analysis_id == analysis.id)
         .order_by(Comment.received_on, Comment.id)
     )
-    return [(comment, theme_id) for comment, theme_id in db.session.execute(stmt)]
+    return db.session.execute(stmt).all()
+
+
+def published_numbers(
+    analysis: Analysis, rows: Sequence[SnapshotRow]
+) -> dict[int, list[tuple[int, int]]]:
+    """theme id -> (number, comment id) of its published comments; hidden ones get no number."""
+    numbered: dict[int, list[tuple[int, int]]] = {theme.id: [] for theme in analysis.themes}
+    number = 0
+    for row in rows:
+        if row.is_hidden or row.theme_id not in numbered:
+            continue
+        number += 1
+        numbered[row.theme_id].append((number, row.id))
+    return numbered
+
+
+def channel_counts(rows: Sequence[SnapshotRow]) -> tuple[ChannelCount, ...]:
+    comments: Counter[Channel] = Counter(row.channel for row in rows)
+    people: dict[Channel, set[tuple[str, str]]] = {}
+    for row in rows:
+        people.setdefault(row.channel, set()).add(submitter_key(row))
+    return tuple(
+        ChannelCount(channel, CHANNEL[channel], comments[channel], len(people[channel]))
+        for channel in Channel
+        if comments[channel]
+    )
 
 
 def build_results(
-    consultation: Consultation, analysis: Analysis, published_at: datetime | None = None
+    consultation: Consultation,
+    analysis: Analysis,
+    published_at: datetime | None = None,
+    *,
+    per_theme: int | None = COMMENTS_PER_THEME,
 ) -> Results:
-    rows = snapshot_comments(analysis)
-    by_channel: Counter[Channel] = Counter(comment.channel for comment, _ in rows)
-    people: dict[Channel, set[tuple[str, str]]] = {}
-    for comment, _ in rows:
-        people.setdefault(comment.channel, set()).add(submitter_key(comment))
-    channels = tuple(
-        ChannelCount(channel, CHANNEL[channel], by_channel[channel], len(people[channel]))
-        for channel in Channel
-        if by_channel[channel]
-    )
-    shown: dict[int, list[PublishedComment]] = {theme.id: [] for theme in analysis.themes}
-    number = 0
-    for comment, theme_id in rows:
-        if comment.is_hidden or theme_id not in shown:
-            continue
-        number += 1
-        shown[theme_id].append(PublishedComment(number=number, text=masked(comment.body)))
+    """The results of a snapshot with the first ``per_theme`` comments of each theme, masked
+    (None: every comment, for open data)."""
+    rows = snapshot_rows(analysis)
+    numbered = published_numbers(analysis, rows)
+    shown = {theme_id: pairs[:per_theme] for theme_id, pairs in numbered.items()}
+    texts = masks.masked_texts(i for pairs in shown.values() for _, i in pairs)
     written = responses(analysis)
     theme_results = []
     for position, theme in enumerate(analysis.themes, start=1):
@@ -342,27 +374,71 @@ def build_results(
                 response=row.response if row else "",
                 outcome=row.outcome if row else None,
                 outcome_label=OUTCOME[row.outcome] if row else "",
-                comments=tuple(shown[theme.id]),
+                count=len(numbered[theme.id]),
+                comments=tuple(PublishedComment(n, texts[i]) for n, i in shown[theme.id]),
             )
         )
     return Results(
         consultation=consultation,
         analysis_id=analysis.id,
         published_at=published_at,
-        channels=channels,
+        channels=channel_counts(rows),
         total_comments=len(rows),
-        total_submitters=len({submitter_key(comment) for comment, _ in rows}),
-        hidden_comments=sum(comment.is_hidden for comment, _ in rows),
+        total_submitters=len({submitter_key(row) for row in rows}),
+        hidden_comments=sum(row.is_hidden for row in rows),
         themes=tuple(theme_results),
     )
 
 
-def published_results(slug: str) -> Results:
+def published_analysis(slug: str) -> tuple[Consultation, Publication]:
     consultation = consultations.get_consultation_by_slug(slug)
     publication = get_publication(consultation.id)
     if publication is None:
         raise NotPublished()
-    return build_results(consultation, publication.analysis, publication.published_at)
+    return consultation, publication
+
+
+def published_results(slug: str, *, per_theme: int | None = COMMENTS_PER_THEME) -> Results:
+    consultation, publication = published_analysis(slug)
+    return build_results(
+        consultation, publication.analysis, publication.published_at, per_theme=per_theme
+    )
+
+
+@dataclass(frozen=True)
+class ThemePage:
+    """One page of the published comments of one theme."""
+
+    consultation: Consultation
+    number: int
+    label: str
+    count: int
+    comments: tuple[PublishedComment, ...]
+    page: int
+    pages: int
+
+
+def published_theme(slug: str, number: int, page: int = 1, per_page: int = 100) -> ThemePage:
+    consultation, publication = published_analysis(slug)
+    themes = publication.analysis.themes
+    if not 1 <= number <= len(themes):
+        raise NotFound("このテーマは見つかりません。")
+    theme = themes[number - 1]
+    numbered = published_numbers(publication.analysis, snapshot_rows(publication.analysis))
+    pairs = numbered[theme.id]
+    pages = max(-(-len(pairs) // per_page), 1)
+    page = min(max(page, 1), pages)
+    shown = pairs[(page - 1) * per_page : page * per_page]
+    texts = masks.masked_texts(i for _, i in shown)
+    return ThemePage(
+        consultation=consultation,
+        number=number,
+        label=theme.label,
+        count=len(pairs),
+        comments=tuple(PublishedComment(n, texts[i]) for n, i in shown),
+        page=page,
+        pages=pages,
+    )
 
 
 def is_published(consultation_id: int) -> bool:

@@ -13,20 +13,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from workshop import masks
 from workshop.extensions import db
 from workshop.models import Analysis, Comment, CommentTokens, ThemeAssignment
 
 TOP_WORDS = 10
-
-
-def masked(text: str) -> str:
-    """The text with personal data replaced by markers (〔氏名〕): what may be published."""
-    from nlp.masking import mask_personal_data
-
-    return mask_personal_data(text).text
 
 
 def highlight(text: str, terms: Iterable[str]) -> Markup:
@@ -45,8 +40,10 @@ def highlight(text: str, terms: Iterable[str]) -> Markup:
     return Markup("".join(parts))
 
 
-def theme_comments(analysis_id: int, theme_id: int, query: str = "") -> list[Comment]:
-    """The comments of a theme in receipt order, those containing ``query`` if given."""
+def theme_comments(
+    analysis_id: int, theme_id: int, query: str = "", *, page: int = 1, per_page: int = 50
+) -> Pagination:
+    """One page of a theme's comments in receipt order, those containing ``query`` if given."""
     stmt = (
         select(Comment)
         .join(ThemeAssignment, ThemeAssignment.comment_id == Comment.id)
@@ -57,7 +54,7 @@ def theme_comments(analysis_id: int, theme_id: int, query: str = "") -> list[Com
     for word in words:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(Comment.body.ilike(f"%{escaped}%", escape="\\"))
-    return list(db.session.scalars(stmt))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
 def comments_by_id(comment_ids: Iterable[int]) -> dict[int, Comment]:
@@ -133,31 +130,45 @@ class DuplicateGroup:
         return len(self.comment_ids)
 
 
+@dataclass(frozen=True)
+class DuplicatePage:
+    groups: list[DuplicateGroup]  # this page's, largest first
+    total: int  # groups in the analysis
+    page: int
+    pages: int
+
+
 def duplicate_sizes(analysis: Analysis) -> dict[int, int]:
     """comment id -> the size of its near-duplicate group, for comments in one."""
     return {i: len(group) for group in analysis.duplicate_groups if len(group) > 1 for i in group}
 
 
-def duplicate_groups(analysis: Analysis) -> list[DuplicateGroup]:
-    groups = [tuple(group) for group in analysis.duplicate_groups if group]
-    if not groups:
-        return []
-    comments = comments_by_id(i for group in groups for i in group)
+def duplicate_groups(analysis: Analysis, page: int = 1, per_page: int = 50) -> DuplicatePage:
+    """One page of the near-duplicate groups, largest first: a form letter sent 3,000 times is
+    one row with its count, and only this page's texts are read and masked."""
+    groups = sorted(
+        (tuple(group) for group in analysis.duplicate_groups if group), key=len, reverse=True
+    )
+    pages = max(-(-len(groups) // per_page), 1)
+    page = min(max(page, 1), pages)
+    shown = groups[(page - 1) * per_page : page * per_page]
+    firsts = [group[0] for group in shown]
+    texts = masks.masked_texts(firsts)
     stmt = select(ThemeAssignment.comment_id, ThemeAssignment.theme_id).where(
-        ThemeAssignment.analysis_id == analysis.id
+        ThemeAssignment.analysis_id == analysis.id, ThemeAssignment.comment_id.in_(firsts)
     )
     themes = {comment_id: theme_id for comment_id, theme_id in db.session.execute(stmt)}
-    result = []
-    for group in sorted(groups, key=len, reverse=True):
-        first = comments.get(group[0])
-        result.append(
+    return DuplicatePage(
+        groups=[
             DuplicateGroup(
-                comment_ids=group,
-                text=masked(first.body) if first else "",
-                theme_id=themes.get(group[0]),
+                comment_ids=group, text=texts.get(group[0], ""), theme_id=themes.get(group[0])
             )
-        )
-    return result
+            for group in shown
+        ],
+        total=len(groups),
+        page=page,
+        pages=pages,
+    )
 
 
 def frequencies_by_theme(analysis_id: int) -> dict[int, Counter[str]]:
@@ -184,16 +195,16 @@ def representatives(
     analysis: Analysis, groups: Mapping[int, Sequence[int]], per_theme: int = 3
 ) -> dict[int, list[Quote]]:
     """theme id -> its representative comments, masked; those a planner moved away are left out."""
-    wanted = {
-        theme.id: [i for i in theme.representative_ids if i in set(groups.get(theme.id, ()))][
-            :per_theme
-        ]
-        for theme in analysis.themes
-    }
-    comments = comments_by_id(i for ids in wanted.values() for i in ids)
+    wanted: dict[int, list[int]] = {}
+    for theme in analysis.themes:
+        members = set(groups.get(theme.id, ()))
+        wanted[theme.id] = [i for i in theme.representative_ids if i in members][:per_theme]
+    ids = [i for theme_ids in wanted.values() for i in theme_ids]
+    texts = masks.masked_texts(ids)
+    hidden = set(
+        db.session.scalars(select(Comment.id).where(Comment.id.in_(ids), Comment.is_hidden))
+    )
     return {
-        theme_id: [
-            Quote(i, masked(comments[i].body), comments[i].is_hidden) for i in ids if i in comments
-        ]
-        for theme_id, ids in wanted.items()
+        theme_id: [Quote(i, texts[i], i in hidden) for i in theme_ids if i in texts]
+        for theme_id, theme_ids in wanted.items()
     }

@@ -20,7 +20,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from workshop import jobs, tabular
+from workshop import jobs, masks, tabular
 from workshop.auth.access import role_required
 from workshop.consultations import services as consultations
 from workshop.errors import DomainError, NotFound
@@ -195,27 +195,26 @@ def render_theme(
 ) -> ResponseReturnValue:
     search = SearchForm(formdata=request.args)
     query = (search.q.data or "").strip() if search.validate() else ""
-    everyone = reading.theme_comments(analysis.id, found.id)
-    matching = reading.theme_comments(analysis.id, found.id, query) if query else everyone
+    everyone = services.members(analysis.id).get(found.id, [])
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    shown = matching[(page - 1) * PER_PAGE : page * PER_PAGE]
+    shown = reading.theme_comments(analysis.id, found.id, query, page=page, per_page=PER_PAGE)
     keywords = [str(term) for term, _ in found.keywords[:10]]
-    words = reading.top_words(reading.token_frequencies([c.id for c in everyone]))
+    words = reading.top_words(reading.token_frequencies(everyone))
     move_form = MoveForm()
     move_form.target.choices = [c for c in theme_choices(analysis) if c[0] != found.id]
+    texts = masks.masked_texts(c.id for c in shown.items)
     return render_template(
         "themes/theme.html",
         consultation=consultation,
         analysis=analysis,
         theme=found,
         size=len(everyone),
-        comments=shown,
-        n_matching=len(matching),
+        comments=shown.items,
+        n_matching=shown.total,
         page=page,
-        pages=max((len(matching) + PER_PAGE - 1) // PER_PAGE, 1),
+        pages=max(shown.pages, 1),
         bodies={
-            c.id: reading.highlight(reading.masked(c.body), [*keywords, *query.split()])
-            for c in shown
+            c.id: reading.highlight(texts[c.id], [*keywords, *query.split()]) for c in shown.items
         },
         moved_ids=reading.moved_comment_ids(analysis.id),
         duplicate_sizes=reading.duplicate_sizes(analysis),
@@ -478,18 +477,22 @@ def compare(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
 
 # ---------------------------------------------------------------- near duplicates
 
+DUPLICATES_SHOWN = 5  # receipt numbers listed per group; the count says how many more
+
 
 @bp.get("/analyses/<int:analysis_id>/duplicates")
 @role_required(*PLANNERS)
 def duplicates(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
     consultation = consultation_or_404(consultation_id)
     analysis = analysis_or_404(consultation, analysis_id)
-    groups = reading.duplicate_groups(analysis)
+    found = reading.duplicate_groups(analysis, max(request.args.get("page", 1, type=int) or 1, 1))
+    shown = [i for group in found.groups for i in group.comment_ids[:DUPLICATES_SHOWN]]
     return render_template(
         "themes/duplicates.html",
         consultation=consultation,
         analysis=analysis,
-        groups=groups,
+        found=found,
+        shown=DUPLICATES_SHOWN,
         labels={theme.id: theme.label for theme in analysis.themes},
-        comments=reading.comments_by_id(i for g in groups for i in g.comment_ids),
+        comments=reading.comments_by_id(shown),
     )

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
-from workshop import audit, jobs
+from workshop import audit, jobs, masks
 from workshop.errors import DomainError, NotFound
 from workshop.extensions import db
 from workshop.models import (
@@ -57,7 +57,9 @@ def start_tokens(consultation_id: int, *, how: str | None = None) -> Job:
     return jobs.enqueue(TOKENS_JOB, consultation_id=consultation_id, how=how)
 
 
-def tokenizing(progress: jobs.Progress, start: int, end: int) -> Callable[[int, int], None]:
+def reporting(
+    progress: jobs.Progress, start: int, end: int, doing: str = "単語に分けています"
+) -> Callable[[int, int], None]:
     """Janome's progress as the job's, written at most every 2 seconds: it is also the job's
     heartbeat, so 50,000 comments (a minute and a half) are not taken for a dead runner."""
     last = 0.0
@@ -69,9 +71,7 @@ def tokenizing(progress: jobs.Progress, start: int, end: int) -> Callable[[int, 
             return
         last = now
         share = done / total if total else 1
-        progress(
-            start + round((end - start) * share), f"単語に分けています（{done:,} / {total:,}件）"
-        )
+        progress(start + round((end - start) * share), f"{doing}（{done:,} / {total:,}件）")
 
     return report
 
@@ -96,10 +96,23 @@ def run_tokens(job: Job, progress: jobs.Progress) -> None:
     missing = [text for text, key in zip(texts, keys, strict=True) if key not in known]
     progress(10, f"新しい意見 {len(missing)}件を単語に分けています")
     if missing:
-        tokenize_many(missing, analyzer, cache=cache, on_progress=tokenizing(progress, 10, 90))
+        tokenize_many(missing, analyzer, cache=cache, on_progress=reporting(progress, 10, 55))
+    masked = mask_new_comments(job.consultation_id, progress, 55, 90)
     progress(90, "保存しています")
     store_tokens(ids, keys, cache, known)
+    masks.save_masks(masked)
     db.session.commit()
+
+
+def mask_new_comments(
+    consultation_id: int, progress: jobs.Progress, start: int, end: int
+) -> list[masks.Masked]:
+    """Pages show comments masked: mask the new ones now, once (Janome again, as slow)."""
+    unmasked = masks.unmasked_comments(consultation_id)
+    progress(start, f"新しい意見 {len(unmasked)}件の個人情報を伏せています")
+    return masks.mask_comments(
+        unmasked, on_progress=reporting(progress, start, end, "個人情報を伏せています")
+    )
 
 
 @jobs.job_kind(ANALYSIS_JOB)
@@ -135,13 +148,15 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
         seed=int(params.get("seed") or 0),
         token_cache=cache,
         analyzer=analyzer,
-        on_progress=tokenizing(progress, 10, 50),
+        on_progress=reporting(progress, 10, 50),
     )
     progress(70, "テーマを作りました。同じ内容の意見を探しています")
     groups = find_near_duplicates(texts, ids)
+    masked = mask_new_comments(job.consultation_id, progress, 75, 85)
     # the last progress report: from here the session writes, and SQLite has one writer at a time
     progress(85, "結果を保存しています")
     store_tokens(ids, keys, cache, known)
+    masks.save_masks(masked)
 
     analysis = Analysis(
         consultation_id=job.consultation_id,
