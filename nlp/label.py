@@ -53,15 +53,21 @@ class TermScorer:
         self.overall_ = np.asarray(self.presence_.mean(axis=0)).ravel()
         return self
 
-    def keywords(self, rows: Sequence[int], n_terms: int = 10) -> tuple[tuple[str, float], ...]:
-        """Top terms of the given documents with weights scaled so the best is 1."""
+    def keywords(
+        self, rows: Sequence[int], n_terms: int = 10, min_count: int | None = None
+    ) -> tuple[tuple[str, float], ...]:
+        """Top terms of the given documents with weights scaled so the best is 1.
+
+        A term must occur in ``min_count`` of them (default: 2, or 1 for fewer than 4).
+        """
         if not len(rows) or not len(self.terms_):
             return ()
         counts = np.asarray(self.presence_[list(rows)].sum(axis=0)).ravel()
         share = counts / len(rows)
         with np.errstate(divide="ignore", invalid="ignore"):
             scores = np.where(counts > 0, share * np.log(share / self.overall_), 0.0)
-        min_count = 2 if len(rows) >= 4 else 1
+        if min_count is None:
+            min_count = 2 if len(rows) >= 4 else 1
         scores[counts < min_count] = 0.0
         # Stable order: score, then the term itself, so equal inputs give equal labels.
         order = sorted(np.flatnonzero(scores > 0), key=lambda i: (-scores[i], self.terms_[i]))

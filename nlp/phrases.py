@@ -1,0 +1,265 @@
+"""Theme names that are phrases from the comments: 窓口の待ち時間, 子育て支援の充実.
+
+A candidate is a stretch of a comment's normalised text that starts and ends
+on one of its content tokens and stands alone as a noun phrase: tokens joined
+directly (公共 + 交通), through one particle (窓口 の 待ち時間, 高齢者 への 配慮,
+手続き を オンライン化, 安全 な 通学路), or through what the token filters
+dropped (a one-kanji prefix or suffix as in 再利用 and 効率化, a stopword noun as
+in 子育て支援 の 充実). The tokens are the cached ones, aligned with the text,
+so finding candidates costs no second Janome pass over the comments.
+
+Candidates are scored like keywords (share of the theme's comments x log of
+the lift over all comments), so boilerplate found everywhere (本計画の推進)
+loses. Only the best ones are then tokenized, as a phrase on its own, to check
+that they are nouns (an adjective may lead), hold two content words by
+Janome's own dictionary, and hold no number, symbol or personal name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from nlp.label import TermScorer
+from nlp.tokenize import Morpheme, janome_tokens, shared_tokenizer
+
+CONNECTORS = ("への", "の", "を", "な")
+MAX_TOKENS = 4  # content tokens in one phrase
+MAX_CHARS = 18
+# One token of this many characters may hold two words (子育て支援, 個人情報).
+MIN_WORD_CHARS = 4
+MIN_COMMENTS = 2  # a name must occur in at least this many of its theme's comments
+# Deictic or counting prefixes (本計画, 各施設, 第3章) and 等 tie a phrase to one text.
+_UNWANTED_AFFIXES = frozenset("本各当同貴御全諸両今前後毎第等他")
+_WORD_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆ヶァ-ヴーA-Za-z0-9]")
+_KATAKANA_WORD = re.compile(r"[ァ-ヴー]+")
+_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")
+# Words that point into the document, not at a topic (下記の原文, 上記の理由).
+REFERENCE_WORDS = frozenset(
+    {"下記", "上記", "前記", "後記", "原文", "本文", "前述", "後述", "別紙", "同様", "該当", "当該"}
+)
+# A phrase with を (手続きをオンライン化) reads less like a name than one with の.
+OBJECT_PHRASE_WEIGHT = 0.6
+# Content nouns by Janome's system dictionary (as in nlp.tokenize.content_words).
+_CONTENT_NOUNS = frozenset({"一般", "固有名詞", "サ変接続", "形容動詞語幹", "ナイ形容詞語幹"})
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+
+
+def phrase_candidates(
+    tokens: Sequence[str], normalized_text: str, stopwords: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
+    """Noun-phrase candidates of one comment, each verbatim in ``normalized_text``."""
+    spans = _align(tokens, normalized_text)
+    found: set[str] = set()
+    for first, span in enumerate(spans):
+        if span is None:
+            continue
+        if span.end - span.start >= MIN_WORD_CHARS:  # a compound in the user dictionary
+            found.update(_phrases(normalized_text, span.start, span.end, 0, stopwords))
+        connectors = 0
+        for last in range(first + 1, min(first + MAX_TOKENS, len(spans))):
+            previous, current = spans[last - 1], spans[last]
+            if previous is None or current is None:
+                break
+            gap = _gap_connectors(normalized_text[previous.end : current.start], stopwords)
+            if gap is None:
+                break
+            connectors += gap
+            if connectors > 1:
+                break
+            found.update(_phrases(normalized_text, span.start, current.end, connectors, stopwords))
+    return tuple(sorted(found))
+
+
+def _align(tokens: Sequence[str], text: str) -> list[_Span | None]:
+    """Where each token stands in the text, in order; None for a form not written
+    as such (a verb's base form)."""
+    spans: list[_Span | None] = []
+    cursor = 0
+    for token in tokens:
+        start = text.find(token, cursor)
+        if start < 0:
+            spans.append(None)
+            continue
+        cursor = start + len(token)
+        spans.append(_Span(start, cursor))
+    return spans
+
+
+def _gap_connectors(gap: str, stopwords: frozenset[str]) -> int | None:
+    """Number of particles in the text between two tokens of one phrase, or None
+    when the gap breaks the phrase."""
+    connectors = 0
+    rest = gap
+    while rest:
+        piece = _leading_piece(rest, stopwords)
+        if piece is None:
+            return None
+        connectors += piece in CONNECTORS
+        rest = rest[len(piece) :]
+    return connectors
+
+
+def _leading_piece(text: str, stopwords: frozenset[str]) -> str | None:
+    for connector in CONNECTORS:
+        if text.startswith(connector):
+            return connector
+    for length in range(min(len(text), 4), 1, -1):
+        if text[:length] in stopwords and _is_noun_like(text[:length]):
+            return text[:length]
+    if _KANJI.match(text) and text[0] not in _UNWANTED_AFFIXES:
+        return text[0]
+    return None
+
+
+def _is_noun_like(word: str) -> bool:
+    return all(_WORD_CHAR.match(char) for char in word)
+
+
+def _phrases(
+    text: str, start: int, end: int, connectors: int, stopwords: frozenset[str]
+) -> Iterator[str]:
+    """The phrase from start to end, with a dropped prefix before it and a dropped
+    suffix or ``の`` + stopword noun after it (効率化, 子育て支援の充実), if it
+    then stands between word boundaries."""
+    if start > 0 and _KANJI.match(text[start - 1]) and text[start - 1] not in _UNWANTED_AFFIXES:
+        start -= 1
+    for tail in _tails(text, end, connectors, stopwords):
+        phrase = text[start:tail]
+        if len(phrase) <= MAX_CHARS and _stands_alone(text, start, tail):
+            yield phrase
+
+
+def _tails(text: str, end: int, connectors: int, stopwords: frozenset[str]) -> Iterator[int]:
+    yield end
+    if end < len(text) and _KANJI.match(text[end]) and text[end] not in _UNWANTED_AFFIXES:
+        end += 1
+        yield end
+    if connectors == 0 and text.startswith("の", end):
+        for length in range(4, 1, -1):
+            word = text[end + 1 : end + 1 + length]
+            if len(word) == length and word in stopwords and _is_noun_like(word):
+                yield end + 1 + length
+                return
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """Not part of a longer word: no word character touches either end."""
+    before = start > 0 and _WORD_CHAR.match(text[start - 1]) is not None
+    after = end < len(text) and _WORD_CHAR.match(text[end]) is not None
+    return not before and not after
+
+
+def is_phrase_name(phrase: str, stopwords: frozenset[str] = frozenset()) -> bool:
+    """A noun phrase of at least two content words (one not a stopword), by Janome's
+    system dictionary: a single dictionary word (マイナンバーカード) is not a phrase,
+    and numbers, symbols, personal names and verbs rule a phrase out."""
+    morphemes = [
+        Morpheme(t.surface, tuple(t.part_of_speech.split(",")), t.base_form)
+        for t in janome_tokens(shared_tokenizer(None), phrase)
+    ]
+    if not morphemes or not _is_noun_phrase(morphemes):
+        return False
+    if any(m.surface in REFERENCE_WORDS for m in morphemes):
+        return False
+    content = _content_words(morphemes)
+    return len(content) >= 2 and any(word not in stopwords for word in content)
+
+
+def _is_noun_phrase(morphemes: Sequence[Morpheme]) -> bool:
+    first, last = morphemes[0], morphemes[-1]
+    if first.pos[0] not in ("名詞", "接頭詞", "形容詞") or first.pos[1] in ("接尾", "非自立"):
+        return False
+    if last.pos[0] != "名詞" or last.pos[1] in ("非自立", "代名詞"):
+        return False
+    for index, morpheme in enumerate(morphemes):
+        major, minor = morpheme.pos[0], morpheme.pos[1]
+        if major == "名詞":
+            if minor in ("数", "代名詞") or "人名" in morpheme.pos:
+                return False
+        elif major == "形容詞":
+            if index != 0 or minor != "自立" or morpheme.surface != morpheme.base_form:
+                return False
+        elif major == "助詞":
+            if morpheme.surface not in ("の", "へ", "を"):
+                return False
+        elif major == "助動詞":
+            if morpheme.surface != "な":
+                return False
+        elif major != "接頭詞":
+            return False
+    return True
+
+
+def _content_words(morphemes: Sequence[Morpheme]) -> list[str]:
+    """Content words, a run of katakana nouns counted as one word: the system
+    dictionary splits loanwords it does not know (スカイ + ツリー)."""
+    words: list[str] = []
+    after_katakana = False
+    for morpheme in morphemes:
+        is_katakana = _KATAKANA_WORD.fullmatch(morpheme.surface) is not None
+        if _is_content(morpheme) and not (is_katakana and after_katakana):
+            words.append(morpheme.base_form)
+        after_katakana = is_katakana
+    return words
+
+
+def _is_content(morpheme: Morpheme) -> bool:
+    if morpheme.pos[0] == "形容詞":
+        return True
+    return (
+        morpheme.pos[0] == "名詞"
+        and morpheme.pos[1] in _CONTENT_NOUNS
+        and (len(morpheme.surface) > 1 or _KANJI.match(morpheme.surface) is not None)
+    )
+
+
+class PhraseNamer:
+    """Name groups of comments by their most distinctive phrase (fit once, ask per group)."""
+
+    def __init__(self, stopwords: frozenset[str] = frozenset(), n_candidates: int = 30) -> None:
+        self.stopwords = stopwords
+        self.n_candidates = n_candidates
+
+    def fit(self, tokens: Sequence[Sequence[str]], normalized: Sequence[str]) -> PhraseNamer:
+        docs = [
+            phrase_candidates(t, text, self.stopwords)
+            for t, text in zip(tokens, normalized, strict=True)
+        ]
+        self.scorer_ = TermScorer().fit(docs)
+        self.checked_: dict[str, bool] = {}
+        return self
+
+    def candidates(self, rows: Sequence[int]) -> tuple[str, ...]:
+        """Phrases of the rows that qualify as a name, most distinctive first."""
+        ranked = self.scorer_.keywords(rows, self.n_candidates, min_count=MIN_COMMENTS)
+        weighted = [
+            (phrase, weight * (OBJECT_PHRASE_WEIGHT if "を" in phrase else 1.0))
+            for phrase, weight in ranked
+        ]
+        weighted.sort(key=lambda item: -item[1])  # stable: ties keep the scorer's order
+        return tuple(phrase for phrase, _ in weighted if self._is_name(phrase))
+
+    def names(
+        self, groups: Sequence[Sequence[int]], taken: frozenset[str] = frozenset()
+    ) -> list[str | None]:
+        """A distinct name per group (in order; None when no phrase qualifies)."""
+        used = set(taken)
+        names: list[str | None] = []
+        for rows in groups:
+            name = next((p for p in self.candidates(rows) if p not in used), None)
+            if name is not None:
+                used.add(name)
+            names.append(name)
+        return names
+
+    def _is_name(self, phrase: str) -> bool:
+        if phrase not in self.checked_:
+            self.checked_[phrase] = is_phrase_name(phrase, self.stopwords)
+        return self.checked_[phrase]
