@@ -95,7 +95,8 @@ def write_assignments(path: str | Path, ids: Sequence[str], result: ThemeResult)
 
 
 def write_summary(path: str | Path, result: ThemeResult) -> None:
-    """The themes and large themes as JSON: label, keywords, size, share, representative ids."""
+    """The themes and large themes as JSON: label (a phrase or joined keywords), keywords,
+    summary sentences, size, share, representative ids."""
     summary = {
         "n_themes": result.n_themes,
         "k_scores": [{"k": s.k, "score": round(s.score, 4)} for s in result.k_scores],
@@ -112,7 +113,9 @@ def _theme_summary(theme: Theme) -> dict[str, object]:
     return {
         "id": theme.id,
         "label": theme.label,
+        "label_is_phrase": theme.label_is_phrase,
         "keywords": [{"term": term, "weight": weight} for term, weight in theme.keywords],
+        "summary": list(theme.summary),
         "size": theme.size,
         "share": round(theme.share, 4),
         "representative_ids": list(theme.representative_ids),

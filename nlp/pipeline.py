@@ -20,7 +20,9 @@ from nlp.cluster import ThemeClusterer
 from nlp.features import LsaFeatures, TfidfFeatures
 from nlp.hierarchy import group_children
 from nlp.label import OTHER_LABEL, TermScorer, label_terms, make_label, representatives
+from nlp.phrases import PhraseNamer
 from nlp.seeds import UNASSIGNED, SeedAssigner, seed_text
+from nlp.summary import summarize
 from nlp.themes import (
     OTHER_THEME_ID,
     PARENT_ID_START,
@@ -109,7 +111,9 @@ def analyze(
             key=lambda g: (-len(g.rows), g.rows[0]),
         )
         numbered = dict(enumerate([*seeded, *discovered], start=1))
-        return _build_result(corpus, numbered, _parents_of(numbered), n_themes, k_scores)
+        return _build_result(
+            corpus, texts, analyzer, numbered, _parents_of(numbered), n_themes, k_scores
+        )
 
 
 def extend(
@@ -156,7 +160,7 @@ def extend(
             parent_of = _parents_of(numbered)
         else:
             parent_of = {t: parents[t] for t in numbered if t in parents}
-        return _build_result(corpus, numbered, parent_of, len(numbered), ())
+        return _build_result(corpus, texts, analyzer, numbered, parent_of, len(numbered), ())
 
 
 def _checked(
@@ -296,6 +300,8 @@ def _parents_of(numbered: Mapping[int, _Group]) -> dict[int, int]:
 
 def _build_result(
     corpus: _Corpus,
+    texts: Sequence[str],
+    analyzer: Analyzer,
     numbered: Mapping[int, _Group],
     parent_of: Mapping[int, int],
     n_themes: int,
@@ -303,13 +309,17 @@ def _build_result(
 ) -> ThemeResult:
     terms = [label_terms(t, text) for t, text in zip(corpus.tokens, corpus.normalized, strict=True)]
     scorer = TermScorer().fit(terms)
+    namer = PhraseNamer(analyzer.stopwords).fit(corpus.tokens, corpus.normalized)
+    discovered = [t for t, g in numbered.items() if g.seed_name is None]
+    names = dict(zip(discovered, namer.names([numbered[t].rows for t in discovered]), strict=True))
+    quoted = [texts[p] for p in corpus.position]  # as written, in canonical order
     themes: list[Theme] = []
     theme_of = np.full(len(corpus.ids), OTHER_THEME_ID)
     for theme_id, group in numbered.items():
         themes.append(
             _theme(
-                corpus, scorer, theme_id, group.rows, group.center,
-                label=group.seed_name, seed_name=group.seed_name,
+                corpus, quoted, scorer, theme_id, group.rows, group.center,
+                name=names.get(theme_id), seed_name=group.seed_name,
                 parent_id=parent_of.get(theme_id),
             )
         )  # fmt: skip
@@ -317,12 +327,17 @@ def _build_result(
     other_rows = tuple(int(r) for r in np.flatnonzero(theme_of == OTHER_THEME_ID))
     if other_rows:
         themes.append(_other_theme(corpus, scorer, other_rows))
-    parents = []
-    for parent_id in sorted(set(parent_of.values())):
-        rows = sorted(
-            r for t, g in numbered.items() if parent_of.get(t) == parent_id for r in g.rows
-        )
-        parents.append(_theme(corpus, scorer, parent_id, rows, _unit_mean(corpus.vectors, rows)))
+    parent_ids = sorted(set(parent_of.values()))
+    parent_rows = [
+        sorted(r for t, g in numbered.items() if parent_of.get(t) == parent_id for r in g.rows)
+        for parent_id in parent_ids
+    ]
+    # a large theme is not named like one of its sub-themes
+    parent_names = namer.names(parent_rows, taken=frozenset(n for n in names.values() if n))
+    parents = [
+        _theme(corpus, quoted, scorer, parent_id, rows, _unit_mean(corpus.vectors, rows), name=name)
+        for parent_id, rows, name in zip(parent_ids, parent_rows, parent_names, strict=True)
+    ]
     input_order = np.argsort(corpus.position)
     return ThemeResult(
         themes=tuple(themes),
@@ -336,28 +351,32 @@ def _build_result(
 
 def _theme(
     corpus: _Corpus,
+    quoted: Sequence[str],
     scorer: TermScorer,
     theme_id: int,
     rows: Sequence[int],
     center: np.ndarray,
     *,
-    label: str | None = None,
+    name: str | None = None,
     seed_name: str | None = None,
     parent_id: int | None = None,
 ) -> Theme:
+    """A theme labelled by its seed name, else its phrase ``name``, else its keywords."""
     keywords = scorer.keywords(rows)
     n_representatives = 5 if len(rows) >= 10 else 3
-    rep_rows = representatives(corpus.vectors, rows, center, n_representatives)
+    central_rows = representatives(corpus.vectors, rows, center, len(rows))
     return Theme(
         id=theme_id,
-        label=label or make_label(keywords),
+        label=seed_name or name or make_label(keywords),
         keywords=keywords,
         comment_ids=_ids_in_input_order(corpus, rows),
-        representative_ids=tuple(corpus.ids[r] for r in rep_rows),
+        representative_ids=tuple(corpus.ids[r] for r in central_rows[:n_representatives]),
         size=len(rows),
         share=len(rows) / len(corpus.ids),
         seed_name=seed_name,
         parent_id=parent_id,
+        summary=summarize(quoted, central_rows, keywords),
+        label_is_phrase=seed_name is None and name is not None,
     )
 
 

@@ -28,7 +28,7 @@ class Theme:
     """
 
     id: int
-    label: str  # e.g. スマホ教室・高齢者・相談
+    label: str  # a phrase (窓口の待ち時間) or joined keywords (スマホ教室・高齢者・相談)
     keywords: tuple[tuple[str, float], ...]  # distinctive terms, best weight 1.0
     comment_ids: tuple[CommentId, ...]
     representative_ids: tuple[CommentId, ...]  # most typical comments first
@@ -37,7 +37,7 @@ class Theme:
     is_other: bool = False  # the その他 bucket: tiny themes and comments without content words
     seed_name: str | None = None  # set when the theme came from a SeedTheme
     parent_id: int | None = None  # its large theme; None for その他 and for large themes
-    summary: tuple[str, ...] = ()  # a few central sentences of its comments
+    summary: tuple[str, ...] = ()  # 2-3 sentences quoted from its comments, personal data masked
     label_is_phrase: bool = False  # the label is a phrase from the comments, not keywords
 
 

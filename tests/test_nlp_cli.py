@@ -34,6 +34,10 @@ def test_themes_writes_one_row_per_comment_in_input_order(tmp_path, encoding, ca
     assert sum(theme["size"] for theme in themes) == len(texts)
     assert all(theme["label"] and theme["keywords"] for theme in themes)
     assert themes[0]["label"] in capsys.readouterr().out
+    for theme in themes:
+        assert isinstance(theme["label_is_phrase"], bool)
+        assert all(any(sentence in text for text in texts) for sentence in theme["summary"])
+    assert any(len(theme["summary"]) >= 2 for theme in themes)
 
 
 def test_seed_themes_from_a_file(tmp_path):

@@ -1,0 +1,112 @@
+from nlp.phrases import PhraseNamer, is_phrase_name, phrase_candidates
+from nlp.pipeline import analyze
+from nlp.tokenize import Analyzer
+
+COUNTER = [
+    "市役所の窓口の待ち時間が長すぎます。平日に休みを取って行っても一時間以上待たされました。",
+    "窓口の待ち時間を減らすために、予約制を取り入れてほしいです。",
+    "転入届を出しに行ったら窓口の待ち時間が二時間でした。呼び出しをスマホで確認できると助かります。",
+    "住民票を取るだけなのに窓口で長く待たされるのは困ります。",
+    "窓口の混雑状況をホームページで見られるようにしてください。",
+    "土曜日にも窓口を開けてもらえると、混雑も分散すると思います。",
+]
+BUS = [
+    "郊外の団地からはコミュニティバスの本数が少なく、通院に困っています。",
+    "コミュニティバスの本数を朝夕だけでも増やしてほしい。",
+    "高齢になって車を手放したので、公共交通の確保をお願いします。",
+    "バス停までの距離が遠く、公共交通の確保が地域の課題だと感じます。",
+    "駅へ向かうバスの最終便が早すぎて、仕事帰りに使えません。",
+    "山間部ではバスの路線が廃止され、買い物にも行けない人がいます。",
+]
+
+
+def fitted_namer(texts: list[str]) -> tuple[PhraseNamer, list[str]]:
+    analyzer = Analyzer()
+    normalized = [analyzer.normalize(text) for text in texts]
+    tokens = [analyzer.analyze_normalized(text) for text in normalized]
+    return PhraseNamer(analyzer.stopwords).fit(tokens, normalized), normalized
+
+
+def test_a_group_is_named_by_its_distinctive_phrase():
+    namer, _ = fitted_namer(COUNTER + BUS)
+    counter, bus = namer.names([range(6), range(6, 12)])
+    assert counter == "窓口の待ち時間"
+    assert bus in ("公共交通の確保", "コミュニティバスの本数")
+
+
+def test_the_name_occurs_in_two_comments_of_its_own_group():
+    namer, normalized = fitted_namer(COUNTER + BUS)
+    for rows in (range(6), range(6, 12)):
+        (name,) = namer.names([rows])
+        assert name is not None
+        assert sum(name in normalized[row] for row in rows) >= 2
+
+
+def test_a_phrase_written_in_every_group_does_not_name_one():
+    closing = "行政の説明責任を果たしてください。"
+    namer, _ = fitted_namer([text + closing for text in COUNTER + BUS])
+    assert "行政の説明責任" not in namer.names([range(6), range(6, 12)])
+
+
+def test_two_groups_never_share_a_name():
+    namer, _ = fitted_namer(COUNTER + BUS)
+    first, second = namer.names([range(6), range(6)])
+    assert first != second
+
+
+def test_a_group_without_a_shared_phrase_gets_no_name():
+    texts = ["図書館が好きです。", "図書館をもっと開けてほしい。", "図書館は静かです。"]
+    namer, _ = fitted_namer(texts + BUS)
+    assert namer.names([range(3)]) == [None]
+
+
+def test_a_name_holds_two_content_words():
+    assert is_phrase_name("窓口の待ち時間")
+    assert is_phrase_name("公共交通")  # a compound of two nouns
+    assert is_phrase_name("マイナンバーカードの更新")
+    assert not is_phrase_name("マイナンバーカード")  # one dictionary word
+    assert not is_phrase_name("スカイツリー")  # one loanword, split by the dictionary
+
+
+def test_numbers_names_and_references_are_not_names():
+    assert not is_phrase_name("第3章")
+    assert not is_phrase_name("山田太郎")
+    assert not is_phrase_name("下記の原文")
+    assert not is_phrase_name("手続きを進める")  # ends in a verb
+
+
+def test_candidates_do_not_cut_words_or_cross_numbers():
+    analyzer = Analyzer()
+    text = analyzer.normalize("地域公共交通の確保について、P.12の記載と第3章の表を比べました。")
+    candidates = phrase_candidates(analyzer.analyze_normalized(text), text, analyzer.stopwords)
+    assert "地域公共交通の確保" in candidates
+    assert "公共交通の確保" not in candidates  # 公共 is only part of 地域公共交通
+    assert all(not any(char.isdigit() for char in phrase) for phrase in candidates)
+
+
+def test_analysis_labels_themes_with_phrases_and_keeps_the_keywords():
+    result = analyze(COUNTER + BUS, k=2)
+    for theme in result.themes:
+        if theme.is_other:
+            continue
+        rows = [int(i) for i in theme.comment_ids]
+        if theme.label_is_phrase:
+            assert sum(theme.label in (COUNTER + BUS)[row] for row in rows) >= 2
+        assert theme.keywords
+
+
+def test_analysis_falls_back_to_keywords_when_no_phrase_qualifies():
+    texts = [
+        "図書館が好きです。",
+        "図書館をもっと開けてほしい。",
+        "図書館は静かです。",
+        "公園が好きです。",
+        "公園をもっと広くしてほしい。",
+        "公園は静かです。",
+    ]
+    result = analyze(texts, k=2, min_theme_size=2)
+    themes = [theme for theme in result.themes if not theme.is_other]
+    assert themes
+    for theme in themes:
+        assert not theme.label_is_phrase
+        assert theme.label.split("・")[0] in ("図書館", "公園")
