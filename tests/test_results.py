@@ -547,5 +547,6 @@ def test_json_api_matches_the_page(client, published):
 def test_json_api_before_publication_is_a_japanese_404(client, closed):
     response = client.get(f"/api/consultations/{closed.slug}/results")
     assert response.status_code == 404
-    assert "まだ公表していません" in response.get_json()["error"]
+    assert response.get_json()["error"] == "not_found"
+    assert "まだ公表していません" in response.get_json()["message"]
     assert client.get("/api/consultations/no-such-plan/results").status_code == 404

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 
 class DomainError(Exception):
+    """A problem the person is told about: a Japanese message, an HTTP status, a short code."""
+
     message = "処理できませんでした。"
     status = 400
+    code = "invalid"
 
     def __init__(self, message: str | None = None) -> None:
         if message is not None:
@@ -19,10 +23,24 @@ class DomainError(Exception):
 class NotFound(DomainError):
     message = "ページが見つかりません。"
     status = 404
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    message = "このページを見る権限がありません。"
+    status = 403
+    code = "forbidden"
+
+
+class Gone(DomainError):
+    message = "このページは終了しました。"
+    status = 410
+    code = "gone"
 
 
 class ConsultationNotOpen(DomainError):
     status = 409
+    code = "not_open"
 
 
 class NotFromConfirmation(DomainError):
@@ -30,19 +48,23 @@ class NotFromConfirmation(DomainError):
 
     message = "確認画面からもう一度送信してください。"
     status = 422
+    code = "not_from_confirmation"
 
 
 class DuplicateSlug(DomainError):
     message = "このスラッグは既に使われています。別のスラッグを指定してください。"
     status = 409
+    code = "duplicate_slug"
 
 
 class InvalidUpload(DomainError):
     status = 400
+    code = "invalid_upload"
 
 
 class ImportFailed(DomainError):
     status = 400
+    code = "import_failed"
 
 
 HTTP_MESSAGES = {
@@ -56,14 +78,51 @@ HTTP_MESSAGES = {
 }
 
 
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    410: "gone",
+    413: "too_large",
+    429: "too_many_requests",
+    500: "server_error",
+}
+
+CSRF_MESSAGE = (
+    "送信の有効期限が切れたか、正しくない送信です。"
+    "お手数ですが、ページを開き直してもう一度送信してください。"
+)
+
+
+def wants_json() -> bool:
+    """The open-data API answers in JSON, errors included; every other path is a page."""
+    return request.blueprint == "api" or request.path.startswith("/api/")
+
+
+def answer(status: int, code: str, message: str) -> ResponseReturnValue:
+    if wants_json():
+        response: Response = jsonify(error=code, message=message)
+        return response, status
+    return render_template("error.html", status=status, message=message), status
+
+
 def init_app(app: Flask) -> None:
+    """One place answers every error: a domain error raised in a service or an HTTP error.
+
+    Routes read straight through; a ``NotFound`` raised anywhere becomes the 404 page (or
+    JSON under /api). Routes catch a DomainError only to show a form again.
+    """
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError) -> ResponseReturnValue:
+        return answer(error.status, error.code, error.message)
+
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
         message = HTTP_MESSAGES.get(status, error.description or "")
         if status == 400 and "CSRF" in (error.description or ""):
-            message = (
-                "送信の有効期限が切れたか、正しくない送信です。"
-                "お手数ですが、ページを開き直してもう一度送信してください。"
-            )
-        return render_template("error.html", status=status, message=message), status
+            message = CSRF_MESSAGE
+        return answer(status, HTTP_CODES.get(status, "error"), message)

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify
+from flask import jsonify
 from flask.typing import ResponseReturnValue
 
 from workshop.api import bp
 from workshop.consultations import services
-from workshop.errors import NotFound
 from workshop.results import services as results
 from workshop.workshops import services as workshop_services
 
 
 @bp.get("/consultations/<slug>")
 def consultation(slug: str) -> ResponseReturnValue:
-    try:
-        found = services.get_consultation_by_slug(slug)
-    except NotFound:
-        abort(404)
+    found = services.get_consultation_by_slug(slug)
     return jsonify(
         slug=found.slug,
         title=found.title,
@@ -31,19 +27,13 @@ def consultation(slug: str) -> ResponseReturnValue:
 @bp.get("/consultations/<slug>/results")
 def consultation_results(slug: str) -> ResponseReturnValue:
     """意見の概要と市の考え方, with the masked comments, once the city has published them."""
-    try:
-        found = results.published_results(slug, per_theme=None)  # open data: every comment
-    except NotFound as error:
-        return jsonify(error=error.message), 404
+    found = results.published_results(slug, per_theme=None)  # open data: every comment
     return jsonify(results.results_json(found))
 
 
 @bp.get("/workshops/<int:workshop_id>")
 def workshop(workshop_id: int) -> ResponseReturnValue:
-    try:
-        found = workshop_services.get_workshop(workshop_id)
-    except NotFound:
-        abort(404)
+    found = workshop_services.get_workshop(workshop_id)
     numbers = workshop_services.numbers(found)
     return jsonify(
         id=found.id,
