@@ -32,13 +32,21 @@ MIN_WORD_CHARS = 4
 MIN_COMMENTS = 2  # a name must occur in at least this many of its theme's comments
 # Deictic or counting prefixes (本計画, 各施設, 第3章) and 等 tie a phrase to one text.
 _UNWANTED_AFFIXES = frozenset("本各当同貴御全諸両今前後毎第等他")
+# One-kanji prefixes the token filters drop but a phrase needs (再利用, 未利用, 非正規).
+_PREFIXES = frozenset("再新旧非未無不超高低副総準最")
 _WORD_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆ヶァ-ヴーA-Za-z0-9]")
 _KATAKANA_WORD = re.compile(r"[ァ-ヴー]+")
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")
 # Words that point into the document, not at a topic (下記の原文, 上記の理由).
 REFERENCE_WORDS = frozenset(
     {"下記", "上記", "前記", "後記", "原文", "本文", "前述", "後述", "別紙", "同様", "該当", "当該"}
+    | {"他", "ほか"}
 )
+# Adjectives that say how much, not what kind: 多い印象 is the end of a sentence, not a name.
+_QUANTITY_ADJECTIVES = frozenset({"多い", "少ない"})
+# A longer phrase holding the best one (公共交通 -> 公共交通の確保) names the theme
+# instead when it weighs at least this share of the best one.
+EXTENSION_WEIGHT = 0.5
 # A phrase with を (手続きをオンライン化) reads less like a name than one with の.
 OBJECT_PHRASE_WEIGHT = 0.6
 # Content nouns by Janome's system dictionary (as in nlp.tokenize.content_words).
@@ -128,7 +136,7 @@ def _phrases(
     """The phrase from start to end, with a dropped prefix before it and a dropped
     suffix or ``の`` + stopword noun after it (効率化, 子育て支援の充実), if it
     then stands between word boundaries."""
-    if start > 0 and _KANJI.match(text[start - 1]) and text[start - 1] not in _UNWANTED_AFFIXES:
+    if start > 0 and text[start - 1] in _PREFIXES:
         start -= 1
     for tail in _tails(text, end, connectors, stopwords):
         phrase = text[start:tail]
@@ -150,10 +158,12 @@ def _tails(text: str, end: int, connectors: int, stopwords: frozenset[str]) -> I
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:
-    """Not part of a longer word: no word character touches either end."""
+    """Not part of a longer word (no word character touches either end) and not
+    counted by a number before it (2050 年カーボンニュートラル)."""
     before = start > 0 and _WORD_CHAR.match(text[start - 1]) is not None
     after = end < len(text) and _WORD_CHAR.match(text[end]) is not None
-    return not before and not after
+    counted = text[:start].rstrip(" ")[-1:].isdigit()
+    return not before and not after and not counted
 
 
 def is_phrase_name(phrase: str, stopwords: frozenset[str] = frozenset()) -> bool:
@@ -186,6 +196,8 @@ def _is_noun_phrase(morphemes: Sequence[Morpheme]) -> bool:
         elif major == "形容詞":
             if index != 0 or minor != "自立" or morpheme.surface != morpheme.base_form:
                 return False
+            if morpheme.base_form in _QUANTITY_ADJECTIVES:
+                return False
         elif major == "助詞":
             if morpheme.surface not in ("の", "へ", "を"):
                 return False
@@ -198,16 +210,24 @@ def _is_noun_phrase(morphemes: Sequence[Morpheme]) -> bool:
 
 
 def _content_words(morphemes: Sequence[Morpheme]) -> list[str]:
-    """Content words, a run of katakana nouns counted as one word: the system
-    dictionary splits loanwords it does not know (スカイ + ツリー)."""
+    """Content words; a run of katakana nouns, or of one-kanji nouns, counts as one
+    word: the system dictionary splits words it does not know (スカイ + ツリー, 舞 + 茸)."""
     words: list[str] = []
-    after_katakana = False
+    previous_kind = None
     for morpheme in morphemes:
-        is_katakana = _KATAKANA_WORD.fullmatch(morpheme.surface) is not None
-        if _is_content(morpheme) and not (is_katakana and after_katakana):
+        kind = _piece_kind(morpheme.surface)
+        if _is_content(morpheme) and (kind is None or kind != previous_kind):
             words.append(morpheme.base_form)
-        after_katakana = is_katakana
+        previous_kind = kind
     return words
+
+
+def _piece_kind(surface: str) -> str | None:
+    if _KATAKANA_WORD.fullmatch(surface):
+        return "katakana"
+    if len(surface) == 1 and _KANJI.match(surface):
+        return "kanji"
+    return None
 
 
 def _is_content(morpheme: Morpheme) -> bool:
@@ -242,9 +262,18 @@ class PhraseNamer:
         weighted = [
             (phrase, weight * (OBJECT_PHRASE_WEIGHT if "を" in phrase else 1.0))
             for phrase, weight in ranked
+            if self._is_name(phrase)
         ]
         weighted.sort(key=lambda item: -item[1])  # stable: ties keep the scorer's order
-        return tuple(phrase for phrase, _ in weighted if self._is_name(phrase))
+        ordered: list[str] = []
+        for phrase, weight in weighted:
+            longer = [
+                other
+                for other, other_weight in weighted
+                if phrase in other and other != phrase and other_weight >= EXTENSION_WEIGHT * weight
+            ]
+            ordered.extend(p for p in (*longer[:1], phrase) if p not in ordered)
+        return tuple(ordered)
 
     def names(
         self, groups: Sequence[Sequence[int]], taken: frozenset[str] = frozenset()

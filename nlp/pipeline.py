@@ -332,8 +332,7 @@ def _build_result(
         sorted(r for t, g in numbered.items() if parent_of.get(t) == parent_id for r in g.rows)
         for parent_id in parent_ids
     ]
-    # a large theme is not named like one of its sub-themes
-    parent_names = namer.names(parent_rows, taken=frozenset(n for n in names.values() if n))
+    parent_names = _parent_names(namer, names, parent_of, parent_ids, parent_rows)
     parents = [
         _theme(corpus, quoted, scorer, parent_id, rows, _unit_mean(corpus.vectors, rows), name=name)
         for parent_id, rows, name in zip(parent_ids, parent_rows, parent_names, strict=True)
@@ -347,6 +346,30 @@ def _build_result(
         k_scores=k_scores,
         parents=tuple(parents),
     )
+
+
+def _parent_names(
+    namer: PhraseNamer,
+    names: Mapping[int, str | None],
+    parent_of: Mapping[int, int],
+    parent_ids: Sequence[int],
+    parent_rows: Sequence[Sequence[int]],
+) -> list[str | None]:
+    """A large theme with one sub-theme takes its name; one with more is not named
+    like any of them, nor like another large theme."""
+    used: set[str] = set()
+    parent_names: list[str | None] = []
+    for parent_id, rows in zip(parent_ids, parent_rows, strict=True):
+        children = [names.get(t) for t, p in parent_of.items() if p == parent_id]
+        if len(children) == 1:
+            name = children[0]
+        else:
+            taken = used | {n for n in children if n}
+            name = next((p for p in namer.candidates(rows) if p not in taken), None)
+        if name is not None:
+            used.add(name)
+        parent_names.append(name)
+    return parent_names
 
 
 def _theme(

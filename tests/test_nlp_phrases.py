@@ -66,6 +66,9 @@ def test_a_name_holds_two_content_words():
     assert is_phrase_name("マイナンバーカードの更新")
     assert not is_phrase_name("マイナンバーカード")  # one dictionary word
     assert not is_phrase_name("スカイツリー")  # one loanword, split by the dictionary
+    assert not is_phrase_name("舞茸")  # one word, split into single kanji
+    assert is_phrase_name("美味しい海鮮")
+    assert not is_phrase_name("多い印象")  # the end of a sentence, not a name
 
 
 def test_numbers_names_and_references_are_not_names():
@@ -82,6 +85,26 @@ def test_candidates_do_not_cut_words_or_cross_numbers():
     assert "地域公共交通の確保" in candidates
     assert "公共交通の確保" not in candidates  # 公共 is only part of 地域公共交通
     assert all(not any(char.isdigit() for char in phrase) for phrase in candidates)
+
+
+def test_a_counter_after_a_number_does_not_start_a_phrase():
+    analyzer = Analyzer()
+    text = analyzer.normalize("2050 年カーボンニュートラルの達成に向けて")
+    candidates = phrase_candidates(analyzer.analyze_normalized(text), text, analyzer.stopwords)
+    assert not any(phrase.startswith("年") for phrase in candidates)
+
+
+def test_a_longer_phrase_holding_the_best_one_names_the_group():
+    texts = [
+        "公共交通の確保が課題です。",
+        "山間部では公共交通の確保をお願いしたい。",
+        "公共交通が不便で困っています。",
+        "駅前の駐輪場が足りません。",
+        "駐輪場をもっと広くしてほしい。",
+        "駅前の駐輪場の料金が高い。",
+    ]
+    namer, _ = fitted_namer(texts)
+    assert namer.names([range(3)]) == ["公共交通の確保"]
 
 
 def test_analysis_labels_themes_with_phrases_and_keeps_the_keywords():
