@@ -25,6 +25,9 @@ NEAR_DUPLICATE = 0.5  # bigram Jaccard above which a sentence repeats another
 ELLIPSIS = "…"
 # A sentence ends at 。！？ (with any closing brackets after it) or a line break.
 _SENTENCE = re.compile(r"[^。！？!?\r\n]+[。！？!?]*[」』）)]*")
+# Words that quote what came before (「…！」と思った, 「…」って): not a sentence start.
+_QUOTING = ("と", "って")
+_QUOTE_ENDS = ("」", "』", "！", "？", "!", "?")
 _WORDY = re.compile(r"[\u3041-\u309f\u30a1-\u30ff\u3400-\u4dbf\u4e00-\u9fff々]")
 
 
@@ -38,8 +41,20 @@ class _Sentence:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a comment, each with its closing 。！？ and brackets, split at line
-    breaks too."""
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    breaks too; a quotation goes on with the words that quote it (「…。」とあるが、)."""
+    sentences: list[str] = []
+    for line in text.splitlines():
+        for piece in _SENTENCE.findall(line):
+            piece = piece.strip()
+            if not piece:
+                continue
+            if sentences and piece.startswith(_QUOTING) and sentences[-1].endswith(_QUOTE_ENDS):
+                sentences[-1] += piece
+            else:
+                sentences.append(piece)
+        if sentences:
+            sentences[-1] += "\n"  # a line break always ends a sentence
+    return [sentence.rstrip("\n") for sentence in sentences]
 
 
 def summarize(

@@ -6,13 +6,13 @@ from tests.test_nlp_phrases import BUS, COUNTER
 KEYWORDS = [("窓口", 1.0), ("待ち時間", 0.8), ("混雑", 0.5)]
 
 
-def test_sentences_end_at_punctuation_and_line_breaks():
-    text = "「窓口を増やす。」とあります。本当に増えますか？\n予約制も考えてください"
+def test_sentences_end_at_punctuation_and_line_breaks_not_inside_a_quotation():
+    text = "「窓口を増やす。」とあります。本当に増えますか？\nとにかく予約制を。とても困っています"
     assert split_sentences(text) == [
-        "「窓口を増やす。」",
-        "とあります。",
+        "「窓口を増やす。」とあります。",
         "本当に増えますか？",
-        "予約制も考えてください",
+        "とにかく予約制を。",
+        "とても困っています",
     ]
 
 
