@@ -1,8 +1,8 @@
 """A draft of a theme's 意見の概要: two or three sentences quoted from its comments.
 
 Sentences come from the comments closest to the theme's centre and are
-scored by that closeness and by the theme's keywords they hold; each next one
-is chosen by maximal marginal relevance (its score minus its character-bigram
+scored by that closeness and by the theme's keywords they hold (less for a
+fragment, a heading or a page reference); each next one is chosen by maximal marginal relevance (its score minus its character-bigram
 overlap with those already chosen), from a comment not yet quoted. They are
 quoted as written, with personal data masked; a sentence too long to read at
 a glance is cut at a comma and marked with …; very short ones come last.
@@ -27,6 +27,8 @@ ELLIPSIS = "…"
 _SENTENCE = re.compile(r"[^。！？!?\r\n]+[。！？!?]*[」』）)]*")
 # Words that quote what came before (「…！」と思った, 「…」って): not a sentence start.
 _QUOTING = ("と", "って")
+_ENDS = ("。", "！", "？", "!", "?")
+_PAGE_REFERENCE = re.compile(r"\d+ ?(?:ページ|頁|行目?)|(?<![A-Za-z])[Pp]\.? ?\d|【[^】]*】")
 _QUOTE_ENDS = ("」", "』", "！", "？", "!", "?")
 _WORDY = re.compile(r"[\u3041-\u309f\u30a1-\u30ff\u3400-\u4dbf\u4e00-\u9fff々]")
 
@@ -83,11 +85,11 @@ def _candidates(
         for sentence in split_sentences(texts[row]):
             quoted = sentence if len(sentence) <= MAX_CHARS else _shorten(sentence)
             folded = unicodedata.normalize("NFKC", quoted)
-            weight = sum(w for term, w in keywords if term in folded)
+            weight = sum(w for term, w in keywords if term in folded) * _readability(
+                sentence, folded, quoted is not sentence
+            )
             if len(_WORDY.findall(sentence)) < MIN_CHARS:  # a heading, a page reference
                 weight -= 1.0
-            elif quoted is not sentence:
-                weight *= 0.8
             sentences.append((quoted, rank, weight, _bigrams(folded)))
     best_weight = max((weight for _, _, weight, _ in sentences), default=0.0)
     best_weight = best_weight if best_weight > 0 else 1.0
@@ -101,6 +103,19 @@ def _candidates(
         )
         for quoted, rank, weight, bigrams in sentences
     ]
+
+
+def _readability(sentence: str, folded: str, is_cut: bool) -> float:
+    """Less for what reads badly as a quote: a cut sentence, a heading or fragment
+    without a sentence end, a pointer into the plan's pages (P.12, 36 行目)."""
+    factor = 1.0
+    if is_cut:
+        factor *= 0.8
+    if not sentence.rstrip("」』）)").endswith(_ENDS):
+        factor *= 0.8
+    if _PAGE_REFERENCE.search(folded):
+        factor *= 0.7
+    return factor
 
 
 def _shorten(sentence: str) -> str:

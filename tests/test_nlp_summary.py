@@ -62,3 +62,13 @@ def test_each_theme_of_an_analysis_is_summarized_from_its_own_comments():
         assert 2 <= len(theme.summary) <= 3
         assert all(any(sentence in text for text in masked) for sentence in theme.summary)
         assert all("090-1234-5678" not in sentence for sentence in theme.summary)
+
+
+def test_a_page_reference_is_quoted_after_a_sentence_about_the_theme():
+    texts = [
+        "【P.36 窓口の待ち時間と混雑の状況について（第3章）】",
+        "窓口の待ち時間が長いので、予約制を取り入れてほしいです。",
+        *BUS,
+    ]
+    summary = summarize(texts, list(range(len(texts))), KEYWORDS, n_sentences=1)
+    assert summary == (texts[1],)
