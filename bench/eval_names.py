@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from nlp import Theme, analyze
+from nlp.normalize import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 OWN_DATA = ROOT / "tests" / "data" / "eval"
@@ -50,21 +51,25 @@ def report(
     print(f"\n## {name}: {len(texts)} comments, true k={k}, {len(discovered)} themes, "
           f"{len(result.parents)} large, phrase names {share:.0%}, {seconds:.1f} s")  # fmt: skip
     for parent in result.parents:
-        print_theme(parent, labels, summaries, indent="")
+        print_theme(parent, texts, labels, summaries, indent="")
         for theme in result.children(parent.id):
-            print_theme(theme, labels, summaries, indent="    ")
+            print_theme(theme, texts, labels, summaries, indent="    ")
     for theme in result.themes:
         if theme.parent_id is None:
-            print_theme(theme, labels, summaries, indent="")
+            print_theme(theme, texts, labels, summaries, indent="")
     return share
 
 
-def print_theme(theme: Theme, labels: list[str], summaries: bool, indent: str) -> None:
+def print_theme(
+    theme: Theme, texts: list[str], labels: list[str], summaries: bool, indent: str
+) -> None:
     gold = Counter(labels[int(i)] for i in theme.comment_ids)
     top, count = gold.most_common(1)[0]
     mark = "*" if theme.label_is_phrase else " "
     keywords = "・".join(term for term, _ in theme.keywords[:4])
-    print(f"{indent}{theme.size:4d} {mark} {theme.label:24} [{keywords}]  "
+    # how many of the theme's comments hold its name (folded as the pipeline does)
+    held = sum(theme.label in normalize(texts[int(i)]) for i in theme.comment_ids)
+    print(f"{indent}{theme.size:4d} {mark} {theme.label:24} in {held:3d}  [{keywords}]  "
           f"gold: {top} {count / theme.size:.0%}")  # fmt: skip
     if summaries:
         for sentence in theme.summary:
