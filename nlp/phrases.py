@@ -42,6 +42,10 @@ REFERENCE_WORDS = frozenset(
     {"下記", "上記", "前記", "後記", "原文", "本文", "前述", "後述", "別紙", "同様", "該当", "当該"}
     | {"他", "ほか"}
 )
+# Nouns too vague or too adverbial to head a name (整合的な形, 再生可能エネルギーの最大限).
+_VAGUE_HEADS = frozenset(
+    {"形", "観点", "視点", "側面", "部分", "程度", "一方", "中心", "最大限", "最小限"}
+)
 # Adjectives that say how much, not what kind: 多い印象 is the end of a sentence, not a name.
 _QUANTITY_ADJECTIVES = frozenset({"多い", "少ない"})
 # A longer phrase holding the best one (公共交通 -> 公共交通の確保) names the theme
@@ -186,7 +190,13 @@ def _is_noun_phrase(morphemes: Sequence[Morpheme]) -> bool:
     first, last = morphemes[0], morphemes[-1]
     if first.pos[0] not in ("名詞", "接頭詞", "形容詞") or first.pos[1] in ("接尾", "非自立"):
         return False
-    if last.pos[0] != "名詞" or last.pos[1] in ("非自立", "代名詞"):
+    # an adverbial noun (今後) or a vague one (整合的な形) does not head a name
+    if last.pos[0] != "名詞" or last.pos[1] in ("非自立", "代名詞", "副詞可能"):
+        return False
+    if last.surface in _VAGUE_HEADS:
+        return False
+    # を takes an action: 手続きをオンライン化, not 環境政策を起点
+    if any(m.surface == "を" for m in morphemes) and "サ変接続" not in last.pos[1:3]:
         return False
     for index, morpheme in enumerate(morphemes):
         major, minor = morpheme.pos[0], morpheme.pos[1]

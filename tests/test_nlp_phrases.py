@@ -78,6 +78,13 @@ def test_numbers_names_and_references_are_not_names():
     assert not is_phrase_name("手続きを進める")  # ends in a verb
 
 
+def test_a_name_ends_in_a_noun_that_says_what():
+    assert is_phrase_name("手続きをオンライン化")
+    assert not is_phrase_name("環境政策を起点")  # を needs an action
+    assert not is_phrase_name("再生可能エネルギーの最大限")  # says how much, not what
+    assert not is_phrase_name("整合的な形")  # vague
+
+
 def test_candidates_do_not_cut_words_or_cross_numbers():
     analyzer = Analyzer()
     text = analyzer.normalize("地域公共交通の確保について、P.12の記載と第3章の表を比べました。")
