@@ -11,8 +11,7 @@ import sys
 import time
 
 from workshop import create_app, jobs
-from workshop.models import Job
-from workshop.themes.services import ANALYSIS_JOB
+from workshop.models import Job, JobKind
 
 
 def wait(_job: Job, progress: jobs.Progress) -> None:
@@ -23,7 +22,7 @@ def wait(_job: Job, progress: jobs.Progress) -> None:
 
 
 if __name__ == "__main__":
-    jobs.REGISTRY[ANALYSIS_JOB] = wait  # in this process only
     app = create_app()
+    jobs.register(JobKind.ANALYSIS, wait)  # in this process only, over the real runner
     with app.app_context():
         jobs.run_job(int(sys.argv[1]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -17,21 +18,13 @@ from flask import Flask
 from tests.conftest import free_port, post_form, service_unavailable
 from workshop import jobs
 from workshop.extensions import db
-from workshop.models import Job, JobStatus, Role, utcnow
+from workshop.models import Job, JobKind, JobStatus, Role, utcnow
 from workshop.themes import services as themes
 
 ROOT = Path(__file__).resolve().parent.parent
-COUNT_KIND = "test-count"
-runs: list[int] = []
 
 
-@jobs.job_kind(COUNT_KIND)
-def count_runs(job: Job, _progress: jobs.Progress) -> None:
-    runs.append(job.id)
-    time.sleep(0.2)  # long enough for a second delivery to arrive while the first runs
-
-
-def new_job(consultation_id: int | None = None, kind: str = COUNT_KIND, **values) -> Job:
+def new_job(consultation_id: int | None = None, kind: JobKind = JobKind.TOKENS, **values) -> Job:
     job = Job(kind=kind, consultation_id=consultation_id, message="順番を待っています", **values)
     db.session.add(job)
     db.session.commit()
@@ -66,7 +59,7 @@ def wait_for(job_id: int, predicate, seconds: float = 60) -> Job:
 def test_a_killed_job_process_is_failed_by_the_sweep_and_no_longer_blocks(app, make_consultation):
     app.config["JOB_STALE_SECONDS"] = 1.5
     consultation = make_consultation()
-    job = new_job(consultation.id, kind=themes.ANALYSIS_JOB)
+    job = new_job(consultation.id, kind=JobKind.ANALYSIS)
     child = start_child(app, job.id)
     try:
         started = wait_for(job.id, lambda j: j.status is JobStatus.RUNNING and j.progress == 10)
@@ -92,7 +85,7 @@ def test_a_job_process_that_exits_before_starting_is_failed(app, make_consultati
     consultation = make_consultation()
     # the job process dies at once (here: the interpreter it should run is missing its module)
     monkeypatch.setattr(sys, "executable", "/bin/false")
-    job = jobs.enqueue(COUNT_KIND, consultation_id=consultation.id, how="process")
+    job = jobs.enqueue(JobKind.TOKENS, consultation_id=consultation.id, how="process")
     _, _, pid = job.runner.rpartition(":")
     assert job.status is JobStatus.QUEUED and pid.isdigit()
     deadline = time.monotonic() + 10
@@ -136,8 +129,14 @@ def test_a_finished_job_is_never_swept(app, make_consultation):
     assert status_of(done.id).status is JobStatus.DONE
 
 
-def test_two_deliveries_of_one_job_run_it_once(app):
-    runs.clear()
+def test_two_deliveries_of_one_job_run_it_once(app, monkeypatch):
+    runs: list[int] = []
+
+    def count_runs(job: Job, _progress: jobs.Progress) -> None:
+        runs.append(job.id)
+        time.sleep(0.2)  # long enough for a second delivery to arrive while the first runs
+
+    monkeypatch.setitem(jobs.REGISTRY, JobKind.TOKENS, count_runs)
     job = new_job()
 
     def deliver() -> None:
@@ -154,10 +153,36 @@ def test_two_deliveries_of_one_job_run_it_once(app):
     assert status_of(job.id).status is JobStatus.DONE
 
 
+def test_a_failing_job_tells_staff_and_logs_its_traceback_once(app, monkeypatch, caplog):
+    def break_down(_job: Job, _progress: jobs.Progress) -> None:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setitem(jobs.REGISTRY, JobKind.TOKENS, break_down)
+    job = new_job()
+    with caplog.at_level(logging.ERROR):
+        jobs.run_job(job.id)
+    failed = status_of(job.id)
+    assert failed.status is JobStatus.FAILED
+    assert "RuntimeError: the disk is full" in failed.error
+    assert caplog.text.count("Traceback (most recent call last)") == 1
+    assert f"job {job.id} failed" in caplog.text
+
+
+def test_every_job_kind_has_a_runner_once_the_app_exists(app):
+    assert set(jobs.REGISTRY) == set(JobKind)
+
+
+def test_a_job_process_runs_the_job_it_was_started_for(app, make_consultation):
+    consultation = make_consultation()
+    job = jobs.enqueue(JobKind.TOKENS, consultation_id=consultation.id, how="process")
+    done = wait_for(job.id, lambda j: j.status in (JobStatus.DONE, JobStatus.FAILED))
+    assert done.status is JobStatus.DONE, done.error
+
+
 def test_redis_down_fails_the_job_at_once_with_a_message(app, make_consultation):
     consultation = make_consultation()
     app.config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
-    job = jobs.enqueue(COUNT_KIND, consultation_id=consultation.id, how="rq")
+    job = jobs.enqueue(JobKind.TOKENS, consultation_id=consultation.id, how="rq")
     assert job.status is JobStatus.FAILED
     assert "処理を始められませんでした" in job.error
     assert themes.running_job(consultation.id) is None
@@ -183,7 +208,7 @@ def test_a_job_lost_from_redis_is_failed(app, make_consultation):
     app.config["REDIS_URL"] = url
     queue = Queue(jobs.QUEUE_NAME, connection=Redis.from_url(url))
     queue.empty()
-    job = jobs.enqueue(COUNT_KIND, consultation_id=consultation.id, how="rq")
+    job = jobs.enqueue(JobKind.TOKENS, consultation_id=consultation.id, how="rq")
     assert job.runner.startswith("rq:") and queue.count == 1
     assert jobs.sweep_stale() == []  # waiting in Redis: fine
     queue.empty()  # Redis restarted without its data, or someone flushed it
@@ -202,7 +227,7 @@ def test_watching_a_queued_job_does_not_open_a_redis_connection_per_poll(
     consultation = make_consultation()
     app.config["REDIS_URL"] = url
     Queue(jobs.QUEUE_NAME, connection=Redis.from_url(url)).empty()
-    job = jobs.enqueue(COUNT_KIND, consultation_id=consultation.id, how="rq")
+    job = jobs.enqueue(JobKind.TOKENS, consultation_id=consultation.id, how="rq")
     login(Role.PLANNER)
     path = f"/staff/consultations/{consultation.id}/themes/jobs/{job.id}.json"
     server = Redis.from_url(url)
@@ -219,7 +244,7 @@ def test_job_page_shows_a_dead_job_as_failed(app, client, login, make_consultati
     silent = utcnow() - timedelta(seconds=app.config["JOB_STALE_SECONDS"] + 60)
     job = new_job(
         consultation.id,
-        kind=themes.ANALYSIS_JOB,
+        kind=JobKind.ANALYSIS,
         status=JobStatus.RUNNING,
         started_at=silent,
         heartbeat_at=silent,

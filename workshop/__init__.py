@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from workshop import backup, config, errors, extensions, jobs, security, views
+from workshop.models import JobKind
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -22,6 +23,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
 
     from workshop import api, auth, consultations, demo, results, staff, themes, workshops
+    from workshop.themes import services as theme_services
+
+    jobs.register(JobKind.TOKENS, theme_services.run_tokens)
+    jobs.register(JobKind.ANALYSIS, theme_services.run_analysis)
 
     for bp in (
         consultations.bp,

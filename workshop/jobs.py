@@ -1,4 +1,5 @@
-"""Background jobs: RQ on Redis when REDIS_URL is set, else a separate local process.
+"""Background jobs: RQ on Redis when REDIS_URL is set, else a separate local process
+(`flask jobs run JOB_ID`).
 
 A web worker only records the job and hands it on; it never runs an analysis itself.
 Progress and errors are written to the job's row, so any web server can show them.
@@ -17,7 +18,6 @@ import os
 import socket
 import subprocess
 import sys
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,7 +31,7 @@ from sqlalchemy import select, update
 
 from workshop.errors import DomainError, NotFound
 from workshop.extensions import db
-from workshop.models import Job, JobStatus, utcnow
+from workshop.models import AnalysisParams, Job, JobKind, JobStatus, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +40,13 @@ QUEUE_NAME = "machikoe"
 REDIS_TIMEOUT_SECONDS = 2
 Progress = Callable[[int, str], None]
 JobFunction = Callable[[Job, Progress], int | None]
-REGISTRY: dict[str, JobFunction] = {}
+# filled at app creation (create_app registers each feature's runners): this module imports
+# no feature, and a job process or RQ worker creates the app, so it finds them too
+REGISTRY: dict[JobKind, JobFunction] = {}
 
 
-def job_kind(name: str) -> Callable[[JobFunction], JobFunction]:
-    def register(function: JobFunction) -> JobFunction:
-        REGISTRY[name] = function
-        return function
-
-    return register
+def register(kind: JobKind, function: JobFunction) -> None:
+    REGISTRY[kind] = function
 
 
 def mode(app: Flask) -> str:
@@ -59,18 +57,21 @@ def mode(app: Flask) -> str:
 
 
 def enqueue(
-    kind: str,
+    kind: JobKind,
     *,
     consultation_id: int | None = None,
-    params: dict[str, Any] | None = None,
+    params: AnalysisParams | None = None,
     staff_id: int | None = None,
     how: str | None = None,
 ) -> Job:
     """Record a job and hand it on; `how` overrides the configured mode (the CLI runs inline)."""
     if kind not in REGISTRY:
-        raise ValueError(f"unknown job kind {kind!r}")
+        raise ValueError(f"no runner registered for job kind {kind!r}")
     job = Job(
-        kind=kind, consultation_id=consultation_id, params=params or {}, created_by_id=staff_id
+        kind=kind,
+        consultation_id=consultation_id,
+        params=params.to_json() if params is not None else {},
+        created_by_id=staff_id,
     )
     job.message = "順番を待っています"
     db.session.add(job)
@@ -131,7 +132,7 @@ def start_process(app: Flask, job_id: int) -> int:
     logs.mkdir(parents=True, exist_ok=True)
     with open(logs / f"job-{job_id}.log", "ab") as output:
         child = subprocess.Popen(
-            [sys.executable, "-m", "workshop.jobs", str(job_id)],
+            [sys.executable, "-m", "flask", "--app", "workshop", "jobs", "run", str(job_id)],
             env=child_environment(app),
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -186,7 +187,6 @@ def run_job(job_id: int) -> None:
         db.session.rollback()
         log.exception("job %s failed", job_id)
         fail(job_id, f"処理中にエラーが起きました（{type(error).__name__}: {error}）")
-        current_app.logger.error(traceback.format_exc())
     else:
         set_state(
             job_id,
@@ -340,19 +340,21 @@ def sweep_command() -> None:
     click.echo(f"{len(swept)} stale job(s) marked failed")
 
 
+@jobs_cli.command("run")
+@with_appcontext
+@click.argument("job_id", type=int)
+def run_command(job_id: int) -> None:
+    """Run one queued job here (the local job process started for it runs this)."""
+    run_job(job_id)
+
+
 def run_in_worker(job_id: int) -> None:
-    """Entry point in an RQ worker or a child process: a fresh app from the environment."""
+    """Entry point in an RQ worker: a fresh app from the environment, its runners registered."""
     from workshop import create_app
 
     app = create_app()
     with app.app_context():
-        import_job_modules()
         run_job(job_id)
-
-
-def import_job_modules() -> None:
-    # the job functions register themselves on import
-    import workshop.themes.services  # noqa: F401
 
 
 def get_job(job_id: int) -> Job:
@@ -360,10 +362,3 @@ def get_job(job_id: int) -> Job:
     if job is None:
         raise NotFound("この処理は見つかりません。")
     return job
-
-
-if __name__ == "__main__":
-    # run as `python -m workshop.jobs`, this file is __main__: use the real module's registry
-    from workshop.jobs import run_in_worker as entry
-
-    entry(int(sys.argv[1]))

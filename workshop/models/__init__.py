@@ -2,11 +2,13 @@
 
 from workshop.models.analysis import (
     Analysis,
+    AnalysisParams,
     AnalysisTheme,
     CommentMask,
     CommentTokens,
     Correction,
     Job,
+    JobKind,
     JobStatus,
     Outcome,
     Publication,
@@ -39,6 +41,7 @@ from workshop.models.workshops import (
 __all__ = [
     "AgeGroup",
     "Analysis",
+    "AnalysisParams",
     "AnalysisTheme",
     "Attachment",
     "AuditEntry",
@@ -50,6 +53,7 @@ __all__ = [
     "ConsultationStatus",
     "Correction",
     "Job",
+    "JobKind",
     "JobStatus",
     "LoginFailure",
     "Need",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,31 @@ class JobStatus(enum.StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+
+class JobKind(enum.StrEnum):
+    """What a background job does; each kind's runner is registered at app creation."""
+
+    TOKENS = "tokens"  # tokenize and mask the comments that arrived
+    ANALYSIS = "analysis"  # cluster the comments into themes
+
+
+@dataclass(frozen=True)
+class AnalysisParams:
+    """What a planner asked of an analysis (None: choose the number of themes)."""
+
+    k: int | None = None
+    seed_themes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    seed: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        themes = [[name, list(keywords)] for name, keywords in self.seed_themes]
+        return {"k": self.k, "seed_themes": themes, "seed": self.seed}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AnalysisParams:
+        themes = tuple((name, tuple(keywords)) for name, keywords in data.get("seed_themes") or [])
+        return cls(k=data.get("k"), seed_themes=themes, seed=int(data.get("seed") or 0))
 
 
 class Outcome(enum.StrEnum):
@@ -55,7 +81,7 @@ class Job(Model):
     """A background job (RQ worker, or a local process without Redis); staff see its progress."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[JobKind] = mapped_column(enum_column(JobKind, length=40))
     consultation_id: Mapped[int | None] = mapped_column(
         ForeignKey("consultation.id", ondelete="CASCADE"), index=True
     )

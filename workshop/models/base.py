@@ -39,7 +39,6 @@ def enum_column(enum_class: type[enum.Enum], **kwargs: Any) -> Enum:
         enum_class,
         native_enum=False,
         create_constraint=False,
-        length=32,
         values_callable=lambda members: [member.value for member in members],
-        **kwargs,
+        **{"length": 32, **kwargs},
     )

@@ -100,5 +100,4 @@ def worker(burst: bool) -> None:
         raise click.ClickException(
             "REDIS_URL is not set; without Redis, jobs run as local processes."
         )
-    jobs.import_job_modules()
     Worker([jobs.QUEUE_NAME], connection=Redis.from_url(url)).work(burst=burst)

@@ -15,18 +15,19 @@ from workshop.errors import DomainError, NotFound
 from workshop.extensions import db
 from workshop.models import (
     Analysis,
+    AnalysisParams,
     AnalysisTheme,
     Comment,
     CommentTokens,
     Correction,
     Job,
+    JobKind,
     JobStatus,
     Publication,
     ThemeAssignment,
 )
 
 MIN_COMMENTS = 5
-ANALYSIS_JOB = "analysis"
 OTHER_LABEL = "その他"
 
 
@@ -43,18 +44,20 @@ def start_analysis(
     staff_id: int | None = None,
     how: str | None = None,
 ) -> Job:
-    params = {"k": k, "seed_themes": [[n, list(kw)] for n, kw in seed_themes], "seed": seed}
+    themes = tuple((name, tuple(keywords)) for name, keywords in seed_themes)
+    params = AnalysisParams(k=k, seed_themes=themes, seed=seed)
     return jobs.enqueue(
-        ANALYSIS_JOB, consultation_id=consultation_id, params=params, staff_id=staff_id, how=how
+        JobKind.ANALYSIS,
+        consultation_id=consultation_id,
+        params=params,
+        staff_id=staff_id,
+        how=how,
     )
-
-
-TOKENS_JOB = "tokens"
 
 
 def start_tokens(consultation_id: int, *, how: str | None = None) -> Job:
     """Tokenize a consultation's new comments now (CLI import) or in the background (web)."""
-    return jobs.enqueue(TOKENS_JOB, consultation_id=consultation_id, how=how)
+    return jobs.enqueue(JobKind.TOKENS, consultation_id=consultation_id, how=how)
 
 
 def reporting(
@@ -76,7 +79,6 @@ def reporting(
     return report
 
 
-@jobs.job_kind(TOKENS_JOB)
 def run_tokens(job: Job, progress: jobs.Progress) -> None:
     """Janome is the slow step: do it when comments arrive, so 分析する only clusters."""
     from nlp import Analyzer, tokenize_many
@@ -115,7 +117,6 @@ def mask_new_comments(
     )
 
 
-@jobs.job_kind(ANALYSIS_JOB)
 def run_analysis(job: Job, progress: jobs.Progress) -> int:
     """Tokenize what is new, cluster, store the snapshot, replay the planner's corrections."""
     from nlp import Analyzer, SeedTheme, analyze
@@ -139,13 +140,13 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
     cache = load_token_cache(ids)
     known = set(cache)
     progress(10, f"単語に分けています（新しい意見 {sum(k not in known for k in keys)}件）")
-    params = job.params or {}
+    params = AnalysisParams.from_json(job.params or {})
     result = analyze(
         texts,
         ids,
-        k=params.get("k"),
-        seed_themes=[SeedTheme(name, tuple(kw)) for name, kw in params.get("seed_themes") or []],
-        seed=int(params.get("seed") or 0),
+        k=params.k,
+        seed_themes=[SeedTheme(name, keywords) for name, keywords in params.seed_themes],
+        seed=params.seed,
         token_cache=cache,
         analyzer=analyzer,
         on_progress=reporting(progress, 10, 50),
@@ -160,7 +161,7 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
 
     analysis = Analysis(
         consultation_id=job.consultation_id,
-        params=params,
+        params=params.to_json(),
         n_comments=len(ids),
         n_themes=result.n_themes,
         k_scores=[[score.k, score.score] for score in result.k_scores],
@@ -246,7 +247,7 @@ def running_job(consultation_id: int) -> Job | None:
         select(Job)
         .where(
             Job.consultation_id == consultation_id,
-            Job.kind == ANALYSIS_JOB,
+            Job.kind == JobKind.ANALYSIS,
             Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
         )
         .order_by(Job.id.desc())
