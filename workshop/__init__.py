@@ -31,8 +31,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     for bp in (
         consultations.bp,
         workshops.bp,
-        auth.bp,
-        staff.bp,
+        auth.staff_bp,
+        staff.staff_bp,
         themes.bp,
         api.bp,
         results.bp,

@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import select
 
 from workshop.extensions import db
 from workshop.models.audit import AuditEntry
@@ -23,3 +25,9 @@ def record(action: str, target: str = "", **details: Any) -> AuditEntry:
     )
     db.session.add(entry)
     return entry
+
+
+def latest_entries(per_page: int) -> Pagination:
+    """The page of the log asked for in the request (?page=), newest entry first."""
+    stmt = select(AuditEntry).order_by(AuditEntry.id.desc())
+    return db.paginate(stmt, per_page=per_page, error_out=False)

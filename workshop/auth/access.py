@@ -6,9 +6,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import abort
 from flask_login import current_user, login_required
 
+from workshop.errors import Forbidden
 from workshop.extensions import db, login_manager
 from workshop.models import Role, User
 
@@ -28,7 +28,7 @@ def role_required(*roles: Role) -> Callable[[F], F]:
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.has_role(*roles):
-                abort(403)
+                raise Forbidden()
             return view(*args, **kwargs)
 
         return cast(F, wrapped)

@@ -9,6 +9,7 @@ from workshop import audit
 from workshop.errors import DomainError
 from workshop.extensions import db
 from workshop.models import LoginFailure, Role, User, utcnow
+from workshop.transaction import transaction
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -46,17 +47,17 @@ def authenticate(email: str, password: str) -> User:
     now = utcnow()
     if locked_until(address, now) is not None:
         # a refused try is logged but not counted: the lock ends on time for the real owner
-        audit.record("staff.login_locked", "", email=address)
-        db.session.commit()
+        with transaction():
+            audit.record("staff.login_locked", "", email=address)
         raise LoginLocked()
     user = find_user(address)
     if user is None or not user.active or not user.check_password(password):
         record_failure(address, now)
         raise LoginFailed()
-    db.session.execute(delete(LoginFailure).where(LoginFailure.email == address))
-    user.last_login_at = now
-    audit.record("staff.login", f"user:{user.id}", email=user.email)
-    db.session.commit()
+    with transaction():
+        db.session.execute(delete(LoginFailure).where(LoginFailure.email == address))
+        user.last_login_at = now
+        audit.record("staff.login", f"user:{user.id}", email=user.email)
     return user
 
 
@@ -80,12 +81,12 @@ def locked_until(address: str, now: datetime) -> datetime | None:
 def record_failure(address: str, now: datetime) -> None:
     """Saved before LoginFailed is raised: the failure itself is what must be kept."""
     window = timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
-    db.session.execute(delete(LoginFailure).where(LoginFailure.at <= now - window))  # spent ones
-    db.session.add(LoginFailure(email=address, at=now))
-    audit.record("staff.login_failed", "", email=address)
-    if locked_until(address, now) is not None:
-        audit.record("staff.login_lockout", "", email=address)
-    db.session.commit()
+    with transaction():
+        db.session.execute(delete(LoginFailure).where(LoginFailure.at <= now - window))  # spent
+        db.session.add(LoginFailure(email=address, at=now))
+        audit.record("staff.login_failed", "", email=address)
+        if locked_until(address, now) is not None:
+            audit.record("staff.login_lockout", "", email=address)
 
 
 def create_user(email: str, password: str, role: Role, display_name: str | None = None) -> User:
@@ -99,6 +100,6 @@ def create_user(email: str, password: str, role: Role, display_name: str | None 
         role=role,
     )
     user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
+    with transaction():
+        db.session.add(user)
     return user

@@ -1,7 +1,8 @@
 from flask import Blueprint
 
-bp = Blueprint("staff", __name__, url_prefix="/staff")
+# a staff-only feature: its one blueprint is the staff one, named "staff" (staff.dashboard)
+staff_bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from workshop.staff import routes  # noqa: E402
+from workshop.staff import routes, staff_routes  # noqa: E402
 
-__all__ = ["bp", "routes"]
+__all__ = ["routes", "staff_bp", "staff_routes"]

@@ -7,17 +7,16 @@ from datetime import datetime
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import select
 
-from workshop.auth.access import STAFF, role_required
+from workshop.auth.access import role_required
 from workshop.consultations import exports, imports, services
 from workshop.consultations.forms import HideForm, ProxyCommentForm
 from workshop.errors import DomainError, NotFound
 from workshop.extensions import db
 from workshop.formfields import flash_form_errors
 from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
-from workshop.models import AgeGroup, AuditEntry, Channel, Consultation, Relation, Role
-from workshop.staff import bp
+from workshop.models import AgeGroup, Channel, Consultation, Relation, Role
+from workshop.staff import staff_bp as bp
 from workshop.staff.forms import AttachmentForm, ConsultationForm, ImportForm
 from workshop.themes import services as themes_services
 from workshop.timeutil import TOKYO
@@ -31,23 +30,6 @@ def consultation_or_404(consultation_id: int) -> Consultation:
         return services.get_consultation(consultation_id)
     except NotFound:
         abort(404)
-
-
-@bp.get("/")
-@role_required(*STAFF)
-def dashboard() -> ResponseReturnValue:
-    consultations = services.list_consultations()
-    counts = {c.id: services.count_comments(c.id) for c in consultations}
-    return render_template("staff/dashboard.html", consultations=consultations, counts=counts)
-
-
-@bp.get("/audit")
-@role_required(Role.ADMIN)
-def audit_log() -> ResponseReturnValue:
-    page = db.paginate(
-        select(AuditEntry).order_by(AuditEntry.id.desc()), per_page=100, error_out=False
-    )
-    return render_template("staff/audit.html", page=page)
 
 
 @bp.route("/consultations/new", methods=["GET", "POST"])

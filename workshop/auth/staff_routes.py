@@ -1,3 +1,5 @@
+"""Staff sign-in and sign-out."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -6,7 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required, login_user, logout_user
 
-from workshop.auth import bp, services
+from workshop.auth import services, staff_bp
 from workshop.auth.forms import LoginForm
 from workshop.errors import DomainError
 from workshop.security import LOGIN_POSTS, limiter
@@ -21,7 +23,7 @@ def safe_next(target: str | None) -> str:
     return url_for("staff.dashboard")
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@staff_bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(LOGIN_POSTS, methods=["POST"])
 def login() -> ResponseReturnValue:
     form = LoginForm()
@@ -38,7 +40,7 @@ def login() -> ResponseReturnValue:
     return redirect(safe_next(request.args.get("next")))
 
 
-@bp.post("/logout")
+@staff_bp.post("/logout")
 @login_required
 def logout() -> ResponseReturnValue:
     logout_user()
