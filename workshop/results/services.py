@@ -28,6 +28,7 @@ from workshop.models import (
     ThemeResponse,
 )
 from workshop.models.base import utcnow
+from workshop.text import clean_text
 from workshop.themes import services as themes
 from workshop.timeutil import as_tokyo, format_date, today_tokyo
 
@@ -97,8 +98,8 @@ def theme_of_consultation(consultation_id: int, theme_id: int) -> AnalysisTheme:
 
 
 def validate_response(data: ResponseInput) -> ResponseInput:
-    summary = consultations.clean_text(data.summary)
-    response = consultations.clean_text(data.response)
+    summary = clean_text(data.summary)
+    response = clean_text(data.response)
     if not summary:
         raise DomainError("意見の概要を入力してください。")
     if len(summary) > SUMMARY_MAX_CHARS:

@@ -8,10 +8,11 @@ from wtforms import StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from workshop.consultations.imports import ATTRIBUTES, Mapping
-from workshop.consultations.services import ConsultationInput, clean_text
+from workshop.consultations.services import ConsultationInput
 from workshop.formfields import JaDateField, JaSelectField
 from workshop.labels import CHANNEL
 from workshop.models import Channel, Consultation
+from workshop.text import clean_text
 
 
 def lines(text: str | None) -> tuple[str, ...]:

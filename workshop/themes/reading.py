@@ -20,6 +20,7 @@ from sqlalchemy import select
 from workshop import masks
 from workshop.extensions import db
 from workshop.models import Analysis, Comment, CommentTokens, ThemeAssignment
+from workshop.text import LIKE_ESCAPE, like_contains
 
 TOP_WORDS = 10
 
@@ -52,8 +53,7 @@ def theme_comments(
     )
     words = query.split()
     for word in words:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(Comment.body.ilike(f"%{escaped}%", escape="\\"))
+        stmt = stmt.where(Comment.body.ilike(like_contains(word), escape=LIKE_ESCAPE))
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 

@@ -8,10 +8,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Mapped
 
 from workshop import audit
-from workshop.consultations.services.rules import clean_text
 from workshop.errors import DomainError, NotFound
 from workshop.extensions import db
 from workshop.models import AgeGroup, Channel, Comment, Relation, utcnow
+from workshop.text import LIKE_ESCAPE, clean_text, like_contains
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,11 @@ def filtered_comments(consultation_id: int, filters: CommentFilter):  # type: ig
         if value is not None:
             stmt = stmt.where(column == value)
     if filters.q:
-        pattern = (
-            "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        )
+        pattern = like_contains(filters.q)
         stmt = stmt.where(
             or_(
-                Comment.body.like(pattern, escape="\\"),
-                Comment.receipt_no.like(pattern, escape="\\"),
+                Comment.body.like(pattern, escape=LIKE_ESCAPE),
+                Comment.receipt_no.like(pattern, escape=LIKE_ESCAPE),
             )
         )
     return stmt.order_by(Comment.id)

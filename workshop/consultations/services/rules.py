@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,19 +10,11 @@ from typing import Protocol, TypeVar
 from workshop.errors import ConsultationNotOpen, DomainError
 from workshop.models import AgeGroup, ConsultationStatus, Relation
 from workshop.models.consultations import COMMENT_MAX_CHARS
+from workshop.text import clean_text
 from workshop.timeutil import format_date
 from workshop.validation import CHOICE_MESSAGE, email_problem
 
 T = TypeVar("T")
-# C0 controls other than tab and newline: PostgreSQL refuses NUL, and none of them is text
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(text: str | None) -> str:
-    """Keep what the resident typed, minus control characters and Windows line ends."""
-    if not text:
-        return ""
-    return CONTROL_CHARS.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 @dataclass(frozen=True)
