@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -44,6 +44,56 @@ class AnalysisParams:
     def from_json(cls, data: dict[str, Any]) -> AnalysisParams:
         themes = tuple((name, tuple(keywords)) for name, keywords in data.get("seed_themes") or [])
         return cls(k=data.get("k"), seed_themes=themes, seed=int(data.get("seed") or 0))
+
+
+class CorrectionKind(enum.StrEnum):
+    RENAME = "rename"
+    MERGE = "merge"
+    MOVE = "move"
+    CITY_THEME = "city_theme"
+
+
+# A correction names themes by their comments (ids), not by theme ids: a later analysis makes
+# new themes, and the correction applies to the one holding (most of) the same comments.
+
+
+@dataclass(frozen=True)
+class Rename:
+    comment_ids: list[int]
+    label: str
+    kind: ClassVar[CorrectionKind] = CorrectionKind.RENAME
+
+
+@dataclass(frozen=True)
+class Merge:
+    source_ids: list[int]
+    target_ids: list[int]
+    kind: ClassVar[CorrectionKind] = CorrectionKind.MERGE
+
+
+@dataclass(frozen=True)
+class Move:
+    comment_id: int
+    body_hash: str  # the move no longer holds once the comment changed
+    target_ids: list[int]
+    target_label: str
+    kind: ClassVar[CorrectionKind] = CorrectionKind.MOVE
+
+
+@dataclass(frozen=True)
+class CityTheme:
+    comment_ids: list[int]
+    value: bool
+    kind: ClassVar[CorrectionKind] = CorrectionKind.CITY_THEME
+
+
+Change = Rename | Merge | Move | CityTheme
+CHANGE_TYPES: dict[CorrectionKind, type[Change]] = {
+    CorrectionKind.RENAME: Rename,
+    CorrectionKind.MERGE: Merge,
+    CorrectionKind.MOVE: Move,
+    CorrectionKind.CITY_THEME: CityTheme,
+}
 
 
 class Outcome(enum.StrEnum):
@@ -167,10 +217,22 @@ class Correction(Model):
     consultation_id: Mapped[int] = mapped_column(
         ForeignKey("consultation.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(20))  # rename, merge, move, city_theme
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    kind: Mapped[CorrectionKind] = mapped_column(enum_column(CorrectionKind, length=20))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the change's fields
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @classmethod
+    def of(cls, change: Change, *, consultation_id: int, staff_id: int | None) -> Correction:
+        return cls(
+            consultation_id=consultation_id,
+            kind=change.kind,
+            payload=asdict(change),
+            created_by_id=staff_id,
+        )
+
+    def change(self) -> Change:
+        return CHANGE_TYPES[self.kind](**self.payload)
 
 
 class ThemeResponse(Model):

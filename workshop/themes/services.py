@@ -6,7 +6,6 @@ import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
@@ -17,13 +16,18 @@ from workshop.models import (
     Analysis,
     AnalysisParams,
     AnalysisTheme,
+    Change,
+    CityTheme,
     Comment,
     CommentTokens,
     Correction,
     Job,
     JobKind,
     JobStatus,
+    Merge,
+    Move,
     Publication,
+    Rename,
     ThemeAssignment,
 )
 
@@ -319,14 +323,11 @@ def matching_theme(
     return best if best_score >= minimum else None
 
 
-def record(consultation_id: int, kind: str, payload: dict[str, Any], staff_id: int | None) -> None:
-    scalars = {key: value for key, value in payload.items() if not isinstance(value, list)}
-    audit.record(f"theme.{kind}", f"consultation:{consultation_id}", **scalars)
-    db.session.add(
-        Correction(
-            consultation_id=consultation_id, kind=kind, payload=payload, created_by_id=staff_id
-        )
-    )
+def record(consultation_id: int, change: Change, staff_id: int | None) -> None:
+    correction = Correction.of(change, consultation_id=consultation_id, staff_id=staff_id)
+    scalars = {k: v for k, v in correction.payload.items() if not isinstance(v, list)}
+    audit.record(f"theme.{change.kind}", f"consultation:{consultation_id}", **scalars)
+    db.session.add(correction)
 
 
 def ensure_not_published(analysis: Analysis) -> None:
@@ -347,9 +348,9 @@ def rename_theme(analysis: Analysis, theme_id: int, label: str, *, staff_id: int
     if len(label) > 200:
         raise DomainError("テーマの名前は200文字以内にしてください。")
     theme = get_theme(analysis, theme_id)
-    payload = {"comment_ids": members(analysis.id).get(theme.id, []), "label": label}
-    apply_correction(analysis, "rename", payload)
-    record(analysis.consultation_id, "rename", payload, staff_id)
+    change = Rename(comment_ids=members(analysis.id).get(theme.id, []), label=label)
+    apply_correction(analysis, change)
+    record(analysis.consultation_id, change, staff_id)
     db.session.commit()
 
 
@@ -361,12 +362,9 @@ def merge_themes(
         raise DomainError("同じテーマどうしは統合できません。")
     source, target = get_theme(analysis, source_id), get_theme(analysis, target_id)
     groups = members(analysis.id)
-    payload = {
-        "source_ids": groups.get(source.id, []),
-        "target_ids": groups.get(target.id, []),
-    }
-    apply_correction(analysis, "merge", payload)
-    record(analysis.consultation_id, "merge", payload, staff_id)
+    change = Merge(source_ids=groups.get(source.id, []), target_ids=groups.get(target.id, []))
+    apply_correction(analysis, change)
+    record(analysis.consultation_id, change, staff_id)
     db.session.commit()
 
 
@@ -379,15 +377,15 @@ def move_comment(
     if assignment is None:
         raise NotFound("この意見はこの分析に含まれていません。")
     groups = members(analysis.id)
-    payload = {
-        "comment_id": comment_id,
-        "body_hash": assignment.body_hash,
-        "target_ids": [i for i in groups.get(target.id, []) if i != comment_id],
-        "target_label": target.label,
-    }
+    change = Move(
+        comment_id=comment_id,
+        body_hash=assignment.body_hash,
+        target_ids=[i for i in groups.get(target.id, []) if i != comment_id],
+        target_label=target.label,
+    )
     assignment.theme_id = target.id
     assignment.moved_by_planner = True
-    record(analysis.consultation_id, "move", payload, staff_id)
+    record(analysis.consultation_id, change, staff_id)
     db.session.commit()
 
 
@@ -396,27 +394,27 @@ def mark_city_theme(
 ) -> None:
     ensure_not_published(analysis)
     theme = get_theme(analysis, theme_id)
-    payload = {"comment_ids": members(analysis.id).get(theme.id, []), "value": is_city_theme}
-    apply_correction(analysis, "city_theme", payload)
-    record(analysis.consultation_id, "city_theme", payload, staff_id)
+    change = CityTheme(comment_ids=members(analysis.id).get(theme.id, []), value=is_city_theme)
+    apply_correction(analysis, change)
+    record(analysis.consultation_id, change, staff_id)
     db.session.commit()
 
 
-def apply_correction(analysis: Analysis, kind: str, payload: dict[str, Any]) -> bool:
+def apply_correction(analysis: Analysis, change: Change) -> bool:
     """Apply one correction to a snapshot; False where its themes or comments are gone."""
     groups = members(analysis.id)
-    if kind in ("rename", "city_theme"):
-        theme = matching_theme(analysis, payload["comment_ids"], groups)
+    if isinstance(change, Rename | CityTheme):
+        theme = matching_theme(analysis, change.comment_ids, groups)
         if theme is None:
             return False
-        if kind == "rename":
-            theme.label = payload["label"]
+        if isinstance(change, Rename):
+            theme.label = change.label
         else:
-            theme.is_city_theme = bool(payload["value"])
+            theme.is_city_theme = change.value
         return True
-    if kind == "merge":
-        source = matching_theme(analysis, payload["source_ids"], groups)
-        target = matching_theme(analysis, payload["target_ids"], groups)
+    if isinstance(change, Merge):
+        source = matching_theme(analysis, change.source_ids, groups)
+        target = matching_theme(analysis, change.target_ids, groups)
         if source is None or target is None or source is target:
             return False
         db.session.execute(
@@ -429,17 +427,15 @@ def apply_correction(analysis: Analysis, kind: str, payload: dict[str, Any]) -> 
         analysis.themes.remove(source)
         db.session.flush()
         return True
-    if kind == "move":
-        assignment = db.session.get(ThemeAssignment, (analysis.id, payload["comment_id"]))
-        if assignment is None or assignment.body_hash != payload["body_hash"]:
-            return False  # the comment changed or is not in this snapshot: the move no longer holds
-        target = matching_theme(analysis, payload["target_ids"], groups, minimum=0.3)
-        if target is None:
-            return False
-        assignment.theme_id = target.id
-        assignment.moved_by_planner = True
-        return True
-    raise ValueError(f"unknown correction {kind!r}")
+    assignment = db.session.get(ThemeAssignment, (analysis.id, change.comment_id))
+    if assignment is None or assignment.body_hash != change.body_hash:
+        return False  # the comment changed or is not in this snapshot: the move no longer holds
+    target = matching_theme(analysis, change.target_ids, groups, minimum=0.3)
+    if target is None:
+        return False
+    assignment.theme_id = target.id
+    assignment.moved_by_planner = True
+    return True
 
 
 def replay_corrections(analysis: Analysis) -> int:
@@ -451,6 +447,6 @@ def replay_corrections(analysis: Analysis) -> int:
     )
     applied = 0
     for correction in db.session.scalars(stmt):
-        applied += apply_correction(analysis, correction.kind, correction.payload)
+        applied += apply_correction(analysis, correction.change())
         db.session.flush()
     return applied
