@@ -26,7 +26,7 @@ from nlp.tokenize import Morpheme, janome_tokens, shared_tokenizer
 
 CONNECTORS = ("への", "の", "を", "な")
 MAX_TOKENS = 4  # content tokens in one phrase
-MAX_CHARS = 18
+MAX_CHARS = 18  # longer phrases are clauses, not names
 # One token of this many characters may hold two words (子育て支援, 個人情報).
 MIN_WORD_CHARS = 4
 MIN_COMMENTS = 2  # a name must occur in at least this many of its theme's comments
@@ -149,6 +149,8 @@ def _phrases(
 
 
 def _tails(text: str, end: int, connectors: int, stopwords: frozenset[str]) -> Iterator[int]:
+    """Where the phrase may end: at its last token, after a one-kanji suffix, or
+    after の and a stopword noun when it has no particle yet."""
     yield end
     if end < len(text) and _KANJI.match(text[end]) and text[end] not in _UNWANTED_AFFIXES:
         end += 1
@@ -166,7 +168,10 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
     counted by a number before it (2050 年カーボンニュートラル)."""
     before = start > 0 and _WORD_CHAR.match(text[start - 1]) is not None
     after = end < len(text) and _WORD_CHAR.match(text[end]) is not None
-    counted = text[:start].rstrip(" ")[-1:].isdigit()
+    previous = start - 1
+    while previous >= 0 and text[previous] == " ":
+        previous -= 1
+    counted = previous >= 0 and text[previous].isdigit()
     return not before and not after and not counted
 
 
@@ -285,11 +290,9 @@ class PhraseNamer:
             ordered.extend(p for p in (*longer[:1], phrase) if p not in ordered)
         return tuple(ordered)
 
-    def names(
-        self, groups: Sequence[Sequence[int]], taken: frozenset[str] = frozenset()
-    ) -> list[str | None]:
+    def names(self, groups: Sequence[Sequence[int]]) -> list[str | None]:
         """A distinct name per group (in order; None when no phrase qualifies)."""
-        used = set(taken)
+        used: set[str] = set()
         names: list[str | None] = []
         for rows in groups:
             name = next((p for p in self.candidates(rows) if p not in used), None)
