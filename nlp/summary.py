@@ -2,10 +2,11 @@
 
 Sentences come from the comments closest to the theme's centre and are
 scored by that closeness and by the theme's keywords they hold (less for a
-fragment, a heading or a page reference); each next one is chosen by maximal marginal relevance (its score minus its character-bigram
-overlap with those already chosen), from a comment not yet quoted. They are
-quoted as written, with personal data masked; a sentence too long to read at
-a glance is cut at a comma and marked with …; very short ones come last.
+fragment, a heading or a page reference); each next one is chosen by maximal
+marginal relevance (its score minus its character-bigram overlap with those
+already chosen), from a comment not yet quoted. They are quoted as written,
+with personal data masked; a sentence too long to read at a glance is cut at
+a comma and marked with …; very short ones come last.
 """
 
 from __future__ import annotations
