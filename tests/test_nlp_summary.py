@@ -72,3 +72,14 @@ def test_a_page_reference_is_quoted_after_a_sentence_about_the_theme():
     ]
     summary = summarize(texts, list(range(len(texts))), KEYWORDS, n_sentences=1)
     assert summary == (texts[1],)
+
+
+def test_names_and_summaries_do_not_depend_on_the_order_of_the_comments():
+    texts = [*COUNTER, *BUS]
+    forward = analyze(texts, k=2)
+    backward = analyze(texts[::-1], list(range(len(texts)))[::-1], k=2)
+
+    def described(result):
+        return sorted((t.label, t.summary, sorted(t.comment_ids)) for t in result.themes)
+
+    assert described(forward) == described(backward)
