@@ -70,7 +70,7 @@ def phrase_candidates(
     spans = _align(tokens, normalized_text)
     found: set[str] = set()
     for first, span in enumerate(spans):
-        if span is None:
+        if span is None or _has_own_subject(normalized_text, span, tokens[first]):
             continue
         if span.end - span.start >= MIN_WORD_CHARS:  # a compound in the user dictionary
             found.update(_phrases(normalized_text, span.start, span.end, 0, stopwords))
@@ -87,6 +87,12 @@ def phrase_candidates(
                 break
             found.update(_phrases(normalized_text, span.start, current.end, connectors, stopwords))
     return tuple(sorted(found))
+
+
+def _has_own_subject(text: str, span: _Span, token: str) -> bool:
+    """An adjective after its own subject (実効性の高い, 人が多い) ends a clause:
+    高い環境教育 cut from 実効性の高い環境教育 is not a name."""
+    return token.endswith("い") and text[span.start - 1 : span.start] in ("の", "が")
 
 
 def _align(tokens: Sequence[str], text: str) -> list[_Span | None]:

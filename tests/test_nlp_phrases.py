@@ -94,6 +94,14 @@ def test_candidates_do_not_cut_words_or_cross_numbers():
     assert all(not any(char.isdigit() for char in phrase) for phrase in candidates)
 
 
+def test_an_adjective_after_its_own_subject_does_not_start_a_phrase():
+    analyzer = Analyzer()
+    text = analyzer.normalize("実効性の高い環境教育と、新しい公園がほしい")
+    candidates = phrase_candidates(analyzer.analyze_normalized(text), text, analyzer.stopwords)
+    assert "高い環境教育" not in candidates
+    assert "新しい公園" in candidates
+
+
 def test_a_counter_after_a_number_does_not_start_a_phrase():
     analyzer = Analyzer()
     text = analyzer.normalize("2050 年カーボンニュートラルの達成に向けて")
