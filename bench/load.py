@@ -391,7 +391,7 @@ def prepare(env: dict[str, str], seats: int) -> Scene:
     from workshop.extensions import db
     from workshop.models import WorkshopFormat
     from workshop.timeutil import TOKYO, today_tokyo
-    from workshop.workshops import services as workshop_services
+    from workshop.workshops.services import events
 
     app = create_app()
     with app.app_context():
@@ -408,8 +408,8 @@ def prepare(env: dict[str, str], seats: int) -> Scene:
             )
         )
         starts = datetime.combine(today + timedelta(days=14), clock(13, 30), tzinfo=TOKYO)
-        workshop = workshop_services.create_workshop(
-            workshop_services.WorkshopInput(
+        workshop = events.create_workshop(
+            events.WorkshopInput(
                 title="負荷試験のワークショップ",
                 starts_at=starts,
                 ends_at=starts + timedelta(hours=2),

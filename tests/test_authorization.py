@@ -30,8 +30,9 @@ from tests.test_workshops import workshop_factory
 from workshop.extensions import db
 from workshop.models import Comment, Job, Registration, RegistrationStatus, Role, User, utcnow
 from workshop.results import services as results
-from workshop.workshops import services as workshops
 from workshop.workshops import tokens
+from workshop.workshops.errors import CannotCheckIn
+from workshop.workshops.services import access, checkin, links, signup
 
 ANONYMOUS = "anonymous"
 RESIDENT = "resident"  # no login; holds the signed links of their own registration
@@ -171,17 +172,17 @@ MATRIX: dict[str, Row] = {
     # a consultation never published: refused with a message, the published one stays
     "results.withdraw": Row(staff(PLANNERS, post=303), parts={"consultation_id": "unpublished_id"}),
     # ------------------------------------------------------------ staff: workshops
-    "workshops.staff_index": Row(staff(STAFF, get=200)),
-    "workshops.new_workshop": Row(staff(STAFF, get=200, post=422)),
-    "workshops.staff_workshop": Row(assigned(get=200)),
-    "workshops.edit_workshop": Row(assigned(get=200, post=422)),
-    "workshops.export_roster": Row(assigned(get=200)),
-    "workshops.staff_register": Row(assigned(get=200, post=422)),
-    "workshops.check_in": Row(assigned(get=200, post=422)),
+    "workshops_staff.index": Row(staff(STAFF, get=200)),
+    "workshops_staff.new_workshop": Row(staff(STAFF, get=200, post=422)),
+    "workshops_staff.show": Row(assigned(get=200)),
+    "workshops_staff.edit_workshop": Row(assigned(get=200, post=422)),
+    "workshops_staff.export_roster": Row(assigned(get=200)),
+    "workshops_staff.register": Row(assigned(get=200, post=422)),
+    "workshops_staff.check_in": Row(assigned(get=200, post=422)),
     # the waitlisted registration: "cannot check in", nothing changes
-    "workshops.check_in_by_name": Row(assigned(post=409)),
-    "workshops.walk_in": Row(assigned(post=422)),
-    "workshops.opinions": Row(assigned(get=200, post=422)),
+    "workshops_staff.check_in_by_name": Row(assigned(post=409)),
+    "workshops_staff.walk_in": Row(assigned(post=422)),
+    "workshops_staff.opinions": Row(assigned(get=200, post=422)),
 }
 
 
@@ -234,8 +235,8 @@ class World:
         return {name: value.format(**plain) for name, value in row.data.items()}
 
 
-def applicant(name: str, furigana: str, email: str, phone: str) -> workshops.Applicant:
-    return workshops.Applicant(name=name, furigana=furigana, email=email, phone=phone)
+def applicant(name: str, furigana: str, email: str, phone: str) -> signup.Applicant:
+    return signup.Applicant(name=name, furigana=furigana, email=email, phone=phone)
 
 
 def forged(registration: Registration) -> str:
@@ -258,9 +259,9 @@ def signed_up(app: Flask) -> tuple[Registration, Registration, Registration]:
     spare = make(title="駅前広場の使い方を考えるワークショップ（2回目）")
     # the confirmation mail builds links to the status page, which needs a request
     with current_app.test_request_context():
-        first = workshops.register(workshop.id, applicant(*REGISTRANTS[0]))
-        second = workshops.register(workshop.id, applicant(*REGISTRANTS[1]))
-        extra = workshops.register(spare.id, applicant(*REGISTRANTS[0]))
+        first = signup.register(workshop.id, applicant(*REGISTRANTS[0]))
+        second = signup.register(workshop.id, applicant(*REGISTRANTS[1]))
+        extra = signup.register(spare.id, applicant(*REGISTRANTS[0]))
     assert first.is_confirmed and second.is_waitlisted
     return first, second, extra
 
@@ -294,8 +295,8 @@ def world(
     attachment = attach_pdf(open_plan.id, "計画の素案")
     first, second, extra = signed_up
     first.workshop.consultation_id = closed.id
-    workshops.assign_facilitators(first.workshop, [staff_users[FACILITATOR]])
-    workshops.assign_facilitators(extra.workshop, [staff_users[OTHER_FACILITATOR]])
+    access.assign_facilitators(first.workshop, [staff_users[FACILITATOR]])
+    access.assign_facilitators(extra.workshop, [staff_users[OTHER_FACILITATOR]])
     db.session.commit()
     comment_id = db.session.scalar(select(Comment.id).where(Comment.consultation_id == closed.id))
     values: dict[str, Any] = {
@@ -312,8 +313,8 @@ def world(
         "workshop_id": first.workshop_id,
         "registration_id": second.id,
         "extension": "csv",
-        "token": per_actor(workshops.status_token(first), forged(first)),
-        "spare_token": per_actor(workshops.status_token(extra), forged(extra)),
+        "token": per_actor(links.status_token(first), forged(first)),
+        "spare_token": per_actor(links.status_token(extra), forged(extra)),
         "receipt_token": per_actor(receipt.receipt_token, secrets.token_urlsafe(24)),
     }
     return World(
@@ -443,7 +444,7 @@ def sign(registration_id: int, access_key: str) -> str:
 
 def test_a_link_opens_only_its_own_registration(app, client, signed_up):
     mine, theirs, _ = signed_up
-    own = workshops.status_token(mine)
+    own = links.status_token(mine)
     page = client.get(status_url(own))
     assert page.status_code == 200 and REGISTRANTS[0][0] in page.get_data(as_text=True)
     attempts = {
@@ -451,7 +452,7 @@ def test_a_link_opens_only_its_own_registration(app, client, signed_up):
         "their id, my key": sign(theirs.id, mine.access_key),
         "my id, their key": sign(mine.id, theirs.access_key),
         # the check-in code is signed too, but for the door, not for the status page
-        "my check-in code": workshops.check_in_token(mine),
+        "my check-in code": links.check_in_token(mine),
         "a guessed secret": forged(theirs),
         "tampered signature": own[:-4] + ("AAAA" if not own.endswith("AAAA") else "BBBB"),
         "tampered payload": "x" + own[1:],
@@ -476,7 +477,7 @@ def test_an_expired_link_is_refused(app, client, signed_up):
     mine, _, _ = signed_up
     app.config["WORKSHOP_LINK_MAX_AGE"] = -1
     for suffix in ("", "/calendar.ics", "/cancel"):
-        response = client.get(status_url(workshops.status_token(mine), suffix))
+        response = client.get(status_url(links.status_token(mine), suffix))
         assert response.status_code == 410, suffix
         assert REGISTRANTS[0][0] not in response.get_data(as_text=True)
 
@@ -485,7 +486,7 @@ def test_the_link_of_a_cancelled_registration_shows_it_cancelled_and_changes_not
     app, client, signed_up
 ):
     mine, theirs, _ = signed_up
-    own = workshops.status_token(mine)
+    own = links.status_token(mine)
     assert post_form(client, status_url(own, "/cancel"), {}).status_code == 303
     db.session.refresh(theirs)
     assert theirs.is_confirmed  # the seat went to the next person
@@ -497,15 +498,15 @@ def test_the_link_of_a_cancelled_registration_shows_it_cancelled_and_changes_not
     assert post_form(client, status_url(own), change).status_code == 409
     # the check-in code of a cancelled registration opens no door
     db.session.refresh(mine)
-    with pytest.raises(workshops.CannotCheckIn):
-        workshops.check_in(mine.workshop_id, code=workshops.check_in_token(mine))
+    with pytest.raises(CannotCheckIn):
+        checkin.check_in(mine.workshop_id, code=links.check_in_token(mine))
     # and the link still names only its own registration
     assert REGISTRANTS[1][0] not in page.get_data(as_text=True)
 
 
 def test_a_resident_link_opens_no_staff_page(app, client, signed_up):
     mine, _, _ = signed_up
-    own = workshops.status_token(mine)
+    own = links.status_token(mine)
     assert client.get(status_url(own)).status_code == 200
     assert client.get(status_url(own, "/cancel")).status_code == 200
     staff_rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/staff/")]
@@ -554,11 +555,11 @@ def test_a_facilitator_never_sees_commenters_personal_data(app, world, clients):
             assert value not in text, (url, value)
     # the pages a facilitator needs do open, and do show the registrants
     assert {
-        "workshops.staff_index",
-        "workshops.staff_workshop",
-        "workshops.export_roster",
-        "workshops.check_in",
-        "workshops.opinions",
+        "workshops_staff.index",
+        "workshops_staff.show",
+        "workshops_staff.export_roster",
+        "workshops_staff.check_in",
+        "workshops_staff.opinions",
     } <= set(opened)
     roster = facilitator.get(f"/staff/workshops/{workshop.id}").get_data(as_text=True)
     assert REGISTRANTS[0][0] in roster and REGISTRANTS[0][2] in roster

@@ -34,7 +34,7 @@ NOT_PAGES = {
     "themes.theme_wordcloud",
     "themes.wordcloud",
     "themes.job_json",
-    "workshops.export_roster",
+    "workshops_staff.export_roster",
     "workshops.calendar",
 }
 # a resident's own pages and the staff login: opened without logging in
@@ -48,7 +48,7 @@ def demo_values(app: Flask) -> dict[str, Any]:
     from workshop.models import Consultation, ParticipationMode, Workshop
     from workshop.results import services as results
     from workshop.themes import services as themes
-    from workshop.workshops import services as workshops
+    from workshop.workshops.services import links, signup
 
     with app.app_context():
         closed = db.session.scalars(
@@ -68,9 +68,9 @@ def demo_values(app: Flask) -> dict[str, Any]:
         attachment = attach_pdf(open_plan.id, "計画の素案（全文）")
         workshop = db.session.scalars(select(Workshop)).first()
         assert workshop is not None
-        registration = workshops.register(
+        registration = signup.register(
             workshop.id,
-            workshops.Applicant(
+            signup.Applicant(
                 name="西田 和子",
                 furigana="にしだ かずこ",
                 email="kazuko.nishida@example.jp",
@@ -86,7 +86,7 @@ def demo_values(app: Flask) -> dict[str, Any]:
             "attachment_id": attachment.id,
             "workshop_id": workshop.id,
             "registration_id": registration.id,
-            "token": workshops.status_token(registration),
+            "token": links.status_token(registration),
             "receipt": (open_plan.slug, receipt.receipt_token),
             "extension": "csv",
         }

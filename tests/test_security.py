@@ -140,8 +140,7 @@ def test_no_inline_script_handler_or_style_in_templates(path):
 def real_objects(app, make_consultation, make_workshop, make_user):
     """One real object for every id a POST route takes, so each route exists and reaches CSRF."""
     from workshop.consultations import services as consultation_services
-    from workshop.workshops import services as workshop_services
-    from workshop.workshops.services import Applicant
+    from workshop.workshops.services import links, signup
 
     consultation = make_consultation()
     receipt = consultation_services.submit_comment(
@@ -150,9 +149,9 @@ def real_objects(app, make_consultation, make_workshop, make_user):
         submission_token="csrf-test-0000000001",
     )
     workshop = make_workshop()
-    registration = workshop_services.register(
+    registration = signup.register(
         workshop.id,
-        Applicant(name="緑川 花子", furigana="みどりかわ はなこ", email="hanako@example.jp"),
+        signup.Applicant(name="緑川 花子", furigana="みどりかわ はなこ", email="hanako@example.jp"),
     )
     return {
         "slug": consultation.slug,
@@ -160,7 +159,7 @@ def real_objects(app, make_consultation, make_workshop, make_user):
         "comment_id": receipt.comment_id,
         "workshop_id": workshop.id,
         "registration_id": registration.id,
-        "token": workshop_services.status_token(registration),
+        "token": links.status_token(registration),
     }
 
 

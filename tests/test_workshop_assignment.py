@@ -16,7 +16,7 @@ from workshop import create_app
 from workshop.auth import services as auth_services
 from workshop.extensions import db
 from workshop.models import AuditEntry, Registration, Role, Workshop, utcnow
-from workshop.workshops import services
+from workshop.workshops.services import events, signup
 
 CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+"')
 
@@ -33,11 +33,11 @@ def log_in(client, user):
 
 
 def workshop_rules(app):
-    """Every staff page of one workshop: the workshops blueprint's rules that take its id."""
+    """Every staff page of one workshop: the workshops_staff blueprint's rules that take its id."""
     rules = [
         rule
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("workshops.")
+        if rule.endpoint.startswith("workshops_staff.")
         and rule.rule.startswith("/staff/")
         and "workshop_id" in rule.arguments
     ]
@@ -76,9 +76,9 @@ def test_unassigned_facilitator_gets_404_on_every_page_of_the_workshop(
     workshop = make_workshop(starts_at=utcnow() - timedelta(hours=1))
     make_workshop(title="自分の担当の意見交換会", facilitators=[facilitator])
     with app.test_request_context():
-        registration = services.register(
+        registration = signup.register(
             workshop.id,
-            services.Applicant(name="緑川 花子", email="hanako@example.jp", phone="080-5555-0101"),
+            signup.Applicant(name="緑川 花子", email="hanako@example.jp", phone="080-5555-0101"),
             now=utcnow() - timedelta(days=1),
         )
     seq = db.session.get(Workshop, workshop.id).registration_seq
@@ -252,7 +252,7 @@ def test_the_service_ignores_a_facilitators_assignment(make_user, make_workshop)
     facilitator = make_user(Role.FACILITATOR)
     colleague = make_user(Role.FACILITATOR)
     workshop = make_workshop(facilitators=[facilitator])
-    data = services.WorkshopInput(
+    data = events.WorkshopInput(
         title=workshop.title,
         starts_at=workshop.starts_at,
         ends_at=workshop.ends_at,
@@ -260,9 +260,9 @@ def test_the_service_ignores_a_facilitators_assignment(make_user, make_workshop)
         capacity=workshop.capacity,
         facilitator_ids=(colleague.id,),
     )
-    services.update_workshop(workshop.id, data, staff_id=facilitator.id)
+    events.update_workshop(workshop.id, data, staff_id=facilitator.id)
     assert [user.id for user in workshop.facilitators] == [facilitator.id]
-    created = services.create_workshop(data, staff_id=facilitator.id)
+    created = events.create_workshop(data, staff_id=facilitator.id)
     assert [user.id for user in created.facilitators] == [facilitator.id]
 
 

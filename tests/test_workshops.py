@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import post_form
 from workshop.extensions import db
 from workshop.models import Registration, RegistrationStatus, Workshop, WorkshopFormat, utcnow
-from workshop.workshops import services
+from workshop.workshops.services import events
 
 STATUS_LINK = re.compile(r"http://127\.0\.0\.1:5000(/workshops/r/[A-Za-z0-9._-]+)")
 
@@ -38,7 +38,7 @@ def workshop_factory():
         }
         fields["facilitator_ids"] = tuple(user.id for user in facilitators)
         fields.update(overrides)
-        return services.create_workshop(services.WorkshopInput(**fields))
+        return events.create_workshop(events.WorkshopInput(**fields))
 
     return make
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from workshop.errors import DomainError
 from workshop.extensions import db
 from workshop.models import (
     ParticipationMode,
@@ -17,7 +18,7 @@ from workshop.models import (
     WorkshopFormat,
     utcnow,
 )
-from workshop.workshops import services
+from workshop.workshops.services import events, links, seats, signup, waitlist
 
 SIGN_UPS = 50
 
@@ -29,9 +30,9 @@ def sign_up_at_once(app, workshop_id: int, mode: ParticipationMode | None = None
         with app.app_context():
             barrier.wait()
             try:
-                registration = services.register(
+                registration = signup.register(
                     workshop_id,
-                    services.Applicant(
+                    signup.Applicant(
                         name=f"市民{index:02d}",
                         email=f"shimin{index:02d}@example.jp",
                         mode=mode,
@@ -47,8 +48,8 @@ def sign_up_at_once(app, workshop_id: int, mode: ParticipationMode | None = None
 
 @pytest.mark.both_dbs
 def test_fifty_parallel_sign_ups_fill_twenty_seats_and_queue_the_rest(app):
-    workshop = services.create_workshop(
-        services.WorkshopInput(
+    workshop = events.create_workshop(
+        events.WorkshopInput(
             title="みんなで考える駅前広場の使い方",
             starts_at=utcnow() + timedelta(days=10),
             ends_at=utcnow() + timedelta(days=10, hours=2),
@@ -68,14 +69,14 @@ def test_fifty_parallel_sign_ups_fill_twenty_seats_and_queue_the_rest(app):
     # arrival order: the first twenty to take the lock have the seats, the rest wait in order
     assert [r.status for r in rows[:20]] == [RegistrationStatus.CONFIRMED] * 20
     assert [r.status for r in rows[20:]] == [RegistrationStatus.WAITLISTED] * 30
-    positions = [services.waitlist_position(r) for r in rows[20:]]
+    positions = [waitlist.waitlist_position(r) for r in rows[20:]]
     assert positions == list(range(1, 31))
 
 
 @pytest.mark.both_dbs
 def test_parallel_sign_ups_respect_each_hybrid_capacity(app):
-    workshop = services.create_workshop(
-        services.WorkshopInput(
+    workshop = events.create_workshop(
+        events.WorkshopInput(
             title="オンラインでも参加できる意見交換会",
             starts_at=utcnow() + timedelta(days=10),
             ends_at=utcnow() + timedelta(days=10, hours=2),
@@ -88,7 +89,7 @@ def test_parallel_sign_ups_respect_each_hybrid_capacity(app):
     statuses = sign_up_at_once(app, workshop.id, ParticipationMode.ONLINE)
 
     assert statuses.count("confirmed") == 15
-    numbers = {n.mode: n for n in services.numbers(db.session.get(type(workshop), workshop.id))}
+    numbers = {n.mode: n for n in seats.numbers(db.session.get(type(workshop), workshop.id))}
     assert numbers[ParticipationMode.ONLINE].registered == 15
     assert numbers[ParticipationMode.ONLINE].waitlisted == 35
     assert numbers[ParticipationMode.VENUE].registered == 0
@@ -102,7 +103,7 @@ def in_parallel(app, count: int, work) -> list[str]:
             barrier.wait()
             try:
                 return work(index)
-            except services.DomainError as error:
+            except DomainError as error:
                 return error.message
             finally:
                 db.session.remove()
@@ -113,8 +114,8 @@ def in_parallel(app, count: int, work) -> list[str]:
 
 @pytest.mark.both_dbs
 def test_same_email_pressed_ten_times_at_once_takes_one_seat(app):
-    workshop = services.create_workshop(
-        services.WorkshopInput(
+    workshop = events.create_workshop(
+        events.WorkshopInput(
             title="西川地区の防災を話し合う会",
             starts_at=utcnow() + timedelta(days=3),
             ends_at=utcnow() + timedelta(days=3, hours=2),
@@ -122,9 +123,9 @@ def test_same_email_pressed_ten_times_at_once_takes_one_seat(app):
             capacity=20,
         )
     )
-    applicant = services.Applicant(name="西川 すみれ", email="sumire@example.jp")
+    applicant = signup.Applicant(name="西川 すみれ", email="sumire@example.jp")
     workshop_id = workshop.id  # read here: the threads must not touch this session's objects
-    results = in_parallel(app, 10, lambda _: services.register(workshop_id, applicant).status.value)
+    results = in_parallel(app, 10, lambda _: signup.register(workshop_id, applicant).status.value)
     assert results.count("confirmed") == 1
     assert sum("すでにこのワークショップに申し込まれています" in r for r in results) == 9
     assert db.session.query(Registration).count() == 1
@@ -132,8 +133,8 @@ def test_same_email_pressed_ten_times_at_once_takes_one_seat(app):
 
 @pytest.mark.both_dbs
 def test_parallel_cancellations_promote_exactly_as_many_as_they_free(app):
-    workshop = services.create_workshop(
-        services.WorkshopInput(
+    workshop = events.create_workshop(
+        events.WorkshopInput(
             title="中央地区まちづくり意見交換会",
             starts_at=utcnow() + timedelta(days=3),
             ends_at=utcnow() + timedelta(days=3, hours=2),
@@ -142,14 +143,14 @@ def test_parallel_cancellations_promote_exactly_as_many_as_they_free(app):
         )
     )
     people = [
-        services.register(
-            workshop.id, services.Applicant(name=f"住民{i:02d}", email=f"jumin{i:02d}@example.jp")
+        signup.register(
+            workshop.id, signup.Applicant(name=f"住民{i:02d}", email=f"jumin{i:02d}@example.jp")
         )
         for i in range(16)
     ]
-    links = [services.status_token(p) for p in people[:6]]
-    results = in_parallel(app, 6, lambda i: services.cancel(links[i])[0].status.value)
+    tokens = [links.status_token(p) for p in people[:6]]
+    results = in_parallel(app, 6, lambda i: links.cancel(tokens[i])[0].status.value)
     assert results == ["cancelled"] * 6
     db.session.expire_all()
-    assert services.count_status(workshop.id, RegistrationStatus.CONFIRMED) == 10
-    assert services.count_status(workshop.id, RegistrationStatus.WAITLISTED) == 0
+    assert seats.count_status(workshop.id, RegistrationStatus.CONFIRMED) == 10
+    assert seats.count_status(workshop.id, RegistrationStatus.WAITLISTED) == 0

@@ -23,7 +23,7 @@ from workshop.models import (
     utcnow,
 )
 from workshop.timeutil import as_tokyo
-from workshop.workshops import services
+from workshop.workshops.services import links, seats
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_raising_capacity_promotes_the_waiting_list(app, client, login, make_wor
     page = post_form(client, f"/staff/workshops/{workshop.id}/edit", data, follow_redirects=True)
     assert "キャンセル待ちの1人を参加に繰り上げ" in page.get_data(as_text=True)
     assert outbox(app)[-1]["To"] == "b@example.jp"
-    assert services.count_status(workshop.id, RegistrationStatus.WAITLISTED) == 0
+    assert seats.count_status(workshop.id, RegistrationStatus.WAITLISTED) == 0
 
 
 def test_roster_export_is_in_furigana_order_with_needs_summary(client, login, make_workshop):
@@ -176,7 +176,7 @@ def test_phone_sign_up_through_staff_needs_no_email(app, client, login, make_wor
 def check_in_code(client, app, workshop, address):
     sign_up(client, workshop, address)
     registration = db.session.query(Registration).filter_by(email=address).one()
-    return services.check_in_token(registration)
+    return links.check_in_token(registration)
 
 
 def test_check_in_by_scanned_code_then_twice(app, client, login, make_workshop):
@@ -191,7 +191,7 @@ def test_check_in_by_scanned_code_then_twice(app, client, login, make_workshop):
     second = post_form(client, path, {"code": code})
     assert second.status_code == 409
     assert "すでに受付済みです" in second.get_data(as_text=True)
-    assert services.count_checked_in(workshop.id) == 1
+    assert seats.count_checked_in(workshop.id) == 1
 
 
 def test_check_in_refuses_bad_codes(app, client, login, make_workshop):
@@ -205,7 +205,7 @@ def test_check_in_refuses_bad_codes(app, client, login, make_workshop):
     assert "受付コードを読み取れませんでした" in tampered.get_data(as_text=True)
     empty = post_form(client, path, {"code": ""})
     assert empty.status_code == 422
-    assert services.count_checked_in(other.id) == 0
+    assert seats.count_checked_in(other.id) == 0
 
 
 def test_waitlisted_person_cannot_be_checked_in(app, client, login, make_workshop):

@@ -31,6 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     for bp in (
         consultations.bp,
         workshops.bp,
+        workshops.staff_bp,
         auth.staff_bp,
         staff.staff_bp,
         themes.bp,

@@ -19,7 +19,7 @@ from workshop.extensions import db
 from workshop.labels import AGE_GROUP_ALIASES
 from workshop.models import Channel, Consultation, Role, User, Workshop, WorkshopFormat
 from workshop.timeutil import TOKYO, today_tokyo
-from workshop.workshops import services as workshop_services
+from workshop.workshops.services import access, events
 
 DEMO_USERS = (
     ("admin@example.jp", "管理者（デモ）", Role.ADMIN, "demo-admin-2026"),
@@ -145,15 +145,15 @@ def load_workshop() -> bool:
     if existing is not None:
         # a demo database from before facilitators were assigned
         if facilitator is not None and facilitator not in existing.facilitators:
-            workshop_services.assign_facilitators(existing, [*existing.facilitators, facilitator])
+            access.assign_facilitators(existing, [*existing.facilitators, facilitator])
             db.session.commit()
         return False
     consultation = db.session.scalars(
         select(Consultation).where(Consultation.slug == DEMO_SLUG)
     ).first()
     starts = datetime.combine(today_tokyo() + timedelta(days=14), time(13, 30), tzinfo=TOKYO)
-    workshop_services.create_workshop(
-        workshop_services.WorkshopInput(
+    events.create_workshop(
+        events.WorkshopInput(
             title=DEMO_WORKSHOP_TITLE,
             starts_at=starts,
             ends_at=starts + timedelta(hours=2),

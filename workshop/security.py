@@ -20,7 +20,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
     )
 )
 # the facilitators' check-in page reads QR codes with the camera; no other page needs it
-CAMERA_PAGES = {"workshops.check_in"}
+CAMERA_PAGES = {"workshops_staff.check_in"}
 NO_CAMERA = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 OWN_CAMERA = "camera=(self), microphone=(), geolocation=(), payment=(), usb=()"
 HSTS = "max-age=31536000; includeSubDomains"

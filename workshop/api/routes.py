@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from workshop.api import bp
 from workshop.consultations import services
 from workshop.results import services as results
-from workshop.workshops import services as workshop_services
+from workshop.workshops.services import lookup, seats
 
 
 @bp.get("/consultations/<slug>")
@@ -33,8 +33,8 @@ def consultation_results(slug: str) -> ResponseReturnValue:
 
 @bp.get("/workshops/<int:workshop_id>")
 def workshop(workshop_id: int) -> ResponseReturnValue:
-    found = workshop_services.get_workshop(workshop_id)
-    numbers = workshop_services.numbers(found)
+    found = lookup.get_workshop(workshop_id)
+    numbers = seats.numbers(found)
     return jsonify(
         id=found.id,
         title=found.title,

@@ -9,7 +9,7 @@ from workshop.auth import services as auth_services
 from workshop.errors import DomainError
 from workshop.models import Role, WorkshopFormat
 from workshop.timeutil import TOKYO
-from workshop.workshops import services
+from workshop.workshops.services import events, reminders
 
 
 @click.group(cls=AppGroup, help="ワークショップ (workshops)")
@@ -72,7 +72,7 @@ def create(
     workshop_format = WorkshopFormat(format_)
     if workshop_format is WorkshopFormat.HYBRID and not online_capacity:
         online_capacity = capacity
-    data = services.WorkshopInput(
+    data = events.WorkshopInput(
         title=title,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -84,7 +84,7 @@ def create(
         facilitator_ids=facilitator_ids,
     )
     try:
-        workshop = services.create_workshop(data)
+        workshop = events.create_workshop(data)
     except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(workshop.id)
@@ -93,5 +93,5 @@ def create(
 @workshops.command("send-reminders")
 def send_reminders() -> None:
     """Remind registrants of workshops starting within 48 hours, once each (run it from cron)."""
-    sent = services.send_reminders()
+    sent = reminders.send_reminders()
     click.echo(f"sent {sent} reminders")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from workshop import audit, tabular
 from workshop.extensions import db
 from workshop.labels import AGE_GROUP, NEED, PARTICIPATION_MODE, REGISTRATION_STATUS
-from workshop.models import RegistrationStatus, Workshop
+from workshop.models import Workshop
 from workshop.timeutil import as_tokyo
-from workshop.workshops import services
+from workshop.workshops.services.roster import confirmed_in_kana_order
+from workshop.workshops.services.waitlist import waitlist
 
 ROSTER_HEADER = (
     "ふりがな", "お名前", "状況", "参加の方法", "メールアドレス", "電話番号", "年代", "地区",
@@ -19,8 +20,7 @@ def roster(workshop: Workshop) -> tuple[list[str], list[list[tabular.Cell]]]:
     # the roster carries names, phones and needs: who took it is recorded
     audit.record("workshop.roster_export", f"workshop:{workshop.id}")
     db.session.commit()
-    people = services.roster(services.registrations(workshop.id, RegistrationStatus.CONFIRMED))
-    people += services.waitlist(workshop.id)
+    people = confirmed_in_kana_order(workshop.id) + waitlist(workshop.id)
     questions = list(workshop.questions)
     rows: list[list[tabular.Cell]] = []
     for r in people:

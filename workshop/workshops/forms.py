@@ -23,11 +23,14 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from workshop.consultations.services import clean_text
 from workshop.formfields import JaRadioField, JaSelectField, email_field
 from workshop.labels import AGE_GROUP, NEED, PARTICIPATION_MODE, WORKSHOP_FORMAT
 from workshop.models import AgeGroup, Need, ParticipationMode, User, Workshop, WorkshopFormat
 from workshop.timeutil import TOKYO, as_tokyo
-from workshop.workshops.services import Applicant, OpinionBatch, WorkshopInput, clean_text
+from workshop.workshops.services.events import WorkshopInput
+from workshop.workshops.services.opinions import OpinionBatch
+from workshop.workshops.services.signup import Applicant
 
 FURIGANA_MESSAGE = "ふりがなは、ひらがなかカタカナで入力してください。"
 

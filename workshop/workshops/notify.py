@@ -44,15 +44,13 @@ def send(registration: Registration, subject: str, template: str, **context: Any
     mail.deliver(message)
 
 
-def registered(registration: Registration) -> None:
+def registered(registration: Registration, *, position: int | None) -> None:
+    """position: the place on the waiting list, None for a confirmed seat."""
     title = registration.workshop.title
     if registration.is_confirmed:
         subject = f"【申込完了】{title}"
     else:
         subject = f"【キャンセル待ち】{title}"
-    from workshop.workshops.services import waitlist_position  # services sends through us
-
-    position = waitlist_position(registration)
     send(registration, subject, "mail/workshop_registered.txt", position=position)
 
 

@@ -1,0 +1,32 @@
+"""What can go wrong with a sign-up or a check-in; each error carries its message and status."""
+
+from __future__ import annotations
+
+from workshop.errors import DomainError
+
+
+class AlreadyRegistered(DomainError):
+    message = "このメールアドレスでは、すでにこのワークショップに申し込まれています。申込のときのメールにあるリンクから、内容の確認や変更ができます。"
+    status = 409
+
+
+class SignupClosed(DomainError):
+    status = 409
+
+
+class WorkshopFull(DomainError):
+    message = "申し訳ありません。定員に達したため、申込を締め切りました（キャンセル待ちも受け付けていません）。"
+    status = 409
+
+
+class AlreadyCancelled(DomainError):
+    message = "この申込はすでに取り消されています。"
+    status = 409
+
+
+class AlreadyCheckedIn(DomainError):
+    status = 409
+
+
+class CannotCheckIn(DomainError):
+    status = 409

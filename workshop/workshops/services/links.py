@@ -1,0 +1,83 @@
+"""The resident's private link: the signed tokens, changing the details, cancelling."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from workshop.extensions import db
+from workshop.models import Registration, RegistrationStatus, utcnow
+from workshop.workshops import notify, tokens
+from workshop.workshops.errors import AlreadyCancelled, AlreadyRegistered, SignupClosed
+from workshop.workshops.services.lookup import lock_workshop
+from workshop.workshops.services.signup import (
+    Applicant,
+    apply_applicant,
+    find_by_email,
+    normalise_email,
+)
+from workshop.workshops.services.waitlist import promote_from_waitlist
+
+
+def status_token(registration: Registration) -> str:
+    return tokens.sign(tokens.STATUS_SALT, registration.id, registration.access_key)
+
+
+def check_in_token(registration: Registration) -> str:
+    return tokens.sign(tokens.CHECK_IN_SALT, registration.id, registration.access_key)
+
+
+def registration_from_token(token: str) -> Registration:
+    registration_id, key = tokens.read(tokens.STATUS_SALT, token)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.access_key != key:
+        raise tokens.InvalidToken()
+    return registration
+
+
+def update_details(token: str, applicant: Applicant) -> Registration:
+    registration = registration_from_token(token)
+    if registration.is_cancelled:
+        raise AlreadyCancelled("取り消された申込は変更できません。")
+    if registration.workshop.has_started(utcnow()):
+        raise SignupClosed("開催日を過ぎたため、申込の内容は変更できません。")
+    apply_applicant(registration, registration.workshop, applicant)
+    email = normalise_email(applicant.email)
+    if email and email != registration.email:
+        if find_by_email(registration.workshop_id, email) is not None:
+            db.session.rollback()
+            raise AlreadyRegistered(
+                "このメールアドレスは、このワークショップの別の申込で使われています。"
+            )
+        registration.email = email
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise AlreadyRegistered() from error
+    return registration
+
+
+def cancel(token: str, *, now: datetime | None = None) -> tuple[Registration, list[Registration]]:
+    """Cancel; a freed seat goes to the first person waiting, who is told by e-mail."""
+    now = now or utcnow()
+    found = registration_from_token(token)
+    workshop = lock_workshop(found.workshop_id)
+    registration = db.session.get(Registration, found.id, populate_existing=True)
+    assert registration is not None
+    if registration.is_cancelled:
+        db.session.rollback()
+        raise AlreadyCancelled()
+    if workshop.has_started(now):
+        db.session.rollback()
+        raise SignupClosed("開催時刻を過ぎたため、取り消しはできません。担当課にご連絡ください。")
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    db.session.flush()
+    promoted = promote_from_waitlist(workshop, registration.mode)
+    db.session.commit()
+    notify.cancelled(registration)
+    for person in promoted:
+        notify.promoted(person)
+    return registration, promoted

@@ -1,0 +1,135 @@
+"""A sign-up (申込): a seat while one is left, else the waiting list, else WorkshopFull."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from workshop.consultations.services import clean_text
+from workshop.errors import DomainError
+from workshop.extensions import db
+from workshop.models import (
+    AgeGroup,
+    Need,
+    ParticipationMode,
+    Registration,
+    RegistrationStatus,
+    Workshop,
+    utcnow,
+)
+from workshop.timeutil import format_datetime
+from workshop.workshops import notify
+from workshop.workshops.errors import AlreadyRegistered, SignupClosed, WorkshopFull
+from workshop.workshops.services.lookup import lock_workshop
+from workshop.workshops.services.seats import seats_left
+from workshop.workshops.services.waitlist import is_waiting, waitlist_position
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    email: str | None = None
+    furigana: str = ""
+    phone: str = ""
+    age_group: AgeGroup | None = None
+    district: str = ""
+    mode: ParticipationMode | None = None
+    needs: tuple[Need, ...] = ()
+    needs_other: str = ""
+    answers: dict[str, str] = field(default_factory=dict)
+
+
+def normalise_email(email: str | None) -> str | None:
+    email = clean_text(email).lower()
+    return email or None
+
+
+def choose_mode(workshop: Workshop, mode: ParticipationMode | None) -> ParticipationMode:
+    if mode is None or mode not in workshop.modes:
+        if workshop.is_hybrid:
+            raise DomainError("参加の方法（会場・オンライン）を選んでください。")
+        return workshop.modes[0]
+    return mode
+
+
+def ensure_signup_open(workshop: Workshop, now: datetime) -> None:
+    if workshop.has_started(now):
+        raise SignupClosed("このワークショップは開催日を過ぎたため、申込を受け付けていません。")
+    if not workshop.is_signup_open(now):
+        deadline = format_datetime(workshop.signup_deadline or workshop.starts_at)
+        raise SignupClosed(f"申込の受付は{deadline}で締め切りました。")
+
+
+def apply_applicant(registration: Registration, workshop: Workshop, applicant: Applicant) -> None:
+    name = clean_text(applicant.name)[:100]
+    if not name:
+        raise DomainError("お名前を入力してください。")
+    registration.name = name
+    registration.furigana = clean_text(applicant.furigana)[:100]
+    registration.phone = clean_text(applicant.phone)[:30]
+    registration.age_group = applicant.age_group
+    registration.district = clean_text(applicant.district)[:100]
+    registration.needs = [need.value for need in dict.fromkeys(applicant.needs)]
+    registration.needs_other = clean_text(applicant.needs_other)[:500]
+    registration.answers = {
+        question: clean_text(applicant.answers.get(question))[:1000]
+        for question in workshop.questions
+        if clean_text(applicant.answers.get(question))
+    }
+
+
+def find_by_email(workshop_id: int, email: str) -> Registration | None:
+    stmt = select(Registration).where(
+        Registration.workshop_id == workshop_id, Registration.email == email
+    )
+    return db.session.scalars(stmt).first()
+
+
+def register(
+    workshop_id: int,
+    applicant: Applicant,
+    *,
+    staff_id: int | None = None,
+    now: datetime | None = None,
+) -> Registration:
+    """A sign-up: a seat if one is left, else the waiting list, else WorkshopFull."""
+    now = now or utcnow()
+    email = normalise_email(applicant.email)
+    if staff_id is None and email is None:
+        raise DomainError("メールアドレスを入力してください。")
+    workshop = lock_workshop(workshop_id)
+    try:
+        ensure_signup_open(workshop, now)
+        mode = choose_mode(workshop, applicant.mode)
+        registration = find_by_email(workshop.id, email) if email else None
+        if registration is not None and not registration.is_cancelled:
+            raise AlreadyRegistered()
+        # nobody jumps the queue: while people wait, a new sign-up waits behind them
+        full = seats_left(workshop, mode) <= 0 or is_waiting(workshop.id, mode)
+        if full and not workshop.has_waitlist:
+            raise WorkshopFull()
+        if registration is None:
+            registration = Registration(workshop_id=workshop.id, email=email)
+        apply_applicant(registration, workshop, applicant)
+    except DomainError:
+        db.session.rollback()
+        raise
+    db.session.add(registration)
+    registration.seq = workshop.registration_seq
+    registration.mode = mode
+    registration.status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.CONFIRMED
+    registration.confirmed_at = None if full else now
+    registration.cancelled_at = None
+    registration.checked_in_at = None
+    registration.reminder_sent_at = None
+    registration.entered_by_id = staff_id
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise AlreadyRegistered() from error
+    notify.registered(registration, position=waitlist_position(registration))
+    return registration
