@@ -1,39 +1,15 @@
-"""An iCalendar (RFC 5545) file for one registration, so a resident can add it to a calendar."""
+"""An iCalendar (RFC 5545) file for one registration, so a resident can add it to a calendar.
+
+The icalendar library escapes the text and folds long lines (never inside a UTF-8 character).
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from workshop.models import Registration
+from icalendar import Calendar, Event
 
-
-def escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\n")
-        .replace("\n", "\\n")
-    )
-
-
-def fold(line: str) -> str:
-    """Lines longer than 75 octets are folded, never inside a UTF-8 character."""
-    parts: list[str] = []
-    current = ""
-    for char in line:
-        limit = 75 if not parts else 74
-        if len((current + char).encode("utf-8")) > limit:
-            parts.append(current)
-            current = char
-        else:
-            current += char
-    parts.append(current)
-    return "\r\n ".join(parts)
-
-
-def stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+from workshop.models import ParticipationMode, Registration
 
 
 def event_status(registration: Registration) -> str:
@@ -42,39 +18,41 @@ def event_status(registration: Registration) -> str:
     return "CONFIRMED" if registration.is_confirmed else "TENTATIVE"
 
 
+def description(registration: Registration, *, status_url: str, city: str) -> str:
+    lines = [f"{city}のワークショップ"]
+    online_url = registration.workshop.online_url
+    if registration.is_confirmed and registration.mode is ParticipationMode.ONLINE and online_url:
+        lines.append(f"参加用のURL: {online_url}")
+    if registration.is_waitlisted:
+        lines.append("キャンセル待ちです。参加できることが決まったらメールでお知らせします。")
+    if registration.is_cancelled:
+        lines.append("この申込は取り消されました。")
+    lines.append(f"申込の確認・変更・取り消し: {status_url}")
+    return "\n".join(lines)
+
+
 def calendar(
     registration: Registration, *, status_url: str, host: str, now: datetime, city: str
 ) -> bytes:
     workshop = registration.workshop
-    location = workshop.venue if registration.mode.value == "venue" else "オンライン"
-    description = [f"{city}のワークショップ", f"申込の確認・変更・取り消し: {status_url}"]
-    if registration.is_confirmed and registration.mode.value == "online" and workshop.online_url:
-        description.insert(1, f"参加用のURL: {workshop.online_url}")
-    if registration.is_waitlisted:
-        description.insert(
-            1, "キャンセル待ちです。参加できることが決まったらメールでお知らせします。"
-        )
-    if registration.is_cancelled:
-        description.insert(1, "この申込は取り消されました。")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//machikoe//workshops//JA",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:workshop-{workshop.id}-registration-{registration.id}@{host}",
-        f"DTSTAMP:{stamp(now)}",
-        f"DTSTART:{stamp(workshop.starts_at)}",
-        f"DTEND:{stamp(workshop.ends_at)}",
-        f"SUMMARY:{escape(workshop.title)}",
-        f"LOCATION:{escape(location)}",
-        f"DESCRIPTION:{escape(chr(10).join(description))}",
-        f"URL:{status_url}",
-        "STATUS:" + event_status(registration),
-        # a later version of the same event: a calendar that imported it updates it
-        f"SEQUENCE:{1 if registration.is_cancelled else 0}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
+    venue = registration.mode is ParticipationMode.VENUE
+    event = Event()
+    event.add("uid", f"workshop-{workshop.id}-registration-{registration.id}@{host}")
+    # in UTC: every calendar shows them in its own zone (Asia/Tokyo for the city's residents)
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("dtstart", workshop.starts_at.astimezone(UTC))
+    event.add("dtend", workshop.ends_at.astimezone(UTC))
+    event.add("summary", workshop.title)
+    event.add("location", workshop.venue if venue else "オンライン")
+    event.add("description", description(registration, status_url=status_url, city=city))
+    event.add("url", status_url)
+    event.add("status", event_status(registration))
+    # a later version of the same event: a calendar that imported it updates it
+    event.add("sequence", 1 if registration.is_cancelled else 0)
+    ics = Calendar()
+    ics.add("prodid", "-//machikoe//workshops//JA")
+    ics.add("version", "2.0")
+    ics.add("calscale", "GREGORIAN")
+    ics.add("method", "PUBLISH")
+    ics.add_component(event)
+    return ics.to_ical()
