@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 QUEUE_NAME = "machikoe"
 # a page waits this long at most for Redis before it says the queue cannot be reached
 REDIS_TIMEOUT_SECONDS = 2
+# an RQ worker runs this for a job: it creates the app, which registers the runners
+RQ_ENTRY = "workshop.worker.run"
 Progress = Callable[[int, str], None]
 JobFunction = Callable[[Job, Progress], int | None]
 # filled at app creation (create_app registers each feature's runners): this module imports
@@ -94,7 +96,7 @@ def enqueue(
 def hand_on(app: Flask, job_id: int, how: str) -> str | None:
     """Start the job the way asked; the runner's name is returned before it can finish."""
     if how == "rq":
-        rq_job = queue_for(app).enqueue(run_in_worker, job_id, job_timeout=3600, result_ttl=0)
+        rq_job = queue_for(app).enqueue(RQ_ENTRY, job_id, job_timeout=3600, result_ttl=0)
         return f"rq:{rq_job.id}"
     if how == "process":
         return f"process:{socket.gethostname()}:{start_process(app, job_id)}"
@@ -346,15 +348,6 @@ def sweep_command() -> None:
 def run_command(job_id: int) -> None:
     """Run one queued job here (the local job process started for it runs this)."""
     run_job(job_id)
-
-
-def run_in_worker(job_id: int) -> None:
-    """Entry point in an RQ worker: a fresh app from the environment, its runners registered."""
-    from workshop import create_app
-
-    app = create_app()
-    with app.app_context():
-        run_job(job_id)
 
 
 def get_job(job_id: int) -> Job:
