@@ -19,6 +19,7 @@ from workshop.extensions import db
 from workshop.labels import AGE_GROUP_ALIASES
 from workshop.models import Channel, Consultation, Role, User, Workshop, WorkshopFormat
 from workshop.timeutil import TOKYO, today_tokyo
+from workshop.transaction import transaction
 from workshop.workshops.services import access, events
 
 DEMO_USERS = (
@@ -112,23 +113,23 @@ def load_closed_round() -> Consultation | None:
 def load_comments(consultation: Consultation) -> int:
     text = resources.files("workshop.demo_data").joinpath("comments.csv").read_text("utf-8")
     rows = list(csv.DictReader(text.splitlines(keepends=True)))
-    numbers = services.next_receipt_numbers(consultation, len(rows), today_tokyo().year)
-    start = consultation.opens_on
-    for index, (row, receipt_no) in enumerate(zip(rows, numbers, strict=True)):
-        comment = services.build_comment(
-            consultation,
-            services.CommentInput(
-                body=row["text"],
-                age_group=AGE_GROUP_ALIASES.get(row["age_group"]),
-                district=row["district"] or None,
-            ),
-            channel=CHANNEL_CYCLE[index % len(CHANNEL_CYCLE)],
-            received_on=start + timedelta(days=index % 30),
-            receipt_no=receipt_no,
-        )
-        comment.external_id = f"demo:{row['id']}"
-        db.session.add(comment)
-    db.session.commit()
+    with transaction():
+        numbers = services.next_receipt_numbers(consultation, len(rows), today_tokyo().year)
+        start = consultation.opens_on
+        for index, (row, receipt_no) in enumerate(zip(rows, numbers, strict=True)):
+            comment = services.build_comment(
+                consultation,
+                services.CommentInput(
+                    body=row["text"],
+                    age_group=AGE_GROUP_ALIASES.get(row["age_group"]),
+                    district=row["district"] or None,
+                ),
+                channel=CHANNEL_CYCLE[index % len(CHANNEL_CYCLE)],
+                received_on=start + timedelta(days=index % 30),
+                receipt_no=receipt_no,
+            )
+            comment.external_id = f"demo:{row['id']}"
+            db.session.add(comment)
     return len(rows)
 
 
@@ -145,8 +146,8 @@ def load_workshop() -> bool:
     if existing is not None:
         # a demo database from before facilitators were assigned
         if facilitator is not None and facilitator not in existing.facilitators:
-            access.assign_facilitators(existing, [*existing.facilitators, facilitator])
-            db.session.commit()
+            with transaction():
+                access.assign_facilitators(existing, [*existing.facilitators, facilitator])
         return False
     consultation = db.session.scalars(
         select(Consultation).where(Consultation.slug == DEMO_SLUG)

@@ -32,6 +32,7 @@ from sqlalchemy import select, update
 from workshop.errors import DomainError, NotFound
 from workshop.extensions import db
 from workshop.models import AnalysisParams, Job, JobKind, JobStatus, utcnow
+from workshop.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +77,8 @@ def enqueue(
         created_by_id=staff_id,
     )
     job.message = "順番を待っています"
-    db.session.add(job)
-    db.session.commit()
+    with transaction():
+        db.session.add(job)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     how = how or mode(app)
     try:
@@ -181,12 +182,11 @@ def run_job(job_id: int) -> None:
         )
 
     try:
-        result_id = REGISTRY[job.kind](job, progress)
+        with transaction():  # what the job wrote is kept only if it finishes
+            result_id = REGISTRY[job.kind](job, progress)
     except DomainError as error:
-        db.session.rollback()
         fail(job_id, error.message)
     except Exception as error:  # a job must never fail silently: staff see what happened
-        db.session.rollback()
         log.exception("job %s failed", job_id)
         fail(job_id, f"処理中にエラーが起きました（{type(error).__name__}: {error}）")
     else:
