@@ -357,7 +357,9 @@ def test_api_returns_numbers_per_mode(client, make_workshop):
         "checked_in": 0,
     }
     assert data["modes"]["online"]["registered"] == 1
-    assert client.get("/api/workshops/999").status_code == 404
+    missing = client.get("/api/workshops/999")
+    assert missing.status_code == 404
+    assert missing.get_json()["error"] == "not_found"  # JSON under /api, not the error page
 
 
 def test_past_workshop_page_says_sign_up_is_closed_and_hides_the_form(client, make_workshop):

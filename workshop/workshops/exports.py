@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from workshop import audit, tabular
-from workshop.extensions import db
 from workshop.labels import AGE_GROUP, NEED, PARTICIPATION_MODE, REGISTRATION_STATUS
 from workshop.models import Workshop
 from workshop.timeutil import as_tokyo
+from workshop.transaction import transaction
 from workshop.workshops.services.roster import confirmed_in_kana_order
 from workshop.workshops.services.waitlist import waitlist
 
@@ -18,8 +18,8 @@ ROSTER_HEADER = (
 
 def roster(workshop: Workshop) -> tuple[list[str], list[list[tabular.Cell]]]:
     # the roster carries names, phones and needs: who took it is recorded
-    audit.record("workshop.roster_export", f"workshop:{workshop.id}")
-    db.session.commit()
+    with transaction():
+        audit.record("workshop.roster_export", f"workshop:{workshop.id}")
     people = confirmed_in_kana_order(workshop.id) + waitlist(workshop.id)
     questions = list(workshop.questions)
     rows: list[list[tabular.Cell]] = []

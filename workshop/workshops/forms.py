@@ -23,10 +23,10 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from workshop.consultations.services import clean_text
 from workshop.formfields import JaRadioField, JaSelectField, email_field
 from workshop.labels import AGE_GROUP, NEED, PARTICIPATION_MODE, WORKSHOP_FORMAT
 from workshop.models import AgeGroup, Need, ParticipationMode, User, Workshop, WorkshopFormat
+from workshop.text import clean_text
 from workshop.timeutil import TOKYO, as_tokyo
 from workshop.workshops.services.events import WorkshopInput
 from workshop.workshops.services.opinions import OpinionBatch

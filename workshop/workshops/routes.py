@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
-from workshop.errors import DomainError, NotFound
+from workshop.errors import DomainError
 from workshop.models import Registration, Workshop, utcnow
 from workshop.security import SIGN_UP_POSTS, limiter
 from workshop.timeutil import as_tokyo
-from workshop.workshops import bp, ics, qr, tokens
+from workshop.workshops import bp, ics, qr
 from workshop.workshops.forms import ConfirmForm, DetailsForm, RegistrationForm, registration_form
 from workshop.workshops.services import links, lookup, seats, signup
 from workshop.workshops.services.waitlist import waitlist_position
@@ -43,13 +43,6 @@ def keep_private_links_private(response: Response) -> Response:
     return response
 
 
-def workshop_or_404(workshop_id: int) -> Workshop:
-    try:
-        return lookup.get_workshop(workshop_id)
-    except NotFound:
-        abort(404)
-
-
 @bp.get("/workshops/")
 def index() -> ResponseReturnValue:
     workshops = lookup.upcoming_workshops()
@@ -73,14 +66,14 @@ def show_page(workshop: Workshop, form: RegistrationForm, status: int = 200) -> 
 
 @bp.get("/workshops/<int:workshop_id>")
 def show(workshop_id: int) -> ResponseReturnValue:
-    workshop = workshop_or_404(workshop_id)
+    workshop = lookup.get_workshop(workshop_id)
     return show_page(workshop, registration_form(workshop))
 
 
 @bp.post("/workshops/<int:workshop_id>/register")
 @limiter.limit(SIGN_UP_POSTS)
 def register(workshop_id: int) -> ResponseReturnValue:
-    workshop = workshop_or_404(workshop_id)
+    workshop = lookup.get_workshop(workshop_id)
     form = registration_form(workshop)
     if not form.validate_on_submit():
         return show_page(workshop, form, 422)
@@ -91,15 +84,6 @@ def register(workshop_id: int) -> ResponseReturnValue:
         return show_page(workshop, form, error.status)
     token = links.status_token(registration)
     return redirect(url_for(".registration", token=token, new=1), code=303)
-
-
-def registration_or_error(token: str) -> Registration | ResponseReturnValue:
-    try:
-        return links.registration_from_token(token)
-    except tokens.InvalidToken as error:
-        return render_template(
-            "error.html", status=error.status, message=error.message
-        ), error.status
 
 
 def registration_page(
@@ -123,9 +107,7 @@ def registration_page(
 
 @bp.get("/workshops/r/<token>")
 def registration(token: str) -> ResponseReturnValue:
-    found = registration_or_error(token)
-    if not isinstance(found, Registration):
-        return found
+    found = links.registration_from_token(token)
     form = DetailsForm().with_choices()
     form.fill_from(found)
     return registration_page(found, token, form)
@@ -133,9 +115,7 @@ def registration(token: str) -> ResponseReturnValue:
 
 @bp.post("/workshops/r/<token>")
 def update_registration(token: str) -> ResponseReturnValue:
-    found = registration_or_error(token)
-    if not isinstance(found, Registration):
-        return found
+    found = links.registration_from_token(token)
     form = DetailsForm().with_choices()
     if not form.validate_on_submit():
         return registration_page(found, token, form, 422)
@@ -150,9 +130,7 @@ def update_registration(token: str) -> ResponseReturnValue:
 
 @bp.get("/workshops/r/<token>/calendar.ics")
 def calendar(token: str) -> ResponseReturnValue:
-    found = registration_or_error(token)
-    if not isinstance(found, Registration):
-        return found
+    found = links.registration_from_token(token)
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     content = ics.calendar(
         found,
@@ -170,9 +148,7 @@ def calendar(token: str) -> ResponseReturnValue:
 
 @bp.route("/workshops/r/<token>/cancel", methods=["GET", "POST"])
 def cancel(token: str) -> ResponseReturnValue:
-    found = registration_or_error(token)
-    if not isinstance(found, Registration):
-        return found
+    found = links.registration_from_token(token)
     form = ConfirmForm()
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200

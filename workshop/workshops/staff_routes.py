@@ -11,7 +11,7 @@ from flask_login import current_user
 from workshop import tabular
 from workshop.auth.access import STAFF, role_required
 from workshop.consultations.services import list_consultations
-from workshop.errors import DomainError, NotFound
+from workshop.errors import DomainError
 from workshop.labels import NEED, PARTICIPATION_MODE
 from workshop.models import Workshop
 from workshop.timeutil import TOKYO
@@ -28,14 +28,6 @@ from workshop.workshops.forms import (
 from workshop.workshops.services import access, checkin, events, roster, seats, signup
 from workshop.workshops.services.opinions import add_opinions, workshop_opinion_count
 from workshop.workshops.services.waitlist import waitlist, waitlist_position
-
-
-def assigned_workshop_or_404(workshop_id: int) -> Workshop:
-    """A staff page of one workshop: 404 for a facilitator not assigned, as if it did not exist."""
-    try:
-        return access.workshop_for(current_user, workshop_id)
-    except NotFound:
-        abort(404)
 
 
 @staff_bp.get("/")
@@ -82,7 +74,7 @@ def new_workshop() -> ResponseReturnValue:
 @staff_bp.route("/<int:workshop_id>/edit", methods=["GET", "POST"])
 @role_required(*STAFF)
 def edit_workshop(workshop_id: int) -> ResponseReturnValue:
-    workshop = assigned_workshop_or_404(workshop_id)
+    workshop = access.workshop_for(current_user, workshop_id)
     form = workshop_form(workshop)
     if request.method == "GET":
         form.fill(workshop)
@@ -104,7 +96,7 @@ def edit_workshop(workshop_id: int) -> ResponseReturnValue:
 @staff_bp.get("/<int:workshop_id>")
 @role_required(*STAFF)
 def show(workshop_id: int) -> ResponseReturnValue:
-    workshop = assigned_workshop_or_404(workshop_id)
+    workshop = access.workshop_for(current_user, workshop_id)
     return render_template(
         "workshops/staff/show.html",
         workshop=workshop,
@@ -120,7 +112,7 @@ def show(workshop_id: int) -> ResponseReturnValue:
 @staff_bp.get("/<int:workshop_id>/roster.<any(csv, xlsx):extension>")
 @role_required(*STAFF)
 def export_roster(workshop_id: int, extension: str) -> ResponseReturnValue:
-    workshop = assigned_workshop_or_404(workshop_id)
+    workshop = access.workshop_for(current_user, workshop_id)
     header, rows = exports.roster(workshop)
     stamp = datetime.now(TOKYO).strftime("%Y%m%d-%H%M")
     filename = f"workshop-{workshop.id}-roster-{stamp}.{extension}"
@@ -136,7 +128,7 @@ def export_roster(workshop_id: int, extension: str) -> ResponseReturnValue:
 @staff_bp.route("/<int:workshop_id>/registrations/new", methods=["GET", "POST"])
 @role_required(*STAFF)
 def register(workshop_id: int) -> ResponseReturnValue:
-    workshop = assigned_workshop_or_404(workshop_id)
+    workshop = access.workshop_for(current_user, workshop_id)
     form = registration_form(workshop, by_staff=True)
 
     def page(status: int) -> ResponseReturnValue:
@@ -181,7 +173,7 @@ def check_in_page(workshop: Workshop, form: CheckInForm, status: int = 200) -> R
 @staff_bp.route("/<int:workshop_id>/check-in", methods=["GET", "POST"])
 @role_required(*STAFF)
 def check_in(workshop_id: int) -> ResponseReturnValue:
-    workshop = assigned_workshop_or_404(workshop_id)
+    workshop = access.workshop_for(current_user, workshop_id)
     form = CheckInForm()
     if not form.validate_on_submit():
         return check_in_page(workshop, form, 422 if request.method == "POST" else 200)
@@ -191,7 +183,7 @@ def check_in(workshop_id: int) -> ResponseReturnValue:
 @staff_bp.post("/<int:workshop_id>/check-in/<int:registration_id>")
 @role_required(*STAFF)
 def check_in_by_name(workshop_id: int, registration_id: int) -> ResponseReturnValue:
-    workshop = assigned_workshop_or_404(workshop_id)
+    workshop = access.workshop_for(current_user, workshop_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     return answer_check_in(workshop, registration_id=registration_id)
@@ -202,8 +194,6 @@ def answer_check_in(
 ) -> ResponseReturnValue:
     try:
         registration = checkin.check_in(workshop.id, code=code, registration_id=registration_id)
-    except NotFound:
-        abort(404)
     except DomainError as error:
         flash(error.message, "error")
         return check_in_page(workshop, CheckInForm(formdata=None), error.status)
@@ -219,7 +209,7 @@ def answer_check_in(
 @staff_bp.post("/<int:workshop_id>/walk-ins")
 @role_required(*STAFF)
 def walk_in(workshop_id: int) -> ResponseReturnValue:
-    workshop = assigned_workshop_or_404(workshop_id)
+    workshop = access.workshop_for(current_user, workshop_id)
     form = WalkInForm().configure(workshop)
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -243,7 +233,7 @@ def walk_in(workshop_id: int) -> ResponseReturnValue:
 @staff_bp.route("/<int:workshop_id>/opinions", methods=["GET", "POST"])
 @role_required(*STAFF)
 def opinions(workshop_id: int) -> ResponseReturnValue:
-    workshop = assigned_workshop_or_404(workshop_id)
+    workshop = access.workshop_for(current_user, workshop_id)
     form = OpinionForm().configure()
 
     def page(status: int = 200) -> ResponseReturnValue:

@@ -19,11 +19,13 @@ class InvalidToken(DomainError):
         "このリンクは正しくないか、有効期限が切れています。申込のときのメールをご確認ください。"
     )
     status = 404
+    code = "invalid_link"
 
 
 class ExpiredToken(InvalidToken):
     message = "このリンクは有効期限が切れています。お手数ですが、担当課にお問い合わせください。"
     status = 410
+    code = "expired_link"
 
 
 def serializer(salt: str) -> URLSafeTimedSerializer:

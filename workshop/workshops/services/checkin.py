@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import update
 
 from workshop import audit
-from workshop.errors import DomainError, NotFound
 from workshop.extensions import db
+from workshop.lookup import get_or_404
 from workshop.models import Registration, RegistrationStatus, utcnow
 from workshop.timeutil import format_datetime
+from workshop.transaction import transaction
 from workshop.workshops import tokens
 from workshop.workshops.errors import AlreadyCheckedIn, AlreadyRegistered, CannotCheckIn
 from workshop.workshops.services.lookup import lock_workshop
@@ -43,10 +44,7 @@ def check_in(
     if code is not None:
         registration = registration_for_code(code)
     else:
-        found = db.session.get(Registration, registration_id or 0)
-        if found is None:
-            raise NotFound("この申込は見つかりません。")
-        registration = found
+        registration = get_or_404(Registration, registration_id or 0, "この申込は見つかりません。")
     if registration.workshop_id != workshop_id:
         raise CannotCheckIn("この受付コードは別のワークショップのものです。")
     if not registration.is_confirmed:
@@ -59,14 +57,14 @@ def check_in(
         .values(checked_in_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if db.session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
-        db.session.rollback()
-        db.session.refresh(registration)
+    with transaction():
+        claimed = db.session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+        if claimed:
+            audit.record("workshop.check_in", f"registration:{registration.id}")
+    db.session.refresh(registration)
+    if not claimed:
         when = format_datetime(registration.checked_in_at) if registration.checked_in_at else ""
         raise AlreadyCheckedIn(f"{registration.name}さんは、すでに受付済みです（{when}）。")
-    audit.record("workshop.check_in", f"registration:{registration.id}")
-    db.session.commit()
-    db.session.refresh(registration)
     return registration
 
 
@@ -84,8 +82,8 @@ class WalkIn:
 
 def add_walk_in(workshop_id: int, applicant: Applicant, *, staff_id: int) -> WalkIn:
     """当日参加: registered and checked in at once, by the facilitator's decision."""
-    workshop = lock_workshop(workshop_id)
-    try:
+    with transaction():
+        workshop = lock_workshop(workshop_id)
         mode = choose_mode(workshop, applicant.mode)
         email = normalise_email(applicant.email)
         if email and find_by_email(workshop.id, email) is not None:
@@ -94,20 +92,16 @@ def add_walk_in(workshop_id: int, applicant: Applicant, *, staff_id: int) -> Wal
             )
         registration = Registration(workshop_id=workshop.id, email=email)
         apply_applicant(registration, workshop, applicant)
-    except DomainError:
-        db.session.rollback()
-        raise
-    now = utcnow()
-    registration.seq = workshop.registration_seq
-    registration.mode = mode
-    registration.status = RegistrationStatus.CONFIRMED
-    registration.is_walk_in = True
-    registration.confirmed_at = now
-    registration.checked_in_at = now
-    registration.entered_by_id = staff_id
-    db.session.add(registration)
-    audit.record("workshop.walk_in", f"workshop:{workshop_id}")
-    db.session.flush()
-    taken = count_status(workshop.id, RegistrationStatus.CONFIRMED, mode)
-    db.session.commit()
+        now = utcnow()
+        registration.seq = workshop.registration_seq
+        registration.mode = mode
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.is_walk_in = True
+        registration.confirmed_at = now
+        registration.checked_in_at = now
+        registration.entered_by_id = staff_id
+        db.session.add(registration)
+        audit.record("workshop.walk_in", f"workshop:{workshop_id}")
+        db.session.flush()
+        taken = count_status(workshop.id, RegistrationStatus.CONFIRMED, mode)
     return WalkIn(registration, taken, workshop.capacity_for(mode))

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from workshop import audit
-from workshop.consultations.services import clean_text
 from workshop.errors import DomainError
 from workshop.extensions import db
 from workshop.models import Consultation, Registration, Role, User, Workshop, WorkshopFormat
+from workshop.text import clean_text
+from workshop.transaction import transaction
 from workshop.workshops import notify
 from workshop.workshops.services.access import (
     acting_staff,
@@ -93,19 +94,19 @@ def apply_workshop(workshop: Workshop, data: WorkshopInput) -> None:
 def create_workshop(data: WorkshopInput, *, staff_id: int | None = None) -> Workshop:
     """A new workshop; a facilitator who creates one runs it, whatever else they chose."""
     validate_workshop(data)
-    staff = acting_staff(staff_id)
-    users: list[User] = []
-    if may_assign(staff) and data.facilitator_ids:
-        users = chosen_facilitators(data.facilitator_ids)
-    if staff is not None and staff.role is Role.FACILITATOR and staff not in users:
-        users.append(staff)
-    workshop = Workshop(created_by_id=staff_id, registration_seq=0, opinion_batches=0)
-    apply_workshop(workshop, data)
-    db.session.add(workshop)
-    db.session.flush()
-    audit.record("workshop.create", f"workshop:{workshop.id}", title=workshop.title)
-    assign_facilitators(workshop, users)
-    db.session.commit()
+    with transaction():
+        staff = acting_staff(staff_id)
+        users: list[User] = []
+        if may_assign(staff) and data.facilitator_ids:
+            users = chosen_facilitators(data.facilitator_ids)
+        if staff is not None and staff.role is Role.FACILITATOR and staff not in users:
+            users.append(staff)
+        workshop = Workshop(created_by_id=staff_id, registration_seq=0, opinion_batches=0)
+        apply_workshop(workshop, data)
+        db.session.add(workshop)
+        db.session.flush()
+        audit.record("workshop.create", f"workshop:{workshop.id}", title=workshop.title)
+        assign_facilitators(workshop, users)
     return workshop
 
 
@@ -117,24 +118,18 @@ def update_workshop(
     Only planners and admins change who runs it: a facilitator's facilitator_ids are ignored.
     """
     validate_workshop(data)
-    staff = acting_staff(staff_id)
-    workshop = lock_workshop(workshop_id)
-    if data.format is not workshop.format and count_active(workshop.id):
-        db.session.rollback()
-        raise DomainError("申込がある間は、開催形式を変えられません。")
-    if data.facilitator_ids is not None and may_assign(staff):
-        try:
-            users = chosen_facilitators(data.facilitator_ids, workshop)
-        except DomainError:
-            db.session.rollback()
-            raise
-        assign_facilitators(workshop, users)
-    apply_workshop(workshop, data)
-    promoted: list[Registration] = []
-    for mode in workshop.modes:
-        promoted += promote_from_waitlist(workshop, mode)
-    audit.record("workshop.edit", f"workshop:{workshop.id}", promoted=len(promoted))
-    db.session.commit()
+    with transaction():
+        staff = acting_staff(staff_id)
+        workshop = lock_workshop(workshop_id)
+        if data.format is not workshop.format and count_active(workshop.id):
+            raise DomainError("申込がある間は、開催形式を変えられません。")
+        if data.facilitator_ids is not None and may_assign(staff):
+            assign_facilitators(workshop, chosen_facilitators(data.facilitator_ids, workshop))
+        apply_workshop(workshop, data)
+        promoted: list[Registration] = []
+        for mode in workshop.modes:
+            promoted += promote_from_waitlist(workshop, mode)
+        audit.record("workshop.edit", f"workshop:{workshop.id}", promoted=len(promoted))
     for registration in promoted:
         notify.promoted(registration)
     return workshop, promoted

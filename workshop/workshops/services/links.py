@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from workshop.extensions import db
 from workshop.models import Registration, RegistrationStatus, utcnow
+from workshop.transaction import transaction
 from workshop.workshops import notify, tokens
 from workshop.workshops.errors import AlreadyCancelled, AlreadyRegistered, SignupClosed
 from workshop.workshops.services.lookup import lock_workshop
@@ -42,19 +43,18 @@ def update_details(token: str, applicant: Applicant) -> Registration:
         raise AlreadyCancelled("取り消された申込は変更できません。")
     if registration.workshop.has_started(utcnow()):
         raise SignupClosed("開催日を過ぎたため、申込の内容は変更できません。")
-    apply_applicant(registration, registration.workshop, applicant)
     email = normalise_email(applicant.email)
-    if email and email != registration.email:
-        if find_by_email(registration.workshop_id, email) is not None:
-            db.session.rollback()
-            raise AlreadyRegistered(
-                "このメールアドレスは、このワークショップの別の申込で使われています。"
-            )
-        registration.email = email
     try:
-        db.session.commit()
+        with transaction():
+            apply_applicant(registration, registration.workshop, applicant)
+            if email and email != registration.email:
+                if find_by_email(registration.workshop_id, email) is not None:
+                    raise AlreadyRegistered(
+                        "このメールアドレスは、このワークショップの別の申込で使われています。"
+                    )
+                registration.email = email
+            db.session.flush()  # an e-mail taken meanwhile fails here, rolled back
     except IntegrityError as error:
-        db.session.rollback()
         raise AlreadyRegistered() from error
     return registration
 
@@ -63,20 +63,21 @@ def cancel(token: str, *, now: datetime | None = None) -> tuple[Registration, li
     """Cancel; a freed seat goes to the first person waiting, who is told by e-mail."""
     now = now or utcnow()
     found = registration_from_token(token)
-    workshop = lock_workshop(found.workshop_id)
-    registration = db.session.get(Registration, found.id, populate_existing=True)
-    assert registration is not None
-    if registration.is_cancelled:
-        db.session.rollback()
-        raise AlreadyCancelled()
-    if workshop.has_started(now):
-        db.session.rollback()
-        raise SignupClosed("開催時刻を過ぎたため、取り消しはできません。担当課にご連絡ください。")
-    registration.status = RegistrationStatus.CANCELLED
-    registration.cancelled_at = now
-    db.session.flush()
-    promoted = promote_from_waitlist(workshop, registration.mode)
-    db.session.commit()
+    with transaction():
+        workshop = lock_workshop(found.workshop_id)
+        # read again under the lock: a second cancel at the same moment sees the first
+        registration = db.session.get(Registration, found.id, populate_existing=True)
+        assert registration is not None
+        if registration.is_cancelled:
+            raise AlreadyCancelled()
+        if workshop.has_started(now):
+            raise SignupClosed(
+                "開催時刻を過ぎたため、取り消しはできません。担当課にご連絡ください。"
+            )
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now
+        db.session.flush()
+        promoted = promote_from_waitlist(workshop, registration.mode)
     notify.cancelled(registration)
     for person in promoted:
         notify.promoted(person)

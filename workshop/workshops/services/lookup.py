@@ -8,16 +8,14 @@ from sqlalchemy import select, update
 
 from workshop.errors import NotFound
 from workshop.extensions import db
+from workshop.lookup import get_or_404
 from workshop.models import Workshop, utcnow
 
 NOT_FOUND = "このワークショップは見つかりません。"
 
 
 def get_workshop(workshop_id: int) -> Workshop:
-    workshop = db.session.get(Workshop, workshop_id)
-    if workshop is None:
-        raise NotFound(NOT_FOUND)
-    return workshop
+    return get_or_404(Workshop, workshop_id, NOT_FOUND)
 
 
 def upcoming_workshops(now: datetime | None = None) -> list[Workshop]:
@@ -30,6 +28,7 @@ def lock_workshop(workshop_id: int) -> Workshop:
 
     An UPDATE locks the row on PostgreSQL (like SELECT … FOR UPDATE) and takes SQLite's single
     write lock, which SELECT … FOR UPDATE would not; it also hands out the arrival number.
+    Call it inside the caller's transaction(): the lock is held until it ends.
     """
     stmt = (
         update(Workshop)
@@ -40,7 +39,6 @@ def lock_workshop(workshop_id: int) -> Workshop:
     )
     seq = db.session.execute(stmt).scalar_one_or_none()
     if seq is None:
-        db.session.rollback()
         raise NotFound(NOT_FOUND)
     workshop = db.session.get(Workshop, workshop_id, populate_existing=True)
     assert workshop is not None

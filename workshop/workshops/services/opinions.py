@@ -18,6 +18,7 @@ from workshop.errors import DomainError
 from workshop.extensions import db
 from workshop.models import AgeGroup, Channel, Comment, Workshop, utcnow
 from workshop.timeutil import as_tokyo
+from workshop.transaction import transaction
 from workshop.workshops.services.lookup import get_workshop
 
 MAX_OPINION_LINES = 500
@@ -65,33 +66,36 @@ def add_opinions(workshop_id: int, batch: OpinionBatch, *, staff_id: int) -> lis
     check_lines(lines)
     if batch.district and consultation.districts and batch.district not in consultation.districts:
         raise DomainError("選ばれた地区はこの意見募集の一覧にありません。")
-    received_on = as_tokyo(workshop.starts_at).date()
-    receipt_numbers = next_receipt_numbers(consultation, len(lines), received_on.year)
-    batch_no = workshop.opinion_batches + 1
-    workshop.opinion_batches = batch_no
     extra = {"workshop_id": str(workshop.id), "workshop": workshop.title}
     table = clean_text(batch.table)[:100]
     if table:
         extra["table"] = table
     if clean_text(batch.attributes):
         extra["table_attributes"] = clean_text(batch.attributes)[:200]
+    received_on = as_tokyo(workshop.starts_at).date()
     comments = []
-    for index, (line, receipt_no) in enumerate(zip(lines, receipt_numbers, strict=True), 1):
-        comment = build_comment(
-            consultation,
-            CommentInput(
-                body=line, age_group=batch.age_group, district=batch.district or None, extra=extra
-            ),
-            channel=Channel.WORKSHOP,
-            received_on=received_on,
-            receipt_no=receipt_no,
-        )
-        comment.entered_by_id = staff_id
-        comment.external_id = f"workshop:{workshop.id}:{batch_no}:{index}"
-        db.session.add(comment)
-        comments.append(comment)
-    audit.record("workshop.opinions", f"workshop:{workshop_id}", lines=len(comments))
-    db.session.commit()
+    with transaction():
+        receipt_numbers = next_receipt_numbers(consultation, len(lines), received_on.year)
+        batch_no = workshop.opinion_batches + 1
+        workshop.opinion_batches = batch_no
+        for index, (line, receipt_no) in enumerate(zip(lines, receipt_numbers, strict=True), 1):
+            comment = build_comment(
+                consultation,
+                CommentInput(
+                    body=line,
+                    age_group=batch.age_group,
+                    district=batch.district or None,
+                    extra=extra,
+                ),
+                channel=Channel.WORKSHOP,
+                received_on=received_on,
+                receipt_no=receipt_no,
+            )
+            comment.entered_by_id = staff_id
+            comment.external_id = f"workshop:{workshop.id}:{batch_no}:{index}"
+            db.session.add(comment)
+            comments.append(comment)
+        audit.record("workshop.opinions", f"workshop:{workshop_id}", lines=len(comments))
     return comments
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 
 from workshop.extensions import db
 from workshop.models import Registration, RegistrationStatus, Workshop, utcnow
+from workshop.transaction import transaction
 from workshop.workshops import notify
 
 REMINDER_WINDOW = timedelta(hours=48)
@@ -40,8 +41,8 @@ def send_reminders(now: datetime | None = None) -> int:
             .values(reminder_sent_at=now)
             .execution_options(synchronize_session=False)
         )
-        claimed = db.session.execute(claim).rowcount == 1  # type: ignore[attr-defined]
-        db.session.commit()
+        with transaction():
+            claimed = db.session.execute(claim).rowcount == 1  # type: ignore[attr-defined]
         if claimed:
             registration = db.session.get(Registration, registration_id)
             assert registration is not None

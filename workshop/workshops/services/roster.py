@@ -8,9 +8,9 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from workshop.consultations.services import clean_text
 from workshop.extensions import db
 from workshop.models import Need, Registration, RegistrationStatus
+from workshop.text import clean_text
 
 NEED_VALUES = frozenset(need.value for need in Need)
 

@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from workshop.consultations.services import clean_text
 from workshop.errors import DomainError
 from workshop.extensions import db
 from workshop.models import (
@@ -20,7 +19,9 @@ from workshop.models import (
     Workshop,
     utcnow,
 )
+from workshop.text import clean_text
 from workshop.timeutil import format_datetime
+from workshop.transaction import transaction
 from workshop.workshops import notify
 from workshop.workshops.errors import AlreadyRegistered, SignupClosed, WorkshopFull
 from workshop.workshops.services.lookup import lock_workshop
@@ -88,6 +89,34 @@ def find_by_email(workshop_id: int, email: str) -> Registration | None:
     return db.session.scalars(stmt).first()
 
 
+def take_seat_or_wait(
+    workshop_id: int, applicant: Applicant, email: str | None, now: datetime
+) -> Registration:
+    """The sign-up under the workshop's lock; a cancelled registration is taken up again."""
+    workshop = lock_workshop(workshop_id)
+    ensure_signup_open(workshop, now)
+    mode = choose_mode(workshop, applicant.mode)
+    registration = find_by_email(workshop.id, email) if email else None
+    if registration is not None and not registration.is_cancelled:
+        raise AlreadyRegistered()
+    # nobody jumps the queue: while people wait, a new sign-up waits behind them
+    full = seats_left(workshop, mode) <= 0 or is_waiting(workshop.id, mode)
+    if full and not workshop.has_waitlist:
+        raise WorkshopFull()
+    if registration is None:
+        registration = Registration(workshop_id=workshop.id, email=email)
+    apply_applicant(registration, workshop, applicant)
+    db.session.add(registration)
+    registration.seq = workshop.registration_seq
+    registration.mode = mode
+    registration.status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.CONFIRMED
+    registration.confirmed_at = None if full else now
+    registration.cancelled_at = None
+    registration.checked_in_at = None
+    registration.reminder_sent_at = None
+    return registration
+
+
 def register(
     workshop_id: int,
     applicant: Applicant,
@@ -100,36 +129,12 @@ def register(
     email = normalise_email(applicant.email)
     if staff_id is None and email is None:
         raise DomainError("メールアドレスを入力してください。")
-    workshop = lock_workshop(workshop_id)
     try:
-        ensure_signup_open(workshop, now)
-        mode = choose_mode(workshop, applicant.mode)
-        registration = find_by_email(workshop.id, email) if email else None
-        if registration is not None and not registration.is_cancelled:
-            raise AlreadyRegistered()
-        # nobody jumps the queue: while people wait, a new sign-up waits behind them
-        full = seats_left(workshop, mode) <= 0 or is_waiting(workshop.id, mode)
-        if full and not workshop.has_waitlist:
-            raise WorkshopFull()
-        if registration is None:
-            registration = Registration(workshop_id=workshop.id, email=email)
-        apply_applicant(registration, workshop, applicant)
-    except DomainError:
-        db.session.rollback()
-        raise
-    db.session.add(registration)
-    registration.seq = workshop.registration_seq
-    registration.mode = mode
-    registration.status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.CONFIRMED
-    registration.confirmed_at = None if full else now
-    registration.cancelled_at = None
-    registration.checked_in_at = None
-    registration.reminder_sent_at = None
-    registration.entered_by_id = staff_id
-    try:
-        db.session.commit()
+        with transaction():
+            registration = take_seat_or_wait(workshop_id, applicant, email, now)
+            registration.entered_by_id = staff_id
+            db.session.flush()  # the same e-mail pressed twice at once fails here, rolled back
     except IntegrityError as error:
-        db.session.rollback()
         raise AlreadyRegistered() from error
     notify.registered(registration, position=waitlist_position(registration))
     return registration
