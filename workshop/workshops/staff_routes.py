@@ -17,17 +17,11 @@ from workshop.models import Workshop
 from workshop.timeutil import TOKYO
 from workshop.views import download
 from workshop.workshops import exports, staff_bp
-from workshop.workshops.forms import (
-    CheckInForm,
-    ConfirmForm,
-    OpinionForm,
-    WalkInForm,
-    WorkshopForm,
-    registration_form,
-)
+from workshop.workshops.forms import ConfirmForm, registration_form
 from workshop.workshops.services import access, checkin, events, roster, seats, signup
 from workshop.workshops.services.opinions import add_opinions, workshop_opinion_count
 from workshop.workshops.services.waitlist import waitlist, waitlist_position
+from workshop.workshops.staff_forms import CheckInForm, OpinionForm, WalkInForm, WorkshopForm
 
 
 @staff_bp.get("/")
