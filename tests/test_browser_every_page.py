@@ -61,7 +61,7 @@ def demo_values(app: Flask) -> dict[str, Any]:
         results.publish(closed.id, analysis.id, staff_id=None)
         open_plan = consultations.get_consultation_by_slug("dx-plan-2026")
         receipt = consultations.submit_comment(
-            consultations.get_comment_target(open_plan.slug),
+            open_plan,
             consultations.CommentInput(body="図書館の本をスマホで予約できるようにしてください。"),
             submission_token="every-page-test-0001",
         )

@@ -16,7 +16,6 @@ from workshop.validation import CHOICE_MESSAGE, EMAIL_MAX_CHARS, email_problem
 class ChoiceMixin:
     data: Any
     choices: Any
-    # False where the form's own check (a service's) judges the choice, to give one message
     validate_choice: bool
     choice_message = CHOICE_MESSAGE
 
@@ -68,17 +67,8 @@ class EmailShape:
 
 
 def email_field(
-    label: str,
-    *,
-    required_message: str | None = None,
-    description: str = "",
-    checked: bool = True,
+    label: str, *, required_message: str | None = None, description: str = ""
 ) -> EmailField:
-    """An e-mail field with the same length and shape checks wherever residents give one.
-
-    ``checked=False`` leaves the checks to the form's own validate(), which calls the service's.
-    """
+    """An e-mail field with the same length and shape checks wherever residents give one."""
     first = DataRequired(required_message) if required_message else Optional()
-    validators: list[Any] = [first, EmailShape()] if checked else []
-    render_kw = None if checked else {"maxlength": EMAIL_MAX_CHARS}
-    return EmailField(label, validators=validators, description=description, render_kw=render_kw)
+    return EmailField(label, validators=[first, EmailShape()], description=description)

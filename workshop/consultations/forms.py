@@ -5,57 +5,71 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import EmailField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from workshop.consultations.services import (
-    COMMENT_FIELDS,
-    NAME_MAX_CHARS,
-    CommentDestination,
-    CommentInput,
-    CommentInvalid,
-    read_comment,
-)
-from workshop.formfields import JaDateField, JaRadioField, JaSelectField, email_field
+from workshop.consultations.services import NAME_MAX_CHARS, CommentInput, body_problem
+from workshop.formfields import EmailShape, JaDateField, JaRadioField, JaSelectField
 from workshop.labels import AGE_GROUP, CHANNEL, RELATION
-from workshop.models import Channel
+from workshop.models import AgeGroup, Channel, Consultation, Relation
 from workshop.models.consultations import COMMENT_MAX_CHARS
 from workshop.timeutil import today_tokyo
 
+# the fields a resident fills in, carried as hidden fields by the confirmation page
+COMMENT_FIELDS = ("body", "section_id", "age_group", "district", "relation", "name", "email")
 
-def optional_int(value: Any) -> int | None:
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # no section has this id: read_comment answers with its message
+
+def body_rule(_form: Any, field: Any) -> None:
+    """The service's rule for a comment's text, with its words, next to the field."""
+    problem = body_problem(field.data or "")
+    if problem is not None:
+        raise ValidationError(problem)
+
+
+def strip_spaces(value: str | None) -> str | None:
+    # a phone's autocomplete may add a space around the address
+    return value.strip() if isinstance(value, str) else value
 
 
 class CommentForm(FlaskForm):
-    """The resident's comment. Its fields carry no checks of their own: validate() asks the
-    service's read_comment, which the final submit also uses without building this form."""
+    """The resident's comment: the rules of what a resident may send, used by the form, its
+    confirmation page and the final submit alike. Choices come from the consultation; an
+    optional choice left empty is "".
 
-    body = TextAreaField("ご意見", description=f"{COMMENT_MAX_CHARS:,}文字まで入力できます。")
-    section_id = JaSelectField(
-        "どの部分についてのご意見ですか（任意）", coerce=optional_int, validate_choice=False
+    CSRFProtect checks the token of every POST, app-wide, before the view; the form does not
+    check it a second time (templates put csrf_token() in the form)."""
+
+    class Meta:
+        csrf = False
+
+    body = TextAreaField(
+        "ご意見",
+        validators=[body_rule],
+        description=f"{COMMENT_MAX_CHARS:,}文字まで入力できます。",
     )
-    age_group = JaSelectField("年代（任意）", validate_choice=False)
-    district = JaSelectField("お住まいの地区（任意）", validate_choice=False)
-    relation = JaRadioField("市との関係（任意）", validate_choice=False)
-    name = StringField("お名前（任意）", render_kw={"maxlength": NAME_MAX_CHARS})
-    email = email_field(
+    section_id = JaSelectField("どの部分についてのご意見ですか（任意）")
+    age_group = JaSelectField("年代（任意）")
+    district = JaSelectField("お住まいの地区（任意）")
+    relation = JaRadioField("市との関係（任意）")
+    name = StringField(
+        "お名前（任意）",
+        validators=[
+            Optional(),
+            Length(
+                max=NAME_MAX_CHARS, message=f"お名前は{NAME_MAX_CHARS}文字以内で入力してください。"
+            ),
+        ],
+    )
+    email = EmailField(
         "メールアドレス（任意）",
+        validators=[Optional(), EmailShape()],
+        filters=[strip_spaces],
         description="入力すると、受付番号をメールでもお知らせします。",
-        checked=False,
     )
-    consultation: CommentDestination
-    checked: CommentInput | None = None
 
-    def configure(self, consultation: CommentDestination) -> CommentForm:
-        self.consultation = consultation
-        self.section_id.choices = [(None, "選ばない（全体について）")] + [
-            (s.id, s.heading) for s in consultation.sections
+    def configure(self, consultation: Consultation) -> CommentForm:
+        self.section_id.choices = [("", "選ばない（全体について）")] + [
+            (str(s.id), s.heading) for s in consultation.sections
         ]
         self.age_group.choices = [("", "選ばない")] + [
             (a.value, label) for a, label in AGE_GROUP.items()
@@ -64,30 +78,17 @@ class CommentForm(FlaskForm):
         self.relation.choices = [(r.value, label) for r, label in RELATION.items()]
         return self
 
-    def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)  # CSRF, and the fields subclasses add
-        posted = {name: first(self[name].raw_data) for name in COMMENT_FIELDS}
-        try:
-            self.checked = read_comment(self.consultation, posted)
-        except CommentInvalid as invalid:
-            self.show_problems(invalid)
-            return False
-        return valid
-
-    def show_problems(self, invalid: CommentInvalid) -> None:
-        """read_comment's messages, each next to its field."""
-        for name, message in invalid.problems.items():
-            self[name].errors = [*self[name].errors, message]
-
     def to_input(self) -> CommentInput:
-        """What validate() read; call it only after validate() returned True."""
-        if self.checked is None:
-            raise RuntimeError("to_input() before a successful validate()")
-        return self.checked
-
-
-def first(raw_data: list[Any] | None) -> str:
-    return str(raw_data[0]) if raw_data else ""
+        """The checked comment; call it after validate() returned True."""
+        return CommentInput(
+            body=self.body.data or "",
+            section_id=int(self.section_id.data) if self.section_id.data else None,
+            age_group=AgeGroup(self.age_group.data) if self.age_group.data else None,
+            district=self.district.data or None,
+            relation=Relation(self.relation.data) if self.relation.data else None,
+            name=self.name.data or None,
+            email=self.email.data or None,
+        )
 
 
 class ProxyCommentForm(CommentForm):

@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 
 from workshop.consultations import bp, services
-from workshop.consultations.forms import CommentForm
+from workshop.consultations.forms import COMMENT_FIELDS, CommentForm
 from workshop.errors import DomainError, NotFound
 from workshop.models import Consultation, ConsultationStatus
 from workshop.security import COMMENT_POSTS, limiter
@@ -57,7 +57,7 @@ def confirm(slug: str) -> ResponseReturnValue:
         consultation=consultation,
         form=form,
         data=form.to_input(),
-        fields=services.COMMENT_FIELDS,
+        fields=COMMENT_FIELDS,
         submission_token=secrets.token_urlsafe(24),
     )
 
@@ -65,29 +65,26 @@ def confirm(slug: str) -> ResponseReturnValue:
 @bp.post("/consultations/<slug>/comments")
 @limiter.shared_limit(COMMENT_POSTS, scope="comment-posts")
 def submit(slug: str) -> ResponseReturnValue:
-    # the busiest POST: the service reads and checks the posted fields itself, against a light
-    # CommentTarget; the form and the page's full consultation are built only to show it again
+    # the busiest POST: only what a comment needs of the consultation is read; a page shown
+    # again (edit, a mistake) reads the whole consultation
     try:
-        target = services.get_comment_target(slug)
+        consultation = services.get_consultation_by_slug(slug, for_comment=True)
     except NotFound:
         abort(404)
+    form = CommentForm().configure(consultation)
     if request.form.get("action") == "edit":
         # back to the form, filled in as the resident left it
-        return show(consultation_or_404(slug), CommentForm().configure(target))
-    try:
-        data = services.read_comment(target, request.form)
-        receipt = services.submit_comment(
-            target, data, submission_token=request.form.get("submission_token", "")
-        )
-    except services.CommentInvalid as invalid:
-        # changed on the way (the confirmation page shows only checked values): every message
-        # goes next to its field, as on the first form
-        form = CommentForm().configure(target)
-        form.show_problems(invalid)
+        return show(consultation_or_404(slug), form)
+    if not form.validate_on_submit():
+        # changed on the way (the confirmation page shows only checked values)
         return show(consultation_or_404(slug), form, 422)
+    try:
+        receipt = services.submit_comment(
+            consultation, form.to_input(), submission_token=request.form.get("submission_token", "")
+        )
     except DomainError as error:
         flash(error.message, "error")
-        return show(consultation_or_404(slug), CommentForm().configure(target), error.status)
+        return show(consultation_or_404(slug), form, error.status)
     return redirect(url_for(".receipt", slug=slug, token=receipt.receipt_token), code=303)
 
 

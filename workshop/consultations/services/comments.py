@@ -13,7 +13,7 @@ from workshop.consultations.services.consultations import (
     get_consultation_by_slug,
 )
 from workshop.consultations.services.rules import (
-    CommentDestination,
+    NAME_MAX_CHARS,
     CommentInput,
     clean_text,
     validate_comment,
@@ -34,7 +34,7 @@ RESERVE_RECEIPT_NUMBERS = (
 )
 
 
-def next_receipt_numbers(consultation: CommentDestination, count: int, year: int) -> list[str]:
+def next_receipt_numbers(consultation: Consultation, count: int, year: int) -> list[str]:
     """Reserve `count` receipt numbers; the UPDATE holds the row (SQLite: the database) lock."""
     params = {"consultation_id": consultation.id, "count": count}
     last = db.session.connection().execute(RESERVE_RECEIPT_NUMBERS, params).scalar_one()
@@ -43,7 +43,7 @@ def next_receipt_numbers(consultation: CommentDestination, count: int, year: int
 
 
 def comment_values(
-    consultation: CommentDestination,
+    consultation: Consultation,
     data: CommentInput,
     *,
     channel: Channel,
@@ -58,7 +58,7 @@ def comment_values(
         "age_group": data.age_group,
         "district": clean_text(data.district) or None,
         "relation": data.relation,
-        "name": clean_text(data.name)[:100] or None,
+        "name": clean_text(data.name)[:NAME_MAX_CHARS] or None,
         "email": clean_text(data.email)[:254] or None,
         "channel": channel,
         "received_on": received_on,

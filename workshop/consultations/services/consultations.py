@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from workshop import audit
 from workshop.errors import DomainError, DuplicateSlug, NotFound
@@ -43,14 +43,29 @@ def get_consultation(consultation_id: int) -> Consultation:
     return consultation
 
 
-def get_consultation_by_slug(slug: str) -> Consultation:
-    # the sections come in the same query: the comment form and its checks need them
-    stmt = (
-        select(Consultation)
-        .where(Consultation.slug == slug)
-        .options(joinedload(Consultation.sections))
-    )
-    consultation = db.session.scalars(stmt).unique().first()
+BY_SLUG = select(Consultation).where(Consultation.slug == bindparam("slug"))
+# the sections come in the same query: the comment form and its checks need them
+WITH_SECTIONS = BY_SLUG.options(joinedload(Consultation.sections))
+# what a comment needs of its consultation, for the busiest request of a round; the rest (a
+# plan's body can run to 100,000 characters) is loaded only if read. Built once: building the
+# options costs about as much as running the query
+FOR_COMMENT = BY_SLUG.options(
+    load_only(
+        Consultation.slug,
+        Consultation.receipt_prefix,
+        Consultation.opens_on,
+        Consultation.closes_on,
+        Consultation.districts,
+    ),
+    joinedload(Consultation.sections).load_only(Section.heading, Section.position),
+)
+
+
+def get_consultation_by_slug(slug: str, *, for_comment: bool = False) -> Consultation:
+    """The consultation with its sections, in one query; `for_comment`: only what the final
+    submit of a comment reads."""
+    stmt = FOR_COMMENT if for_comment else WITH_SECTIONS
+    consultation = db.session.scalars(stmt, {"slug": slug}).unique().first()
     if consultation is None:
         raise NotFound(CONSULTATION_NOT_FOUND)
     return consultation
@@ -69,6 +84,17 @@ def count_comments(consultation_id: int, *, section_id: int | None = None) -> in
     if section_id is not None:
         stmt = stmt.where(Comment.section_id == section_id)
     return db.session.scalar(stmt) or 0
+
+
+def free_receipt_prefix(base: str = "PC") -> str:
+    """The first of PC, PC2, PC3, ... no consultation uses: receipt prefixes are unique."""
+    taken = set(db.session.scalars(select(Consultation.receipt_prefix)))
+    number = 1
+    prefix = base
+    while prefix in taken:
+        number += 1
+        prefix = f"{base}{number}"
+    return prefix
 
 
 def period_warnings(opens_on: date, closes_on: date) -> list[str]:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Protocol, TypeVar
 
 from workshop.errors import ConsultationNotOpen, DomainError
-from workshop.models import AgeGroup, ConsultationStatus, Relation
+from workshop.models import AgeGroup, Consultation, ConsultationStatus, Relation
 from workshop.models.consultations import COMMENT_MAX_CHARS
 from workshop.text import clean_text
 from workshop.timeutil import format_date
-from workshop.validation import CHOICE_MESSAGE, email_problem
-
-T = TypeVar("T")
+from workshop.validation import CHOICE_MESSAGE
 
 
 @dataclass(frozen=True)
@@ -29,58 +25,24 @@ class CommentInput:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-class SectionLike(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def heading(self) -> str: ...
-
-
-class CommentDestination(Protocol):
-    """A consultation as the comment form and its checks see it: the ORM row, or a
-    CommentTarget on the resident's final submit."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def receipt_prefix(self) -> str: ...
-    @property
-    def opens_on(self) -> date: ...
-    @property
-    def closes_on(self) -> date: ...
-    @property
-    def districts(self) -> Sequence[str]: ...
-    @property
-    def sections(self) -> Sequence[SectionLike]: ...
-    @property
-    def status(self) -> ConsultationStatus: ...
-    @property
-    def is_open(self) -> bool: ...
-    def section(self, section_id: int | None) -> SectionLike | None: ...
-
-
 CLOSED_MESSAGES = {
     ConsultationStatus.UPCOMING: "この意見募集はまだ始まっていません。{opens}から受け付けます。",
     ConsultationStatus.CLOSED: "この意見募集は{closes}で締め切りました。ご意見は受け付けていません。",
 }
 
 
-def closed_message(consultation: CommentDestination) -> str:
+def closed_message(consultation: Consultation) -> str:
     return CLOSED_MESSAGES[consultation.status].format(
         opens=format_date(consultation.opens_on), closes=format_date(consultation.closes_on)
     )
 
 
-def ensure_open(consultation: CommentDestination) -> None:
+def ensure_open(consultation: Consultation) -> None:
     if not consultation.is_open:
         raise ConsultationNotOpen(closed_message(consultation))
 
 
 NAME_MAX_CHARS = 100
-AGE_GROUPS = {age.value: age for age in AgeGroup}
-RELATIONS = {relation.value: relation for relation in Relation}
-# the fields of the resident's comment form, as posted
-COMMENT_FIELDS = ("body", "section_id", "age_group", "district", "relation", "name", "email")
 
 
 class CommentInvalid(DomainError):
@@ -107,7 +69,7 @@ def body_problem(body: str) -> str | None:
     return None
 
 
-def comment_problems(consultation: CommentDestination, data: CommentInput) -> dict[str, str]:
+def comment_problems(consultation: Consultation, data: CommentInput) -> dict[str, str]:
     """The checks every comment passes, whoever enters it: by field, in plain Japanese."""
     problems: dict[str, str] = {}
     if (problem := body_problem(data.body)) is not None:
@@ -119,45 +81,7 @@ def comment_problems(consultation: CommentDestination, data: CommentInput) -> di
     return problems
 
 
-def validate_comment(consultation: CommentDestination, data: CommentInput) -> None:
+def validate_comment(consultation: Consultation, data: CommentInput) -> None:
     problems = comment_problems(consultation, data)
     if problems:
         raise CommentInvalid(problems)
-
-
-def _chosen(
-    posted: Mapping[str, str], name: str, allowed: Mapping[str, T], problems: dict[str, str]
-) -> T | None:
-    """The value of a select or radio field: nothing chosen, one of `allowed`, or a problem."""
-    text = posted.get(name) or ""
-    if text in ("", "None"):  # "None": the select's 選ばない option
-        return None
-    if text not in allowed:
-        problems[name] = CHOICE_MESSAGE
-        return None
-    return allowed[text]
-
-
-def read_comment(consultation: CommentDestination, posted: Mapping[str, str]) -> CommentInput:
-    """A resident's comment from the posted form fields, checked: the same rules and words for
-    the form, its confirmation page and the final submit, so the busiest POST needs no form
-    object. Raises CommentInvalid naming every field that does not pass."""
-    problems: dict[str, str] = {}
-    sections = {str(section.id): section.id for section in consultation.sections}
-    data = CommentInput(
-        body=posted.get("body") or "",
-        section_id=_chosen(posted, "section_id", sections, problems),
-        age_group=_chosen(posted, "age_group", AGE_GROUPS, problems),
-        district=_chosen(posted, "district", {d: d for d in consultation.districts}, problems),
-        relation=_chosen(posted, "relation", RELATIONS, problems),
-        name=posted.get("name") or None,
-        email=(posted.get("email") or "").strip() or None,
-    )
-    problems = comment_problems(consultation, data) | problems
-    if data.name is not None and len(data.name) > NAME_MAX_CHARS:
-        problems["name"] = f"お名前は{NAME_MAX_CHARS}文字以内で入力してください。"
-    if data.email is not None and (problem := email_problem(data.email)) is not None:
-        problems["email"] = problem
-    if problems:
-        raise CommentInvalid(problems)
-    return data

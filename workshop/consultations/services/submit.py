@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import cast
 
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from workshop.consultations.services.comments import (
@@ -14,87 +13,16 @@ from workshop.consultations.services.comments import (
     next_receipt_numbers,
     send_receipt_mail,
 )
-from workshop.consultations.services.consultations import CONSULTATION_NOT_FOUND
 from workshop.consultations.services.rules import (
-    CommentDestination,
     CommentInput,
     ensure_open,
     validate_comment,
 )
-from workshop.errors import ConsultationNotOpen, NotFound, NotFromConfirmation
+from workshop.errors import ConsultationNotOpen, NotFromConfirmation
 from workshop.extensions import db
-from workshop.models import Channel, Comment, Consultation, ConsultationStatus, Section
-from workshop.models.consultations import new_token, period_status
+from workshop.models import Channel, Comment, Consultation
+from workshop.models.consultations import new_token
 from workshop.timeutil import today_tokyo
-
-
-@dataclass(frozen=True)
-class SectionChoice:
-    id: int
-    heading: str
-
-
-@dataclass(frozen=True)
-class CommentTarget:
-    """What the final submit needs of a consultation, read with one plain query: the busiest
-    request of a round (the last evening) builds no ORM objects it would only read."""
-
-    id: int
-    receipt_prefix: str
-    opens_on: date
-    closes_on: date
-    districts: tuple[str, ...]
-    sections: tuple[SectionChoice, ...]
-
-    @property
-    def status(self) -> ConsultationStatus:
-        return period_status(self.opens_on, self.closes_on, today_tokyo())
-
-    @property
-    def is_open(self) -> bool:
-        return self.status is ConsultationStatus.OPEN
-
-    def section(self, section_id: int | None) -> SectionChoice | None:
-        return next((s for s in self.sections if s.id == section_id), None)
-
-
-SECTION_TABLE = cast(Table, Section.__table__)
-CONSULTATION_TABLE = cast(Table, Consultation.__table__)
-COMMENT_TARGET = (
-    select(
-        CONSULTATION_TABLE.c.id,
-        CONSULTATION_TABLE.c.receipt_prefix,
-        CONSULTATION_TABLE.c.opens_on,
-        CONSULTATION_TABLE.c.closes_on,
-        CONSULTATION_TABLE.c.districts,
-        SECTION_TABLE.c.id.label("section_id"),
-        SECTION_TABLE.c.heading,
-    )
-    .select_from(CONSULTATION_TABLE)
-    .outerjoin(SECTION_TABLE, SECTION_TABLE.c.consultation_id == CONSULTATION_TABLE.c.id)
-    .where(CONSULTATION_TABLE.c.slug == bindparam("slug"))
-    .order_by(SECTION_TABLE.c.position, SECTION_TABLE.c.id)
-)
-
-
-def get_comment_target(slug: str) -> CommentTarget:
-    # Core statements go to the session's connection (same transaction): the ORM's execute
-    # adds about a fifth to each of the submit's three statements and gives them nothing
-    rows = db.session.connection().execute(COMMENT_TARGET, {"slug": slug}).all()
-    if not rows:
-        raise NotFound(CONSULTATION_NOT_FOUND)
-    first = rows[0]
-    return CommentTarget(
-        id=first.id,
-        receipt_prefix=first.receipt_prefix,
-        opens_on=first.opens_on,
-        closes_on=first.closes_on,
-        districts=tuple(first.districts or ()),
-        sections=tuple(
-            SectionChoice(row.section_id, row.heading) for row in rows if row.section_id is not None
-        ),
-    )
-
 
 # the token of one confirmation page, which makes its final submit idempotent
 SUBMISSION_TOKEN_CHARS = (16, 64)
@@ -122,13 +50,13 @@ def find_by_submission(submission_token: str) -> Comment | None:
 
 
 def submit_comment(
-    consultation: CommentDestination, data: CommentInput, *, submission_token: str
+    consultation: Consultation, data: CommentInput, *, submission_token: str
 ) -> Receipt:
     """A resident's final submit. The same confirmation page sent twice returns the first receipt.
 
     The busiest write of a consultation's last evening, so it holds the lock briefly: reserve the
-    receipt number, insert the row, commit; no ORM object is built or read back unless a receipt
-    e-mail is sent. A repeated confirmation page is caught by the unique submission token rather
+    receipt number, insert the row with the table's own INSERT, commit; the comment is read back
+    as an object only for a receipt e-mail. A repeated confirmation page is caught by the unique submission token rather
     than looked up first; the rollback also returns the receipt number it had reserved.
     """
     if not SUBMISSION_TOKEN_CHARS[0] <= len(submission_token) <= SUBMISSION_TOKEN_CHARS[1]:
