@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import post_form
 from workshop.extensions import db
-from workshop.models import AgeGroup, Channel, Comment, Relation, Role
+from workshop.models import AgeGroup, AuditEntry, Channel, Comment, Relation, Role
 
 pytestmark = pytest.mark.both_dbs
 
@@ -147,6 +147,30 @@ def test_planner_imports_through_the_web(client, login, make_consultation):
     assert "5行目: 意見の列が空です" in page
     assert "utf-8-sig" in page
     assert db.session.scalar(select(func.count(Comment.id))) == 4
+
+
+def test_an_import_is_in_the_audit_log_with_who_and_how_many(client, login, make_consultation):
+    consultation = make_consultation()
+    login(Role.ADMIN)
+    post_form(
+        client,
+        f"/staff/consultations/{consultation.id}/import",
+        {
+            "file": (io.BytesIO(LINE_EXPORT.encode("utf-8")), "line.csv"),
+            "text_column": "ご意見",
+            "id_column": "回答ID",
+            "channel": "line",
+        },
+        content_type="multipart/form-data",
+    )
+    page = client.get("/staff/audit").get_data(as_text=True)
+    assert "comments.import" in page
+    assert f"consultation:{consultation.slug}" in page
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "comments.import")
+    ).one()
+    assert entry.user_email and entry.details["imported"] == 4
+    assert entry.details["channel"] == "line"
 
 
 def test_web_import_with_wrong_column_saves_nothing(client, login, make_consultation):

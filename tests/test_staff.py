@@ -221,6 +221,24 @@ def test_consultations_create_cli(app):
     assert consultation.closes_on.isoformat() == "2027-01-20"
 
 
+def test_consultations_create_cli_without_prefix_picks_a_free_one(app, make_consultation):
+    make_consultation(receipt_prefix="PC")
+    runner = app.test_cli_runner()
+    dates = ["--opens", "2027-01-05", "--closes", "2027-02-20"]
+    first = runner.invoke(
+        args=["consultations", "create", "--slug", "parks-2027", "--title", "公園計画", *dates]
+    )
+    assert first.exit_code == 0, first.output
+    assert "receipt prefix: PC2" in first.output
+    second = runner.invoke(
+        args=["consultations", "create", "--slug", "roads-2027", "--title", "道路計画", *dates]
+    )
+    assert second.exit_code == 0, second.output
+    assert "receipt prefix: PC3" in second.output
+    prefixes = db.session.scalars(select(Consultation.receipt_prefix).order_by(Consultation.id))
+    assert list(prefixes) == ["PC", "PC2", "PC3"]
+
+
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -327,9 +345,12 @@ def test_paper_comment_after_close_with_postmark_in_period(client, login, make_c
     response = post_form(
         client,
         f"/staff/consultations/{consultation.id}/comments/new",
-        proxy_form(received_on=past(3).isoformat()),
+        proxy_form(received_on=past(3).isoformat(), channel="fax"),
     )
     assert response.status_code == 303
+    comment = db.session.scalars(select(Comment)).one()
+    assert comment.received_on == past(3)
+    assert comment.channel is Channel.FAX
 
 
 def test_comment_list_filters_and_searches(client, login, make_consultation):

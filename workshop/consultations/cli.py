@@ -22,7 +22,11 @@ def consultations() -> None:
 @click.option("--opens", required=True, type=click.DateTime(["%Y-%m-%d"]))
 @click.option("--closes", required=True, type=click.DateTime(["%Y-%m-%d"]))
 @click.option("--summary", default="")
-@click.option("--prefix", "receipt_prefix", default="PC", help="受付番号の記号 (e.g. DX)")
+@click.option(
+    "--prefix",
+    "receipt_prefix",
+    help="受付番号の記号 (e.g. DX); default: the first free of PC, PC2, ...",
+)
 @click.option("--district", "districts", multiple=True, help="地区 (repeatable)")
 @click.option("--section", "sections", multiple=True, help="章・節 (repeatable)")
 def create(
@@ -31,11 +35,14 @@ def create(
     opens: date,
     closes: date,
     summary: str,
-    receipt_prefix: str,
+    receipt_prefix: str | None,
     districts: tuple[str, ...],
     sections: tuple[str, ...],
 ) -> None:
-    """Create a consultation; prints its id and any warning (e.g. a period under 30 days)."""
+    """Create a consultation; prints its id, its receipt prefix and any warning (e.g. a period
+    under 30 days)."""
+    if receipt_prefix is None:
+        receipt_prefix = services.free_receipt_prefix()
     data = services.ConsultationInput(
         slug=slug,
         title=title,
@@ -53,6 +60,7 @@ def create(
     for warning in warnings:
         click.echo(f"注意: {warning}", err=True)
     click.echo(f"created consultation {consultation.id} {consultation.slug}")
+    click.echo(f"receipt prefix: {consultation.receipt_prefix}")
 
 
 @click.group(cls=AppGroup, help="意見 (comments)")

@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import insert, select
 
+from workshop import audit
 from workshop.consultations.services import (
     CommentInput,
     clean_text,
@@ -158,6 +159,14 @@ def import_comments(
         # bulk INSERTs, not ORM objects: 50,000 rows must not swell a web worker
         for start in range(0, len(rows_to_insert), INSERT_BATCH):
             db.session.execute(insert(Comment), rows_to_insert[start : start + INSERT_BATCH])
+        # an import adds residents' comments (names, addresses) in bulk: who did it is recorded
+        audit.record(
+            "comments.import",
+            f"consultation:{consultation.slug}",
+            channel=channel.value,
+            imported=len(pending),
+            encoding=encoding,
+        )
         db.session.commit()
     report.imported = len(pending)
     return report
