@@ -10,16 +10,9 @@ from flask.typing import ResponseReturnValue
 
 from workshop.consultations import bp, services
 from workshop.consultations.forms import COMMENT_FIELDS, CommentForm
-from workshop.errors import DomainError, NotFound
+from workshop.errors import DomainError
 from workshop.models import Consultation, ConsultationStatus
 from workshop.security import COMMENT_POSTS, limiter
-
-
-def consultation_or_404(slug: str) -> Consultation:
-    try:
-        return services.get_consultation_by_slug(slug)
-    except NotFound:
-        abort(404)
 
 
 def show(consultation: Consultation, form: CommentForm, status: int = 200) -> ResponseReturnValue:
@@ -38,14 +31,14 @@ def index() -> ResponseReturnValue:
 
 @bp.get("/consultations/<slug>")
 def show_consultation(slug: str) -> ResponseReturnValue:
-    consultation = consultation_or_404(slug)
+    consultation = services.get_consultation_by_slug(slug)
     return show(consultation, CommentForm().configure(consultation))
 
 
 @bp.post("/consultations/<slug>/confirm")
 @limiter.shared_limit(COMMENT_POSTS, scope="comment-posts")
 def confirm(slug: str) -> ResponseReturnValue:
-    consultation = consultation_or_404(slug)
+    consultation = services.get_consultation_by_slug(slug)
     form = CommentForm().configure(consultation)
     if not consultation.is_open:
         flash(services.closed_message(consultation), "error")
@@ -67,33 +60,27 @@ def confirm(slug: str) -> ResponseReturnValue:
 def submit(slug: str) -> ResponseReturnValue:
     # the busiest POST: only what a comment needs of the consultation is read; a page shown
     # again (edit, a mistake) reads the whole consultation
-    try:
-        consultation = services.get_consultation_by_slug(slug, for_comment=True)
-    except NotFound:
-        abort(404)
+    consultation = services.get_consultation_by_slug(slug, for_comment=True)
     form = CommentForm().configure(consultation)
     if request.form.get("action") == "edit":
         # back to the form, filled in as the resident left it
-        return show(consultation_or_404(slug), form)
+        return show(services.get_consultation_by_slug(slug), form)
     if not form.validate_on_submit():
         # changed on the way (the confirmation page shows only checked values)
-        return show(consultation_or_404(slug), form, 422)
+        return show(services.get_consultation_by_slug(slug), form, 422)
     try:
         receipt = services.submit_comment(
             consultation, form.to_input(), submission_token=request.form.get("submission_token", "")
         )
     except DomainError as error:
         flash(error.message, "error")
-        return show(consultation_or_404(slug), form, error.status)
+        return show(services.get_consultation_by_slug(slug), form, error.status)
     return redirect(url_for(".receipt", slug=slug, token=receipt.receipt_token), code=303)
 
 
 @bp.get("/consultations/<slug>/receipt/<token>")
 def receipt(slug: str, token: str) -> ResponseReturnValue:
-    try:
-        comment = services.get_receipt(slug, token)
-    except NotFound:
-        abort(404)
+    comment = services.get_receipt(slug, token)
     response = current_app.make_response(
         render_template(
             "consultations/receipt.html", comment=comment, consultation=comment.consultation
@@ -107,11 +94,8 @@ def receipt(slug: str, token: str) -> ResponseReturnValue:
 
 @bp.get("/consultations/<slug>/attachments/<int:attachment_id>")
 def attachment(slug: str, attachment_id: int) -> ResponseReturnValue:
-    consultation = consultation_or_404(slug)
-    try:
-        item = services.get_attachment(consultation, attachment_id)
-    except NotFound:
-        abort(404)
+    consultation = services.get_consultation_by_slug(slug)
+    item = services.get_attachment(consultation, attachment_id)
     path = Path(current_app.config["UPLOAD_FOLDER"]) / item.stored_name
     if not path.is_file():
         abort(404)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from workshop.auth.access import role_required
 from workshop.consultations import exports, imports, services
 from workshop.consultations.forms import HideForm, ProxyCommentForm
-from workshop.errors import DomainError, NotFound
+from workshop.errors import DomainError
 from workshop.extensions import db
 from workshop.formfields import flash_form_errors
 from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
@@ -25,13 +25,6 @@ from workshop.views import download
 PLANNERS = (Role.PLANNER,)
 
 
-def consultation_or_404(consultation_id: int) -> Consultation:
-    try:
-        return services.get_consultation(consultation_id)
-    except NotFound:
-        abort(404)
-
-
 @bp.route("/consultations/new", methods=["GET", "POST"])
 @role_required(*PLANNERS)
 def new_consultation() -> ResponseReturnValue:
@@ -41,7 +34,7 @@ def new_consultation() -> ResponseReturnValue:
 @bp.get("/consultations/<int:consultation_id>")
 @role_required(*PLANNERS)
 def consultation(consultation_id: int) -> ResponseReturnValue:
-    found = consultation_or_404(consultation_id)
+    found = services.get_consultation(consultation_id)
     return render_template(
         "staff/consultation.html",
         consultation=found,
@@ -54,7 +47,7 @@ def consultation(consultation_id: int) -> ResponseReturnValue:
 @bp.route("/consultations/<int:consultation_id>/edit", methods=["GET", "POST"])
 @role_required(*PLANNERS)
 def edit_consultation(consultation_id: int) -> ResponseReturnValue:
-    return save_consultation(consultation_or_404(consultation_id))
+    return save_consultation(services.get_consultation(consultation_id))
 
 
 def save_consultation(found: Consultation | None) -> ResponseReturnValue:
@@ -89,7 +82,7 @@ def save_consultation(found: Consultation | None) -> ResponseReturnValue:
 @bp.post("/consultations/<int:consultation_id>/attachments")
 @role_required(*PLANNERS)
 def add_attachment(consultation_id: int) -> ResponseReturnValue:
-    found = consultation_or_404(consultation_id)
+    found = services.get_consultation(consultation_id)
     form = AttachmentForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -136,7 +129,7 @@ def comment_filter(found: Consultation) -> services.CommentFilter:
 @bp.get("/consultations/<int:consultation_id>/comments")
 @role_required(*PLANNERS)
 def comments(consultation_id: int) -> ResponseReturnValue:
-    found = consultation_or_404(consultation_id)
+    found = services.get_consultation(consultation_id)
     filters = comment_filter(found)
     page = db.paginate(
         services.filtered_comments(found.id, filters),
@@ -158,7 +151,7 @@ def comments(consultation_id: int) -> ResponseReturnValue:
 @bp.route("/consultations/<int:consultation_id>/comments/new", methods=["GET", "POST"])
 @role_required(*PLANNERS)
 def enter_comment(consultation_id: int) -> ResponseReturnValue:
-    found = consultation_or_404(consultation_id)
+    found = services.get_consultation(consultation_id)
     form = ProxyCommentForm().configure(found)
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
@@ -192,9 +185,7 @@ def hide_comment(consultation_id: int, comment_id: int) -> ResponseReturnValue:
         comment = services.hide_comment(
             consultation_id, comment_id, form.reason.data or "", staff_id=current_user.id
         )
-    except NotFound:
-        abort(404)
-    except DomainError as error:
+    except services.ReasonRequired as error:
         flash(error.message, "error")
     else:
         flash(f"{comment.receipt_no} を公表しない意見にしました。", "success")
@@ -204,10 +195,7 @@ def hide_comment(consultation_id: int, comment_id: int) -> ResponseReturnValue:
 @bp.post("/consultations/<int:consultation_id>/comments/<int:comment_id>/unhide")
 @role_required(*PLANNERS)
 def unhide_comment(consultation_id: int, comment_id: int) -> ResponseReturnValue:
-    try:
-        comment = services.unhide_comment(consultation_id, comment_id, staff_id=current_user.id)
-    except NotFound:
-        abort(404)
+    comment = services.unhide_comment(consultation_id, comment_id, staff_id=current_user.id)
     flash(f"{comment.receipt_no} を公表する意見に戻しました。", "success")
     return redirect(url_for(".comments", consultation_id=consultation_id), code=303)
 
@@ -220,14 +208,14 @@ def export_name(found: Consultation, extension: str) -> str:
 @bp.get("/consultations/<int:consultation_id>/comments.csv")
 @role_required(*PLANNERS)
 def export_csv(consultation_id: int) -> ResponseReturnValue:
-    found = consultation_or_404(consultation_id)
+    found = services.get_consultation(consultation_id)
     return download(exports.comments_csv(found), export_name(found, "csv"), "text/csv")
 
 
 @bp.get("/consultations/<int:consultation_id>/comments.xlsx")
 @role_required(*PLANNERS)
 def export_xlsx(consultation_id: int) -> ResponseReturnValue:
-    found = consultation_or_404(consultation_id)
+    found = services.get_consultation(consultation_id)
     return download(
         exports.comments_xlsx(found),
         export_name(found, "xlsx"),
@@ -238,7 +226,7 @@ def export_xlsx(consultation_id: int) -> ResponseReturnValue:
 @bp.route("/consultations/<int:consultation_id>/import", methods=["GET", "POST"])
 @role_required(*PLANNERS)
 def import_comments(consultation_id: int) -> ResponseReturnValue:
-    found = consultation_or_404(consultation_id)
+    found = services.get_consultation(consultation_id)
     form = ImportForm()
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200

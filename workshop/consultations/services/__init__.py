@@ -32,6 +32,7 @@ from workshop.consultations.services.consultations import (
 )
 from workshop.consultations.services.moderation import (
     CommentFilter,
+    ReasonRequired,
     filtered_comments,
     get_comment,
     hide_comment,
@@ -59,6 +60,7 @@ __all__ = [
     "CommentInput",
     "CommentInvalid",
     "ConsultationInput",
+    "ReasonRequired",
     "Receipt",
     "add_attachment",
     "body_problem",

@@ -19,7 +19,7 @@ from workshop.models import Comment, Consultation, ConsultationStatus, Section
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 PREFIX_PATTERN = re.compile(r"^[A-Z0-9]{1,10}$")
 RECOMMENDED_PERIOD_DAYS = 30
-CONSULTATION_NOT_FOUND = "この意見募集は見つかりません。"
+CONSULTATION_NOT_FOUND = "この意見募集のページが見つかりません。"
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,12 @@ def filtered_comments(consultation_id: int, filters: CommentFilter):  # type: ig
     return stmt.order_by(Comment.id)
 
 
+class ReasonRequired(DomainError):
+    """Hiding a comment needs its reason: the planner writes it on the same list page."""
+
+    message = "公表しない理由を入力してください。"
+
+
 def get_comment(consultation_id: int, comment_id: int) -> Comment:
     comment = db.session.get(Comment, comment_id)
     if comment is None or comment.consultation_id != consultation_id:
@@ -61,7 +67,7 @@ def hide_comment(consultation_id: int, comment_id: int, reason: str, *, staff_id
     comment = get_comment(consultation_id, comment_id)
     reason = clean_text(reason)
     if not reason:
-        raise DomainError("公表しない理由を入力してください。")
+        raise ReasonRequired()
     comment.is_hidden = True
     comment.hidden_reason = reason[:2000]
     comment.hidden_at = utcnow()
