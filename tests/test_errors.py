@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from workshop.errors import DomainError, Forbidden, NotFound
 from workshop.extensions import db
@@ -90,5 +91,20 @@ def test_transaction_rolls_back_everything_when_the_block_fails(app):
         db.session.add(staff("c", "千葉"))
         db.session.flush()  # written to the database inside the transaction
         raise DomainError("途中で失敗しました。")
+    db.session.remove()
+    assert count_users() == before
+
+
+@pytest.mark.both_dbs
+def test_transaction_rolls_back_when_the_commit_itself_fails(app):
+    with transaction():
+        db.session.add(staff("d", "土屋"))
+    before = count_users()
+    # the unique e-mail is found only when the commit flushes: the session is rolled back,
+    # so it stays usable and nothing of the block is kept
+    with pytest.raises(IntegrityError), transaction():
+        db.session.add(staff("e", "江口"))
+        db.session.add(staff("d", "土屋"))
+    assert count_users() == before
     db.session.remove()
     assert count_users() == before

@@ -17,7 +17,7 @@ def transaction() -> Iterator[None]:
     """
     try:
         yield
+        db.session.commit()  # a commit that fails (a unique constraint at flush) rolls back too
     except BaseException:
         db.session.rollback()
         raise
-    db.session.commit()
