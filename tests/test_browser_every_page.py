@@ -82,6 +82,7 @@ def demo_values(app: Flask) -> dict[str, Any]:
             "slug": closed.slug,
             "analysis_id": analysis.id,
             "theme_id": analysis.themes[0].id,
+            "number": analysis.themes[0].number,
             "job_id": job.id,
             "attachment_id": attachment.id,
             "workshop_id": workshop.id,
