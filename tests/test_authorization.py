@@ -29,7 +29,7 @@ from tests.test_results import DISASTER, SMARTPHONE, add_comment, analyse, write
 from tests.test_workshops import workshop_factory
 from workshop.extensions import db
 from workshop.models import Comment, Job, Registration, RegistrationStatus, Role, User, utcnow
-from workshop.results import services as results
+from workshop.results.services import publishing
 from workshop.workshops import tokens
 from workshop.workshops.errors import CannotCheckIn
 from workshop.workshops.services import access, checkin, links, signup
@@ -111,13 +111,11 @@ MATRIX: dict[str, Row] = {
     "consultations.confirm": Row(public(post=422)),
     "consultations.submit": Row(public(post=422)),
     "consultations.receipt": Row(own_link(get=200), parts={"token": "receipt_token"}),
-    "public_results.show": Row(public(get=200), parts={"slug": "results_slug"}),
-    "public_results.print_page": Row(public(get=200), parts={"slug": "results_slug"}),
-    "public_results.theme": Row(
-        public(get=200), parts={"slug": "results_slug", "number": "theme_number"}
-    ),
-    "public_results.results_csv": Row(public(get=200), parts={"slug": "results_slug"}),
-    "public_results.results_xlsx": Row(public(get=200), parts={"slug": "results_slug"}),
+    "results.show": Row(public(get=200), parts={"slug": "results_slug"}),
+    "results.print_page": Row(public(get=200), parts={"slug": "results_slug"}),
+    "results.theme": Row(public(get=200), parts={"slug": "results_slug", "number": "theme_number"}),
+    "results.results_csv": Row(public(get=200), parts={"slug": "results_slug"}),
+    "results.results_xlsx": Row(public(get=200), parts={"slug": "results_slug"}),
     # ------------------------------------------------------------ open data
     "api.consultation": Row(public(get=200)),
     "api.consultation_results": Row(public(get=200), parts={"slug": "results_slug"}),
@@ -149,28 +147,32 @@ MATRIX: dict[str, Row] = {
     "staff.export_xlsx": Row(staff(PLANNERS, get=200)),
     "staff.import_comments": Row(staff(PLANNERS, get=200, post=422)),
     # ------------------------------------------------------------ staff: themes
-    "themes.overview": Row(staff(PLANNERS, get=200)),
-    "themes.analyze": Row(staff(PLANNERS, post=303), data={"k": "0"}),  # bad k: nothing starts
-    "themes.job": Row(staff(PLANNERS, get=200)),
-    "themes.job_json": Row(staff(PLANNERS, get=200)),
-    "themes.theme": Row(staff(PLANNERS, get=200)),
-    "themes.rename": Row(staff(PLANNERS, post=422)),
-    "themes.city_theme": Row(staff(PLANNERS, post=400)),  # the analysis is published: refused
-    "themes.merge": Row(staff(PLANNERS, post=422)),
-    "themes.move": Row(staff(PLANNERS, post=422)),
-    "themes.wordcloud": Row(staff(PLANNERS, get=200)),
-    "themes.theme_wordcloud": Row(staff(PLANNERS, get=200)),
-    "themes.breakdown": Row(staff(PLANNERS, get=200)),
-    "themes.breakdown_csv": Row(staff(PLANNERS, get=200), query="?attribute=district"),
-    "themes.compare": Row(staff(PLANNERS, get=200)),
-    "themes.duplicates": Row(staff(PLANNERS, get=200)),
+    "themes_staff.overview": Row(staff(PLANNERS, get=200)),
+    "themes_staff.analyze": Row(
+        staff(PLANNERS, post=303), data={"k": "0"}
+    ),  # bad k: nothing starts
+    "themes_staff.job": Row(staff(PLANNERS, get=200)),
+    "themes_staff.job_json": Row(staff(PLANNERS, get=200)),
+    "themes_staff.theme": Row(staff(PLANNERS, get=200)),
+    "themes_staff.rename": Row(staff(PLANNERS, post=422)),
+    "themes_staff.city_theme": Row(staff(PLANNERS, post=400)),  # the analysis is published: refused
+    "themes_staff.merge": Row(staff(PLANNERS, post=422)),
+    "themes_staff.move": Row(staff(PLANNERS, post=422)),
+    "themes_staff.wordcloud": Row(staff(PLANNERS, get=200)),
+    "themes_staff.theme_wordcloud": Row(staff(PLANNERS, get=200)),
+    "themes_staff.breakdown": Row(staff(PLANNERS, get=200)),
+    "themes_staff.breakdown_csv": Row(staff(PLANNERS, get=200), query="?attribute=district"),
+    "themes_staff.compare": Row(staff(PLANNERS, get=200)),
+    "themes_staff.duplicates": Row(staff(PLANNERS, get=200)),
     # ------------------------------------------------------------ staff: results
-    "results.edit": Row(staff(PLANNERS, get=200)),
-    "results.save_response": Row(staff(PLANNERS, post=422), data={"theme_id": "{theme_id}"}),
-    "results.publish": Row(staff(PLANNERS, post=422)),
-    "results.carry_over": Row(staff(PLANNERS, post=303)),
+    "results_staff.edit": Row(staff(PLANNERS, get=200)),
+    "results_staff.save_response": Row(staff(PLANNERS, post=422), data={"theme_id": "{theme_id}"}),
+    "results_staff.publish": Row(staff(PLANNERS, post=422)),
+    "results_staff.carry_over": Row(staff(PLANNERS, post=303)),
     # a consultation never published: refused with a message, the published one stays
-    "results.withdraw": Row(staff(PLANNERS, post=303), parts={"consultation_id": "unpublished_id"}),
+    "results_staff.withdraw": Row(
+        staff(PLANNERS, post=303), parts={"consultation_id": "unpublished_id"}
+    ),
     # ------------------------------------------------------------ staff: workshops
     "workshops_staff.index": Row(staff(STAFF, get=200)),
     "workshops_staff.new_workshop": Row(staff(STAFF, get=200, post=422)),
@@ -288,7 +290,7 @@ def world(
         add_comment(closed, body, name=name, email=email)
     analysis = analyse(closed)
     write_all(analysis)
-    results.publish(closed.id, analysis.id, staff_id=None)
+    publishing.publish(closed.id, analysis.id, staff_id=None)
     job_id = db.session.scalar(select(Job.id).where(Job.consultation_id == closed.id))
     open_plan = make_consultation()
     receipt = add_comment(open_plan, "駅前の駐輪場を増やしてほしい。")
@@ -422,7 +424,7 @@ def test_every_route_answers_each_actor_as_the_matrix_says(app, world, clients):
     assert not failures, "\n".join(failures)
     assert count == sum(len(row.expect) for row in MATRIX.values()) * len(ACTORS)
     # the rows that pass the gate changed nothing a later row needed
-    assert results.is_published(world.values["consultation_id"])
+    assert publishing.is_published(world.values["consultation_id"])
     db.session.refresh(world.first)
     assert world.first.status is RegistrationStatus.CONFIRMED
     db.session.refresh(world.second)
@@ -568,7 +570,9 @@ def test_a_facilitator_never_sees_commenters_personal_data(app, world, clients):
     assert "見つかりませんでした" in search.get_data(as_text=True)
     # and nothing that holds comments opened
     for endpoint in opened:
-        assert not endpoint.startswith(("staff.comment", "staff.export", "themes.", "results."))
+        assert not endpoint.startswith(
+            ("staff.comment", "staff.export", "themes_staff.", "results_staff.")
+        )
         assert endpoint not in ("staff.enter_comment", "staff.audit_log", "staff.consultation")
     # the check above can see the data: a planner's export holds every commenter's e-mail
     export = clients[PLANNER].get(

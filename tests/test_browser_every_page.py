@@ -26,14 +26,14 @@ NOT_PAGES = {
     "api.consultation_results",
     "api.workshop",
     "consultations.attachment",
-    "public_results.results_csv",
-    "public_results.results_xlsx",
+    "results.results_csv",
+    "results.results_xlsx",
     "staff.export_csv",
     "staff.export_xlsx",
-    "themes.breakdown_csv",
-    "themes.theme_wordcloud",
-    "themes.wordcloud",
-    "themes.job_json",
+    "themes_staff.breakdown_csv",
+    "themes_staff.theme_wordcloud",
+    "themes_staff.wordcloud",
+    "themes_staff.job_json",
     "workshops_staff.export_roster",
     "workshops.calendar",
 }
@@ -46,7 +46,7 @@ def demo_values(app: Flask) -> dict[str, Any]:
     a comment with its receipt and a PDF on the open round, a resident's sign-up."""
     from workshop.consultations import services as consultations
     from workshop.models import Consultation, ParticipationMode, Workshop
-    from workshop.results import services as results
+    from workshop.results.services import publishing
     from workshop.themes import services as themes
     from workshop.workshops.services import links, signup
 
@@ -58,7 +58,7 @@ def demo_values(app: Flask) -> dict[str, Any]:
         db.session.refresh(job)
         analysis = themes.get_analysis(closed.id, job.result_id)
         write_all(analysis)
-        results.publish(closed.id, analysis.id, staff_id=None)
+        publishing.publish(closed.id, analysis.id, staff_id=None)
         open_plan = consultations.get_consultation_by_slug("dx-plan-2026")
         receipt = consultations.submit_comment(
             open_plan,
@@ -108,9 +108,9 @@ def page_paths(app: Flask, values: dict[str, Any]) -> tuple[list[str], list[str]
         built = rule.build({k: v for k, v in parts.items() if k in rule.arguments})
         assert built is not None, f"{rule.endpoint}: no value for {rule.arguments}"
         path = built[1]
-        if rule.endpoint == "themes.breakdown":
+        if rule.endpoint == "themes_staff.breakdown":
             path += "?attribute=age_group"
-        if rule.endpoint == "themes.compare":
+        if rule.endpoint == "themes_staff.compare":
             path += "?a=age_group:60s&a=age_group:70s&a=age_group:80_plus"
         is_staff = path.startswith("/staff") and rule.endpoint not in RESIDENT_PAGES_WITHOUT_LOGIN
         (staff if is_staff else public).append(path)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import past, post_form
 from workshop.consultations import services as consultations
+from workshop.errors import DomainError
 from workshop.extensions import db
 from workshop.models import (
     Analysis,
@@ -25,7 +26,7 @@ from workshop.models import (
     Role,
     ThemeResponse,
 )
-from workshop.results import services
+from workshop.results.services import exports, publishing, reading, writing
 from workshop.themes import services as themes
 
 SMARTPHONE = [
@@ -68,10 +69,10 @@ def analyse(consultation: Consultation) -> Analysis:
 
 def write_all(analysis: Analysis) -> None:
     for theme in analysis.themes:
-        services.save_response(
+        writing.save_response(
             analysis.consultation_id,
             theme.id,
-            services.ResponseInput(
+            writing.ResponseInput(
                 summary=f"{theme.label}についてのご意見をいただきました。",
                 response="計画の取り組みに書き加えます。",
                 outcome=Outcome.PARTLY,
@@ -102,7 +103,7 @@ def closed(app, make_consultation, make_user) -> Consultation:
 def published(closed) -> Consultation:
     analysis = analyse(closed)
     write_all(analysis)
-    services.publish(closed.id, analysis.id, staff_id=None)
+    publishing.publish(closed.id, analysis.id, staff_id=None)
     return closed
 
 
@@ -113,7 +114,7 @@ def staff_rules(app) -> list[tuple[str, str]]:
     return sorted(
         (method, rule.rule)
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("results.")
+        if rule.endpoint.startswith("results_staff.")
         for method in rule.methods - {"HEAD", "OPTIONS"}
     )
 
@@ -278,7 +279,7 @@ def test_markup_in_a_response_is_shown_as_text(client, login, closed):
         response="<b>太字</b>",
         outcome="noted",
     )
-    services.publish(closed.id, analysis.id, staff_id=None)
+    publishing.publish(closed.id, analysis.id, staff_id=None)
     for page in (
         client.get(f"/staff/consultations/{closed.id}/results/").get_data(as_text=True),
         client.get(f"/consultations/{closed.slug}/results").get_data(as_text=True),
@@ -299,8 +300,8 @@ def test_publishing_before_the_close_is_refused_and_nothing_saved(app, make_cons
     analysis = analyse(consultation)
     write_all(analysis)
     audits = db.session.scalar(select(func.count(AuditEntry.id)))
-    with pytest.raises(services.PublishTooEarly) as refused:
-        services.publish(consultation.id, analysis.id, staff_id=None)
+    with pytest.raises(publishing.PublishTooEarly) as refused:
+        publishing.publish(consultation.id, analysis.id, staff_id=None)
     assert "募集期間が終わってから公表できます" in refused.value.message
     db.session.rollback()
     assert db.session.scalar(select(func.count(Publication.id))) == 0
@@ -325,8 +326,8 @@ def test_publish_button_before_the_close_shows_the_reason(client, login, make_co
 @pytest.mark.both_dbs
 def test_publishing_needs_a_response_for_every_theme(closed):
     analysis = analyse(closed)
-    with pytest.raises(services.DomainError) as refused:
-        services.publish(closed.id, analysis.id, staff_id=None)
+    with pytest.raises(DomainError) as refused:
+        publishing.publish(closed.id, analysis.id, staff_id=None)
     assert "まだ入っていないテーマがあります" in refused.value.message
 
 
@@ -334,29 +335,29 @@ def test_publishing_needs_a_response_for_every_theme(closed):
 def test_publish_after_the_close_freezes_the_analysis_and_is_audited(closed):
     analysis = analyse(closed)
     write_all(analysis)
-    publication = services.publish(closed.id, analysis.id, staff_id=None)
+    publication = publishing.publish(closed.id, analysis.id, staff_id=None)
     assert publication.analysis_id == analysis.id
     actions = db.session.scalars(select(AuditEntry.action)).all()
     assert "results.publish" in actions
     # a later analysis does not replace what was published
     later = analyse(closed)
-    assert services.published_results(closed.slug).analysis_id == analysis.id
+    assert reading.published_results(closed.slug).analysis_id == analysis.id
     write_all(later)
-    services.publish(closed.id, later.id, staff_id=None)
+    publishing.publish(closed.id, later.id, staff_id=None)
     assert db.session.scalar(select(func.count(Publication.id))) == 1
-    assert services.published_results(closed.slug).analysis_id == later.id
+    assert reading.published_results(closed.slug).analysis_id == later.id
 
 
 @pytest.mark.both_dbs
 def test_withdraw_and_publish_again(closed):
     analysis = analyse(closed)
     write_all(analysis)
-    services.publish(closed.id, analysis.id, staff_id=None)
-    services.withdraw(closed.id)
-    with pytest.raises(services.NotPublished):
-        services.published_results(closed.slug)
-    services.publish(closed.id, analysis.id, staff_id=None)
-    assert services.published_results(closed.slug).total_comments == 12
+    publishing.publish(closed.id, analysis.id, staff_id=None)
+    publishing.withdraw(closed.id)
+    with pytest.raises(publishing.NotPublished):
+        reading.published_results(closed.slug)
+    publishing.publish(closed.id, analysis.id, staff_id=None)
+    assert reading.published_results(closed.slug).total_comments == 12
 
 
 def test_planner_publishes_and_withdraws_from_the_page(client, login, closed):
@@ -367,15 +368,18 @@ def test_planner_publishes_and_withdraws_from_the_page(client, login, closed):
     page = client.get(base + "/").get_data(as_text=True)
     assert "この分析で公表する" in page
     assert "提出者の数え方" in page
+    link = "意見募集の結果（意見の概要と市の考え方）を見る"
+    assert link not in client.get(f"/consultations/{closed.slug}").get_data(as_text=True)
     response = post_form(client, base + "/publish", {"analysis_id": analysis.id})
     assert response.status_code == 303
     assert client.get(f"/consultations/{closed.slug}/results").status_code == 200
     show = client.get(f"/consultations/{closed.slug}").get_data(as_text=True)
-    assert f"/consultations/{closed.slug}/results" in show
+    assert link in show and f"/consultations/{closed.slug}/results" in show
     response = post_form(client, base + "/withdraw", {})
     assert response.status_code == 303
     assert "取り下げました" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert client.get(f"/consultations/{closed.slug}/results").status_code == 404
+    assert link not in client.get(f"/consultations/{closed.slug}").get_data(as_text=True)
 
 
 @pytest.mark.both_dbs
@@ -384,14 +388,14 @@ def test_responses_carry_over_to_a_new_analysis_of_the_same_comments(closed):
     write_all(first)
     add_comment(closed, "スマホ教室を土曜日にも開いてほしい。高齢者の相談にも乗ってほしい。")
     later = analyse(closed)
-    assert services.previous_with_responses(later).id == first.id
-    assert services.carry_over_responses(closed.id, first.id, later.id) == 2
-    carried = services.responses(later)
+    assert writing.previous_with_responses(later).id == first.id
+    assert writing.carry_over_responses(closed.id, first.id, later.id) == 2
+    carried = writing.responses(later)
     assert {row.summary for row in carried.values()} == {
-        row.summary for row in services.responses(first).values()
+        row.summary for row in writing.responses(first).values()
     }
     # a second time copies nothing: every theme already has its response
-    assert services.carry_over_responses(closed.id, first.id, later.id) == 0
+    assert writing.carry_over_responses(closed.id, first.id, later.id) == 0
 
 
 def test_planner_carries_over_from_the_page(client, login, closed):
@@ -438,7 +442,7 @@ def test_public_page_masks_personal_data_and_leaves_out_hidden_comments(client, 
 
 @pytest.mark.both_dbs
 def test_counts_by_channel_and_submitters(published):
-    results = services.published_results(published.slug)
+    results = reading.published_results(published.slug)
     counts = {c.channel: (c.comments, c.submitters) for c in results.channels}
     # paper: 6 smartphone comments (2 from one e-mail) + the hidden one, anonymous
     assert counts[Channel.PAPER] == (7, 6)
@@ -457,14 +461,14 @@ def test_a_long_theme_shows_its_first_comments_and_links_to_all_of_them(client, 
         )
     analysis = analyse(closed)
     write_all(analysis)
-    services.publish(closed.id, analysis.id, staff_id=None)
-    results = services.published_results(closed.slug)
+    publishing.publish(closed.id, analysis.id, staff_id=None)
+    results = reading.published_results(closed.slug)
     long = max(results.themes, key=lambda theme: theme.count)
-    assert long.count > services.COMMENTS_PER_THEME
+    assert long.count > reading.COMMENTS_PER_THEME
     page = client.get(f"/consultations/{closed.slug}/results").get_data(as_text=True)
     assert f"（{long.count}件）" in page
     link = f"/consultations/{closed.slug}/results/themes/{long.number}"
-    assert f"ほか{long.count - services.COMMENTS_PER_THEME}件" in page and link in page
+    assert f"ほか{long.count - reading.COMMENTS_PER_THEME}件" in page and link in page
     assert page.count('class="comment-text">') == sum(len(t.comments) for t in results.themes)
     every = client.get(link).get_data(as_text=True)
     assert every.count('class="comment-text">') == long.count
@@ -489,12 +493,12 @@ def test_print_page_has_the_table(client, published):
 
 
 def test_csv_export_has_bom_and_the_table_with_formulas_neutralised(client, published):
-    analysis = services.published_results(published.slug)
+    analysis = reading.published_results(published.slug)
     theme_id = db.session.get(Analysis, analysis.analysis_id).themes[0].id
-    services.save_response(
+    writing.save_response(
         published.id,
         theme_id,
-        services.ResponseInput(
+        writing.ResponseInput(
             summary='=HYPERLINK("http://example.com")', response="-1+2", outcome=Outcome.OTHER
         ),
         staff_id=None,
@@ -529,7 +533,7 @@ def test_json_api_matches_the_page(client, published):
     response = client.get(f"/api/consultations/{published.slug}/results")
     assert response.status_code == 200
     data = response.get_json()
-    expected = services.results_json(services.published_results(published.slug))
+    expected = exports.results_json(reading.published_results(published.slug))
     assert data == expected
     assert data["comment_count"] == 12
     assert data["hidden_comment_count"] == 1

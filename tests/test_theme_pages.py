@@ -570,7 +570,7 @@ def test_every_theme_page_is_for_planners_only(app, analysed, make_user):
         "comment_id": ids[0],
         "job_id": job_id,
     }
-    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("themes.")]
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("themes_staff.")]
     assert len(rules) >= 15
     users = {role: make_user(role) for role in (Role.FACILITATOR, Role.PLANNER, Role.ADMIN)}
     clients = {None: app.test_client()}

@@ -34,10 +34,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         workshops.staff_bp,
         auth.staff_bp,
         staff.staff_bp,
-        themes.bp,
+        themes.staff_bp,
         api.bp,
         results.bp,
-        results.public_bp,
+        results.staff_bp,
     ):
         app.register_blueprint(bp)
     for cli_group in (

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from workshop.api import bp
 from workshop.consultations import services
-from workshop.results import services as results
+from workshop.results.services import exports, reading
 from workshop.workshops.services import lookup, seats
 
 
@@ -27,8 +27,8 @@ def consultation(slug: str) -> ResponseReturnValue:
 @bp.get("/consultations/<slug>/results")
 def consultation_results(slug: str) -> ResponseReturnValue:
     """意見の概要と市の考え方, with the masked comments, once the city has published them."""
-    found = results.published_results(slug, per_theme=None)  # open data: every comment
-    return jsonify(results.results_json(found))
+    found = reading.published_results(slug, per_theme=None)  # open data: every comment
+    return jsonify(exports.results_json(found))
 
 
 @bp.get("/workshops/<int:workshop_id>")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from workshop.extensions import Model
 from workshop.models.base import UTCDateTime, enum_column, utcnow
 from workshop.timeutil import today_tokyo
+
+if TYPE_CHECKING:
+    from workshop.models.analysis import Publication
 
 COMMENT_MAX_CHARS = 4000
 
@@ -87,6 +90,9 @@ class Consultation(Model):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="consultation", order_by="Attachment.id", cascade="all, delete-orphan"
     )
+    # the published results, if any: loaded with the consultation (one LEFT JOIN), so a page
+    # that links to them needs no query of its own
+    publication: Mapped[Publication | None] = relationship(lazy="joined", viewonly=True)
 
     def status_on(self, day: date) -> ConsultationStatus:
         return period_status(self.opens_on, self.closes_on, day)

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from workshop.formfields import JaSelectField
 from workshop.labels import OUTCOME
 from workshop.models import Outcome
-from workshop.results.services import RESPONSE_MAX_CHARS, SUMMARY_MAX_CHARS, ResponseInput
+from workshop.results.services.writing import RESPONSE_MAX_CHARS, SUMMARY_MAX_CHARS, ResponseInput
 
 
 class OutcomeField(JaSelectField):

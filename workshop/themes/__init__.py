@@ -1,7 +1,10 @@
 from flask import Blueprint
 
-bp = Blueprint("themes", __name__, url_prefix="/staff/consultations/<int:consultation_id>/themes")
+# a staff-only feature: its one blueprint is the staff one
+staff_bp = Blueprint(
+    "themes_staff", __name__, url_prefix="/staff/consultations/<int:consultation_id>/themes"
+)
 
-from workshop.themes import cli, routes  # noqa: E402
+from workshop.themes import cli, staff_breakdown, staff_corrections, staff_routes  # noqa: E402
 
-__all__ = ["bp", "cli", "routes"]
+__all__ = ["cli", "staff_bp", "staff_breakdown", "staff_corrections", "staff_routes"]

@@ -1,0 +1,255 @@
+"""Planners' theme pages: start an analysis, follow its progress, read the themes, their word
+clouds and the near-duplicate groups. Corrections are in staff_corrections.py, breakdowns and
+comparisons in staff_breakdown.py."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from workshop import jobs, masks
+from workshop.auth.access import role_required
+from workshop.consultations import services as consultations
+from workshop.errors import NotFound
+from workshop.formfields import flash_form_errors
+from workshop.labels import JOB_STATUS
+from workshop.models import Analysis, AnalysisTheme, Consultation, Job, Role
+from workshop.themes import charts, reading, services, staff_bp
+from workshop.themes.forms import (
+    AnalyzeForm,
+    CityThemeForm,
+    MergeForm,
+    MoveForm,
+    RenameForm,
+    SearchForm,
+)
+
+PLANNERS = (Role.PLANNER,)
+
+
+def get_job(consultation: Consultation, job_id: int) -> Job:
+    jobs.sweep_stale(consultation.id)  # a job whose runner died shows 失敗, not 処理中 for ever
+    job = jobs.get_job(job_id)
+    if job.consultation_id != consultation.id:
+        raise NotFound("この処理は見つかりません。")
+    return job
+
+
+def get_analysis(consultation_id: int, analysis_id: int) -> tuple[Consultation, Analysis]:
+    consultation = consultations.get_consultation(consultation_id)
+    return consultation, services.get_analysis(consultation.id, analysis_id)
+
+
+def theme_choices(analysis: Analysis) -> list[tuple[int, str]]:
+    return [(theme.id, theme.label) for theme in analysis.themes]
+
+
+def theme_url(consultation: Consultation, analysis: Analysis, theme_id: int) -> str:
+    return url_for(
+        ".theme", consultation_id=consultation.id, analysis_id=analysis.id, theme_id=theme_id
+    )
+
+
+def wordcloud_alt(words: list[str], scope: str) -> str:
+    return f"{scope}のワードクラウド。よく出る言葉: {'、'.join(words)}"
+
+
+@staff_bp.get("/")
+@role_required(*PLANNERS)
+def overview(consultation_id: int) -> ResponseReturnValue:
+    consultation = consultations.get_consultation(consultation_id)
+    return render_overview(consultation, MergeForm())
+
+
+def render_overview(
+    consultation: Consultation, merge_form: MergeForm, status: int = 200
+) -> ResponseReturnValue:
+    analysis = services.latest_analysis(consultation.id)
+    context: dict[str, object] = {}
+    if analysis is not None:
+        groups = services.members(analysis.id)
+        sizes = {theme_id: len(ids) for theme_id, ids in groups.items()}
+        frequencies = reading.frequencies_by_theme(analysis.id)
+        merge_form.source.choices = theme_choices(analysis)
+        merge_form.target.choices = theme_choices(analysis)
+        context = {
+            "sizes": sizes,
+            "chart": charts.size_chart(
+                [(theme.label, sizes.get(theme.id, 0)) for theme in analysis.themes],
+                analysis.n_comments,
+            ),
+            "top_words": {
+                theme_id: reading.top_words(counts) for theme_id, counts in frequencies.items()
+            },
+            "all_words": reading.top_words(sum(frequencies.values(), Counter())),
+            "quotes": reading.representatives(analysis, groups),
+            "wordcloud_alt": wordcloud_alt,
+        }
+    return render_template(
+        "themes/staff/overview.html",
+        consultation=consultation,
+        analysis=analysis,
+        form=AnalyzeForm(),
+        merge_form=merge_form,
+        running=services.running_job(consultation.id),
+        **context,
+    ), status
+
+
+@staff_bp.post("/analyze")
+@role_required(*PLANNERS)
+def analyze(consultation_id: int) -> ResponseReturnValue:
+    consultation = consultations.get_consultation(consultation_id)
+    form = AnalyzeForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for(".overview", consultation_id=consultation.id), code=303)
+    job = services.start_analysis(
+        consultation.id,
+        k=form.k_value(),
+        seed_themes=form.seed_theme_list(),
+        staff_id=current_user.id,
+    )
+    return redirect(url_for(".job", consultation_id=consultation.id, job_id=job.id), code=303)
+
+
+@staff_bp.get("/jobs/<int:job_id>")
+@role_required(*PLANNERS)
+def job(consultation_id: int, job_id: int) -> ResponseReturnValue:
+    consultation = consultations.get_consultation(consultation_id)
+    found = get_job(consultation, job_id)
+    if found.status.value == "done" and request.args.get("go") == "1":
+        return redirect(url_for(".overview", consultation_id=consultation.id), code=303)
+    return render_template("themes/staff/job.html", consultation=consultation, job=found)
+
+
+@staff_bp.get("/jobs/<int:job_id>.json")
+@role_required(*PLANNERS)
+def job_json(consultation_id: int, job_id: int) -> ResponseReturnValue:
+    consultation = consultations.get_consultation(consultation_id)
+    found = get_job(consultation, job_id)
+    return jsonify(
+        id=found.id,
+        status=found.status.value,
+        status_label=JOB_STATUS[found.status],
+        progress=found.progress,
+        message=found.message,
+        error=found.error,
+        result_id=found.result_id,
+    )
+
+
+# ---------------------------------------------------------------- one theme
+
+
+PER_PAGE = 50
+
+
+@staff_bp.get("/analyses/<int:analysis_id>/themes/<int:theme_id>")
+@role_required(*PLANNERS)
+def theme(consultation_id: int, analysis_id: int, theme_id: int) -> ResponseReturnValue:
+    consultation, analysis = get_analysis(consultation_id, analysis_id)
+    found = services.get_theme(analysis, theme_id)
+    return render_theme(consultation, analysis, found, RenameForm(label=found.label))
+
+
+def render_theme(
+    consultation: Consultation,
+    analysis: Analysis,
+    found: AnalysisTheme,
+    rename_form: RenameForm,
+    status: int = 200,
+) -> ResponseReturnValue:
+    search = SearchForm(formdata=request.args)
+    query = (search.q.data or "").strip() if search.validate() else ""
+    everyone = services.members(analysis.id).get(found.id, [])
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    shown = reading.theme_comments(analysis.id, found.id, query, page=page, per_page=PER_PAGE)
+    keywords = [str(term) for term, _ in found.keywords[:10]]
+    words = reading.top_words(reading.token_frequencies(everyone))
+    move_form = MoveForm()
+    move_form.target.choices = [c for c in theme_choices(analysis) if c[0] != found.id]
+    texts = masks.masked_texts(c.id for c in shown.items)
+    return render_template(
+        "themes/staff/theme.html",
+        consultation=consultation,
+        analysis=analysis,
+        theme=found,
+        size=len(everyone),
+        comments=shown.items,
+        n_matching=shown.total,
+        page=page,
+        pages=max(shown.pages, 1),
+        bodies={
+            c.id: reading.highlight(texts[c.id], [*keywords, *query.split()]) for c in shown.items
+        },
+        moved_ids=reading.moved_comment_ids(analysis.id),
+        duplicate_sizes=reading.duplicate_sizes(analysis),
+        keywords=keywords,
+        query=query,
+        search=search,
+        rename_form=rename_form,
+        city_form=CityThemeForm(is_city_theme=found.is_city_theme),
+        move_form=move_form,
+        top_words=words,
+        wordcloud_alt=wordcloud_alt(words, f"「{found.label}」"),
+        is_latest=analysis.id == getattr(services.latest_analysis(consultation.id), "id", None),
+    ), status
+
+
+# ---------------------------------------------------------------- word clouds
+
+
+def png(content: bytes | None) -> ResponseReturnValue:
+    if content is None:
+        abort(404)
+    response = current_app.response_class(content, mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def wordcloud_dir() -> Path:
+    return Path(current_app.instance_path) / "wordclouds"
+
+
+@staff_bp.get("/analyses/<int:analysis_id>/wordcloud.png")
+@role_required(*PLANNERS)
+def wordcloud(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
+    _, analysis = get_analysis(consultation_id, analysis_id)
+    ids = [i for group in services.members(analysis.id).values() for i in group]
+    return png(reading.wordcloud_png(wordcloud_dir(), analysis, None, ids))
+
+
+@staff_bp.get("/analyses/<int:analysis_id>/themes/<int:theme_id>/wordcloud.png")
+@role_required(*PLANNERS)
+def theme_wordcloud(consultation_id: int, analysis_id: int, theme_id: int) -> ResponseReturnValue:
+    _, analysis = get_analysis(consultation_id, analysis_id)
+    found = services.get_theme(analysis, theme_id)
+    ids = services.members(analysis.id).get(found.id, [])
+    return png(reading.wordcloud_png(wordcloud_dir(), analysis, found.id, ids))
+
+
+# ---------------------------------------------------------------- near duplicates
+
+DUPLICATES_SHOWN = 5  # receipt numbers listed per group; the count says how many more
+
+
+@staff_bp.get("/analyses/<int:analysis_id>/duplicates")
+@role_required(*PLANNERS)
+def duplicates(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
+    consultation, analysis = get_analysis(consultation_id, analysis_id)
+    found = reading.duplicate_groups(analysis, max(request.args.get("page", 1, type=int) or 1, 1))
+    shown = [i for group in found.groups for i in group.comment_ids[:DUPLICATES_SHOWN]]
+    return render_template(
+        "themes/staff/duplicates.html",
+        consultation=consultation,
+        analysis=analysis,
+        found=found,
+        shown=DUPLICATES_SHOWN,
+        labels={theme.id: theme.label for theme in analysis.themes},
+        comments=reading.comments_by_id(shown),
+    )
