@@ -476,6 +476,23 @@ def test_a_long_theme_shows_its_first_comments_and_links_to_all_of_them(client, 
     assert client.get(f"/consultations/{closed.slug}/results/themes/99").status_code == 404
 
 
+def test_the_page_of_a_theme_with_many_comments_is_paged(client, closed):
+    for number in range(1, 111):
+        add_comment(closed, f"{number}回目のお願いです。スマホ教室を公民館で開いてほしい。")
+    analysis = analyse(closed)
+    write_all(analysis)
+    publishing.publish(closed.id, analysis.id, staff_id=None)
+    long = max(reading.published_results(closed.slug).themes, key=lambda theme: theme.count)
+    assert long.count > 100
+    link = f"/consultations/{closed.slug}/results/themes/{long.number}"
+    first = client.get(link).get_data(as_text=True)
+    assert first.count('class="comment-text">') == 100
+    assert f'href="{link}?page=2">次のページ' in first and "前のページ" not in first
+    second = client.get(f"{link}?page=2").get_data(as_text=True)
+    assert second.count('class="comment-text">') == long.count - 100
+    assert f'href="{link}?page=1">前のページ' in second and "次のページ" not in second
+
+
 def test_new_comments_after_publication_do_not_change_the_page(client, published):
     before = client.get(f"/consultations/{published.slug}/results").get_data(as_text=True)
     # a late paper comment, postmarked within the period, entered after publishing

@@ -15,27 +15,25 @@ from workshop.views import download
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def not_published(slug: str) -> ResponseReturnValue:
-    consultation = consultations.get_consultation_by_slug(slug)
-    return render_template("results/not_published.html", consultation=consultation), 404
+def results_page(slug: str, template: str) -> ResponseReturnValue:
+    """The published results on screen or for print; before they are published, a page that
+    says so (404)."""
+    try:
+        found = reading.published_results(slug)
+    except NotPublished:
+        consultation = consultations.get_consultation_by_slug(slug)
+        return render_template("results/not_published.html", consultation=consultation), 404
+    return render_template(template, results=found, consultation=found.consultation)
 
 
 @bp.get("/consultations/<slug>/results")
 def show(slug: str) -> ResponseReturnValue:
-    try:
-        found = reading.published_results(slug)
-    except NotPublished:
-        return not_published(slug)
-    return render_template("results/show.html", results=found, consultation=found.consultation)
+    return results_page(slug, "results/show.html")
 
 
 @bp.get("/consultations/<slug>/results/print")
 def print_page(slug: str) -> ResponseReturnValue:
-    try:
-        found = reading.published_results(slug)
-    except NotPublished:
-        return not_published(slug)
-    return render_template("results/print.html", results=found, consultation=found.consultation)
+    return results_page(slug, "results/print.html")
 
 
 @bp.get("/consultations/<slug>/results/themes/<int:number>")
