@@ -8,6 +8,7 @@ import re
 import socket
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -50,25 +51,34 @@ def service_unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A database of our own on the PostgreSQL server, so parallel runs never collide."""
-    name = f"machikoe_test_{uuid.uuid4().hex[:10]}"
+@contextmanager
+def new_postgres_database(prefix: str) -> Iterator[str]:
+    """An empty database of our own on the PostgreSQL server (so parallel runs never collide),
+    dropped afterwards; yields its URL (postgresql://)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     try:
         admin = psycopg.connect(POSTGRES_SERVER, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as error:
         service_unavailable(f"PostgreSQL not reachable: {error}")
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    base = POSTGRES_SERVER.rsplit("/", 1)[0]
-    url = f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
-    schema_app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "schema"})
-    with schema_app.app_context():
-        db.create_all()
-        db.engine.dispose()
-    yield url
-    with psycopg.connect(POSTGRES_SERVER, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield f"{POSTGRES_SERVER.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_SERVER, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """The test database on PostgreSQL, with the schema; emptied after each test (see app)."""
+    with new_postgres_database("machikoe_test") as plain_url:
+        url = plain_url.replace("postgresql://", "postgresql+psycopg://", 1)
+        schema_app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "schema"})
+        with schema_app.app_context():
+            db.create_all()
+            db.engine.dispose()
+        yield url
 
 
 @pytest.fixture

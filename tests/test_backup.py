@@ -5,17 +5,15 @@ from __future__ import annotations
 import secrets
 import shutil
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from click.testing import Result
 from flask import Flask
 from sqlalchemy import func, select
 
-from tests.conftest import POSTGRES_SERVER, service_unavailable
+from tests.conftest import new_postgres_database, service_unavailable
 from workshop import backup, create_app
 from workshop.consultations import services
 from workshop.extensions import db
@@ -124,16 +122,8 @@ def test_restore_refuses_a_file_that_is_not_a_backup(app: Flask, tmp_path: Path)
 
 @pytest.fixture
 def empty_postgres_database() -> Iterator[str]:
-    name = f"machikoe_restore_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = psycopg.connect(POSTGRES_SERVER, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        service_unavailable(f"PostgreSQL not reachable: {error}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"{POSTGRES_SERVER.rsplit('/', 1)[0]}/{name}"
-    with psycopg.connect(POSTGRES_SERVER, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with new_postgres_database("machikoe_restore") as url:
+        yield url
 
 
 @pytest.fixture

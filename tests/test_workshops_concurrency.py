@@ -15,6 +15,7 @@ from workshop.models import (
     ParticipationMode,
     Registration,
     RegistrationStatus,
+    Workshop,
     WorkshopFormat,
     utcnow,
 )
@@ -23,40 +24,55 @@ from workshop.workshops.services import events, links, seats, signup, waitlist
 SIGN_UPS = 50
 
 
-def sign_up_at_once(app, workshop_id: int, mode: ParticipationMode | None = None) -> list[str]:
-    barrier = threading.Barrier(SIGN_UPS)
+def in_parallel(app, count: int, work) -> list[str]:
+    """Run work(0), ..., work(count - 1) in threads released at the same moment; a refusal
+    answers with its message."""
+    barrier = threading.Barrier(count)
 
     def one(index: int) -> str:
         with app.app_context():
             barrier.wait()
             try:
-                registration = signup.register(
-                    workshop_id,
-                    signup.Applicant(
-                        name=f"市民{index:02d}",
-                        email=f"shimin{index:02d}@example.jp",
-                        mode=mode,
-                    ),
-                )
-                return registration.status.value
+                return work(index)
+            except DomainError as error:
+                return error.message
             finally:
                 db.session.remove()
 
-    with ThreadPoolExecutor(max_workers=SIGN_UPS) as pool:
-        return list(pool.map(one, range(SIGN_UPS)))
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(one, range(count)))
+
+
+def sign_up_at_once(app, workshop_id: int, mode: ParticipationMode | None = None) -> list[str]:
+    def one(index: int) -> str:
+        applicant = signup.Applicant(
+            name=f"市民{index:02d}", email=f"shimin{index:02d}@example.jp", mode=mode
+        )
+        return signup.register(workshop_id, applicant).status.value
+
+    return in_parallel(app, SIGN_UPS, one)
+
+
+def new_workshop(title: str, days: int, **details) -> Workshop:
+    """A workshop in `days` days, two hours long."""
+    return events.create_workshop(
+        events.WorkshopInput(
+            title=title,
+            starts_at=utcnow() + timedelta(days=days),
+            ends_at=utcnow() + timedelta(days=days, hours=2),
+            **details,
+        )
+    )
 
 
 @pytest.mark.both_dbs
 def test_fifty_parallel_sign_ups_fill_twenty_seats_and_queue_the_rest(app):
-    workshop = events.create_workshop(
-        events.WorkshopInput(
-            title="みんなで考える駅前広場の使い方",
-            starts_at=utcnow() + timedelta(days=10),
-            ends_at=utcnow() + timedelta(days=10, hours=2),
-            format=WorkshopFormat.IN_PERSON,
-            capacity=20,
-            venue="みどり市民会館 第1会議室",
-        )
+    workshop = new_workshop(
+        "みんなで考える駅前広場の使い方",
+        10,
+        format=WorkshopFormat.IN_PERSON,
+        capacity=20,
+        venue="みどり市民会館 第1会議室",
     )
     statuses = sign_up_at_once(app, workshop.id)
 
@@ -75,16 +91,13 @@ def test_fifty_parallel_sign_ups_fill_twenty_seats_and_queue_the_rest(app):
 
 @pytest.mark.both_dbs
 def test_parallel_sign_ups_respect_each_hybrid_capacity(app):
-    workshop = events.create_workshop(
-        events.WorkshopInput(
-            title="オンラインでも参加できる意見交換会",
-            starts_at=utcnow() + timedelta(days=10),
-            ends_at=utcnow() + timedelta(days=10, hours=2),
-            format=WorkshopFormat.HYBRID,
-            capacity=5,
-            online_capacity=15,
-            venue="北山公民館",
-        )
+    workshop = new_workshop(
+        "オンラインでも参加できる意見交換会",
+        10,
+        format=WorkshopFormat.HYBRID,
+        capacity=5,
+        online_capacity=15,
+        venue="北山公民館",
     )
     statuses = sign_up_at_once(app, workshop.id, ParticipationMode.ONLINE)
 
@@ -95,33 +108,10 @@ def test_parallel_sign_ups_respect_each_hybrid_capacity(app):
     assert numbers[ParticipationMode.VENUE].registered == 0
 
 
-def in_parallel(app, count: int, work) -> list[str]:
-    barrier = threading.Barrier(count)
-
-    def one(index: int) -> str:
-        with app.app_context():
-            barrier.wait()
-            try:
-                return work(index)
-            except DomainError as error:
-                return error.message
-            finally:
-                db.session.remove()
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(one, range(count)))
-
-
 @pytest.mark.both_dbs
 def test_same_email_pressed_ten_times_at_once_takes_one_seat(app):
-    workshop = events.create_workshop(
-        events.WorkshopInput(
-            title="西川地区の防災を話し合う会",
-            starts_at=utcnow() + timedelta(days=3),
-            ends_at=utcnow() + timedelta(days=3, hours=2),
-            format=WorkshopFormat.IN_PERSON,
-            capacity=20,
-        )
+    workshop = new_workshop(
+        "西川地区の防災を話し合う会", 3, format=WorkshopFormat.IN_PERSON, capacity=20
     )
     applicant = signup.Applicant(name="西川 すみれ", email="sumire@example.jp")
     workshop_id = workshop.id  # read here: the threads must not touch this session's objects
@@ -133,14 +123,8 @@ def test_same_email_pressed_ten_times_at_once_takes_one_seat(app):
 
 @pytest.mark.both_dbs
 def test_parallel_cancellations_promote_exactly_as_many_as_they_free(app):
-    workshop = events.create_workshop(
-        events.WorkshopInput(
-            title="中央地区まちづくり意見交換会",
-            starts_at=utcnow() + timedelta(days=3),
-            ends_at=utcnow() + timedelta(days=3, hours=2),
-            format=WorkshopFormat.IN_PERSON,
-            capacity=10,
-        )
+    workshop = new_workshop(
+        "中央地区まちづくり意見交換会", 3, format=WorkshopFormat.IN_PERSON, capacity=10
     )
     people = [
         signup.register(
