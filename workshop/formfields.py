@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, RadioField, SelectField
-from wtforms.validators import DataRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from workshop.validation import CHOICE_MESSAGE, EMAIL_MAX_CHARS, email_problem
 
@@ -46,6 +46,17 @@ class JaDateField(DateField):
         except ValueError as error:
             self.data = None
             raise ValueError("日付は 2026-11-23 の形で入力してください。") from error
+
+
+def at_most(max_chars: int, what: str = "") -> Length:
+    """At most max_chars characters: 「（whatは）N文字以内で入力してください。」"""
+    subject = f"{what}は" if what else ""
+    return Length(max=max_chars, message=f"{subject}{max_chars:,}文字以内で入力してください。")
+
+
+def required(what: str, max_chars: int) -> list[Any]:
+    """A text the person must write: 「whatを入力してください。」, and at_most(max_chars)."""
+    return [DataRequired(f"{what}を入力してください。"), at_most(max_chars, what)]
 
 
 def flash_form_errors(form: FlaskForm) -> None:

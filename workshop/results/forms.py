@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import InputRequired
 
-from workshop.formfields import JaSelectField
+from workshop.formfields import JaSelectField, required
 from workshop.labels import OUTCOME
 from workshop.models import Outcome
 from workshop.results.services.writing import RESPONSE_MAX_CHARS, SUMMARY_MAX_CHARS, ResponseInput
@@ -19,24 +19,12 @@ class ResponseForm(FlaskForm):
 
     summary = TextAreaField(
         "意見の概要",
-        validators=[
-            DataRequired("意見の概要を入力してください。"),
-            Length(
-                max=SUMMARY_MAX_CHARS,
-                message=f"意見の概要は{SUMMARY_MAX_CHARS:,}文字以内で入力してください。",
-            ),
-        ],
+        validators=required("意見の概要", SUMMARY_MAX_CHARS),
         description="このテーマに寄せられた意見を、要点がわかるようにまとめてください。",
     )
     response = TextAreaField(
         "市の考え方",
-        validators=[
-            DataRequired("市の考え方を入力してください。"),
-            Length(
-                max=RESPONSE_MAX_CHARS,
-                message=f"市の考え方は{RESPONSE_MAX_CHARS:,}文字以内で入力してください。",
-            ),
-        ],
+        validators=required("市の考え方", RESPONSE_MAX_CHARS),
     )
     outcome = OutcomeField(
         "反映状況",

@@ -5,16 +5,14 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import (
-    DataRequired,
     InputRequired,
-    Length,
     Optional,
     Regexp,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from workshop.formfields import JaSelectField
+from workshop.formfields import JaSelectField, at_most, required
 from workshop.themes.stats import ATTRIBUTE_LABELS
 
 
@@ -34,7 +32,7 @@ class AnalyzeForm(FlaskForm):
         "市のテーマ（任意・1行に1つ「名前: キーワード、キーワード」）",
         validators=[
             Optional(),
-            Length(max=5000, message="市のテーマは5,000文字以内にしてください。"),
+            at_most(5000, "市のテーマ"),
         ],
         description="例: デジタルデバイド対策: スマホ教室、高齢者、相談",
     )
@@ -60,10 +58,7 @@ class AnalyzeForm(FlaskForm):
 class RenameForm(FlaskForm):
     label = StringField(
         "テーマの名前",
-        validators=[
-            DataRequired(message="テーマの名前を入力してください。"),
-            Length(max=200, message="テーマの名前は200文字以内にしてください。"),
-        ],
+        validators=required("テーマの名前", 200),
         description="再分析しても、同じ意見のまとまりにはこの名前が引き継がれます。",
     )
 
@@ -127,7 +122,7 @@ class SearchForm(FlaskForm):
 
     q = StringField(
         "意見の中を言葉で探す",
-        validators=[Optional(), Length(max=100, message="探す言葉は100文字以内にしてください。")],
+        validators=[Optional(), at_most(100, "探す言葉")],
         description="スペースで区切ると、すべての言葉を含む意見を探します。",
     )
 

@@ -11,15 +11,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
-    DataRequired,
     InputRequired,
-    Length,
     Optional,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from workshop.formfields import JaRadioField, JaSelectField, email_field
+from workshop.formfields import JaRadioField, JaSelectField, at_most, email_field, required
 from workshop.labels import AGE_GROUP, NEED, PARTICIPATION_MODE
 from workshop.models import AgeGroup, Need, ParticipationMode, Workshop
 from workshop.text import clean_text
@@ -53,16 +51,13 @@ def kana_only(_form: Any, field: Any) -> None:
 class ApplicantFields(FlaskForm):
     name = StringField(
         "お名前",
-        validators=[
-            DataRequired("お名前を入力してください。"),
-            Length(max=100, message="お名前は100文字以内で入力してください。"),
-        ],
+        validators=required("お名前", 100),
     )
     furigana = StringField(
         "ふりがな（任意）",
         validators=[
             Optional(),
-            Length(max=100, message="ふりがなは100文字以内で入力してください。"),
+            at_most(100, "ふりがな"),
             kana_only,
         ],
     )
@@ -73,20 +68,20 @@ class ApplicantFields(FlaskForm):
     )
     phone = StringField(
         "電話番号（任意）",
-        validators=[Optional(), Length(max=30, message="電話番号は30文字以内で入力してください。")],
+        validators=[Optional(), at_most(30, "電話番号")],
         description="当日、急な変更があったときにご連絡します。",
         render_kw={"type": "tel", "autocomplete": "tel"},
     )
     age_group = JaSelectField("年代（任意）", validators=[Optional()])
     district = StringField(
         "お住まいの地区（任意）",
-        validators=[Optional(), Length(max=100, message="地区は100文字以内で入力してください。")],
+        validators=[Optional(), at_most(100, "地区")],
     )
     # no Optional(): it would clear pre_validate's error when the first value sent is empty
     needs = JaCheckboxField("必要な配慮（任意）")
     needs_other = StringField(
         "その他の配慮（任意）",
-        validators=[Optional(), Length(max=500, message="500文字以内で入力してください。")],
+        validators=[Optional(), at_most(500)],
     )
 
     def configure_choices(self) -> None:
@@ -152,7 +147,7 @@ def registration_form(
                 f"{question}（任意）",
                 validators=[
                     Optional(),
-                    Length(max=1000, message="1,000文字以内で入力してください。"),
+                    at_most(1000),
                 ],
             ),
         )

@@ -16,7 +16,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from workshop.formfields import JaRadioField, JaSelectField, email_field
+from workshop.formfields import JaRadioField, JaSelectField, at_most, email_field, required
 from workshop.labels import WORKSHOP_FORMAT
 from workshop.models import AgeGroup, User, Workshop, WorkshopFormat
 from workshop.text import clean_text
@@ -77,10 +77,7 @@ class CheckInForm(FlaskForm):
 class WorkshopForm(FlaskForm):
     title = StringField(
         "題名",
-        validators=[
-            DataRequired("題名を入力してください。"),
-            Length(max=200, message="題名は200文字以内で入力してください。"),
-        ],
+        validators=required("題名", 200),
     )
     description = TextAreaField("内容・プログラム", description="Markdownで書けます。")
     format = JaRadioField("開催形式", validators=[InputRequired("開催形式を選んでください。")])
@@ -93,12 +90,10 @@ class WorkshopForm(FlaskForm):
     signup_deadline = TokyoDateTimeField(
         "申込締切（任意）", description="空欄なら開始時刻まで受け付けます。"
     )
-    venue = StringField(
-        "会場", validators=[Length(max=200, message="会場は200文字以内で入力してください。")]
-    )
+    venue = StringField("会場", validators=[at_most(200, "会場")])
     map_url = StringField(
         "地図のリンク（任意）",
-        validators=[Optional(), Length(max=500, message="リンクは500文字以内にしてください。")],
+        validators=[Optional(), at_most(500, "リンク")],
     )
     access = TextAreaField("交通・アクセス（任意）")
     accessibility = TextAreaField(
@@ -106,7 +101,7 @@ class WorkshopForm(FlaskForm):
     )
     online_url = StringField(
         "オンライン会議のURL（任意）",
-        validators=[Optional(), Length(max=500, message="URLは500文字以内にしてください。")],
+        validators=[Optional(), at_most(500, "URL")],
         description="申込が確定した方にだけ、メールと申込確認ページでお知らせします。",
     )
     capacity = IntegerField(
@@ -216,18 +211,18 @@ class OpinionForm(FlaskForm):
     )
     table = StringField(
         "テーブル・グループ名（任意）",
-        validators=[Optional(), Length(max=100, message="100文字以内で入力してください。")],
+        validators=[Optional(), at_most(100)],
     )
     age_group = JaSelectField(
         "このテーブルの年代（任意、全員が同じ年代のとき）", validators=[Optional()]
     )
     district = StringField(
         "地区（任意）",
-        validators=[Optional(), Length(max=100, message="地区は100文字以内で入力してください。")],
+        validators=[Optional(), at_most(100, "地区")],
     )
     attributes = StringField(
         "テーブルの特徴（任意）",
-        validators=[Optional(), Length(max=200, message="200文字以内で入力してください。")],
+        validators=[Optional(), at_most(200)],
         description="例: 20代〜70代の混合、子育て中の方が中心",
     )
 
