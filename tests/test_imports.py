@@ -29,16 +29,31 @@ def write(tmp_path, text: str, encoding: str):
     return path
 
 
-def run_import(app, path, slug, *extra):
+def import_cli(app, path, slug, *options):
+    """flask comments import PATH --consultation SLUG OPTIONS..."""
     return app.test_cli_runner().invoke(
-        args=[
-            "comments", "import", str(path), "--consultation", slug,
-            "--text-column", "ご意見", "--id-column", "回答ID",
-            "--attr", "age_group=年代", "--attr", "district=お住まいの地区",
-            "--attr", "relation=市との関係", "--attr", "received_on=回答日時",
-            "--channel", "line", *extra,
-        ]
+        args=["comments", "import", str(path), "--consultation", slug, *options]
+    )
+
+
+def run_import(app, path, slug, *extra):
+    return import_cli(
+        app, path, slug,
+        "--text-column", "ご意見", "--id-column", "回答ID",
+        "--attr", "age_group=年代", "--attr", "district=お住まいの地区",
+        "--attr", "relation=市との関係", "--attr", "received_on=回答日時",
+        "--channel", "line", *extra,
     )  # fmt: skip
+
+
+def import_on_the_web(client, consultation, content: bytes, **fields):
+    """The staff import page's form, sent with a LINE export as line.csv."""
+    return post_form(
+        client,
+        f"/staff/consultations/{consultation.id}/import",
+        {"file": (io.BytesIO(content), "line.csv"), "channel": "line", **fields},
+        content_type="multipart/form-data",
+    )
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932"])
@@ -103,17 +118,7 @@ def test_bad_files_are_refused_with_reason(
     consultation = make_consultation()
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
-    result = app.test_cli_runner().invoke(
-        args=[
-            "comments",
-            "import",
-            str(path),
-            "--consultation",
-            consultation.slug,
-            "--text-column",
-            column,
-        ]
-    )
+    result = import_cli(app, path, consultation.slug, "--text-column", column)
     assert result.exit_code != 0
     assert message in result.output
     assert db.session.scalar(select(func.count(Comment.id))) == 0
@@ -128,18 +133,14 @@ def test_unknown_consultation_is_refused(app, tmp_path):
 def test_planner_imports_through_the_web(client, login, make_consultation):
     consultation = make_consultation()
     login(Role.PLANNER)
-    response = post_form(
+    response = import_on_the_web(
         client,
-        f"/staff/consultations/{consultation.id}/import",
-        {
-            "file": (io.BytesIO(LINE_EXPORT.encode("utf-8-sig")), "line.csv"),
-            "text_column": "ご意見",
-            "id_column": "回答ID",
-            "age_group": "年代",
-            "district": "お住まいの地区",
-            "channel": "line",
-        },
-        content_type="multipart/form-data",
+        consultation,
+        LINE_EXPORT.encode("utf-8-sig"),
+        text_column="ご意見",
+        id_column="回答ID",
+        age_group="年代",
+        district="お住まいの地区",
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -152,16 +153,8 @@ def test_planner_imports_through_the_web(client, login, make_consultation):
 def test_an_import_is_in_the_audit_log_with_who_and_how_many(client, login, make_consultation):
     consultation = make_consultation()
     login(Role.ADMIN)
-    post_form(
-        client,
-        f"/staff/consultations/{consultation.id}/import",
-        {
-            "file": (io.BytesIO(LINE_EXPORT.encode("utf-8")), "line.csv"),
-            "text_column": "ご意見",
-            "id_column": "回答ID",
-            "channel": "line",
-        },
-        content_type="multipart/form-data",
+    import_on_the_web(
+        client, consultation, LINE_EXPORT.encode("utf-8"), text_column="ご意見", id_column="回答ID"
     )
     page = client.get("/staff/audit").get_data(as_text=True)
     assert "comments.import" in page
@@ -176,15 +169,8 @@ def test_an_import_is_in_the_audit_log_with_who_and_how_many(client, login, make
 def test_web_import_with_wrong_column_saves_nothing(client, login, make_consultation):
     consultation = make_consultation()
     login(Role.PLANNER)
-    response = post_form(
-        client,
-        f"/staff/consultations/{consultation.id}/import",
-        {
-            "file": (io.BytesIO(LINE_EXPORT.encode("cp932")), "line.csv"),
-            "text_column": "意見本文",
-            "channel": "line",
-        },
-        content_type="multipart/form-data",
+    response = import_on_the_web(
+        client, consultation, LINE_EXPORT.encode("cp932"), text_column="意見本文"
     )
     assert response.status_code == 400
     assert "列「意見本文」が見つかりません" in response.get_data(as_text=True)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import post_form
+from tests.test_imports import import_cli
 from workshop.consultations import services as consultations
 from workshop.errors import DomainError
 from workshop.extensions import db
@@ -48,17 +49,22 @@ DISASTER = [
 ]
 
 
+def add_paper_comment(consultation, body: str):
+    """A comment received on paper today, entered by staff."""
+    return consultations.enter_comment(
+        consultation.id,
+        consultations.CommentInput(body=body),
+        channel=Channel.PAPER,
+        received_on=today_tokyo(),
+        staff_id=None,
+    )
+
+
 @pytest.fixture
 def consultation_with_comments(app, make_consultation):
     consultation = make_consultation()
     for body in SMARTPHONE + DISASTER:
-        consultations.enter_comment(
-            consultation.id,
-            consultations.CommentInput(body=body),
-            channel=Channel.PAPER,
-            received_on=today_tokyo(),
-            staff_id=None,
-        )
+        add_paper_comment(consultation, body)
     return consultation
 
 
@@ -100,13 +106,7 @@ def test_failed_job_shows_its_error(app, make_consultation):
 
 def test_new_comments_do_not_change_a_snapshot(consultation_with_comments):
     first = db.session.get(Analysis, analyse(consultation_with_comments, k=2).result_id)
-    consultations.enter_comment(
-        consultation_with_comments.id,
-        consultations.CommentInput(body="バスの本数を増やしてほしい"),
-        channel=Channel.PAPER,
-        received_on=today_tokyo(),
-        staff_id=None,
-    )
+    add_paper_comment(consultation_with_comments, "バスの本数を増やしてほしい")
     assert sum(len(v) for v in services.members(first.id).values()) == 16
     second = db.session.get(Analysis, analyse(consultation_with_comments, k=2).result_id)
     assert second.n_comments == 17
@@ -125,13 +125,7 @@ def test_reanalysis_reuses_stored_tokens(consultation_with_comments, monkeypatch
     monkeypatch.setattr(nlp.cache, "_tokenize_all", counting)
     analyse(consultation_with_comments, k=2)
     assert sum(tokenized) == 16  # the first analysis tokenizes every comment once
-    consultations.enter_comment(
-        consultation_with_comments.id,
-        consultations.CommentInput(body="回覧板をスマホで読めるようにしてほしい"),
-        channel=Channel.PAPER,
-        received_on=today_tokyo(),
-        staff_id=None,
-    )
+    add_paper_comment(consultation_with_comments, "回覧板をスマホで読めるようにしてほしい")
     job = analyse(consultation_with_comments, k=2)
     assert job.status is JobStatus.DONE
     assert sum(tokenized) == 17  # the second only the new comment
@@ -171,17 +165,7 @@ def test_cli_import_tokenizes_so_analysis_only_clusters(app, make_consultation, 
     consultation = make_consultation()
     path = tmp_path / "line.csv"
     path.write_text("ご意見\n" + "\n".join(SMARTPHONE + DISASTER) + "\n", encoding="utf-8")
-    result = app.test_cli_runner().invoke(
-        args=[
-            "comments",
-            "import",
-            str(path),
-            "--consultation",
-            consultation.slug,
-            "--text-column",
-            "ご意見",
-        ]
-    )
+    result = import_cli(app, path, consultation.slug, "--text-column", "ご意見")
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(func.count()).select_from(CommentTokens)) == 16
 
