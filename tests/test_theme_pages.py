@@ -111,7 +111,7 @@ def cell(page: str, key: str) -> str:
 
 
 def row(theme, age="", district="", relation="", channel="web"):
-    return stats.CommentRow(0, theme, age, district, relation, channel)
+    return stats.CommentRow(theme, age, district, relation, channel)
 
 
 def test_cross_table_counts_and_shares_by_hand():
@@ -134,6 +134,17 @@ def test_compare_ranks_themes_by_difference_in_share():
     assert first.theme_id == 1 and first.difference == pytest.approx(2 / 3 - 1 / 3)
     assert (second.theme_id, second.difference) == (2, 0)
     assert third.theme_id == 3 and third.difference == pytest.approx(-1 / 3)
+
+
+def test_a_row_stands_for_as_many_comments_as_it_counts():
+    # fetch_rows gives one row per theme and combination of attributes, with its count
+    counted = [stats.CommentRow(1, "60s", "", "", "web", count=2), row(1, "30s"), row(2, "30s")]
+    table = stats.cross_table(counted, "age_group", [1, 2], ["30s", "60s"])
+    assert (table.count(1, "60s"), table.row_total(1), table.total) == (2, 3, 4)
+    older = stats.Segment.parse(["age_group:60s"])
+    result = stats.compare(counted, [1, 2], older, None)
+    assert (result.n_a, result.n_b) == (2, 2)
+    assert result.lines[0].theme_id == 1 and result.lines[0].share_a == 1.0
 
 
 def test_segment_is_or_within_an_attribute_and_across_attributes():

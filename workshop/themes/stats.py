@@ -1,7 +1,8 @@
 """Themes by respondents' attributes: a cross table and a comparison of two segments.
 
-The rows of a snapshot are fetched in one query; everything after that is pure
-functions over those rows, so the numbers can be checked by hand in tests.
+The rows of a snapshot are counted in one GROUP BY query (one row per theme and combination of
+attributes, a few thousand at most, whatever the number of comments); everything after that
+is pure functions over those rows, so the numbers can be checked by hand in tests.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from workshop.extensions import db
 from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
@@ -29,43 +30,38 @@ UNANSWERED_LABEL = "回答なし"
 
 @dataclass(frozen=True)
 class CommentRow:
-    """One comment of a snapshot with its theme and attributes; enum values as plain strings."""
+    """The comments of a snapshot with one theme and the same attributes (enum values as plain
+    strings), and how many they are."""
 
-    comment_id: int
     theme_id: int
     age_group: str
     district: str
     relation: str
     channel: str
+    count: int = 1
 
     def value(self, attribute: str) -> str:
         return str(getattr(self, attribute))
 
 
 def fetch_rows(analysis_id: int) -> list[CommentRow]:
+    attributes = (Comment.age_group, Comment.district, Comment.relation, Comment.channel)
     stmt = (
-        select(
-            ThemeAssignment.comment_id,
-            ThemeAssignment.theme_id,
-            Comment.age_group,
-            Comment.district,
-            Comment.relation,
-            Comment.channel,
-        )
+        select(ThemeAssignment.theme_id, *attributes, func.count())
         .join(Comment, Comment.id == ThemeAssignment.comment_id)
         .where(ThemeAssignment.analysis_id == analysis_id)
-        .order_by(ThemeAssignment.comment_id)
+        .group_by(ThemeAssignment.theme_id, *attributes)
     )
     return [
         CommentRow(
-            comment_id=comment_id,
             theme_id=theme_id,
             age_group=age_group.value if age_group else UNANSWERED,
             district=district or UNANSWERED,
             relation=relation.value if relation else UNANSWERED,
             channel=channel.value if channel else UNANSWERED,
+            count=count,
         )
-        for comment_id, theme_id, age_group, district, relation, channel in db.session.execute(stmt)
+        for theme_id, age_group, district, relation, channel, count in db.session.execute(stmt)
     ]
 
 
@@ -145,7 +141,9 @@ def cross_table(
 ) -> CrossTable:
     if attribute not in ATTRIBUTES:
         raise ValueError(f"unknown attribute {attribute!r}")
-    counts = Counter((row.theme_id, row.value(attribute)) for row in rows)
+    counts: Counter[tuple[int, str]] = Counter()
+    for row in rows:
+        counts[row.theme_id, row.value(attribute)] += row.count
     return CrossTable(attribute, tuple(theme_ids), tuple(values), dict(counts))
 
 
@@ -206,21 +204,28 @@ def compare(
         in_b = [row for row in rows if not a.matches(row)]
     else:
         in_b = [row for row in rows if b.matches(row)]
-    counts_a = Counter(row.theme_id for row in in_a)
-    counts_b = Counter(row.theme_id for row in in_b)
+    counts_a, counts_b = theme_counts(in_a), theme_counts(in_b)
+    n_a, n_b = sum(counts_a.values()), sum(counts_b.values())
     lines = [
         ComparisonLine(
             theme_id=theme_id,
             count_a=counts_a[theme_id],
             count_b=counts_b[theme_id],
-            share_a=share(counts_a[theme_id], len(in_a)),
-            share_b=share(counts_b[theme_id], len(in_b)),
+            share_a=share(counts_a[theme_id], n_a),
+            share_b=share(counts_b[theme_id], n_b),
         )
         for theme_id in theme_ids
     ]
     order = {theme_id: position for position, theme_id in enumerate(theme_ids)}
     lines.sort(key=lambda line: (-line.difference, order[line.theme_id]))
-    return Comparison(n_a=len(in_a), n_b=len(in_b), lines=tuple(lines))
+    return Comparison(n_a=n_a, n_b=n_b, lines=tuple(lines))
+
+
+def theme_counts(rows: Iterable[CommentRow]) -> Counter[int]:
+    counts: Counter[int] = Counter()
+    for row in rows:
+        counts[row.theme_id] += row.count
+    return counts
 
 
 def describe(segment: Segment, labels: Mapping[str, Mapping[str, str]]) -> str:
