@@ -28,22 +28,48 @@ class JobKind(enum.StrEnum):
     ANALYSIS = "analysis"  # cluster the comments into themes
 
 
+class Regrouping(enum.StrEnum):
+    """How a new analysis treats the themes of the one before it."""
+
+    FRESH = "fresh"  # 最初から分け直す: cluster all comments again
+    EXTEND = "extend"  # 新しい意見を今のテーマに振り分ける: earlier comments keep their themes
+
+
 @dataclass(frozen=True)
 class AnalysisParams:
-    """What a planner asked of an analysis (None: choose the number of themes)."""
+    """What a planner asked of an analysis (None: choose the number of themes).
+
+    With ``Regrouping.EXTEND`` the comments of analysis ``previous_id`` keep their themes
+    and only the new ones are placed; ``k`` and ``seed_themes`` then play no part.
+    """
 
     k: int | None = None
     seed_themes: tuple[tuple[str, tuple[str, ...]], ...] = ()
     seed: int = 0
+    regrouping: Regrouping = Regrouping.FRESH
+    previous_id: int | None = None  # the analysis extended
 
     def to_json(self) -> dict[str, Any]:
         themes = [[name, list(keywords)] for name, keywords in self.seed_themes]
-        return {"k": self.k, "seed_themes": themes, "seed": self.seed}
+        return {
+            "k": self.k,
+            "seed_themes": themes,
+            "seed": self.seed,
+            "regrouping": self.regrouping.value,
+            "previous_id": self.previous_id,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> AnalysisParams:
         themes = tuple((name, tuple(keywords)) for name, keywords in data.get("seed_themes") or [])
-        return cls(k=data.get("k"), seed_themes=themes, seed=int(data.get("seed") or 0))
+        previous_id = data.get("previous_id")
+        return cls(
+            k=data.get("k"),
+            seed_themes=themes,
+            seed=int(data.get("seed") or 0),
+            regrouping=Regrouping(data.get("regrouping") or Regrouping.FRESH),
+            previous_id=int(previous_id) if previous_id is not None else None,
+        )
 
 
 class CorrectionKind(enum.StrEnum):
@@ -172,9 +198,46 @@ class Analysis(Model):
         order_by="AnalysisTheme.position",
         cascade="all, delete-orphan",
     )
+    large_themes: Mapped[list[LargeTheme]] = relationship(
+        back_populates="analysis",
+        order_by="LargeTheme.position",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def regrouping(self) -> Regrouping:
+        return AnalysisParams.from_json(self.params or {}).regrouping
+
+
+class LargeTheme(Model):
+    """A large theme (like a plan's 基本目標) holding sub-themes; its comments are theirs.
+
+    Comments are assigned to sub-themes only, so a large theme's count is always the
+    sum of its sub-themes' counts.
+    """
+
+    __table_args__ = (UniqueConstraint("analysis_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    analysis_id: Mapped[int] = mapped_column(
+        ForeignKey("analysis.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]  # the pipeline's id: 1001, 1002, ...
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str] = mapped_column(String(200))
+    label_is_phrase: Mapped[bool] = mapped_column(default=False)
+    keywords: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)  # [[term, weight], ...]
+    summary: Mapped[str] = mapped_column(Text, default="")  # one quoted sentence per line
+
+    analysis: Mapped[Analysis] = relationship(back_populates="large_themes")
+    children: Mapped[list[AnalysisTheme]] = relationship(
+        back_populates="parent", order_by="AnalysisTheme.position"
+    )
 
 
 class AnalysisTheme(Model):
+    """A (sub-)theme: what comments are assigned to, renamed and answered by the city."""
+
     __table_args__ = (UniqueConstraint("analysis_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -190,8 +253,19 @@ class AnalysisTheme(Model):
     is_other: Mapped[bool] = mapped_column(default=False)
     seed_name: Mapped[str | None] = mapped_column(String(200))
     is_city_theme: Mapped[bool] = mapped_column(default=False)  # marked by the planner
+    label_is_phrase: Mapped[bool] = mapped_column(default=False)  # a phrase from its comments
+    # a draft of 意見の概要: sentences quoted from its comments (masked), one per line
+    summary: Mapped[str] = mapped_column(Text, default="")
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("large_theme.id", ondelete="SET NULL"), index=True
+    )  # None for その他 (and for analyses made before large themes)
 
     analysis: Mapped[Analysis] = relationship(back_populates="themes")
+    parent: Mapped[LargeTheme | None] = relationship(back_populates="children")
+
+    @property
+    def summary_sentences(self) -> list[str]:
+        return [line for line in self.summary.splitlines() if line.strip()]
 
 
 class ThemeAssignment(Model):

@@ -11,7 +11,7 @@ from workshop import jobs, tabular
 from workshop.consultations import services as consultations
 from workshop.errors import DomainError
 from workshop.extensions import db
-from workshop.models import Comment, JobStatus, ThemeAssignment
+from workshop.models import Comment, JobStatus, Regrouping, ThemeAssignment
 from workshop.themes import services
 
 
@@ -35,7 +35,12 @@ def parse_k(value: str) -> int | None:
 )
 @click.option("--seed-themes", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--seed", default=0, show_default=True, help="random seed")
-def analyze(slug: str, k_text: str, seed_themes: Path | None, seed: int) -> None:
+@click.option(
+    "--extend",
+    is_flag=True,
+    help="keep the latest analysis' themes for its comments and place only the new ones",
+)
+def analyze(slug: str, k_text: str, seed_themes: Path | None, seed: int, extend: bool) -> None:
     """Analyse a consultation's comments now, in this process, and keep the snapshot."""
     from nlp import read_seed_themes
 
@@ -45,7 +50,18 @@ def analyze(slug: str, k_text: str, seed_themes: Path | None, seed: int) -> None
         consultation = consultations.get_consultation_by_slug(slug)
     except DomainError as error:
         raise click.ClickException(error.message) from error
-    job = services.start_analysis(consultation.id, k=k, seed_themes=seeds, seed=seed, how="inline")
+    regrouping = Regrouping.EXTEND if extend else Regrouping.FRESH
+    try:
+        job = services.start_analysis(
+            consultation.id,
+            k=k,
+            seed_themes=seeds,
+            seed=seed,
+            regrouping=regrouping,
+            how="inline",
+        )
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
     db.session.refresh(job)
     if job.status is not JobStatus.DONE:
         raise click.ClickException(job.error or "分析に失敗しました。")
