@@ -67,8 +67,9 @@ def edit_page(
 
 
 def back_to_page(
-    consultation: Consultation, analysis_id: int, anchor: str = ""
+    consultation: Consultation, analysis_id: int | None = None, anchor: str = ""
 ) -> ResponseReturnValue:
+    """The results page again (of one analysis when given; else the one it chooses)."""
     url = url_for(".edit", consultation_id=consultation.id, analysis=analysis_id)
     return redirect(url + anchor, code=303)
 
@@ -127,7 +128,7 @@ def carry_over(consultation_id: int) -> ResponseReturnValue:
     ids = form.ids()
     if not form.validate_on_submit() or ids is None:
         flash_form_errors(form)
-        return redirect(url_for(".edit", consultation_id=consultation.id), code=303)
+        return back_to_page(consultation)
     source_id, target_id = ids
     try:
         copied = writing.carry_over_responses(consultation.id, source_id, target_id)
@@ -150,11 +151,11 @@ def withdraw(consultation_id: int) -> ResponseReturnValue:
     form = WithdrawForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
-        return redirect(url_for(".edit", consultation_id=consultation.id), code=303)
+        return back_to_page(consultation)
     try:
         publishing.withdraw(consultation.id)
     except DomainError as error:
         flash(error.message, "error")
-        return redirect(url_for(".edit", consultation_id=consultation.id), code=303)
+        return back_to_page(consultation)
     flash("公表を取り下げました。公表ページは見られなくなりました。", "success")
-    return redirect(url_for(".edit", consultation_id=consultation.id), code=303)
+    return back_to_page(consultation)
