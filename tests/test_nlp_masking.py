@@ -37,6 +37,8 @@ def found(text: str) -> list[tuple[PiiKind, str]]:
         "+81 3 1234 5678",
         "+81(0)3-1234-5678",
         "＋８１９０１２３４５６７８",
+        "０９０１２３４５６７８",
+        "+81 90 1234 5678",
     ],
 )
 def test_phone_numbers_are_masked(phone: str) -> None:
@@ -207,10 +209,17 @@ def test_realistic_comment_without_personal_data_is_unchanged() -> None:
         "みどり市2-3月に実施",
         "みどり市で2-3回開催",
         "緑町1-2人の班",
+        "2026-12-03",
+        "1,234,567円",
+        "令和8年",
     ],
 )
 def test_ordinary_numbers_and_places_are_left_alone(text: str) -> None:
     assert mask_personal_data(text).text == text
+
+
+def test_a_postal_code_is_not_a_phone_number() -> None:
+    assert found("住所は〒220-0012です") == [(PiiKind.POSTAL_CODE, "〒220-0012")]
 
 
 def test_spans_point_into_the_original_text_with_emoji_and_full_width_digits() -> None:
