@@ -44,11 +44,11 @@ def theme(slug: str, number: int) -> ResponseReturnValue:
 
 @bp.get("/consultations/<slug>/results.csv")
 def results_csv(slug: str) -> ResponseReturnValue:
-    found = reading.published_results(slug)
+    found = reading.published_results(slug, per_theme=0)  # the table: counts, no comments
     return download(exports.results_csv(found), f"{slug}-results.csv", "text/csv; charset=utf-8")
 
 
 @bp.get("/consultations/<slug>/results.xlsx")
 def results_xlsx(slug: str) -> ResponseReturnValue:
-    found = reading.published_results(slug)
+    found = reading.published_results(slug, per_theme=0)
     return download(exports.results_xlsx(found), f"{slug}-results.xlsx", XLSX)

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from workshop import masks
 from workshop.errors import NotFound
@@ -20,6 +19,8 @@ from workshop.models import Analysis, Channel, Comment, Consultation, Outcome, T
 from workshop.results.services.publishing import published_analysis
 from workshop.results.services.writing import responses
 from workshop.timeutil import as_tokyo
+
+AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 
 # comments shown under each theme on the results pages; the theme's own page lists them all
 COMMENTS_PER_THEME = 20
@@ -72,69 +73,102 @@ class Results:
         return as_tokyo(self.published_at).date() if self.published_at else None
 
 
-class SnapshotRow(Protocol):
-    id: int
-    channel: Channel
-    email: str | None
-    name: str | None
-    is_hidden: bool
-    theme_id: int
-
-
-def submitter_key(comment: SnapshotRow) -> tuple[str, str]:
-    """Same non-empty e-mail = same submitter; else same name; else each comment is one."""
-    email = (comment.email or "").strip().lower()
+def person_key(email: str | None, name: str | None) -> tuple[str, str] | None:
+    """Same non-empty e-mail = same submitter; else same name; None: the comment is its own."""
+    email = (email or "").strip().lower()
     if email:
         return ("email", email)
-    name = "".join(unicodedata.normalize("NFKC", comment.name or "").split())
+    name = "".join(unicodedata.normalize("NFKC", name or "").split())
     if name:
         return ("name", name)
-    return ("comment", str(comment.id))
+    return None
 
 
-def snapshot_rows(analysis: Analysis) -> Sequence[SnapshotRow]:
-    """The comments of the snapshot, in the order received, with their theme: the columns
-    that count, not the bodies (comments received later are not in the snapshot)."""
-    stmt = (
-        select(
-            Comment.id,
-            Comment.channel,
-            Comment.email,
-            Comment.name,
-            Comment.is_hidden,
-            ThemeAssignment.theme_id,
-        )
-        .join(ThemeAssignment, ThemeAssignment.comment_id == Comment.id)
-        .where(ThemeAssignment.analysis_id == analysis.id)
-        .order_by(Comment.received_on, Comment.id)
+def snapshot_of(analysis_id: int, stmt: AnySelect) -> AnySelect:
+    """``stmt`` over the comments of the snapshot with their theme (comments received later
+    are not in the snapshot)."""
+    return stmt.join(ThemeAssignment, ThemeAssignment.comment_id == Comment.id).where(
+        ThemeAssignment.analysis_id == analysis_id
     )
-    return db.session.execute(stmt).all()
 
 
-def published_numbers(
-    analysis: Analysis, rows: Sequence[SnapshotRow]
-) -> dict[int, list[tuple[int, int]]]:
-    """theme id -> (number, comment id) of its published comments; hidden ones get no number."""
-    numbered: dict[int, list[tuple[int, int]]] = {theme.id: [] for theme in analysis.themes}
-    number = 0
-    for row in rows:
-        if row.is_hidden or row.theme_id not in numbered:
-            continue
-        number += 1
-        numbered[row.theme_id].append((number, row.id))
-    return numbered
+@dataclass(frozen=True)
+class Counts:
+    channels: tuple[ChannelCount, ...]
+    comments: int
+    submitters: int
+    hidden: int
 
 
-def channel_counts(rows: Sequence[SnapshotRow]) -> tuple[ChannelCount, ...]:
-    comments: Counter[Channel] = Counter(row.channel for row in rows)
+def snapshot_counts(analysis_id: int) -> Counts:
+    """Comments and submitters by channel, counted over one row per channel, e-mail, name and
+    hidden flag (not one per comment)."""
+    stmt = select(Comment.channel, Comment.email, Comment.name, Comment.is_hidden, func.count())
+    groups = (Comment.channel, Comment.email, Comment.name, Comment.is_hidden)
+    comments: Counter[Channel] = Counter()
+    alone: Counter[Channel] = Counter()  # comments with neither e-mail nor name: one person each
     people: dict[Channel, set[tuple[str, str]]] = {}
-    for row in rows:
-        people.setdefault(row.channel, set()).add(submitter_key(row))
-    return tuple(
-        ChannelCount(channel, CHANNEL[channel], comments[channel], len(people[channel]))
-        for channel in Channel
-        if comments[channel]
+    hidden = 0
+    for channel, email, name, is_hidden, n in db.session.execute(
+        snapshot_of(analysis_id, stmt).group_by(*groups)
+    ):
+        comments[channel] += n
+        hidden += n if is_hidden else 0
+        key = person_key(email, name)
+        if key is None:
+            alone[channel] += n
+        else:
+            people.setdefault(channel, set()).add(key)
+    return Counts(
+        channels=tuple(
+            ChannelCount(
+                channel,
+                CHANNEL[channel],
+                comments[channel],
+                len(people.get(channel, ())) + alone[channel],
+            )
+            for channel in Channel
+            if comments[channel]
+        ),
+        comments=sum(comments.values()),
+        submitters=len(set().union(*people.values())) + sum(alone.values()),
+        hidden=hidden,
     )
+
+
+def published_counts(analysis_id: int) -> Counter[int]:
+    """theme id -> how many of its comments are published (not hidden)."""
+    stmt = select(ThemeAssignment.theme_id, func.count()).select_from(Comment)
+    stmt = snapshot_of(analysis_id, stmt).where(Comment.is_hidden.is_(False))
+    rows = db.session.execute(stmt.group_by(ThemeAssignment.theme_id))
+    return Counter({theme_id: n for theme_id, n in rows})
+
+
+def numbered_comments(
+    analysis_id: int, *, first: int | None = None, theme_id: int | None = None, skip: int = 0
+) -> dict[int, list[PublishedComment]]:
+    """theme id -> its published comments from position ``skip`` + 1 (the ``first`` of them;
+    None: all), masked, with their number: 1, 2, ... in the order received over all themes
+    (hidden ones get none)."""
+    if first == 0:
+        return {}
+    stmt = select(ThemeAssignment.theme_id, Comment.id).select_from(Comment)
+    stmt = snapshot_of(analysis_id, stmt).where(Comment.is_hidden.is_(False))
+    # two integers a comment, in one pass: cheaper than numbering with window functions
+    found: list[tuple[int, int, int]] = []  # (theme id, number, comment id)
+    positions: Counter[int] = Counter()
+    order = stmt.order_by(Comment.received_on, Comment.id)
+    for number, (theme, comment_id) in enumerate(db.session.execute(order).tuples(), start=1):
+        positions[theme] += 1
+        if theme_id not in (None, theme):
+            continue
+        if skip < positions[theme] and (first is None or positions[theme] <= skip + first):
+            found.append((theme, number, comment_id))
+    texts = masks.masked_texts(comment_id for _, _, comment_id in found)
+    shown: dict[int, list[PublishedComment]] = {}
+    for theme, number, comment_id in found:
+        shown.setdefault(theme, []).append(PublishedComment(number, texts[comment_id]))
+    return shown
 
 
 def build_results(
@@ -145,11 +179,10 @@ def build_results(
     per_theme: int | None = COMMENTS_PER_THEME,
 ) -> Results:
     """The results of a snapshot with the first ``per_theme`` comments of each theme, masked
-    (None: every comment, for open data)."""
-    rows = snapshot_rows(analysis)
-    numbered = published_numbers(analysis, rows)
-    shown = {theme_id: pairs[:per_theme] for theme_id, pairs in numbered.items()}
-    texts = masks.masked_texts(i for pairs in shown.values() for _, i in pairs)
+    (None: every comment, for open data; 0: none, for the table)."""
+    counts = snapshot_counts(analysis.id)
+    published = published_counts(analysis.id)
+    shown = numbered_comments(analysis.id, first=per_theme)
     written = responses(analysis)
     theme_results = []
     for position, theme in enumerate(analysis.themes, start=1):
@@ -162,23 +195,24 @@ def build_results(
                 response=row.response if row else "",
                 outcome=row.outcome if row else None,
                 outcome_label=OUTCOME[row.outcome] if row else "",
-                count=len(numbered[theme.id]),
-                comments=tuple(PublishedComment(n, texts[i]) for n, i in shown[theme.id]),
+                count=published[theme.id],
+                comments=tuple(shown.get(theme.id, ())),
             )
         )
     return Results(
         consultation=consultation,
         analysis_id=analysis.id,
         published_at=published_at,
-        channels=channel_counts(rows),
-        total_comments=len(rows),
-        total_submitters=len({submitter_key(row) for row in rows}),
-        hidden_comments=sum(row.is_hidden for row in rows),
+        channels=counts.channels,
+        total_comments=counts.comments,
+        total_submitters=counts.submitters,
+        hidden_comments=counts.hidden,
         themes=tuple(theme_results),
     )
 
 
 def published_results(slug: str, *, per_theme: int | None = COMMENTS_PER_THEME) -> Results:
+    """The published results; ``per_theme`` as in build_results."""
     consultation, publication = published_analysis(slug)
     return build_results(
         consultation, publication.analysis, publication.published_at, per_theme=per_theme
@@ -204,18 +238,18 @@ def published_theme(slug: str, number: int, page: int = 1, per_page: int = 100) 
     if not 1 <= number <= len(themes):
         raise NotFound("このテーマは見つかりません。")
     theme = themes[number - 1]
-    numbered = published_numbers(publication.analysis, snapshot_rows(publication.analysis))
-    pairs = numbered[theme.id]
-    pages = max(-(-len(pairs) // per_page), 1)
+    count = published_counts(publication.analysis.id)[theme.id]
+    pages = max(-(-count // per_page), 1)
     page = min(max(page, 1), pages)
-    shown = pairs[(page - 1) * per_page : page * per_page]
-    texts = masks.masked_texts(i for _, i in shown)
+    shown = numbered_comments(
+        publication.analysis.id, first=per_page, theme_id=theme.id, skip=(page - 1) * per_page
+    )
     return ThemePage(
         consultation=consultation,
         number=number,
         label=theme.label,
-        count=len(pairs),
-        comments=tuple(PublishedComment(n, texts[i]) for n, i in shown),
+        count=count,
+        comments=tuple(shown.get(theme.id, ())),
         page=page,
         pages=pages,
     )
