@@ -119,6 +119,9 @@ MATRIX: dict[str, Row] = {
     # ------------------------------------------------------------ open data
     "api.consultation": Row(public(get=200)),
     "api.consultation_results": Row(public(get=200), parts={"slug": "results_slug"}),
+    "api.theme_comments": Row(
+        public(get=200), parts={"slug": "results_slug", "number": "theme_number"}
+    ),
     "api.workshop": Row(public(get=200)),
     # ------------------------------------------------------------ residents: workshops
     "workshops.index": Row(public(get=200)),
@@ -622,7 +625,7 @@ def keys_of(value: Any) -> Iterator[str]:
 
 def test_open_data_has_no_personal_data(app, client, world):
     api = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("api.")]
-    assert len(api) == 3
+    assert len(api) == 4
     for rule in api:
         url = world.url(rule, ANONYMOUS, MATRIX[rule.endpoint])
         response = client.get(url)

@@ -24,6 +24,7 @@ pytest_plugins = ["tests.browser_support"]
 NOT_PAGES = {
     "api.consultation",
     "api.consultation_results",
+    "api.theme_comments",
     "api.workshop",
     "consultations.attachment",
     "results.results_csv",

@@ -491,6 +491,19 @@ def test_the_page_of_a_theme_with_many_comments_is_paged(client, closed):
     second = client.get(f"{link}?page=2").get_data(as_text=True)
     assert second.count('class="comment-text">') == long.count - 100
     assert f'href="{link}?page=1">前のページ' in second and "次のページ" not in second
+    # the open data: the first comments with the results, every comment in the theme's pages
+    api = f"/api/consultations/{closed.slug}/results"
+    summary = client.get(api).get_json()["themes"][long.number - 1]
+    assert summary["count"] == long.count
+    assert len(summary["comments"]) == reading.COMMENTS_PER_THEME
+    pages = client.get(summary["comments_url"]).get_json()
+    assert (pages["count"], pages["page"], pages["pages"]) == (long.count, 1, 2)
+    assert len(pages["comments"]) == 100 and pages["comments"][:20] == summary["comments"]
+    rest = client.get(pages["next"]).get_json()
+    assert len(rest["comments"]) == long.count - 100 and rest["next"] is None
+    numbers = [c["number"] for c in pages["comments"] + rest["comments"]]
+    assert numbers == sorted(set(numbers))
+    assert client.get(f"{api}/themes/99").status_code == 404
 
 
 def test_new_comments_after_publication_do_not_change_the_page(client, published):
@@ -551,7 +564,10 @@ def test_json_api_matches_the_page(client, published):
     assert response.status_code == 200
     data = response.get_json()
     expected = exports.results_json(reading.published_results(published.slug))
+    links = [theme.pop("comments_url") for theme in data["themes"]]
     assert data == expected
+    base = f"/api/consultations/{published.slug}/results/themes"
+    assert links == [f"{base}/{theme['number']}" for theme in data["themes"]]
     assert data["comment_count"] == 12
     assert data["hidden_comment_count"] == 1
     texts = [c["text"] for t in data["themes"] for c in t["comments"]]

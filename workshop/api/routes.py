@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 from workshop.api import bp
@@ -26,9 +26,23 @@ def consultation(slug: str) -> ResponseReturnValue:
 
 @bp.get("/consultations/<slug>/results")
 def consultation_results(slug: str) -> ResponseReturnValue:
-    """意見の概要と市の考え方, with the masked comments, once the city has published them."""
-    found = reading.published_results(slug, per_theme=None)  # open data: every comment
-    return jsonify(exports.results_json(found))
+    """意見の概要と市の考え方 once the city has published them, with the first masked comments
+    of each theme, like the results page; every comment is in the theme's own pages."""
+    data = exports.results_json(reading.published_results(slug))
+    for theme in data["themes"]:
+        theme["comments_url"] = url_for(".theme_comments", slug=slug, number=theme["number"])
+    return jsonify(data)
+
+
+@bp.get("/consultations/<slug>/results/themes/<int:number>")
+def theme_comments(slug: str, number: int) -> ResponseReturnValue:
+    """One page of a published theme's masked comments (100 a page); ``next`` is the next one."""
+    found = reading.published_theme(slug, number, request.args.get("page", 1, type=int) or 1)
+    data = exports.theme_json(found)
+    data["next"] = None
+    if found.page < found.pages:
+        data["next"] = url_for(".theme_comments", slug=slug, number=number, page=found.page + 1)
+    return jsonify(data)
 
 
 @bp.get("/workshops/<int:workshop_id>")

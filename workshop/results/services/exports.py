@@ -1,11 +1,12 @@
-"""The published table as CSV and Excel, and the whole results as open-data JSON."""
+"""The published table as CSV and Excel, and the results as open-data JSON: the themes with
+their first comments, and a theme's comments page by page."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from workshop import tabular
-from workshop.results.services.reading import Results
+from workshop.results.services.reading import PublishedComment, Results, ThemePage
 
 TABLE_HEADER = ("番号", "テーマ", "意見の概要", "市の考え方", "反映状況", "件数")
 
@@ -53,8 +54,23 @@ def results_json(results: Results) -> dict[str, Any]:
                 "outcome": t.outcome.value if t.outcome else None,
                 "outcome_label": t.outcome_label,
                 "count": t.count,
-                "comments": [{"number": c.number, "text": c.text} for c in t.comments],
+                "comments": comments_json(t.comments),
             }
             for t in results.themes
         ],
     }
+
+
+def theme_json(found: ThemePage) -> dict[str, Any]:
+    return {
+        "number": found.number,
+        "theme": found.label,
+        "count": found.count,
+        "page": found.page,
+        "pages": found.pages,
+        "comments": comments_json(found.comments),
+    }
+
+
+def comments_json(comments: tuple[PublishedComment, ...]) -> list[dict[str, Any]]:
+    return [{"number": c.number, "text": c.text} for c in comments]
