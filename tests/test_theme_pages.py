@@ -207,9 +207,17 @@ def test_cross_table_csv(client, login, analysed):
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0] == ["テーマ", "年代", "件数", "テーマの中の割合(%)", "年代の中の割合(%)"]
+    # each theme's large theme comes first
+    assert rows[0] == [
+        "大きなテーマ",
+        "テーマ",
+        "年代",
+        "件数",
+        "テーマの中の割合(%)",
+        "年代の中の割合(%)",
+    ]
     label = db.session.get(Analysis, analysis.id).themes[0].label
-    by_key = {(r[0], r[1]): r[2:] for r in rows[1:]}
+    by_key = {(r[1], r[2]): r[3:] for r in rows[1:]}
     phone_label = next(t.label for t in analysis.themes if t.id == phone)
     assert by_key[(phone_label, "60代")] == ["2", "25.0", "66.7"]
     assert len(rows) == 1 + 2 * 7 and label
@@ -285,7 +293,7 @@ def test_overview_shows_chart_keywords_and_masked_representatives(client, login,
     login(Role.PLANNER)
     page = client.get(f"{base(consultation)}/").get_data(as_text=True)
     assert "テーマの一覧" in page and '<svg class="chart"' in page
-    assert "テーマごとの件数" in page and "8件（50.0%）" in page
+    assert "大きなテーマ（" in page and "8件（50.0%）" in page
     assert "代表的な意見" in page and "ワードクラウドのワードクラウド" not in page
     assert PHONE_NUMBER not in page and "山田花子" not in page
     assert "〔電話番号〕" in page

@@ -181,7 +181,15 @@ def test_themes_cli_analyze_and_export(app, consultation_with_comments, tmp_path
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))
     assert len(rows) == 16
-    assert set(rows[0]) == {"comment_id", "external_id", "theme_id", "theme_label", "hidden"}
+    assert list(rows[0]) == [
+        "comment_id",
+        "external_id",
+        "theme_id",
+        "theme_label",
+        "parent_id",
+        "parent_label",
+        "hidden",
+    ]
     bad = runner.invoke(args=["themes", "analyze", slug, "--k", "many"])
     assert bad.exit_code != 0
 

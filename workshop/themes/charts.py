@@ -163,11 +163,13 @@ def points(difference: float) -> str:
     return f"{sign}{abs(value):.1f}ポイント"
 
 
-def size_chart(sizes: Sequence[tuple[str, int]], total: int) -> Markup:
+def size_chart(
+    sizes: Sequence[tuple[str, int]], total: int, title: str = "テーマごとの意見の件数"
+) -> Markup:
     """Comments per theme: label and count, in the order given."""
     return bar_chart(
         [Bar(label, size, f"{size}件（{percent(size, total)}）") for label, size in sizes],
-        title="テーマごとの意見の件数",
+        title=title,
         description="横棒の長さが件数です。同じ数字を下の表にも載せています。",
     )
 

@@ -79,7 +79,8 @@ def analyze(slug: str, k_text: str, seed_themes: Path | None, seed: int, extend:
 @click.argument("slug")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def export(slug: str, out: Path) -> None:
-    """Write comment_id, external_id, theme_id, theme_label, hidden of the latest analysis."""
+    """Write comment_id, external_id, theme_id, theme_label, parent_id, parent_label, hidden of
+    the latest analysis; parent_id is the large theme's number (1001, ...), empty for その他."""
     try:
         consultation = consultations.get_consultation_by_slug(slug)
     except DomainError as error:
@@ -87,18 +88,37 @@ def export(slug: str, out: Path) -> None:
     analysis = services.latest_analysis(consultation.id)
     if analysis is None:
         raise click.ClickException("まだ分析していません。先に themes analyze を実行してください。")
-    labels = {theme.id: theme.label for theme in analysis.themes}
+    themes = {theme.id: theme for theme in analysis.themes}
     stmt = (
         select(Comment.id, Comment.external_id, ThemeAssignment.theme_id, Comment.is_hidden)
         .join(ThemeAssignment, ThemeAssignment.comment_id == Comment.id)
         .where(ThemeAssignment.analysis_id == analysis.id)
         .order_by(Comment.id)
     )
-    rows = [
-        (comment_id, external_id or "", theme_id, labels[theme_id], "1" if hidden else "0")
-        for comment_id, external_id, theme_id, hidden in db.session.execute(stmt)
-    ]
-    header = ("comment_id", "external_id", "theme_id", "theme_label", "hidden")
+    rows = []
+    for comment_id, external_id, theme_id, hidden in db.session.execute(stmt):
+        theme = themes[theme_id]
+        parent = theme.parent
+        rows.append(
+            (
+                comment_id,
+                external_id or "",
+                theme_id,
+                theme.label,
+                parent.number if parent else "",
+                parent.label if parent else "",
+                "1" if hidden else "0",
+            )
+        )
+    header = (
+        "comment_id",
+        "external_id",
+        "theme_id",
+        "theme_label",
+        "parent_id",
+        "parent_label",
+        "hidden",
+    )
     out.write_bytes(tabular.to_csv(header, rows))
     click.echo(f"wrote {len(rows)} rows to {out}")
 

@@ -12,11 +12,27 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from workshop.formfields import JaSelectField, at_most, required
+from workshop.formfields import JaRadioField, JaSelectField, at_most, required
+from workshop.models import Regrouping
 from workshop.themes.stats import ATTRIBUTE_LABELS
+
+REGROUPING_CHOICES = [
+    (Regrouping.EXTEND.value, "新しい意見を今のテーマに振り分ける"),
+    (Regrouping.FRESH.value, "最初から分け直す"),
+]
 
 
 class AnalyzeForm(FlaskForm):
+    # shown once there is an analysis; not sent (the first analysis): a fresh one
+    regrouping = JaRadioField(
+        "分け方",
+        choices=REGROUPING_CHOICES,
+        validators=[Optional()],
+        description=(
+            "振り分ける場合、前の分析の意見はテーマも名前もそのままで、新しい意見だけを"
+            "近いテーマに入れます。テーマの数と市のテーマは、最初から分け直すときに使います。"
+        ),
+    )
     k = StringField(
         "テーマの数",
         default="auto",
@@ -40,6 +56,20 @@ class AnalyzeForm(FlaskForm):
     def k_value(self) -> int | None:
         value = (self.k.data or "auto").strip()
         return None if value == "auto" else int(value)
+
+    def regrouping_value(self) -> Regrouping:
+        return Regrouping(self.regrouping.data or Regrouping.FRESH)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        extending = self.regrouping_value() is Regrouping.EXTEND
+        if extending and (self.k_value() is not None or self.seed_theme_list()):
+            self.regrouping.errors.append(
+                "テーマの数や市のテーマを変えるときは「最初から分け直す」を選んでください。"
+            )
+            return False
+        return True
 
     def seed_theme_list(self) -> list[tuple[str, tuple[str, ...]]]:
         seeds = []

@@ -7,17 +7,17 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from workshop import jobs, masks
 from workshop.auth.access import role_required
 from workshop.consultations import services as consultations
-from workshop.errors import NotFound
+from workshop.errors import DomainError, NotFound
 from workshop.formfields import flash_form_errors
 from workshop.labels import JOB_STATUS
-from workshop.models import Analysis, AnalysisTheme, Consultation, Job, Role
+from workshop.models import Analysis, AnalysisTheme, Consultation, Job, Regrouping, Role
 from workshop.themes import charts, reading, services, staff_bp
 from workshop.themes.forms import (
     AnalyzeForm,
@@ -27,6 +27,7 @@ from workshop.themes.forms import (
     RenameForm,
     SearchForm,
 )
+from workshop.themes.levels import Level, theme_level
 
 PLANNERS = (Role.PLANNER,)
 
@@ -76,11 +77,19 @@ def render_overview(
         frequencies = reading.frequencies_by_theme(analysis.id)
         merge_form.source.choices = theme_choices(analysis)
         merge_form.target.choices = theme_choices(analysis)
+        large = theme_level(analysis, Level.LARGE)
+        large_sizes = large.regroup(sizes)
         context = {
             "sizes": sizes,
+            "large_sizes": large_sizes,
+            # その他 and, in analyses made before large themes, every theme
+            "loose_themes": [theme for theme in analysis.themes if theme.parent_id is None],
             "chart": charts.size_chart(
-                [(theme.label, sizes.get(theme.id, 0)) for theme in analysis.themes],
+                [(large.labels[key], large_sizes.get(key, 0)) for key in large.keys],
                 analysis.n_comments,
+                "大きなテーマごとの意見の件数"
+                if analysis.large_themes
+                else "テーマごとの意見の件数",
             ),
             "top_words": {
                 theme_id: reading.top_words(counts) for theme_id, counts in frequencies.items()
@@ -93,7 +102,7 @@ def render_overview(
         "themes/staff/overview.html",
         consultation=consultation,
         analysis=analysis,
-        form=AnalyzeForm(),
+        form=AnalyzeForm(regrouping=(Regrouping.EXTEND if analysis else Regrouping.FRESH).value),
         merge_form=merge_form,
         running=services.running_job(consultation.id),
         **context,
@@ -108,12 +117,17 @@ def analyze(consultation_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(url_for(".overview", consultation_id=consultation.id), code=303)
-    job = services.start_analysis(
-        consultation.id,
-        k=form.k_value(),
-        seed_themes=form.seed_theme_list(),
-        staff_id=current_user.id,
-    )
+    try:
+        job = services.start_analysis(
+            consultation.id,
+            k=form.k_value(),
+            seed_themes=form.seed_theme_list(),
+            regrouping=form.regrouping_value(),
+            staff_id=current_user.id,
+        )
+    except DomainError as error:  # nothing to extend yet: the planner chooses again
+        flash(error.message, "error")
+        return redirect(url_for(".overview", consultation_id=consultation.id), code=303)
     return redirect(url_for(".job", consultation_id=consultation.id, job_id=job.id), code=303)
 
 

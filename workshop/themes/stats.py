@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 
@@ -63,6 +63,12 @@ def fetch_rows(analysis_id: int) -> list[CommentRow]:
         )
         for theme_id, age_group, district, relation, channel, count in db.session.execute(stmt)
     ]
+
+
+def regroup_rows(rows: Iterable[CommentRow], key_of: Mapping[int, int]) -> list[CommentRow]:
+    """The rows with each theme id replaced by its row's key (its large theme, for example);
+    the counts of rows that fall together are summed by cross_table() and compare()."""
+    return [replace(row, theme_id=key_of.get(row.theme_id, row.theme_id)) for row in rows]
 
 
 def value_labels(attribute: str, districts: Sequence[str] = ()) -> dict[str, str]:
@@ -277,17 +283,24 @@ def presets(labels: Mapping[str, Mapping[str, str]]) -> list[tuple[str, dict[str
 
 
 def cross_table_csv(
-    table: CrossTable, values: Mapping[str, str], names: Mapping[int, str], attribute_name: str
-) -> tuple[tuple[str, ...], list[tuple[str, str, int, float, float]]]:
-    """Header and rows in long form (one row per theme and value), shares in percent."""
+    table: CrossTable,
+    values: Mapping[str, str],
+    names: Mapping[int, str],
+    attribute_name: str,
+    *,
+    theme_heading: str = "テーマ",
+    parents: Mapping[int, str] | None = None,
+) -> tuple[tuple[str, ...], list[tuple[str | int | float, ...]]]:
+    """Header and rows in long form (one row per theme and value), shares in percent;
+    ``parents`` (theme id -> its large theme's name) adds a first column 大きなテーマ."""
     header = (
-        "テーマ",
+        theme_heading,
         attribute_name,
         "件数",
-        "テーマの中の割合(%)",
+        f"{theme_heading}の中の割合(%)",
         f"{attribute_name}の中の割合(%)",
     )
-    rows = [
+    rows: list[tuple[str | int | float, ...]] = [
         (
             names[theme_id],
             label,
@@ -298,4 +311,11 @@ def cross_table_csv(
         for theme_id in table.theme_ids
         for value, label in values.items()
     ]
-    return header, rows
+    if parents is None:
+        return header, rows
+    per_theme = len(values)
+    with_parents = [
+        (parents.get(table.theme_ids[index // per_theme], ""), *row)
+        for index, row in enumerate(rows)
+    ]
+    return ("大きなテーマ", *header), with_parents
