@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
@@ -380,6 +381,54 @@ def test_planner_publishes_and_withdraws_from_the_page(client, login, closed):
     assert "取り下げました" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert client.get(f"/consultations/{closed.slug}/results").status_code == 404
     assert link not in client.get(f"/consultations/{closed.slug}").get_data(as_text=True)
+
+
+def test_summary_draft_is_prefilled_and_public_only_once_saved_and_published(client, login, closed):
+    analysis = analyse(closed)
+    drafted = [t for t in analysis.themes if t.summary]
+    assert drafted
+    login(Role.PLANNER)
+    base = f"/staff/consultations/{closed.id}/results"
+    page = client.get(base + "/").get_data(as_text=True)
+    assert "自動で作った下書きです。確認して直してください。" in page
+    for theme in drafted:
+        textarea = re.search(
+            rf'<textarea[^>]*name="theme-{theme.id}-summary"[^>]*>(.*?)</textarea>', page, re.S
+        )
+        assert html.unescape(textarea.group(1)).strip() == theme.summary
+    # the drafts alone are not a response: publishing is refused and nothing is public
+    refused = post_form(client, base + "/publish", {"analysis_id": analysis.id})
+    assert refused.status_code == 400
+    assert "まだ入っていないテーマ" in refused.get_data(as_text=True)
+    assert client.get(f"/consultations/{closed.slug}/results").status_code == 404
+
+    kept, *edited = analysis.themes  # the planner keeps one draft as it is, writes the others
+    post_response(
+        client, closed, kept.id, summary=kept.summary, response="検討します。", outcome="noted"
+    )
+    for theme in edited:
+        post_response(
+            client,
+            closed,
+            theme.id,
+            summary=f"{theme.label}について担当者がまとめた概要です。",
+            response="検討します。",
+            outcome="noted",
+        )
+    page = client.get(base + "/").get_data(as_text=True)
+    assert "自動で作った下書きです" not in page
+    assert post_form(client, base + "/publish", {"analysis_id": analysis.id}).status_code == 303
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/consultations/{closed.slug}/results.csv").data.decode("utf-8-sig")
+            )
+        )
+    )
+    summaries = {row[1]: row[2] for row in rows[1:]}
+    assert summaries[kept.label] == kept.summary
+    for theme in edited:
+        assert summaries[theme.label] == f"{theme.label}について担当者がまとめた概要です。"
 
 
 @pytest.mark.both_dbs

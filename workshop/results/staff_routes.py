@@ -25,11 +25,11 @@ def response_forms(analysis: Analysis | None) -> dict[int, ResponseForm]:
     forms = {}
     for theme in analysis.themes:
         row = written.get(theme.id)
-        data = (
-            {"summary": row.summary, "response": row.response, "outcome": row.outcome.value}
-            if row
-            else None
-        )
+        data: dict[str, str] | None
+        if row is not None:
+            data = {"summary": row.summary, "response": row.response, "outcome": row.outcome.value}
+        else:  # the analysis' summary as a draft: kept only when the planner saves it
+            data = {"summary": theme.summary} if theme.summary else None
         forms[theme.id] = ResponseForm(formdata=None, prefix=f"theme-{theme.id}", data=data)
     return forms
 
