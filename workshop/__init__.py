@@ -30,6 +30,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     for bp in (
         consultations.bp,
+        consultations.staff_bp,
         workshops.bp,
         workshops.staff_bp,
         auth.staff_bp,

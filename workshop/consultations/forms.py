@@ -1,4 +1,4 @@
-"""Forms for residents' comments and staff proxy entry; every message in plain Japanese."""
+"""The resident's comment form; every message in plain Japanese (staff forms: staff_forms.py)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from workshop.consultations.services import NAME_MAX_CHARS, CommentInput, body_problem
-from workshop.formfields import EmailShape, JaDateField, JaRadioField, JaSelectField
-from workshop.labels import AGE_GROUP, CHANNEL, RELATION
-from workshop.models import AgeGroup, Channel, Consultation, Relation
+from workshop.formfields import EmailShape, JaRadioField, JaSelectField
+from workshop.labels import AGE_GROUP, RELATION
+from workshop.models import AgeGroup, Consultation, Relation
 from workshop.models.consultations import COMMENT_MAX_CHARS
-from workshop.timeutil import today_tokyo
 
 # the fields a resident fills in, carried as hidden fields by the confirmation page
 COMMENT_FIELDS = ("body", "section_id", "age_group", "district", "relation", "name", "email")
@@ -89,26 +88,3 @@ class CommentForm(FlaskForm):
             name=self.name.data or None,
             email=self.email.data or None,
         )
-
-
-class ProxyCommentForm(CommentForm):
-    channel = JaSelectField(
-        "受付の経路",
-        validators=[InputRequired("受付の経路を選んでください。")],
-        choices=[(c.value, label) for c, label in CHANNEL.items() if c is not Channel.WEB],
-    )
-    received_on = JaDateField(
-        "受付日（郵送は消印の日付）",
-        default=today_tokyo,
-        validators=[InputRequired("受付日を入力してください（例: 2026-11-23）。")],
-    )
-
-
-class HideForm(FlaskForm):
-    reason = TextAreaField(
-        "公表しない理由",
-        validators=[
-            DataRequired("公表しない理由を入力してください。"),
-            Length(max=2000, message="理由は2,000文字以内で入力してください。"),
-        ],
-    )

@@ -1,8 +1,9 @@
 from flask import Blueprint
 
-# a staff-only feature: its one blueprint is the staff one, named "staff" (staff.dashboard)
+# the staff home page and the audit log: its one blueprint is named "staff" (staff.dashboard);
+# a consultation's staff pages are on consultations_staff (workshop/consultations/staff_routes.py)
 staff_bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from workshop.staff import routes, staff_routes  # noqa: E402
+from workshop.staff import staff_routes  # noqa: E402
 
-__all__ = ["routes", "staff_bp", "staff_routes"]
+__all__ = ["staff_bp", "staff_routes"]

@@ -1,4 +1,4 @@
-"""Staff forms: consultations, attachments, imports."""
+"""Staff forms of a consultation: its details, attachments, proxy entry, hiding, imports."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from workshop.consultations.forms import CommentForm
 from workshop.consultations.imports import ATTRIBUTES, Mapping
 from workshop.consultations.services import ConsultationInput
 from workshop.formfields import JaDateField, JaSelectField
 from workshop.labels import CHANNEL
 from workshop.models import Channel, Consultation
 from workshop.text import clean_text
+from workshop.timeutil import today_tokyo
 
 
 def lines(text: str | None) -> tuple[str, ...]:
@@ -95,6 +97,29 @@ class ConsultationForm(FlaskForm):
 class AttachmentForm(FlaskForm):
     title = StringField("資料の名前", validators=[Optional(), Length(max=200)])
     file = FileField("PDFファイル", validators=[FileRequired("PDFファイルを選んでください。")])
+
+
+class ProxyCommentForm(CommentForm):
+    channel = JaSelectField(
+        "受付の経路",
+        validators=[InputRequired("受付の経路を選んでください。")],
+        choices=[(c.value, label) for c, label in CHANNEL.items() if c is not Channel.WEB],
+    )
+    received_on = JaDateField(
+        "受付日（郵送は消印の日付）",
+        default=today_tokyo,
+        validators=[InputRequired("受付日を入力してください（例: 2026-11-23）。")],
+    )
+
+
+class HideForm(FlaskForm):
+    reason = TextAreaField(
+        "公表しない理由",
+        validators=[
+            DataRequired("公表しない理由を入力してください。"),
+            Length(max=2000, message="理由は2,000文字以内で入力してください。"),
+        ],
+    )
 
 
 ATTRIBUTE_LABELS = {

@@ -1,4 +1,5 @@
-"""Staff pages: consultations, proxy entry, the comment list, hiding, import and export."""
+"""Staff pages of a consultation: create and edit, attachments, the comment list, proxy entry,
+hiding, export and import."""
 
 from __future__ import annotations
 
@@ -9,15 +10,19 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from workshop.auth.access import role_required
-from workshop.consultations import exports, imports, services
-from workshop.consultations.forms import HideForm, ProxyCommentForm
+from workshop.consultations import exports, imports, services, staff_bp
+from workshop.consultations.staff_forms import (
+    AttachmentForm,
+    ConsultationForm,
+    HideForm,
+    ImportForm,
+    ProxyCommentForm,
+)
 from workshop.errors import DomainError
 from workshop.extensions import db
 from workshop.formfields import flash_form_errors
 from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
 from workshop.models import AgeGroup, Channel, Consultation, Relation, Role
-from workshop.staff import staff_bp as bp
-from workshop.staff.forms import AttachmentForm, ConsultationForm, ImportForm
 from workshop.themes import services as themes_services
 from workshop.timeutil import TOKYO
 from workshop.views import download
@@ -25,18 +30,18 @@ from workshop.views import download
 PLANNERS = (Role.PLANNER,)
 
 
-@bp.route("/consultations/new", methods=["GET", "POST"])
+@staff_bp.route("/new", methods=["GET", "POST"])
 @role_required(*PLANNERS)
 def new_consultation() -> ResponseReturnValue:
     return save_consultation(None)
 
 
-@bp.get("/consultations/<int:consultation_id>")
+@staff_bp.get("/<int:consultation_id>")
 @role_required(*PLANNERS)
-def consultation(consultation_id: int) -> ResponseReturnValue:
+def show(consultation_id: int) -> ResponseReturnValue:
     found = services.get_consultation(consultation_id)
     return render_template(
-        "staff/consultation.html",
+        "consultations/staff/show.html",
         consultation=found,
         comment_count=services.count_comments(found.id),
         attachment_form=AttachmentForm(),
@@ -44,7 +49,7 @@ def consultation(consultation_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route("/consultations/<int:consultation_id>/edit", methods=["GET", "POST"])
+@staff_bp.route("/<int:consultation_id>/edit", methods=["GET", "POST"])
 @role_required(*PLANNERS)
 def edit_consultation(consultation_id: int) -> ResponseReturnValue:
     return save_consultation(services.get_consultation(consultation_id))
@@ -58,7 +63,7 @@ def save_consultation(found: Consultation | None) -> ResponseReturnValue:
 
     def page(status: int) -> ResponseReturnValue:
         return render_template(
-            "staff/consultation_form.html", form=form, consultation=found
+            "consultations/staff/form.html", form=form, consultation=found
         ), status
 
     if not form.validate_on_submit():
@@ -76,10 +81,10 @@ def save_consultation(found: Consultation | None) -> ResponseReturnValue:
     for warning in warnings:
         flash(warning, "warning")
     flash("意見募集を更新しました。" if found else "意見募集を作成しました。", "success")
-    return redirect(url_for(".consultation", consultation_id=saved.id), code=303)
+    return redirect(url_for(".show", consultation_id=saved.id), code=303)
 
 
-@bp.post("/consultations/<int:consultation_id>/attachments")
+@staff_bp.post("/<int:consultation_id>/attachments")
 @role_required(*PLANNERS)
 def add_attachment(consultation_id: int) -> ResponseReturnValue:
     found = services.get_consultation(consultation_id)
@@ -101,7 +106,7 @@ def add_attachment(consultation_id: int) -> ResponseReturnValue:
             flash("資料を追加しました。", "success")
     else:
         flash_form_errors(form)
-    return redirect(url_for(".consultation", consultation_id=consultation_id), code=303)
+    return redirect(url_for(".show", consultation_id=consultation_id), code=303)
 
 
 def comment_filter(found: Consultation) -> services.CommentFilter:
@@ -126,7 +131,7 @@ def comment_filter(found: Consultation) -> services.CommentFilter:
     )
 
 
-@bp.get("/consultations/<int:consultation_id>/comments")
+@staff_bp.get("/<int:consultation_id>/comments")
 @role_required(*PLANNERS)
 def comments(consultation_id: int) -> ResponseReturnValue:
     found = services.get_consultation(consultation_id)
@@ -137,7 +142,7 @@ def comments(consultation_id: int) -> ResponseReturnValue:
         error_out=False,
     )
     return render_template(
-        "staff/comments.html",
+        "consultations/staff/comments.html",
         consultation=found,
         page=page,
         filters=filters,
@@ -148,14 +153,16 @@ def comments(consultation_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route("/consultations/<int:consultation_id>/comments/new", methods=["GET", "POST"])
+@staff_bp.route("/<int:consultation_id>/comments/new", methods=["GET", "POST"])
 @role_required(*PLANNERS)
 def enter_comment(consultation_id: int) -> ResponseReturnValue:
     found = services.get_consultation(consultation_id)
     form = ProxyCommentForm().configure(found)
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
-        return render_template("staff/comment_form.html", consultation=found, form=form), status
+        return render_template(
+            "consultations/staff/comment_form.html", consultation=found, form=form
+        ), status
     assert form.received_on.data is not None
     try:
         comment = services.enter_comment(
@@ -168,13 +175,13 @@ def enter_comment(consultation_id: int) -> ResponseReturnValue:
     except DomainError as error:
         flash(error.message, "error")
         return render_template(
-            "staff/comment_form.html", consultation=found, form=form
+            "consultations/staff/comment_form.html", consultation=found, form=form
         ), error.status
     flash(f"意見を登録しました。受付番号は {comment.receipt_no} です。", "success")
     return redirect(url_for(".enter_comment", consultation_id=consultation_id), code=303)
 
 
-@bp.post("/consultations/<int:consultation_id>/comments/<int:comment_id>/hide")
+@staff_bp.post("/<int:consultation_id>/comments/<int:comment_id>/hide")
 @role_required(*PLANNERS)
 def hide_comment(consultation_id: int, comment_id: int) -> ResponseReturnValue:
     form = HideForm()
@@ -192,7 +199,7 @@ def hide_comment(consultation_id: int, comment_id: int) -> ResponseReturnValue:
     return redirect(url_for(".comments", consultation_id=consultation_id), code=303)
 
 
-@bp.post("/consultations/<int:consultation_id>/comments/<int:comment_id>/unhide")
+@staff_bp.post("/<int:consultation_id>/comments/<int:comment_id>/unhide")
 @role_required(*PLANNERS)
 def unhide_comment(consultation_id: int, comment_id: int) -> ResponseReturnValue:
     comment = services.unhide_comment(consultation_id, comment_id, staff_id=current_user.id)
@@ -205,14 +212,14 @@ def export_name(found: Consultation, extension: str) -> str:
     return f"{found.slug}-comments-{stamp}.{extension}"
 
 
-@bp.get("/consultations/<int:consultation_id>/comments.csv")
+@staff_bp.get("/<int:consultation_id>/comments.csv")
 @role_required(*PLANNERS)
 def export_csv(consultation_id: int) -> ResponseReturnValue:
     found = services.get_consultation(consultation_id)
     return download(exports.comments_csv(found), export_name(found, "csv"), "text/csv")
 
 
-@bp.get("/consultations/<int:consultation_id>/comments.xlsx")
+@staff_bp.get("/<int:consultation_id>/comments.xlsx")
 @role_required(*PLANNERS)
 def export_xlsx(consultation_id: int) -> ResponseReturnValue:
     found = services.get_consultation(consultation_id)
@@ -223,7 +230,7 @@ def export_xlsx(consultation_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route("/consultations/<int:consultation_id>/import", methods=["GET", "POST"])
+@staff_bp.route("/<int:consultation_id>/import", methods=["GET", "POST"])
 @role_required(*PLANNERS)
 def import_comments(consultation_id: int) -> ResponseReturnValue:
     found = services.get_consultation(consultation_id)
@@ -231,7 +238,7 @@ def import_comments(consultation_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
         return render_template(
-            "staff/import.html", consultation=found, form=form, report=None
+            "consultations/staff/import.html", consultation=found, form=form, report=None
         ), status
     try:
         report = imports.import_comments(
@@ -244,9 +251,11 @@ def import_comments(consultation_id: int) -> ResponseReturnValue:
         db.session.rollback()
         flash(error.message, "error")
         return render_template(
-            "staff/import.html", consultation=found, form=form, report=None
+            "consultations/staff/import.html", consultation=found, form=form, report=None
         ), error.status
     if report.imported:
         themes_services.start_tokens(found.id)  # in the background: a big file must not block
     flash(report.summary, "success")
-    return render_template("staff/import.html", consultation=found, form=form, report=report)
+    return render_template(
+        "consultations/staff/import.html", consultation=found, form=form, report=report
+    )
