@@ -17,7 +17,7 @@ from threadpoolctl import threadpool_limits
 
 from nlp.cache import Progress, TokenCache, tokenize_normalized
 from nlp.cluster import ThemeClusterer
-from nlp.features import LsaFeatures, TfidfFeatures
+from nlp.features import CommentFeatures, LsaFeatures
 from nlp.hierarchy import group_children
 from nlp.label import OTHER_LABEL, TermScorer, label_terms, make_label, representatives
 from nlp.phrases import PhraseNamer
@@ -54,7 +54,7 @@ class _Corpus:
     position: np.ndarray  # input position of each canonical row
     vectors: np.ndarray  # L2-normalised LSA rows; zero rows for comments without words
     has_words: np.ndarray
-    tfidf: TfidfFeatures | None
+    features: CommentFeatures | None
     lsa: LsaFeatures | None
 
 
@@ -76,7 +76,7 @@ def analyze(
     n_jobs: int | None = None,
     extra_stopwords: Iterable[str] = (),
     analyzer: Analyzer | None = None,
-    min_theme_size: int = 3,
+    min_theme_size: int = 2,
     n_components: int = 50,
     on_progress: Progress | None = None,
 ) -> ThemeResult:
@@ -196,12 +196,14 @@ def _corpus(
     canonical_tokens = [tokens[i] for i in order]
     has_words = np.array([bool(t) for t in canonical_tokens], dtype=bool)
     vectors = np.zeros((len(order), 1))
-    tfidf: TfidfFeatures | None = None
+    features: CommentFeatures | None = None
     lsa: LsaFeatures | None = None
     if has_words.any():
         word_rows = np.flatnonzero(has_words)
-        tfidf = TfidfFeatures()
-        matrix = tfidf.fit_transform([canonical_tokens[i] for i in word_rows])
+        features = CommentFeatures()
+        matrix = features.fit_transform(
+            [canonical_tokens[i] for i in word_rows], [normalized[order[i]] for i in word_rows]
+        )
         lsa = LsaFeatures(n_components=n_components, seed=seed)
         reduced = lsa.fit_transform(matrix)
         vectors = np.zeros((len(order), reduced.shape[1]))
@@ -213,7 +215,7 @@ def _corpus(
         position=np.array(order, dtype=int),
         vectors=vectors,
         has_words=has_words,
-        tfidf=tfidf,
+        features=features,
         lsa=lsa,
     )
 
@@ -228,13 +230,14 @@ def _discover(
 ) -> tuple[list[_Group], int, tuple[KScore, ...]]:
     """Seed themes, then clusters of the remaining comments with words."""
     word_rows = np.flatnonzero(corpus.has_words)
-    if not len(word_rows) or corpus.tfidf is None or corpus.lsa is None:
+    if not len(word_rows) or corpus.features is None or corpus.lsa is None:
         return [], 0, ()
     groups: list[_Group] = []
     remaining = word_rows
     if seed_themes:
-        seed_docs = [analyzer.analyze(seed_text(s)) for s in seed_themes]
-        seed_vectors = corpus.lsa.transform(corpus.tfidf.transform(seed_docs))
+        seed_texts = [analyzer.normalize(seed_text(s)) for s in seed_themes]
+        seed_docs = [analyzer.analyze(text) for text in seed_texts]
+        seed_vectors = corpus.lsa.transform(corpus.features.transform(seed_docs, seed_texts))
         assigner = SeedAssigner().fit(corpus.vectors[word_rows], seed_vectors)
         for index, seed_theme in enumerate(seed_themes):
             rows = tuple(int(r) for r in word_rows[assigner.labels_ == index])

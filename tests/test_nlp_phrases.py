@@ -135,12 +135,12 @@ def test_analysis_labels_themes_with_phrases_and_keeps_the_keywords():
 
 def test_analysis_falls_back_to_keywords_when_no_phrase_qualifies():
     texts = [
-        "図書館が好きです。",
-        "図書館をもっと開けてほしい。",
-        "図書館は静かです。",
-        "公園が好きです。",
-        "公園をもっと広くしてほしい。",
-        "公園は静かです。",
+        "図書館で本を借りる。",
+        "図書館の本が古い。",
+        "図書館に本が少ない。",
+        "公園で子どもと遊ぶ。",
+        "公園に遊具が少ない。",
+        "公園の遊具が古い。",
     ]
     result = analyze(texts, k=2, min_theme_size=2)
     themes = [theme for theme in result.themes if not theme.is_other]
