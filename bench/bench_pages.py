@@ -259,6 +259,8 @@ def variants(values: dict[str, Any]) -> list[str]:
         f"{analysis}/breakdown.csv?attribute=age_group",
         f"{analysis}/compare?a=age_group:20s&a=age_group:30s",
         f"{staff}/results/?analysis={values['analysis_id']}",
+        f"/consultations/{values['slug']}/results/themes/{values['number']}?page=5",
+        f"/api/consultations/{values['slug']}/results/themes/{values['number']}?page=5",
     ]
 
 
@@ -390,14 +392,16 @@ def run(args: argparse.Namespace, folder: Path, url: str) -> None:
             ).all()
         )
         job_id = db.session.scalar(select(Job.id).where(Job.result_id == analysis.id))
+        theme_ids = [theme.id for theme in analysis.themes]
+        largest = max(sizes, key=lambda theme_id: sizes[theme_id])
         values: dict[str, Any] = {
             "consultation_id": analysis.consultation_id,
             "slug": SLUG,
             "analysis_id": analysis.id,
-            "theme_id": max(sizes, key=lambda theme_id: sizes[theme_id]),  # the largest
+            "theme_id": largest,
+            "number": theme_ids.index(largest) + 1,  # its number on the public results pages
             "job_id": job_id,
         }
-        theme_ids = [theme.id for theme in analysis.themes]
         n_groups = sum(len(group) > 1 for group in analysis.duplicate_groups)
 
     client = app.test_client()

@@ -64,6 +64,16 @@ def comments_by_id(comment_ids: Iterable[int]) -> dict[int, Comment]:
     return {c.id: c for c in db.session.scalars(select(Comment).where(Comment.id.in_(ids)))}
 
 
+def member_ids(analysis_id: int, theme_id: int) -> list[int]:
+    """The comment ids of one theme, in comment order (services.members() reads every theme)."""
+    stmt = (
+        select(ThemeAssignment.comment_id)
+        .where(ThemeAssignment.analysis_id == analysis_id, ThemeAssignment.theme_id == theme_id)
+        .order_by(ThemeAssignment.comment_id)
+    )
+    return list(db.session.scalars(stmt))
+
+
 def moved_comment_ids(analysis_id: int) -> set[int]:
     stmt = select(ThemeAssignment.comment_id).where(
         ThemeAssignment.analysis_id == analysis_id, ThemeAssignment.moved_by_planner.is_(True)

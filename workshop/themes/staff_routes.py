@@ -180,7 +180,7 @@ def render_theme(
 ) -> ResponseReturnValue:
     search = SearchForm(formdata=request.args)
     query = (search.q.data or "").strip() if search.validate() else ""
-    everyone = services.members(analysis.id).get(found.id, [])
+    everyone = reading.member_ids(analysis.id, found.id)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     shown = reading.theme_comments(analysis.id, found.id, query, page=page, per_page=PER_PAGE)
     keywords = [str(term) for term, _ in found.keywords[:10]]
@@ -243,7 +243,7 @@ def wordcloud(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
 def theme_wordcloud(consultation_id: int, analysis_id: int, theme_id: int) -> ResponseReturnValue:
     _, analysis = get_analysis(consultation_id, analysis_id)
     found = services.get_theme(analysis, theme_id)
-    ids = services.members(analysis.id).get(found.id, [])
+    ids = reading.member_ids(analysis.id, found.id)
     return png(reading.wordcloud_png(wordcloud_dir(), analysis, found.id, ids))
 
 
