@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 
 import pytest
 from click.testing import Result
-from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from tests.conftest import PASSWORD, future, past, post_form
@@ -352,89 +350,6 @@ def test_paper_comment_after_close_with_postmark_in_period(client, login, make_c
     comment = db.session.scalars(select(Comment)).one()
     assert comment.received_on == past(3)
     assert comment.channel is Channel.FAX
-
-
-def test_comment_list_filters_and_searches(client, login, make_consultation):
-    consultation = make_consultation()
-    login(Role.PLANNER)
-    paper_comment(consultation, "防災無線が聞こえにくい", district="南浜地区")
-    paper_comment(consultation, "スマホ教室を増やして", district="北山地区")
-    base = f"/staff/consultations/{consultation.id}/comments"
-    page = client.get(base + "?district=南浜地区").get_data(as_text=True)
-    assert "防災無線" in page and "スマホ教室" not in page
-    page = client.get(base + "?q=スマホ").get_data(as_text=True)
-    assert "スマホ教室" in page and "防災無線" not in page
-    page = client.get(base + "?q=100%").get_data(as_text=True)
-    assert "条件に合う意見はありません" in page
-
-
-def test_comment_list_pages(client, login, make_consultation):
-    consultation = make_consultation()
-    login(Role.PLANNER)
-    for number in range(25):
-        paper_comment(consultation, f"意見その{number}")
-    base = f"/staff/consultations/{consultation.id}/comments"
-    first = client.get(base).get_data(as_text=True)
-    assert "25件（1／2ページ）" in first and "次のページ" in first
-    second = client.get(base + "?page=2").get_data(as_text=True)
-    assert "意見その24" in second and "意見その0<" not in second
-
-
-@pytest.mark.both_dbs
-def test_hide_keeps_comment_with_reason(client, login, make_consultation):
-    consultation = make_consultation()
-    staff = login(Role.PLANNER)
-    comment = paper_comment(consultation, "特定の職員の実名を挙げた誹謗中傷を含む意見")
-    url = f"/staff/consultations/{consultation.id}/comments/{comment.id}/hide"
-    assert post_form(client, url, {"reason": ""}, follow_redirects=True).status_code == 200
-    db.session.refresh(comment)
-    assert not comment.is_hidden
-    page = post_form(client, url, {"reason": "個人を誹謗する内容のため"}, follow_redirects=True)
-    assert "公表しない意見にしました" in page.get_data(as_text=True)
-    db.session.refresh(comment)
-    assert comment.is_hidden and comment.hidden_reason == "個人を誹謗する内容のため"
-    assert comment.hidden_by_id == staff.id
-    assert db.session.scalar(select(func.count(Comment.id))) == 1
-    unhide = f"/staff/consultations/{consultation.id}/comments/{comment.id}/unhide"
-    post_form(client, unhide, {})
-    db.session.refresh(comment)
-    assert not comment.is_hidden
-
-
-def test_hide_comment_of_other_consultation_is_404(client, login, make_consultation):
-    first, second = make_consultation(), make_consultation()
-    login(Role.PLANNER)
-    comment = paper_comment(first)
-    url = f"/staff/consultations/{second.id}/comments/{comment.id}/hide"
-    assert post_form(client, url, {"reason": "理由"}).status_code == 404
-
-
-@pytest.mark.both_dbs
-def test_csv_export_opens_in_excel_and_neutralises_formulas(client, login, make_consultation):
-    consultation = make_consultation()
-    login(Role.PLANNER)
-    paper_comment(consultation, "=cmd|' /C calc'!A0", age_group=None)
-    paper_comment(consultation, "デジタル化に賛成です、ただし紙も残して。\n2行目")
-    response = client.get(f"/staff/consultations/{consultation.id}/comments.csv")
-    assert response.status_code == 200
-    assert response.data.startswith(b"\xef\xbb\xbf")
-    assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["受付番号", "受付日", "経路", "章・節", "意見"]
-    assert rows[1][4] == "'=cmd|' /C calc'!A0"
-    assert rows[2][4] == "デジタル化に賛成です、ただし紙も残して。\n2行目"
-    assert rows[2][2] == "紙（郵送・持参）"
-
-
-def test_xlsx_export(client, login, make_consultation):
-    consultation = make_consultation()
-    login(Role.PLANNER)
-    paper_comment(consultation, "@SUM(1+1) 行政手続きをオンラインに")
-    response = client.get(f"/staff/consultations/{consultation.id}/comments.xlsx")
-    sheet = load_workbook(io.BytesIO(response.data)).active
-    values = list(sheet.iter_rows(values_only=True))
-    assert values[0][0] == "受付番号"
-    assert values[1][4] == "'@SUM(1+1) 行政手続きをオンラインに"
 
 
 def test_admin_reads_the_audit_log(client, login, make_consultation):

@@ -1,18 +1,21 @@
-"""Staff forms of a consultation: its details, attachments, proxy entry, hiding, imports."""
+"""Staff forms of a consultation: its details, attachments, proxy entry, the comment list's
+filters, hiding, imports."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import StringField, TextAreaField, URLField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import Field, StringField, TextAreaField, URLField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from workshop.consultations.forms import CommentForm
 from workshop.consultations.imports import ATTRIBUTES, Mapping
-from workshop.consultations.services import ConsultationInput
-from workshop.formfields import JaDateField, JaSelectField
-from workshop.labels import CHANNEL
-from workshop.models import Channel, Consultation
+from workshop.consultations.services import CommentFilter, ConsultationInput
+from workshop.formfields import JaDateField, JaSelectField, at_most
+from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
+from workshop.models import AgeGroup, Channel, Consultation, Relation
 from workshop.text import clean_text
 from workshop.timeutil import today_tokyo
 
@@ -160,4 +163,68 @@ class ImportForm(FlaskForm):
             text_column=(self.text_column.data or "").strip(),
             id_column=(self.id_column.data or "").strip() or None,
             attributes=attributes,
+        )
+
+
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+ALL = ("", "すべて")
+
+
+class CommentFilterForm(FlaskForm):
+    """The comment list's filters, read from the query string. A value that does not pass is
+    shown with its message and left out of the filter; the others still apply."""
+
+    class Meta:
+        csrf = False  # a GET form: it changes nothing
+
+    q = StringField(
+        "言葉で探す", filters=[strip], validators=[Optional(), at_most(200, "探す言葉")]
+    )
+    channel = JaSelectField("経路", choices=[ALL] + [(c.value, x) for c, x in CHANNEL.items()])
+    section = JaSelectField("章・節")
+    age_group = JaSelectField("年代", choices=[ALL] + [(a.value, x) for a, x in AGE_GROUP.items()])
+    district = JaSelectField("地区")
+    relation = JaSelectField(
+        "市との関係", choices=[ALL] + [(r.value, x) for r, x in RELATION_SHORT.items()]
+    )
+    hidden = JaSelectField("公表", choices=[ALL, ("no", "公表する意見"), ("yes", "公表しない意見")])
+    received_from = JaDateField("受付日（この日から）", validators=[Optional()])
+    received_to = JaDateField("受付日（この日まで）", validators=[Optional()])
+
+    def configure(self, consultation: Consultation) -> CommentFilterForm:
+        self.section.choices = [ALL] + [(str(s.id), s.heading) for s in consultation.sections]
+        self.district.choices = [ALL] + [(d, d) for d in consultation.districts]
+        # without a list of districts, the districts the comments came with are not checked
+        self.district.validate_choice = bool(consultation.districts)
+        return self
+
+    def validate_received_to(self, field: JaDateField) -> None:
+        start = self.received_from.data
+        if start is not None and field.data is not None and field.data < start:
+            raise ValidationError(
+                "受付日の範囲が逆です。「この日まで」には「この日から」と同じか後の日付を入力してください。"
+            )
+
+    def to_filter(self) -> CommentFilter:
+        """The filter of the values that passed; call it after validate()."""
+
+        def value(field: Field) -> Any:
+            return None if field.errors or field.data in (None, "") else field.data
+
+        # a reversed range is dropped whole: which of the two dates is wrong is not known
+        reversed_range = self.received_to.data is not None and bool(self.received_to.errors)
+        section, hidden = value(self.section), value(self.hidden)
+        return CommentFilter(
+            q="" if self.q.errors else (self.q.data or ""),
+            channel=Channel(channel) if (channel := value(self.channel)) else None,
+            section_id=int(section) if section else None,
+            age_group=AgeGroup(age) if (age := value(self.age_group)) else None,
+            district=value(self.district),
+            relation=Relation(relation) if (relation := value(self.relation)) else None,
+            hidden=None if hidden is None else hidden == "yes",
+            received_from=None if reversed_range else value(self.received_from),
+            received_to=value(self.received_to),
         )

@@ -13,6 +13,7 @@ from workshop.auth.access import role_required
 from workshop.consultations import exports, imports, services, staff_bp
 from workshop.consultations.staff_forms import (
     AttachmentForm,
+    CommentFilterForm,
     ConsultationForm,
     HideForm,
     ImportForm,
@@ -21,8 +22,7 @@ from workshop.consultations.staff_forms import (
 from workshop.errors import DomainError
 from workshop.extensions import db
 from workshop.formfields import flash_form_errors
-from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
-from workshop.models import AgeGroup, Channel, Consultation, Relation, Role
+from workshop.models import Channel, Consultation, Role
 from workshop.themes import services as themes_services
 from workshop.timeutil import TOKYO
 from workshop.views import download
@@ -109,33 +109,13 @@ def add_attachment(consultation_id: int) -> ResponseReturnValue:
     return redirect(url_for(".show", consultation_id=consultation_id), code=303)
 
 
-def comment_filter(found: Consultation) -> services.CommentFilter:
-    args = request.args
-
-    def pick(enum_class: type, value: str | None) -> object | None:
-        try:
-            return enum_class(value) if value else None
-        except ValueError:
-            return None
-
-    section = args.get("section", "")
-    hidden = {"yes": True, "no": False}.get(args.get("hidden", ""))
-    return services.CommentFilter(
-        q=args.get("q", "").strip()[:200],
-        channel=pick(Channel, args.get("channel")),  # type: ignore[arg-type]
-        section_id=int(section) if section.isdigit() else None,
-        age_group=pick(AgeGroup, args.get("age_group")),  # type: ignore[arg-type]
-        district=args.get("district") or None,
-        relation=pick(Relation, args.get("relation")),  # type: ignore[arg-type]
-        hidden=hidden,
-    )
-
-
 @staff_bp.get("/<int:consultation_id>/comments")
 @role_required(*PLANNERS)
 def comments(consultation_id: int) -> ResponseReturnValue:
     found = services.get_consultation(consultation_id)
-    filters = comment_filter(found)
+    filter_form = CommentFilterForm(request.args).configure(found)
+    filter_form.validate()  # what does not pass is shown with its message and not applied
+    filters = filter_form.to_filter()
     page = db.paginate(
         services.filtered_comments(found.id, filters),
         per_page=current_app.config["COMMENTS_PER_PAGE"],
@@ -145,11 +125,8 @@ def comments(consultation_id: int) -> ResponseReturnValue:
         "consultations/staff/comments.html",
         consultation=found,
         page=page,
-        filters=filters,
+        filter_form=filter_form,
         hide_form=HideForm(),
-        age_choices=AGE_GROUP,
-        channel_choices=CHANNEL,
-        relation_choices=RELATION_SHORT,
     )
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Mapped
 
 from workshop import audit
@@ -23,9 +24,11 @@ class CommentFilter:
     district: str | None = None
     relation: Relation | None = None
     hidden: bool | None = None
+    received_from: date | None = None
+    received_to: date | None = None
 
 
-def filtered_comments(consultation_id: int, filters: CommentFilter):  # type: ignore[no-untyped-def]
+def filtered_comments(consultation_id: int, filters: CommentFilter) -> Select[Comment]:
     stmt = select(Comment).where(Comment.consultation_id == consultation_id)
     equal: list[tuple[Mapped[object], object]] = [
         (Comment.channel, filters.channel),
@@ -38,6 +41,10 @@ def filtered_comments(consultation_id: int, filters: CommentFilter):  # type: ig
     for column, value in equal:
         if value is not None:
             stmt = stmt.where(column == value)
+    if filters.received_from is not None:
+        stmt = stmt.where(Comment.received_on >= filters.received_from)
+    if filters.received_to is not None:
+        stmt = stmt.where(Comment.received_on <= filters.received_to)
     if filters.q:
         pattern = like_contains(filters.q)
         stmt = stmt.where(

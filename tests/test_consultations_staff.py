@@ -1,0 +1,186 @@
+"""A consultation's comment list for staff: its filters (a GET form), pages, hiding, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from tests.conftest import past, post_form
+from tests.test_staff import paper_comment
+from workshop.consultations import services
+from workshop.extensions import db
+from workshop.models import Channel, Comment, Consultation, Role, User
+
+
+def received(consultation: Consultation, body: str, on: date, channel: Channel) -> Comment:
+    return services.enter_comment(
+        consultation.id,
+        services.CommentInput(body=body),
+        channel=channel,
+        received_on=on,
+        staff_id=db.session.scalars(select(User.id)).first(),
+    )
+
+
+def listed(client, consultation: Consultation, query: str = "") -> str:
+    response = client.get(f"/staff/consultations/{consultation.id}/comments{query}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def three_days(make_consultation, login):
+    """A consultation with a comment received by post, by fax and at the counter, a day apart."""
+    consultation = make_consultation(opens_on=past(10))
+    login(Role.PLANNER)
+    received(consultation, "郵送の意見です。バス停に屋根がほしい。", past(3), Channel.PAPER)
+    received(consultation, "ファクスの意見です。図書館の開館を延ばして。", past(2), Channel.FAX)
+    received(consultation, "窓口の意見です。公園のトイレを直して。", past(1), Channel.COUNTER)
+    return consultation
+
+
+def test_comment_list_filters_by_date_range_and_channel(client, three_days):
+    page = listed(client, three_days, f"?received_from={past(2)}&received_to={past(1)}")
+    assert "<p>2件" in page
+    assert "図書館" in page and "公園のトイレ" in page and "バス停" not in page
+    page = listed(client, three_days, f"?received_to={past(3)}")
+    assert "バス停" in page and "図書館" not in page
+    page = listed(client, three_days, "?channel=fax")
+    assert "図書館" in page and "バス停" not in page and "公園のトイレ" not in page
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?received_from=2026-02-30", "日付は 2026-11-23 の形で入力してください。"),
+        ("?received_to=きのう", "日付は 2026-11-23 の形で入力してください。"),
+        ("?channel=carrier-pigeon", "経路: 一覧から選んでください。"),
+        ("?age_group=200s", "年代: 一覧から選んでください。"),
+        ("?relation=alien", "市との関係: 一覧から選んでください。"),
+        ("?hidden=maybe", "公表: 一覧から選んでください。"),
+        ("?district=月面地区", "地区: 一覧から選んでください。"),
+        ("?section=999999", "章・節: 一覧から選んでください。"),
+        ("?q=" + "あ" * 201, "探す言葉は200文字以内で入力してください。"),
+    ],
+)
+def test_bad_filter_is_named_and_not_applied(client, three_days, query, message):
+    page = listed(client, three_days, query)
+    assert "絞り込みの条件をご確認ください" in page
+    assert "使わずに一覧を表示しています" in page
+    assert message in page
+    assert "<p>3件" in page and "バス停" in page and "図書館" in page and "公園のトイレ" in page
+
+
+def test_reversed_date_range_is_named_and_not_applied(client, three_days):
+    page = listed(client, three_days, f"?received_from={past(1)}&received_to={past(3)}")
+    assert "受付日の範囲が逆です" in page
+    assert "<p>3件" in page and "バス停" in page and "公園のトイレ" in page
+
+
+def test_a_bad_filter_leaves_the_good_ones_applied(client, three_days):
+    page = listed(client, three_days, f"?channel=fax&received_from={past(1)}x")
+    assert "日付は 2026-11-23 の形で入力してください。" in page
+    assert "<p>1件" in page and "図書館" in page and "バス停" not in page
+    # the form shows what was asked: the good choice selected, the bad date as typed
+    assert '<option selected value="fax">' in page
+    assert f'value="{past(1)}x"' in page
+
+
+def test_without_districts_the_commented_district_is_still_a_filter(
+    client, make_consultation, login
+):
+    consultation = make_consultation(districts=())
+    login(Role.PLANNER)
+    paper_comment(consultation, "駅前の駐輪場を広げて", district="駅前地区")
+    paper_comment(consultation, "海沿いの防潮堤を高く", district="海辺地区")
+    page = listed(client, consultation, "?district=駅前地区")
+    assert "駐輪場" in page and "防潮堤" not in page
+    assert "絞り込みの条件をご確認ください" not in page
+
+
+def test_comment_list_filters_and_searches(client, login, make_consultation):
+    consultation = make_consultation()
+    login(Role.PLANNER)
+    paper_comment(consultation, "防災無線が聞こえにくい", district="南浜地区")
+    paper_comment(consultation, "スマホ教室を増やして", district="北山地区")
+    base = f"/staff/consultations/{consultation.id}/comments"
+    page = client.get(base + "?district=南浜地区").get_data(as_text=True)
+    assert "防災無線" in page and "スマホ教室" not in page
+    page = client.get(base + "?q=スマホ").get_data(as_text=True)
+    assert "スマホ教室" in page and "防災無線" not in page
+    page = client.get(base + "?q=100%").get_data(as_text=True)
+    assert "条件に合う意見はありません" in page
+
+
+def test_comment_list_pages(client, login, make_consultation):
+    consultation = make_consultation()
+    login(Role.PLANNER)
+    for number in range(25):
+        paper_comment(consultation, f"意見その{number}")
+    base = f"/staff/consultations/{consultation.id}/comments"
+    first = client.get(base).get_data(as_text=True)
+    assert "25件（1／2ページ）" in first and "次のページ" in first
+    second = client.get(base + "?page=2").get_data(as_text=True)
+    assert "意見その24" in second and "意見その0<" not in second
+
+
+@pytest.mark.both_dbs
+def test_hide_keeps_comment_with_reason(client, login, make_consultation):
+    consultation = make_consultation()
+    staff = login(Role.PLANNER)
+    comment = paper_comment(consultation, "特定の職員の実名を挙げた誹謗中傷を含む意見")
+    url = f"/staff/consultations/{consultation.id}/comments/{comment.id}/hide"
+    assert post_form(client, url, {"reason": ""}, follow_redirects=True).status_code == 200
+    db.session.refresh(comment)
+    assert not comment.is_hidden
+    page = post_form(client, url, {"reason": "個人を誹謗する内容のため"}, follow_redirects=True)
+    assert "公表しない意見にしました" in page.get_data(as_text=True)
+    db.session.refresh(comment)
+    assert comment.is_hidden and comment.hidden_reason == "個人を誹謗する内容のため"
+    assert comment.hidden_by_id == staff.id
+    assert db.session.scalar(select(func.count(Comment.id))) == 1
+    unhide = f"/staff/consultations/{consultation.id}/comments/{comment.id}/unhide"
+    post_form(client, unhide, {})
+    db.session.refresh(comment)
+    assert not comment.is_hidden
+
+
+def test_hide_comment_of_other_consultation_is_404(client, login, make_consultation):
+    first, second = make_consultation(), make_consultation()
+    login(Role.PLANNER)
+    comment = paper_comment(first)
+    url = f"/staff/consultations/{second.id}/comments/{comment.id}/hide"
+    assert post_form(client, url, {"reason": "理由"}).status_code == 404
+
+
+@pytest.mark.both_dbs
+def test_csv_export_opens_in_excel_and_neutralises_formulas(client, login, make_consultation):
+    consultation = make_consultation()
+    login(Role.PLANNER)
+    paper_comment(consultation, "=cmd|' /C calc'!A0", age_group=None)
+    paper_comment(consultation, "デジタル化に賛成です、ただし紙も残して。\n2行目")
+    response = client.get(f"/staff/consultations/{consultation.id}/comments.csv")
+    assert response.status_code == 200
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["受付番号", "受付日", "経路", "章・節", "意見"]
+    assert rows[1][4] == "'=cmd|' /C calc'!A0"
+    assert rows[2][4] == "デジタル化に賛成です、ただし紙も残して。\n2行目"
+    assert rows[2][2] == "紙（郵送・持参）"
+
+
+def test_xlsx_export(client, login, make_consultation):
+    consultation = make_consultation()
+    login(Role.PLANNER)
+    paper_comment(consultation, "@SUM(1+1) 行政手続きをオンラインに")
+    response = client.get(f"/staff/consultations/{consultation.id}/comments.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][0] == "受付番号"
+    assert values[1][4] == "'@SUM(1+1) 行政手続きをオンラインに"
