@@ -135,9 +135,15 @@ class LsaFeatures:
         if n_components < 2:  # too little text to reduce: keep the TF-IDF space itself
             self.svd_ = None
             return l2_normalize(matrix.toarray())
-        svd = TruncatedSVD(n_components=n_components, random_state=self.seed)
+        # The exact truncated SVD (ARPACK), not the randomized one: its space does not
+        # hang on a random start, and on the eval-dev sets it grouped better and more
+        # stably (fresh -1 % ARI 0.55 -> 0.66 and 0.40 -> 0.52 on the weak-key sets).
+        svd = TruncatedSVD(n_components=n_components, algorithm="arpack", random_state=self.seed)
         self.svd_ = svd
-        return l2_normalize(svd.fit_transform(matrix))
+        # identical rows have no variance: scikit-learn's explained-variance ratio is 0/0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            reduced = svd.fit_transform(matrix)
+        return l2_normalize(reduced)
 
     def transform(self, matrix: sp.spmatrix) -> np.ndarray:
         if self.svd_ is None:
