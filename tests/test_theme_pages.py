@@ -285,6 +285,7 @@ def test_compare_refuses_bad_segments(client, login, analysed):
 # ---------------------------------------------------------------- overview and one theme
 
 
+@pytest.mark.both_dbs  # the token counts are joined by the database (aggregate_strings)
 def test_overview_shows_chart_keywords_and_masked_representatives(client, login, analysed):
     consultation, analysis, phone, _, ids = analysed
     theme = next(t for t in analysis.themes if t.id == phone)

@@ -72,8 +72,7 @@ def render_overview(
     analysis = services.latest_analysis(consultation.id)
     context: dict[str, object] = {}
     if analysis is not None:
-        groups = services.members(analysis.id)
-        sizes = {theme_id: len(ids) for theme_id, ids in groups.items()}
+        sizes = reading.theme_sizes(analysis.id)
         frequencies = reading.frequencies_by_theme(analysis.id)
         merge_form.source.choices = theme_choices(analysis)
         merge_form.target.choices = theme_choices(analysis)
@@ -95,7 +94,7 @@ def render_overview(
                 theme_id: reading.top_words(counts) for theme_id, counts in frequencies.items()
             },
             "all_words": reading.top_words(sum(frequencies.values(), Counter())),
-            "quotes": reading.representatives(analysis, groups),
+            "quotes": reading.representatives(analysis),
             "wordcloud_alt": wordcloud_alt,
         }
     return render_template(
