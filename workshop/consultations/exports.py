@@ -10,6 +10,7 @@ from workshop import audit, tabular
 from workshop.extensions import db
 from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
 from workshop.models import Comment, Consultation
+from workshop.transaction import transaction
 
 HEADER = (
     "受付番号", "受付日", "経路", "章・節", "意見", "年代", "地区", "市との関係",
@@ -57,5 +58,5 @@ def comments_xlsx(consultation: Consultation) -> bytes:
 
 def log_export(consultation: Consultation, format_: str) -> None:
     # exports carry residents' names and addresses: who took them is recorded
-    audit.record("comments.export", f"consultation:{consultation.slug}", format=format_)
-    db.session.commit()
+    with transaction():
+        audit.record("comments.export", f"consultation:{consultation.slug}", format=format_)

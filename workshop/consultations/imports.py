@@ -24,6 +24,7 @@ from workshop.extensions import db
 from workshop.labels import AGE_GROUP_ALIASES, RELATION_ALIASES
 from workshop.models import AgeGroup, Channel, Comment, Relation
 from workshop.timeutil import today_tokyo
+from workshop.transaction import transaction
 
 IMPORT_MAX_CHARS = 20000
 INSERT_BATCH = 2000
@@ -148,26 +149,26 @@ def import_comments(
         pending.append((data, external_id, received_on))
 
     if pending:
-        numbers = next_receipt_numbers(consultation, len(pending), today_tokyo().year)
-        rows_to_insert = [
-            comment_values(
-                consultation, data, channel=channel, received_on=received_on, receipt_no=receipt_no
+        with transaction():
+            numbers = next_receipt_numbers(consultation, len(pending), today_tokyo().year)
+            rows_to_insert = [
+                comment_values(
+                    consultation, data, channel=channel, received_on=received_on, receipt_no=no
+                )
+                | {"external_id": external_id}
+                for (data, external_id, received_on), no in zip(pending, numbers, strict=True)
+            ]
+            # bulk INSERTs, not ORM objects: 50,000 rows must not swell a web worker
+            for start in range(0, len(rows_to_insert), INSERT_BATCH):
+                db.session.execute(insert(Comment), rows_to_insert[start : start + INSERT_BATCH])
+            # an import adds residents' comments (names, addresses) in bulk: who did it is kept
+            audit.record(
+                "comments.import",
+                f"consultation:{consultation.slug}",
+                channel=channel.value,
+                imported=len(pending),
+                encoding=encoding,
             )
-            | {"external_id": external_id}
-            for (data, external_id, received_on), receipt_no in zip(pending, numbers, strict=True)
-        ]
-        # bulk INSERTs, not ORM objects: 50,000 rows must not swell a web worker
-        for start in range(0, len(rows_to_insert), INSERT_BATCH):
-            db.session.execute(insert(Comment), rows_to_insert[start : start + INSERT_BATCH])
-        # an import adds residents' comments (names, addresses) in bulk: who did it is recorded
-        audit.record(
-            "comments.import",
-            f"consultation:{consultation.slug}",
-            channel=channel.value,
-            imported=len(pending),
-            encoding=encoding,
-        )
-        db.session.commit()
     report.imported = len(pending)
     return report
 

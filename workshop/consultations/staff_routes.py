@@ -225,7 +225,6 @@ def import_comments(consultation_id: int) -> ResponseReturnValue:
             channel=Channel(form.channel.data),
         )
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return render_template(
             "consultations/staff/import.html", consultation=found, form=form, report=None

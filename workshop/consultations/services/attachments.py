@@ -11,6 +11,7 @@ from workshop.consultations.services.rules import clean_text
 from workshop.errors import InvalidUpload, NotFound
 from workshop.extensions import db
 from workshop.models import Attachment, Consultation
+from workshop.transaction import transaction
 
 PDF_MAGIC = b"%PDF-"
 
@@ -46,11 +47,11 @@ def add_attachment(
         stored_name=stored_name,
         size_bytes=len(content),
     )
-    db.session.add(attachment)
     try:
-        db.session.commit()
+        with transaction():
+            db.session.add(attachment)
     except Exception:
-        db.session.rollback()
+        # the row was not kept: neither is its file
         (folder / stored_name).unlink(missing_ok=True)
         raise
     return attachment

@@ -22,6 +22,7 @@ from workshop.errors import DomainError, NotFound
 from workshop.extensions import db
 from workshop.models import Channel, Comment, Consultation
 from workshop.timeutil import format_date, today_tokyo
+from workshop.transaction import transaction
 
 CONSULTATION_TABLE = cast(Table, Consultation.__table__)
 # on the table, not the mapped class: a plain cached statement, and the session's copy of the
@@ -91,23 +92,25 @@ def enter_comment(
     staff_id: int | None,
 ) -> Comment:
     """Staff proxy entry (代理入力) of a comment that came on paper, by fax, phone or at a counter."""
-    consultation = get_consultation(consultation_id)
-    validate_comment(consultation, data)
-    if received_on > today_tokyo():
-        raise DomainError("受付日に未来の日付は入力できません。")
-    if not consultation.opens_on <= received_on <= consultation.closes_on:
-        raise DomainError(
-            f"受付日（郵送は消印日）が募集期間（{format_date(consultation.opens_on)}〜"
-            f"{format_date(consultation.closes_on)}）の外です。"
+    with transaction():
+        consultation = get_consultation(consultation_id)
+        validate_comment(consultation, data)
+        if received_on > today_tokyo():
+            raise DomainError("受付日に未来の日付は入力できません。")
+        if not consultation.opens_on <= received_on <= consultation.closes_on:
+            raise DomainError(
+                f"受付日（郵送は消印日）が募集期間（{format_date(consultation.opens_on)}〜"
+                f"{format_date(consultation.closes_on)}）の外です。"
+            )
+        (receipt_no,) = next_receipt_numbers(consultation, 1, received_on.year)
+        comment = build_comment(
+            consultation, data, channel=channel, received_on=received_on, receipt_no=receipt_no
         )
-    (receipt_no,) = next_receipt_numbers(consultation, 1, received_on.year)
-    comment = build_comment(
-        consultation, data, channel=channel, received_on=received_on, receipt_no=receipt_no
-    )
-    comment.entered_by_id = staff_id
-    db.session.add(comment)
-    audit.record("comment.proxy_entry", f"consultation:{consultation.slug}", channel=channel.value)
-    db.session.commit()
+        comment.entered_by_id = staff_id
+        db.session.add(comment)
+        audit.record(
+            "comment.proxy_entry", f"consultation:{consultation.slug}", channel=channel.value
+        )
     send_receipt_mail(comment)
     return comment
 

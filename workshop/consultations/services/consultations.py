@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +16,7 @@ from workshop import audit
 from workshop.errors import DomainError, DuplicateSlug, NotFound
 from workshop.extensions import db
 from workshop.models import Comment, Consultation, ConsultationStatus, Section
+from workshop.transaction import transaction
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 PREFIX_PATTERN = re.compile(r"^[A-Z0-9]{1,10}$")
@@ -133,19 +135,21 @@ def validate_consultation(data: ConsultationInput, *, current: Consultation | No
 def create_consultation(
     data: ConsultationInput, *, staff_id: int | None = None
 ) -> tuple[Consultation, list[str]]:
-    validate_consultation(data)
-    consultation = Consultation(created_by_id=staff_id, receipt_seq=0)
-    db.session.add(consultation)
-    apply_and_commit(consultation, data)
+    with saving():
+        validate_consultation(data)
+        consultation = Consultation(created_by_id=staff_id, receipt_seq=0)
+        db.session.add(consultation)
+        apply_consultation(consultation, data)
     return consultation, period_warnings(data.opens_on, data.closes_on)
 
 
 def update_consultation(
     consultation_id: int, data: ConsultationInput
 ) -> tuple[Consultation, list[str]]:
-    consultation = get_consultation(consultation_id)
-    validate_consultation(data, current=consultation)
-    apply_and_commit(consultation, data)
+    with saving():
+        consultation = get_consultation(consultation_id)
+        validate_consultation(data, current=consultation)
+        apply_consultation(consultation, data)
     return consultation, period_warnings(data.opens_on, data.closes_on)
 
 
@@ -180,14 +184,12 @@ def replace_sections(consultation: Consultation, headings: Sequence[str]) -> Non
     audit.record("consultation.save", f"consultation:{consultation.slug}")
 
 
-def apply_and_commit(consultation: Consultation, data: ConsultationInput) -> None:
-    """Apply and commit, or roll back: a refused change leaves nothing half-applied."""
+@contextmanager
+def saving() -> Iterator[None]:
+    """One transaction: a refused change leaves nothing half-applied, and a slug taken by a
+    concurrent save (the unique constraint, found at commit) is said as DuplicateSlug."""
     try:
-        apply_consultation(consultation, data)
-        db.session.commit()
+        with transaction():
+            yield
     except IntegrityError as integrity:
-        db.session.rollback()
         raise DuplicateSlug() from integrity
-    except DomainError:
-        db.session.rollback()
-        raise

@@ -13,6 +13,7 @@ from workshop.errors import DomainError, NotFound
 from workshop.extensions import db
 from workshop.models import AgeGroup, Channel, Comment, Relation, utcnow
 from workshop.text import LIKE_ESCAPE, clean_text, like_contains
+from workshop.transaction import transaction
 
 
 @dataclass(frozen=True)
@@ -71,25 +72,25 @@ def get_comment(consultation_id: int, comment_id: int) -> Comment:
 
 def hide_comment(consultation_id: int, comment_id: int, reason: str, *, staff_id: int) -> Comment:
     """提出意見を公示しない判断: recorded with its reason; the comment itself stays stored."""
-    comment = get_comment(consultation_id, comment_id)
-    reason = clean_text(reason)
-    if not reason:
-        raise ReasonRequired()
-    comment.is_hidden = True
-    comment.hidden_reason = reason[:2000]
-    comment.hidden_at = utcnow()
-    comment.hidden_by_id = staff_id
-    audit.record("comment.hide", f"comment:{comment.id}", reason=comment.hidden_reason)
-    db.session.commit()
+    with transaction():
+        comment = get_comment(consultation_id, comment_id)
+        reason = clean_text(reason)
+        if not reason:
+            raise ReasonRequired()
+        comment.is_hidden = True
+        comment.hidden_reason = reason[:2000]
+        comment.hidden_at = utcnow()
+        comment.hidden_by_id = staff_id
+        audit.record("comment.hide", f"comment:{comment.id}", reason=comment.hidden_reason)
     return comment
 
 
 def unhide_comment(consultation_id: int, comment_id: int, *, staff_id: int) -> Comment:
-    comment = get_comment(consultation_id, comment_id)
-    comment.is_hidden = False
-    comment.hidden_reason = None
-    comment.hidden_at = None
-    comment.hidden_by_id = staff_id
-    audit.record("comment.unhide", f"comment:{comment.id}")
-    db.session.commit()
+    with transaction():
+        comment = get_comment(consultation_id, comment_id)
+        comment.is_hidden = False
+        comment.hidden_reason = None
+        comment.hidden_at = None
+        comment.hidden_by_id = staff_id
+        audit.record("comment.unhide", f"comment:{comment.id}")
     return comment

@@ -23,6 +23,7 @@ from workshop.extensions import db
 from workshop.models import Channel, Comment, Consultation
 from workshop.models.consultations import new_token
 from workshop.timeutil import today_tokyo
+from workshop.transaction import transaction
 
 # the token of one confirmation page, which makes its final submit idempotent
 SUBMISSION_TOKEN_CHARS = (16, 64)
@@ -57,27 +58,27 @@ def submit_comment(
     The busiest write of a consultation's last evening, so it holds the lock briefly: reserve the
     receipt number, insert the row with the table's own INSERT, commit; the comment is read back
     as an object only for a receipt e-mail. A repeated confirmation page is caught by the unique submission token rather
-    than looked up first; the rollback also returns the receipt number it had reserved.
+    than looked up first.
     """
     if not SUBMISSION_TOKEN_CHARS[0] <= len(submission_token) <= SUBMISSION_TOKEN_CHARS[1]:
         # not from a confirmation page this site made (those hold 32 characters)
         raise NotFromConfirmation()
     try:
-        ensure_open(consultation)
-        validate_comment(consultation, data)
-        today = today_tokyo()
-        (receipt_no,) = next_receipt_numbers(consultation, 1, today.year)
-        values = comment_values(
-            consultation, data, channel=Channel.WEB, received_on=today, receipt_no=receipt_no
-        )
-        receipt_token = new_token()
-        values |= {"submission_token": submission_token, "receipt_token": receipt_token}
-        comment_id = db.session.connection().execute(INSERT_COMMENT, values).scalar_one()
-        db.session.commit()
+        with transaction():
+            ensure_open(consultation)
+            validate_comment(consultation, data)
+            today = today_tokyo()
+            (receipt_no,) = next_receipt_numbers(consultation, 1, today.year)
+            values = comment_values(
+                consultation, data, channel=Channel.WEB, received_on=today, receipt_no=receipt_no
+            )
+            receipt_token = new_token()
+            values |= {"submission_token": submission_token, "receipt_token": receipt_token}
+            comment_id = db.session.connection().execute(INSERT_COMMENT, values).scalar_one()
     except (ConsultationNotOpen, IntegrityError):
         # this confirmation page again (a double click, a reload, a reload just after the
-        # close): the first request stored it, and the resident sees that receipt
-        db.session.rollback()
+        # close): the first request stored it, and the resident sees that receipt; the
+        # transaction was rolled back, which also returned the reserved receipt number
         existing = find_by_submission(submission_token)
         if existing is None:
             raise
