@@ -11,10 +11,11 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from tests.conftest import past, post_form
+from tests.test_imports import import_on_the_web
 from tests.test_staff import paper_comment
 from workshop.consultations import services
 from workshop.extensions import db
-from workshop.models import Channel, Comment, Consultation, Role, User
+from workshop.models import AuditEntry, Channel, Comment, Consultation, Role, User
 
 
 def received(consultation: Consultation, body: str, on: date, channel: Channel) -> Comment:
@@ -173,6 +174,37 @@ def test_csv_export_opens_in_excel_and_neutralises_formulas(client, login, make_
     assert rows[1][4] == "'=cmd|' /C calc'!A0"
     assert rows[2][4] == "デジタル化に賛成です、ただし紙も残して。\n2行目"
     assert rows[2][2] == "紙（郵送・持参）"
+
+
+@pytest.mark.both_dbs
+def test_csv_export_is_streamed_in_pieces_of_500_rows(client, login, make_consultation):
+    consultation = make_consultation()
+    login(Role.PLANNER)
+    lines = ["回答ID,ご意見"] + [
+        f"L{n},{n}番目の回答です。駅前の駐輪場を増やしてほしい。" for n in range(1, 1201)
+    ]
+    import_on_the_web(
+        client, consultation, "\n".join(lines).encode(), text_column="ご意見", id_column="回答ID"
+    )
+    response = client.get(f"/staff/consultations/{consultation.id}/comments.csv", buffered=False)
+    assert "Content-Length" not in response.headers
+    pieces = list(response.response)
+    response.close()
+    assert len(pieces) == 3  # rows 1-500, 501-1000 and the last 200
+    assert pieces[0].startswith(b"\xef\xbb\xbf") and not pieces[1].startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(b"".join(pieces).decode("utf-8-sig"))))
+    assert len(rows) == 1201
+    assert rows[1200][4] == "1200番目の回答です。駅前の駐輪場を増やしてほしい。"
+    assert rows[1200][12] == "L1200"
+    # who took the residents' comments is recorded once the download starts
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "comments.export")
+        )
+        == 1
+    )
 
 
 def test_xlsx_export(client, login, make_consultation):

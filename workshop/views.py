@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import nh3
@@ -39,8 +40,10 @@ def format_date(value: date | datetime | None) -> str:
     return timeutil.format_date(value)
 
 
-def download(content: bytes, filename: str, mimetype: str) -> Response:
-    """A file to save (CSV, XLSX). Staff pages get Cache-Control: no-store from workshop.security."""
+def download(content: bytes | Iterable[bytes], filename: str, mimetype: str) -> Response:
+    """A file to save (CSV, XLSX), whole or streamed (an iterable of pieces).
+
+    Staff pages get Cache-Control: no-store from workshop.security."""
     response = current_app.response_class(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response

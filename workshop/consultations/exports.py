@@ -44,10 +44,12 @@ def comment_rows(consultation: Consultation) -> Iterator[Sequence[tabular.Cell]]
         )
 
 
-def comments_csv(consultation: Consultation) -> bytes:
-    content = tabular.to_csv(HEADER, comment_rows(consultation))
+def comments_csv(consultation: Consultation) -> Iterator[bytes]:
+    """The CSV in pieces, to be streamed: 50,000 comments are never one string in a worker.
+
+    The export is recorded first, before the first piece is sent."""
     log_export(consultation, "csv")
-    return content
+    return tabular.csv_chunks(HEADER, comment_rows(consultation))
 
 
 def comments_xlsx(consultation: Consultation) -> bytes:

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -193,7 +201,9 @@ def export_name(found: Consultation, extension: str) -> str:
 @role_required(*PLANNERS)
 def export_csv(consultation_id: int) -> ResponseReturnValue:
     found = services.get_consultation(consultation_id)
-    return download(exports.comments_csv(found), export_name(found, "csv"), "text/csv")
+    # streamed: the rows are read and written while the response is sent
+    chunks = stream_with_context(exports.comments_csv(found))
+    return download(chunks, export_name(found, "csv"), "text/csv")
 
 
 @staff_bp.get("/<int:consultation_id>/comments.xlsx")
