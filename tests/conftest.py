@@ -129,9 +129,12 @@ class FreshContextClient(FlaskClient):
     The fixture keeps an app context pushed for the test's own database work; Flask would
     reuse it for requests, so `g` (the logged-in user, the CSRF token) leaked from one test
     client to another. A fresh context per request also gives the request its own session.
+    The whole response is read inside that context (buffered), as a server sends a streamed
+    response (the comment CSV) before the request ends.
     """
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("buffered", True)
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
