@@ -202,8 +202,10 @@ def load() -> None:
     count = 0
     if closed is not None:
         count = load_comments(closed)
-        from workshop.themes.services import start_tokens
+        from workshop.themes.services import start_analysis, start_tokens
 
         start_tokens(closed.id, how="inline")
+        # the closed round comes analysed: its large themes and themes are there to read
+        start_analysis(closed.id, how="inline")
     users = db.session.scalars(select(User)).all()
     click.echo(f"demo data loaded: {len(users)} staff accounts, 2 consultations, {count} comments")
