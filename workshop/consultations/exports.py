@@ -49,7 +49,14 @@ def comments_csv(consultation: Consultation) -> Iterator[bytes]:
 
     The export is recorded first, before the first piece is sent."""
     log_export(consultation, "csv")
-    return tabular.csv_chunks(HEADER, comment_rows(consultation))
+    return csv_pieces(consultation.id)
+
+
+def csv_pieces(consultation_id: int) -> Iterator[bytes]:
+    # runs while the server sends the response, after the view's request and its database
+    # session ended (stream_with_context pushes them again): so it reads the consultation anew
+    consultation = db.session.get_one(Consultation, consultation_id)
+    yield from tabular.csv_chunks(HEADER, comment_rows(consultation))
 
 
 def comments_xlsx(consultation: Consultation) -> bytes:
