@@ -9,10 +9,9 @@ A web app can keep this mapping in its database and pass it back in.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, MutableMapping, Sequence
 
-from nlp.tokenize import Analyzer, shared_tokenizer, token_cache_key
+from nlp.tokenize import Analyzer, shared_tokenizer, token_cache_key, worker_count
 
 TokenCache = MutableMapping[str, tuple[str, ...]]
 # called with (texts tokenized so far, texts to tokenize) as the work goes on
@@ -38,7 +37,7 @@ def tokenize_many(
 ) -> list[tuple[str, ...]]:
     """Tokens of every text, in order; only texts not in ``cache`` are tokenized.
 
-    ``n_jobs`` is the number of processes (``None``: all cores, ``1``: no pool).
+    ``n_jobs`` is the number of processes (``None``: ``worker_count()``, ``1``: no pool).
     New tokens are written into ``cache`` when one is given. ``on_progress`` is
     called after each chunk of at most 500 texts (a caller's sign of life).
     """
@@ -78,7 +77,7 @@ def _tokenize_all(
     n_jobs: int | None,
     on_progress: Progress | None = None,
 ) -> list[tuple[str, ...]]:
-    workers = min(_resolve_jobs(n_jobs), len(normalized) // _MIN_TEXTS_PER_WORKER)
+    workers = min(worker_count(n_jobs), len(normalized) // _MIN_TEXTS_PER_WORKER)
     report = on_progress or (lambda _done, _total: None)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         tokens: list[tuple[str, ...]] = []
@@ -113,11 +112,3 @@ def _analyze_chunk(texts: list[str]) -> list[tuple[str, ...]]:
 def _split(items: list[str], n_parts: int) -> list[list[str]]:
     size = -(-len(items) // n_parts)
     return [items[start : start + size] for start in range(0, len(items), size)]
-
-
-def _resolve_jobs(n_jobs: int | None) -> int:
-    if n_jobs is None or n_jobs <= 0:
-        if hasattr(os, "sched_getaffinity"):
-            return len(os.sched_getaffinity(0))
-        return os.cpu_count() or 1
-    return n_jobs

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -27,7 +26,7 @@ from importlib import metadata
 
 from janome.tokenizer import Token
 
-from nlp.tokenize import DATA_DIR, janome_tokens, shared_tokenizer
+from nlp.tokenize import DATA_DIR, janome_tokens, shared_tokenizer, worker_count
 
 # Word lists, one word per line in nlp/data/; a city may correct them without touching code.
 _WORD_FILES = (
@@ -144,12 +143,11 @@ def mask_many(
     """The masked text of each text, in order, in worker processes when there are many.
 
     Janome finds the names and takes milliseconds a text, so 50,000 comments take minutes on
-    one core. ``n_jobs``: processes (None: every core); ``on_progress(done, total)`` after
+    one core. ``n_jobs``: processes (None: ``worker_count()``); ``on_progress(done, total)`` after
     each chunk of at most 500 texts.
     """
     chunks = [texts[start : start + _CHUNK_TEXTS] for start in range(0, len(texts), _CHUNK_TEXTS)]
-    cores = n_jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
-    workers = min(cores, len(texts) // _MIN_TEXTS_PER_WORKER)
+    workers = min(worker_count(n_jobs), len(texts) // _MIN_TEXTS_PER_WORKER)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return _collect(map(_mask_chunk, chunks), len(texts), on_progress)
     shared_tokenizer(None)  # built before forking: every worker inherits the dictionary

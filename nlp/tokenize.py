@@ -7,6 +7,7 @@ char filters -> one shared Janome ``Tokenizer`` (with the packaged user dictiona
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +35,23 @@ class Morpheme:
 
 
 TokenFilter = Callable[[Iterable[Morpheme]], Iterator[Morpheme]]
+
+
+def worker_count(n_jobs: int | None = None) -> int:
+    """Processes for tokenizing or masking many texts: ``n_jobs`` when given (> 0), else the
+    environment's ``NLP_JOBS``, else every core this process may use.
+
+    ``NLP_JOBS=1`` keeps the work in the calling process: for a caller that runs threads (a
+    test session with a mail server and a live web server) forking a pool is not safe.
+    """
+    if n_jobs is not None and n_jobs > 0:
+        return n_jobs
+    configured = os.environ.get("NLP_JOBS", "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 @lru_cache(maxsize=4)

@@ -27,6 +27,11 @@ from workshop.extensions import db
 from workshop.models import Attachment, Consultation, Role, User
 from workshop.timeutil import today_tokyo
 
+# The suite runs threads (the aiosmtpd mail server, live servers for the browser tests), and a
+# process pool forked beside them can hang on a lock a thread held; analyses and masking run in
+# the test process itself. The tests of the pools themselves ask for workers (n_jobs=2).
+os.environ["NLP_JOBS"] = "1"
+
 POSTGRES_SERVER = os.environ.get(
     "MACHIKOE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
 )

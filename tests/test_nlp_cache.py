@@ -69,3 +69,15 @@ def test_tokenizing_reports_progress_chunk_by_chunk():
         assert all(total == unique for _, total in calls)
         done = [d for d, _ in calls]
         assert done == sorted(done) and done[-1] == unique and done[0] < unique
+
+
+def test_worker_count_comes_from_the_call_then_nlp_jobs_then_the_cores(monkeypatch):
+    from nlp.tokenize import worker_count
+
+    monkeypatch.setenv("NLP_JOBS", "3")
+    assert worker_count(2) == 2
+    assert worker_count(None) == 3
+    monkeypatch.setenv("NLP_JOBS", "zwei")  # not a number: every core
+    assert worker_count(None) >= 1
+    monkeypatch.delenv("NLP_JOBS")
+    assert worker_count(None) == worker_count(0) >= 1
