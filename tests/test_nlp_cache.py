@@ -1,3 +1,5 @@
+import gc
+
 from nlp import Analyzer, token_cache_key, tokenize_many
 from tests.nlp_texts import two_topics
 
@@ -44,6 +46,19 @@ def test_changed_stopwords_invalidate_cached_tokens():
 def test_parallel_tokenizing_matches_one_process():
     texts, _ = two_topics(n_each=220)
     assert tokenize_many(texts, n_jobs=2) == tokenize_many(texts, n_jobs=1)
+
+
+def test_parallel_tokenizing_leaves_the_callers_garbage_collection_as_it_was():
+    texts, _ = two_topics(n_each=220)
+    assert gc.get_freeze_count() == 0
+    tokenize_many(texts, n_jobs=2)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a caller (a pre-forking web server) froze its own objects
+    try:
+        tokenize_many(texts, n_jobs=2)
+        assert gc.get_freeze_count() > 0  # still frozen: not thawed by tokenize_many
+    finally:
+        gc.unfreeze()
 
 
 def test_a_web_app_can_store_tokens_and_pass_them_back_as_the_cache():
