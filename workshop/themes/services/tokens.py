@@ -1,0 +1,118 @@
+"""Tokens and masks of the comments, made ahead by a job so that an analysis does not wait for Janome."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, insert, select
+
+from workshop import jobs, masks
+from workshop.extensions import db
+from workshop.models import (
+    Comment,
+    CommentTokens,
+    Job,
+    JobKind,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+def start_tokens(consultation_id: int, *, how: str | None = None) -> Job:
+    """Tokenize a consultation's new comments now (CLI import) or in the background (web)."""
+    return jobs.enqueue(JobKind.TOKENS, consultation_id=consultation_id, how=how)
+
+
+def reporting(
+    progress: jobs.Progress, start: int, end: int, doing: str = "単語に分けています"
+) -> Callable[[int, int], None]:
+    """Janome's progress as the job's, written at most every 2 seconds: it is also the job's
+    heartbeat, so 50,000 comments (a minute and a half) are not taken for a dead runner."""
+    last = 0.0
+
+    def report(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last < 2 and done < total:
+            return
+        last = now
+        share = done / total if total else 1
+        progress(start + round((end - start) * share), f"{doing}（{done:,} / {total:,}件）")
+
+    return report
+
+
+def run_tokens(job: Job, progress: jobs.Progress) -> None:
+    """Janome is the slow step: do it when comments arrive, so 分析する only clusters."""
+    from nlp import Analyzer, tokenize_many
+
+    assert job.consultation_id is not None
+    rows = db.session.execute(
+        select(Comment.id, Comment.body)
+        .where(Comment.consultation_id == job.consultation_id)
+        .order_by(Comment.id)
+    ).all()
+    ids = [row.id for row in rows]
+    texts = [row.body for row in rows]
+    analyzer = Analyzer()
+    keys = [analyzer.cache_key(text) for text in texts]
+    cache = load_token_cache(ids)
+    known = set(cache)
+    missing = [text for text, key in zip(texts, keys, strict=True) if key not in known]
+    progress(10, f"新しい意見 {len(missing)}件を単語に分けています")
+    if missing:
+        tokenize_many(missing, analyzer, cache=cache, on_progress=reporting(progress, 10, 55))
+    masked = mask_new_comments(job.consultation_id, progress, 55, 90)
+    progress(90, "保存しています")
+    store_tokens(ids, keys, cache, known)
+    masks.save_masks(masked)
+    db.session.commit()
+
+
+def mask_new_comments(
+    consultation_id: int, progress: jobs.Progress, start: int, end: int
+) -> list[masks.Masked]:
+    """Pages show comments masked: mask the new ones now, once (Janome again, as slow)."""
+    unmasked = masks.unmasked_comments(consultation_id)
+    progress(start, f"新しい意見 {len(unmasked)}件の個人情報を伏せています")
+    return masks.mask_comments(
+        unmasked, on_progress=reporting(progress, start, end, "個人情報を伏せています")
+    )
+
+
+def load_token_cache(comment_ids: Sequence[int]) -> dict[str, tuple[str, ...]]:
+    cache: dict[str, tuple[str, ...]] = {}
+    for chunk in chunks(comment_ids, 5000):
+        stmt = select(CommentTokens.cache_key, CommentTokens.tokens).where(
+            CommentTokens.comment_id.in_(chunk)
+        )
+        for key, tokens in db.session.execute(stmt):
+            cache[key] = tuple(tokens)
+    return cache
+
+
+def store_tokens(
+    ids: Sequence[int], keys: Sequence[str], cache: dict[str, tuple[str, ...]], known: set[str]
+) -> None:
+    """Keep the tokens of comments tokenized in this run (new, or changed dictionary)."""
+    fresh = [(i, k) for i, k in zip(ids, keys, strict=True) if k not in known and k in cache]
+    if not fresh:
+        return
+    fresh_ids = [i for i, _ in fresh]
+    for chunk in chunks(fresh_ids, 5000):
+        db.session.execute(delete(CommentTokens).where(CommentTokens.comment_id.in_(chunk)))
+    db.session.execute(
+        insert(CommentTokens),
+        [{"comment_id": i, "cache_key": k, "tokens": list(cache[k])} for i, k in fresh],
+    )
+
+
+def chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# ---------------------------------------------------------------- reading a snapshot
