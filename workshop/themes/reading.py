@@ -219,7 +219,7 @@ def representatives(analysis: Analysis, per_theme: int = 3) -> dict[int, list[Qu
     stmt = select(ThemeAssignment.comment_id, ThemeAssignment.theme_id).where(
         ThemeAssignment.analysis_id == analysis.id, ThemeAssignment.comment_id.in_(candidates)
     )
-    now_in = dict(db.session.execute(stmt).tuples().all())
+    now_in = {comment_id: theme_id for comment_id, theme_id in db.session.execute(stmt)}
     wanted = {
         theme.id: [i for i in theme.representative_ids if now_in.get(i) == theme.id][:per_theme]
         for theme in analysis.themes
@@ -242,4 +242,4 @@ def theme_sizes(analysis_id: int) -> dict[int, int]:
         .where(ThemeAssignment.analysis_id == analysis_id)
         .group_by(ThemeAssignment.theme_id)
     )
-    return dict(db.session.execute(stmt).tuples().all())
+    return {theme_id: n for theme_id, n in db.session.execute(stmt)}

@@ -158,7 +158,7 @@ def numbered_comments(
     found: list[tuple[int, int, int]] = []  # (theme id, number, comment id)
     positions: Counter[int] = Counter()
     order = stmt.order_by(Comment.received_on, Comment.id)
-    for number, (theme, comment_id) in enumerate(db.session.execute(order).tuples(), start=1):
+    for number, (theme, comment_id) in enumerate(db.session.execute(order), start=1):
         positions[theme] += 1
         if theme_id not in (None, theme):
             continue
