@@ -102,12 +102,11 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="machikoe-bench-"))
     os.environ["MACHIKOE_INSTANCE"] = str(folder)
-    from workshop import create_app
+    from workshop import create_app, jobs
     from workshop.auth import services as auth
     from workshop.consultations import imports, services
     from workshop.extensions import db
-    from workshop.models import Analysis, Job, Role
-    from workshop.themes.services import start_tokens
+    from workshop.models import Analysis, Job, JobKind, Role
     from workshop.timeutil import today_tokyo
 
     url = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
@@ -136,7 +135,7 @@ def main() -> None:
         report = imports.import_comments("bench", as_csv(texts, 0, args.seed), mapping)
         import_seconds = time.perf_counter() - started
         # as `flask comments import` does, but in a process of its own: this one is the web worker
-        job = start_tokens(consultation.id, how="process")
+        job = jobs.enqueue(JobKind.TOKENS, consultation_id=consultation.id, how="process")
         while db.session.get(Job, job.id).status.value not in ("done", "failed"):
             db.session.expire_all()
             time.sleep(0.2)

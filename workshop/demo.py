@@ -13,11 +13,12 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from workshop import jobs
 from workshop.auth import services as auth_services
 from workshop.consultations import services
 from workshop.extensions import db
 from workshop.labels import AGE_GROUP_ALIASES
-from workshop.models import Channel, Consultation, Role, User, Workshop, WorkshopFormat
+from workshop.models import Channel, Consultation, JobKind, Role, User, Workshop, WorkshopFormat
 from workshop.timeutil import TOKYO, today_tokyo
 from workshop.transaction import transaction
 from workshop.workshops.services import access, events
@@ -202,9 +203,9 @@ def load() -> None:
     count = 0
     if closed is not None:
         count = load_comments(closed)
-        from workshop.themes.services import start_analysis, start_tokens
+        from workshop.themes.services import start_analysis
 
-        start_tokens(closed.id, how="inline")
+        jobs.enqueue(JobKind.TOKENS, consultation_id=closed.id, how="inline")
         # the closed round comes analysed: its large themes and themes are there to read
         start_analysis(closed.id, how="inline")
     users = db.session.scalars(select(User)).all()

@@ -6,9 +6,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from workshop import jobs
 from workshop.consultations import imports, services
 from workshop.errors import DomainError
-from workshop.models import Channel
+from workshop.models import Channel, JobKind
 
 
 @click.group(cls=AppGroup, help="意見募集 (consultations)")
@@ -108,9 +109,7 @@ def import_command(
         raise click.ClickException(error.message) from error
     if report.imported:
         # the slow Janome step now, in this process, so that 分析する later only clusters
-        from workshop.themes.services import start_tokens
-
-        start_tokens(report.consultation_id, how="inline")
+        jobs.enqueue(JobKind.TOKENS, consultation_id=report.consultation_id, how="inline")
     click.echo(f"encoding: {report.encoding}")
     click.echo(
         f"imported: {report.imported}  already imported: {report.already_imported}  "

@@ -17,6 +17,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from workshop import jobs
 from workshop.auth.access import role_required
 from workshop.consultations import exports, imports, services, staff_bp
 from workshop.consultations.staff_forms import (
@@ -30,8 +31,7 @@ from workshop.consultations.staff_forms import (
 from workshop.errors import DomainError
 from workshop.extensions import db
 from workshop.formfields import flash_form_errors
-from workshop.models import Channel, Consultation, Role
-from workshop.themes import services as themes_services
+from workshop.models import Channel, Consultation, JobKind, Role
 from workshop.timeutil import TOKYO
 from workshop.views import download
 
@@ -240,7 +240,8 @@ def import_comments(consultation_id: int) -> ResponseReturnValue:
             "consultations/staff/import.html", consultation=found, form=form, report=None
         ), error.status
     if report.imported:
-        themes_services.start_tokens(found.id)  # in the background: a big file must not block
+        # tokenize and mask them in the background: a big file must not block
+        jobs.enqueue(JobKind.TOKENS, consultation_id=found.id)
     flash(report.summary, "success")
     return render_template(
         "consultations/staff/import.html", consultation=found, form=form, report=report

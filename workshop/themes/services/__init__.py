@@ -43,7 +43,6 @@ from workshop.themes.services.tokens import (
     mask_new_comments,
     reporting,
     run_tokens,
-    start_tokens,
     store_tokens,
 )
 
@@ -74,7 +73,6 @@ __all__ = [
     "run_tokens",
     "running_job",
     "start_analysis",
-    "start_tokens",
     "store_themes",
     "store_tokens",
     "theme_sizes",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
@@ -23,9 +22,6 @@ from workshop.models import (
     Rename,
     ThemeAssignment,
 )
-
-if TYPE_CHECKING:
-    pass
 from workshop.themes.services.lookup import get_theme, members
 
 

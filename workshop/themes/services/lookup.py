@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -18,9 +17,6 @@ from workshop.models import (
     JobStatus,
     ThemeAssignment,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 def running_job(consultation_id: int) -> Job | None:

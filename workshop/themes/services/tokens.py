@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, insert, select
 
@@ -14,16 +13,7 @@ from workshop.models import (
     Comment,
     CommentTokens,
     Job,
-    JobKind,
 )
-
-if TYPE_CHECKING:
-    pass
-
-
-def start_tokens(consultation_id: int, *, how: str | None = None) -> Job:
-    """Tokenize a consultation's new comments now (CLI import) or in the background (web)."""
-    return jobs.enqueue(JobKind.TOKENS, consultation_id=consultation_id, how=how)
 
 
 def reporting(
