@@ -1,8 +1,13 @@
-"""Large themes: sub-themes joined by average linkage of their centres (cosine).
+"""Large themes: sub-themes joined by Ward linkage of their (unit) centres.
 
 A plan states a handful of basic goals (基本目標) with measures under each; the
 sub-themes found in the comments are grouped the same way, into about 5-12
 large themes, fewer when there are few sub-themes.
+
+Average linkage chained most themes into one large theme (75 % of our own
+comments, 69 % of tokyo2050's notes); Ward keeps the large themes of
+comparable size and matched people's grouping better (bench/eval_nlp.py sets,
+AMI of the large themes: ours 0.14 -> 0.28, tokyo2050 0.05 -> 0.08, fukui equal).
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ def group_children(centers: np.ndarray, n_parents: int | None = None) -> np.ndar
         return np.zeros(n_children, dtype=int)
     if n_parents >= n_children:
         return np.arange(n_children)
-    tree = linkage(centers, method="average", metric="cosine")
+    tree = linkage(centers, method="ward")  # Euclidean on unit vectors: cosine's order
     cut = fcluster(tree, n_parents, criterion="maxclust")
     _, first = np.unique(cut, return_index=True)
     order = np.argsort(first)  # renumber parents by their first child

@@ -292,7 +292,7 @@ def _unit_mean(vectors: np.ndarray, rows: Sequence[int] | np.ndarray) -> np.ndar
 
 
 def _parents_of(numbered: Mapping[int, _Group]) -> dict[int, int]:
-    """Large theme id of each theme: its centre joined with others by average linkage."""
+    """Large theme id of each theme: its centre joined with others by Ward linkage."""
     theme_ids = [t for t, group in numbered.items() if np.any(group.center)]
     if not theme_ids:
         return {}
