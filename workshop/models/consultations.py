@@ -90,9 +90,10 @@ class Consultation(Model):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="consultation", order_by="Attachment.id", cascade="all, delete-orphan"
     )
-    # the published results, if any: loaded with the consultation (one LEFT JOIN), so a page
-    # that links to them needs no query of its own
-    publication: Mapped[Publication | None] = relationship(lazy="joined", viewonly=True)
+    # the published results, if any: the consultation's page loads them with it (one LEFT
+    # JOIN, consultations.services.WITH_SECTIONS), so its link to them needs no query of its own;
+    # the comment submit, the busiest request, does not join them
+    publication: Mapped[Publication | None] = relationship(viewonly=True)
 
     def status_on(self, day: date) -> ConsultationStatus:
         return period_status(self.opens_on, self.closes_on, day)

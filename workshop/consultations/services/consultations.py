@@ -47,7 +47,9 @@ def get_consultation(consultation_id: int) -> Consultation:
 
 BY_SLUG = select(Consultation).where(Consultation.slug == bindparam("slug"))
 # the sections come in the same query: the comment form and its checks need them
-WITH_SECTIONS = BY_SLUG.options(joinedload(Consultation.sections))
+WITH_SECTIONS = BY_SLUG.options(
+    joinedload(Consultation.sections), joinedload(Consultation.publication)
+)
 # what a comment needs of its consultation, for the busiest request of a round; the rest (a
 # plan's body can run to 100,000 characters) is loaded only if read. Built once: building the
 # options costs about as much as running the query
