@@ -31,6 +31,7 @@ from sqlalchemy import select, update
 
 from workshop.errors import DomainError, NotFound
 from workshop.extensions import db
+from workshop.labels import JOB_STATUS
 from workshop.models import AnalysisParams, Job, JobKind, JobStatus, utcnow
 from workshop.transaction import transaction
 
@@ -355,3 +356,25 @@ def get_job(job_id: int) -> Job:
     if job is None:
         raise NotFound("この処理は見つかりません。")
     return job
+
+
+def consultation_job(consultation_id: int, job_id: int, *kinds: JobKind) -> Job:
+    """A job of the consultation, of one of `kinds` (any if none), for the staff job pages."""
+    sweep_stale(consultation_id)  # a job whose runner died shows 失敗, not 処理中 for ever
+    job = get_job(job_id)
+    if job.consultation_id != consultation_id or (kinds and job.kind not in kinds):
+        raise NotFound("この処理は見つかりません。")
+    return job
+
+
+def status(job: Job) -> dict[str, Any]:
+    """What a job page's script polls for (static/js/job-progress.js)."""
+    return {
+        "id": job.id,
+        "status": job.status.value,
+        "status_label": JOB_STATUS[job.status],
+        "progress": job.progress,
+        "message": job.message,
+        "error": job.error,
+        "result_id": job.result_id,
+    }

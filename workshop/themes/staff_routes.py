@@ -14,10 +14,9 @@ from flask_login import current_user
 from workshop import jobs, masks
 from workshop.auth.access import role_required
 from workshop.consultations import services as consultations
-from workshop.errors import DomainError, NotFound
+from workshop.errors import DomainError
 from workshop.formfields import flash_form_errors
-from workshop.labels import JOB_STATUS
-from workshop.models import Analysis, AnalysisTheme, Consultation, Job, Regrouping, Role
+from workshop.models import Analysis, AnalysisTheme, Consultation, JobKind, Regrouping, Role
 from workshop.themes import charts, reading, services, staff_bp
 from workshop.themes.forms import (
     AnalyzeForm,
@@ -30,14 +29,7 @@ from workshop.themes.forms import (
 from workshop.themes.levels import Level, theme_level
 
 PLANNERS = (Role.PLANNER,)
-
-
-def get_job(consultation: Consultation, job_id: int) -> Job:
-    jobs.sweep_stale(consultation.id)  # a job whose runner died shows 失敗, not 処理中 for ever
-    job = jobs.get_job(job_id)
-    if job.consultation_id != consultation.id:
-        raise NotFound("この処理は見つかりません。")
-    return job
+THEME_JOBS = (JobKind.TOKENS, JobKind.ANALYSIS)
 
 
 def get_analysis(consultation_id: int, analysis_id: int) -> tuple[Consultation, Analysis]:
@@ -134,7 +126,7 @@ def analyze(consultation_id: int) -> ResponseReturnValue:
 @role_required(*PLANNERS)
 def job(consultation_id: int, job_id: int) -> ResponseReturnValue:
     consultation = consultations.get_consultation(consultation_id)
-    found = get_job(consultation, job_id)
+    found = jobs.consultation_job(consultation.id, job_id, *THEME_JOBS)
     if found.status.value == "done" and request.args.get("go") == "1":
         return redirect(url_for(".overview", consultation_id=consultation.id), code=303)
     return render_template("themes/staff/job.html", consultation=consultation, job=found)
@@ -144,16 +136,8 @@ def job(consultation_id: int, job_id: int) -> ResponseReturnValue:
 @role_required(*PLANNERS)
 def job_json(consultation_id: int, job_id: int) -> ResponseReturnValue:
     consultation = consultations.get_consultation(consultation_id)
-    found = get_job(consultation, job_id)
-    return jsonify(
-        id=found.id,
-        status=found.status.value,
-        status_label=JOB_STATUS[found.status],
-        progress=found.progress,
-        message=found.message,
-        error=found.error,
-        result_id=found.result_id,
-    )
+    found = jobs.consultation_job(consultation.id, job_id, *THEME_JOBS)
+    return jsonify(jobs.status(found))
 
 
 # ---------------------------------------------------------------- one theme
