@@ -9,7 +9,9 @@ Generates N comments (a big LINE survey: age groups, districts, some phone numbe
 addresses and names to mask, form letters sent many times), and sets the consultation up as
 an operator and a planner would: `consultations create`, `users create`, `comments import`
 (which tokenizes), `themes analyze` (the analysis job, inline), then, logged in as the
-planner through the test client, writes a response for every theme and publishes them.
+planner through the test client, writes a response for every theme and publishes them, and
+presses the Excel button of the comment list (the export job, inline: timed as a step, since
+no page waits for it; its job page and file download are timed with the pages).
 
 Then it asks for every GET page of the app's URL map that belongs to this consultation (staff
 and public, with a few query variants: a search, page 2, another breakdown) once, reads the
@@ -216,6 +218,17 @@ def publish(client: Any, consultation_id: int, analysis_id: int, theme_ids: list
         raise SystemExit(f"publishing: {response.status_code}")
 
 
+def start_xlsx_export(client: Any, consultation_id: int) -> int:
+    """Press the Excel button of the comment list: the export job runs (inline here), and the
+    answer points at its page. Its id fills the export pages' job_id."""
+    path = f"/staff/consultations/{consultation_id}/comments.xlsx"
+    token = csrf_token(client, f"/staff/consultations/{consultation_id}/comments")
+    response = client.post(path, data={"csrf_token": token})
+    if response.status_code != 303:
+        raise SystemExit(f"starting the Excel export: {response.status_code}")
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
 # ---------------------------------------------------------------- the pages
 
 
@@ -231,6 +244,11 @@ class Stopped(BaseException):
     """Raised in a request that ran out of time; not an Exception, so Flask lets it through."""
 
 
+# the pages of the Excel export job show the export job, not the analysis job
+EXPORT_PAGES = ("consultations_staff.export_job", "consultations_staff.export_job_json")
+EXPORT_PAGES += ("consultations_staff.export_xlsx_file",)
+
+
 def page_paths(app: Any, values: dict[str, Any]) -> Iterator[str]:
     """Every GET page of the URL map whose arguments this consultation fills."""
     adapter = app.url_map.bind("localhost")
@@ -241,7 +259,10 @@ def page_paths(app: Any, values: dict[str, Any]) -> Iterator[str]:
             continue
         if not rule.arguments and rule.rule != "/staff/":
             continue  # of the pages without arguments, the planner's dashboard lists it
-        yield adapter.build(rule.endpoint, {name: values[name] for name in rule.arguments})
+        parts = {name: values[name] for name in rule.arguments}
+        if rule.endpoint in EXPORT_PAGES:
+            parts["job_id"] = values["export_job_id"]
+        yield adapter.build(rule.endpoint, parts)
 
 
 def variants(values: dict[str, Any]) -> list[str]:
@@ -409,6 +430,9 @@ def run(args: argparse.Namespace, folder: Path, url: str) -> None:
     started = time.perf_counter()
     publish(client, values["consultation_id"], values["analysis_id"], theme_ids)
     step("responses + publish", started)
+    started = time.perf_counter()
+    values["export_job_id"] = start_xlsx_export(client, values["consultation_id"])
+    step("comments.xlsx (job, not a page)", started)
 
     paths = [*page_paths(app, values), *variants(values)]
     if args.only:

@@ -31,6 +31,8 @@ NOT_PAGES = {
     "results.results_xlsx",
     "consultations_staff.export_csv",
     "consultations_staff.export_xlsx",
+    "consultations_staff.export_job_json",
+    "consultations_staff.export_xlsx_file",
     "themes_staff.breakdown_csv",
     "themes_staff.theme_wordcloud",
     "themes_staff.wordcloud",
@@ -45,8 +47,9 @@ RESIDENT_PAGES_WITHOUT_LOGIN = {"auth.login"}
 def demo_values(app: Flask) -> dict[str, Any]:
     """One real object for every URL part: the closed round analysed, answered and published,
     a comment with its receipt and a PDF on the open round, a resident's sign-up."""
+    from workshop import jobs
     from workshop.consultations import services as consultations
-    from workshop.models import Consultation, ParticipationMode, Workshop
+    from workshop.models import Consultation, JobKind, ParticipationMode, Workshop
     from workshop.results.services import publishing
     from workshop.themes import services as themes
     from workshop.workshops.services import links, signup
@@ -67,6 +70,7 @@ def demo_values(app: Flask) -> dict[str, Any]:
             submission_token="every-page-test-0001",
         )
         attachment = attach_pdf(open_plan.id, "計画の素案（全文）")
+        export = jobs.enqueue(JobKind.COMMENTS_XLSX, consultation_id=closed.id, how="inline")
         workshop = db.session.scalars(select(Workshop)).first()
         assert workshop is not None
         registration = signup.register(
@@ -85,6 +89,7 @@ def demo_values(app: Flask) -> dict[str, Any]:
             "theme_id": analysis.themes[0].id,
             "number": analysis.themes[0].number,
             "job_id": job.id,
+            "export_job_id": export.id,
             "attachment_id": attachment.id,
             "workshop_id": workshop.id,
             "registration_id": registration.id,
@@ -106,6 +111,8 @@ def page_paths(app: Flask, values: dict[str, Any]) -> tuple[list[str], list[str]
         parts = dict(values)
         if rule.endpoint == "consultations.receipt":
             parts["slug"], parts["token"] = values["receipt"]
+        if rule.endpoint == "consultations_staff.export_job":
+            parts["job_id"] = values["export_job_id"]
         built = rule.build({k: v for k, v in parts.items() if k in rule.arguments})
         assert built is not None, f"{rule.endpoint}: no value for {rule.arguments}"
         path = built[1]

@@ -12,12 +12,24 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from tests.conftest import past, post_form
+from tests.conftest import PASSWORD, past, post_form
 from tests.test_imports import import_on_the_web
 from tests.test_staff import paper_comment
+from workshop import jobs
 from workshop.consultations import services
 from workshop.extensions import db
-from workshop.models import AuditEntry, Channel, Comment, Consultation, Role, User
+from workshop.models import (
+    AuditEntry,
+    Channel,
+    Comment,
+    Consultation,
+    Job,
+    JobKind,
+    JobStatus,
+    Role,
+    User,
+    utcnow,
+)
 
 
 def received(consultation: Consultation, body: str, on: date, channel: Channel) -> Comment:
@@ -213,12 +225,127 @@ def test_csv_export_is_streamed_in_pieces_of_500_rows(client, login, make_consul
     )
 
 
-def test_xlsx_export(client, login, make_consultation):
+def exports_logged() -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "comments.export")
+        )
+        or 0
+    )
+
+
+def start_xlsx(client: FlaskClient, consultation: Consultation) -> str:
+    """Press the Excel button of the comment list: the job runs (inline in tests), and the
+    answer is its page."""
+    page = listed(client, consultation)
+    assert f'action="/staff/consultations/{consultation.id}/comments.xlsx"' in page
+    response = post_form(client, f"/staff/consultations/{consultation.id}/comments.xlsx", {})
+    assert response.status_code == 303
+    assert f"/staff/consultations/{consultation.id}/exports/" in response.headers["Location"]
+    return response.headers["Location"]
+
+
+def test_xlsx_export_is_a_job_whose_page_offers_the_file(client, login, make_consultation):
     consultation = make_consultation()
     login(Role.PLANNER)
     paper_comment(consultation, "@SUM(1+1) 行政手続きをオンラインに")
-    response = client.get(f"/staff/consultations/{consultation.id}/comments.xlsx")
+    paper_comment(consultation, "窓口の待ち時間を短くしてほしい。")
+    job_page = start_xlsx(client, consultation)
+    page = client.get(job_page).get_data(as_text=True)
+    assert "完了" in page and "状況を更新する" not in page
+    assert exports_logged() == 0  # the file is made, nobody has taken it yet
+    link = f"{job_page}.xlsx"
+    assert f'href="{link}"' in page
+
+    response = client.get(link)
+    assert response.status_code == 200
+    assert response.mimetype == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith(f"attachment; filename*=UTF-8''{consultation.slug}-comments-")
+    assert disposition.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0][0] == "受付番号"
-    assert values[1][4] == "'@SUM(1+1) 行政手続きをオンラインに"
+    assert values[0][0] == "受付番号" and values[0][4] == "意見"
+    assert len(values) == 3
+    assert values[1][4] == "'@SUM(1+1) 行政手続きをオンラインに"  # shown as text, not run
+    assert values[2][4] == "窓口の待ち時間を短くしてほしい。"
+    # who took the residents' comments is recorded, at each download
+    assert exports_logged() == 1
+    entry = db.session.scalars(select(AuditEntry)).all()[-1]
+    assert entry.target == f"consultation:{consultation.slug}"
+    assert entry.details == {"format": "xlsx"}
+
+
+def test_xlsx_job_page_says_how_far_it_is_in_plain_japanese(client, login, make_consultation):
+    consultation = make_consultation()
+    user = login(Role.PLANNER)
+    job = Job(
+        kind=JobKind.COMMENTS_XLSX,
+        consultation_id=consultation.id,
+        created_by_id=user.id,
+        status=JobStatus.RUNNING,
+        progress=40,
+        message="Excelファイルを作成しています（2000／5000件）",
+        heartbeat_at=utcnow(),
+    )
+    db.session.add(job)
+    db.session.commit()
+    job_page = f"/staff/consultations/{consultation.id}/exports/{job.id}"
+    page = client.get(job_page).get_data(as_text=True)
+    assert "Excelファイルを作成しています（2000／5000件）" in page
+    assert f'href="{job_page}"' in page and "状況を更新する" in page  # works without JavaScript
+    assert "ダウンロードする" not in page
+    status = client.get(f"{job_page}.json").json
+    assert status["status"] == "running" and status["progress"] == 40
+    assert client.get(f"{job_page}.xlsx").status_code == 404  # no file before it is done
+
+    jobs.fail(job.id, "処理中にエラーが起きました（OSError: ディスクがいっぱいです）")
+    page = client.get(job_page).get_data(as_text=True)
+    assert "Excelファイルを作成できませんでした。" in page and "ディスクがいっぱいです" in page
+    assert "状況を更新する" not in page
+    assert client.get(f"{job_page}.xlsx").status_code == 404
+    assert exports_logged() == 0
+
+
+def test_xlsx_export_needs_the_csrf_token_and_a_planner(
+    app, client, login, make_consultation, make_user
+):
+    consultation = make_consultation()
+    login(Role.PLANNER)
+    paper_comment(consultation, "窓口の待ち時間を短くしてほしい。")
+    refused = client.post(f"/staff/consultations/{consultation.id}/comments.xlsx")
+    assert refused.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(Job)) == 0
+    job_page = start_xlsx(client, consultation)
+
+    # a facilitator may not start one, see one or take its file; a resident is sent to log in
+    facilitator = app.test_client()
+    user = make_user(Role.FACILITATOR)
+    post_form(facilitator, "/staff/login", {"email": user.email, "password": PASSWORD})
+    resident = app.test_client()
+    for url in (job_page, f"{job_page}.json", f"{job_page}.xlsx"):
+        assert facilitator.get(url).status_code == 403
+        assert "/staff/login" in resident.get(url).headers["Location"]
+    start = f"/staff/consultations/{consultation.id}/comments.xlsx"
+    assert post_form(facilitator, start, {}).status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(Job)) == 1
+    assert exports_logged() == 0
+
+
+def test_xlsx_export_of_an_unknown_job_or_another_consultation_is_404(
+    client, login, make_consultation
+):
+    consultation = make_consultation()
+    other = make_consultation()
+    login(Role.PLANNER)
+    job_page = start_xlsx(client, consultation)
+    job_id = int(job_page.rsplit("/", 1)[1])
+    for consultation_id, job in ((consultation.id, job_id + 1), (other.id, job_id)):
+        for suffix in ("", ".json", ".xlsx"):
+            url = f"/staff/consultations/{consultation_id}/exports/{job}{suffix}"
+            assert client.get(url).status_code == 404
+    assert exports_logged() == 0

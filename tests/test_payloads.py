@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.conftest import csrf_token, post_form
+from tests.test_consultations_staff import start_xlsx
 from tests.test_workshops import workshop_factory
 from workshop.extensions import db
 from workshop.models import Attachment, AuditEntry, Comment, Consultation, Registration, Role
@@ -81,7 +82,7 @@ def test_comment_payload_is_stored_as_typed_shown_escaped_and_exported_inert(
     assert_neutralised(rows[1])
     body = rows[1][rows[0].index("意見")]
     assert body in {payload, "'" + payload}
-    xlsx = client.get(f"/staff/consultations/{consultation.id}/comments.xlsx")
+    xlsx = client.get(start_xlsx(client, consultation) + ".xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     cells = [str(v) for v in next(sheet.iter_rows(min_row=2, values_only=True)) if v]
     assert_neutralised(cells)

@@ -23,10 +23,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
 
     from workshop import api, auth, consultations, demo, results, staff, themes, workshops
+    from workshop.consultations import exports as consultation_exports
     from workshop.themes import services as theme_services
 
     jobs.register(JobKind.TOKENS, theme_services.run_tokens)
     jobs.register(JobKind.ANALYSIS, theme_services.run_analysis)
+    jobs.register(JobKind.COMMENTS_XLSX, consultation_exports.run_comments_xlsx)
 
     for bp in (
         consultations.bp,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -42,14 +43,21 @@ def csv_chunks(
 
 
 def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Cell]], *, title: str) -> bytes:
+    buffer = io.BytesIO()
+    write_xlsx(buffer, header, rows, title=title)
+    return buffer.getvalue()
+
+
+def write_xlsx(
+    output: str | IO[bytes], header: Sequence[str], rows: Iterable[Sequence[Cell]], *, title: str
+) -> None:
+    """The workbook of to_xlsx() written to a file (a path or an open binary file)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(list(header))
     for row in rows:
         sheet.append([xlsx_cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(output)
 
 
 def xlsx_cell(value: Cell) -> Cell:

@@ -1,15 +1,22 @@
-"""All comments of a consultation as CSV or XLSX, for staff."""
+"""All comments of a consultation as CSV or XLSX, for staff.
+
+The CSV is streamed in the request. The XLSX cannot be streamed (8-17 s at 50,000 comments), so
+a background job writes it under the instance folder and staff download it from the job page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
-from workshop import audit, tabular
+from workshop import audit, jobs, tabular
+from workshop.consultations.services import count_comments
+from workshop.errors import NotFound
 from workshop.extensions import db
 from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
-from workshop.models import Comment, Consultation
+from workshop.models import Comment, Consultation, Job, JobKind, JobStatus
 from workshop.transaction import transaction
 
 HEADER = (
@@ -59,10 +66,50 @@ def csv_pieces(consultation_id: int) -> Iterator[bytes]:
     yield from tabular.csv_chunks(HEADER, comment_rows(consultation))
 
 
-def comments_xlsx(consultation: Consultation) -> bytes:
-    content = tabular.to_xlsx(HEADER, comment_rows(consultation), title="意見一覧")
+def start_xlsx(consultation: Consultation, *, staff_id: int | None) -> Job:
+    return jobs.enqueue(JobKind.COMMENTS_XLSX, consultation_id=consultation.id, staff_id=staff_id)
+
+
+def xlsx_path(job_id: int) -> Path:
+    return Path(current_app.instance_path) / "exports" / f"{job_id}.xlsx"
+
+
+def run_comments_xlsx(job: Job, progress: jobs.Progress) -> None:
+    """Write the Excel file of all comments to xlsx_path(job.id); a failed run leaves none."""
+    assert job.consultation_id is not None
+    consultation = db.session.get_one(Consultation, job.consultation_id)
+    total = count_comments(consultation.id)
+    path = xlsx_path(job.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    progress(0, f"Excelファイルを作成しています（0／{total}件）")
+    rows = reporting(comment_rows(consultation), total, progress)
+    try:
+        tabular.write_xlsx(str(partial), HEADER, rows, title="意見一覧")
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def reporting(
+    rows: Iterable[Sequence[tabular.Cell]], total: int, progress: jobs.Progress, every: int = 2000
+) -> Iterator[Sequence[tabular.Cell]]:
+    """The rows as they are, with a progress report (and so a heartbeat) every `every` rows."""
+    for number, row in enumerate(rows, start=1):
+        yield row
+        if number % every == 0:
+            percent = 95 * number // max(total, 1)
+            progress(percent, f"Excelファイルを作成しています（{number}／{total}件）")
+
+
+def finished_xlsx(job: Job) -> Path:
+    """The file a finished export job wrote; recorded as an export when staff take it."""
+    path = xlsx_path(job.id)
+    if job.status is not JobStatus.DONE or not path.is_file():
+        raise NotFound("このExcelファイルはありません。もう一度作成してください。")
+    consultation = db.session.get_one(Consultation, job.consultation_id)
     log_export(consultation, "xlsx")
-    return content
+    return path
 
 
 def log_export(consultation: Consultation, format_: str) -> None:

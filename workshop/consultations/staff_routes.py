@@ -1,5 +1,5 @@
 """Staff pages of a consultation: create and edit, attachments, the comment list, proxy entry,
-hiding, export and import."""
+hiding, export (the Excel file by a background job) and import."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import (
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -206,12 +207,37 @@ def export_csv(consultation_id: int) -> ResponseReturnValue:
     return download(chunks, export_name(found, "csv"), "text/csv")
 
 
-@staff_bp.get("/<int:consultation_id>/comments.xlsx")
+@staff_bp.post("/<int:consultation_id>/comments.xlsx")
 @role_required(*PLANNERS)
 def export_xlsx(consultation_id: int) -> ResponseReturnValue:
+    """Start the job that writes the Excel file; its page offers the file when it is done."""
     found = services.get_consultation(consultation_id)
+    job = exports.start_xlsx(found, staff_id=current_user.id)
+    return redirect(url_for(".export_job", consultation_id=found.id, job_id=job.id), code=303)
+
+
+@staff_bp.get("/<int:consultation_id>/exports/<int:job_id>")
+@role_required(*PLANNERS)
+def export_job(consultation_id: int, job_id: int) -> ResponseReturnValue:
+    found = services.get_consultation(consultation_id)
+    job = jobs.consultation_job(found.id, job_id, JobKind.COMMENTS_XLSX)
+    return render_template("consultations/staff/export_job.html", consultation=found, job=job)
+
+
+@staff_bp.get("/<int:consultation_id>/exports/<int:job_id>.json")
+@role_required(*PLANNERS)
+def export_job_json(consultation_id: int, job_id: int) -> ResponseReturnValue:
+    found = services.get_consultation(consultation_id)
+    return jsonify(jobs.status(jobs.consultation_job(found.id, job_id, JobKind.COMMENTS_XLSX)))
+
+
+@staff_bp.get("/<int:consultation_id>/exports/<int:job_id>.xlsx")
+@role_required(*PLANNERS)
+def export_xlsx_file(consultation_id: int, job_id: int) -> ResponseReturnValue:
+    found = services.get_consultation(consultation_id)
+    job = jobs.consultation_job(found.id, job_id, JobKind.COMMENTS_XLSX)
     return download(
-        exports.comments_xlsx(found),
+        exports.finished_xlsx(job).read_bytes(),
         export_name(found, "xlsx"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

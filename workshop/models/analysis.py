@@ -26,6 +26,7 @@ class JobKind(enum.StrEnum):
 
     TOKENS = "tokens"  # tokenize and mask the comments that arrived
     ANALYSIS = "analysis"  # cluster the comments into themes
+    COMMENTS_XLSX = "comments_xlsx"  # write the staff Excel file of all comments
 
 
 class Regrouping(enum.StrEnum):
