@@ -113,6 +113,8 @@ def app(
             # scrypt is meant to be slow; the role matrix logs in hundreds of times
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "RATELIMIT_ENABLED": False,  # tests/test_security.py turns it on
+            # drawn on first view (about 1 s each); tests/test_theme_pages.py turns it on
+            "WORDCLOUDS_AHEAD": False,
         }
     )
     app.test_client_class = FreshContextClient

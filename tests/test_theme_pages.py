@@ -335,6 +335,36 @@ def test_word_clouds_are_png_and_cached(app, client, login, analysed):
     assert len(cached) == 2
 
 
+def test_the_analysis_job_draws_every_word_cloud_ahead(app, client, login, make_consultation):
+    from pathlib import Path
+
+    app.config["WORDCLOUDS_AHEAD"] = True
+    consultation = make_consultation()
+    for body in SMARTPHONE + DISASTER:
+        consultations.enter_comment(
+            consultation.id,
+            consultations.CommentInput(body=body),
+            channel=Channel.PAPER,
+            received_on=today_tokyo(),
+            staff_id=None,
+        )
+    job = services.start_analysis(consultation.id, how="inline", k=2)
+    db.session.refresh(job)
+    assert job.status is JobStatus.DONE, job.error
+    analysis = db.session.get(Analysis, job.result_id)
+    folder = Path(app.instance_path) / "wordclouds"
+    drawn = {path.name: path.read_bytes() for path in folder.glob(f"{analysis.id}-*.png")}
+    themes = [theme for theme in analysis.themes if services.members(analysis.id).get(theme.id)]
+    assert len(drawn) == 1 + len(themes)  # the whole analysis and each theme with comments
+    login(Role.PLANNER)
+    for theme in themes:  # the page is served the image drawn by the job
+        png = client.get(f"{analysis_url(consultation, analysis)}/themes/{theme.id}/wordcloud.png")
+        assert png.data in drawn.values()
+    whole = client.get(f"{analysis_url(consultation, analysis)}/wordcloud.png")
+    assert whole.data in drawn.values()
+    assert len(list(folder.glob(f"{analysis.id}-*.png"))) == len(drawn)  # nothing drawn again
+
+
 def test_without_tokens_the_page_says_no_image_yet(client, login, analysed):
     consultation, analysis, phone, _, _ = analysed
     db.session.execute(CommentTokens.__table__.delete())

@@ -64,6 +64,9 @@ def defaults(instance: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_TIME_LIMIT": None,  # a resident may take an hour to write; the token lives with the session
         "COMMENTS_PER_PAGE": 50,
+        # the analysis job draws every word cloud of its analysis ahead (about 1 s each), so the
+        # planner's pages never wait for one; off in the tests, which draw them on first view
+        "WORDCLOUDS_AHEAD": True,
         # a running job reports progress every few seconds; one silent this long has died
         "JOB_STALE_SECONDS": 180,
         # a queued job no runner has taken after this long (e.g. its server went away) is failed

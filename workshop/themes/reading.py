@@ -10,11 +10,12 @@ import json
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
+from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement, Text, cast, func, select
@@ -111,6 +112,20 @@ def count_tokens(joined: str | None) -> Counter[str]:
 
 def top_words(frequencies: Counter[str], limit: int = TOP_WORDS) -> list[str]:
     return [word for word, _ in frequencies.most_common(limit)]
+
+
+def wordcloud_dir() -> Path:
+    return Path(current_app.instance_path) / "wordclouds"
+
+
+def draw_wordclouds(analysis: Analysis, groups: Mapping[int, Sequence[int]]) -> int:
+    """Draw (and cache) the word cloud of the whole analysis and of each theme ahead, as the
+    pages would on first view; ``groups`` is theme id -> comment ids. The number drawn."""
+    everyone = [i for ids in groups.values() for i in ids]
+    drawn = int(wordcloud_png(wordcloud_dir(), analysis, None, everyone) is not None)
+    for theme_id, ids in groups.items():
+        drawn += wordcloud_png(wordcloud_dir(), analysis, theme_id, ids) is not None
+    return drawn
 
 
 def wordcloud_png(

@@ -5,7 +5,6 @@ comparisons in staff_breakdown.py."""
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -209,16 +208,12 @@ def png(content: bytes | None) -> ResponseReturnValue:
     return response
 
 
-def wordcloud_dir() -> Path:
-    return Path(current_app.instance_path) / "wordclouds"
-
-
 @staff_bp.get("/analyses/<int:analysis_id>/wordcloud.png")
 @role_required(*PLANNERS)
 def wordcloud(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
     _, analysis = get_analysis(consultation_id, analysis_id)
     ids = [i for group in services.members(analysis.id).values() for i in group]
-    return png(reading.wordcloud_png(wordcloud_dir(), analysis, None, ids))
+    return png(reading.wordcloud_png(reading.wordcloud_dir(), analysis, None, ids))
 
 
 @staff_bp.get("/analyses/<int:analysis_id>/themes/<int:theme_id>/wordcloud.png")
@@ -227,7 +222,7 @@ def theme_wordcloud(consultation_id: int, analysis_id: int, theme_id: int) -> Re
     _, analysis = get_analysis(consultation_id, analysis_id)
     found = services.get_theme(analysis, theme_id)
     ids = reading.member_ids(analysis.id, found.id)
-    return png(reading.wordcloud_png(wordcloud_dir(), analysis, found.id, ids))
+    return png(reading.wordcloud_png(reading.wordcloud_dir(), analysis, found.id, ids))
 
 
 # ---------------------------------------------------------------- near duplicates

@@ -6,6 +6,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from flask import current_app
 from sqlalchemy import insert, select
 
 from workshop import jobs, masks
@@ -22,12 +23,13 @@ from workshop.models import (
     Regrouping,
     ThemeAssignment,
 )
+from workshop.themes import reading
 from workshop.themes.errors import NothingToExtend
 
 if TYPE_CHECKING:
     from nlp import ThemeResult
 from workshop.themes.services.corrections import body_hash, replay_corrections
-from workshop.themes.services.lookup import get_analysis, latest_analysis
+from workshop.themes.services.lookup import get_analysis, latest_analysis, members
 from workshop.themes.services.tokens import (
     load_token_cache,
     mask_new_comments,
@@ -159,6 +161,9 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
     replay_corrections(analysis)
     analysis.seconds = round(time.perf_counter() - started, 2)
     db.session.commit()
+    if current_app.config["WORDCLOUDS_AHEAD"]:
+        progress(95, "ワードクラウドを描いています")
+        reading.draw_wordclouds(analysis, members(analysis.id))
     return analysis.id
 
 
