@@ -19,13 +19,18 @@ from scipy.cluster.hierarchy import fcluster, linkage
 
 MIN_PARENTS = 5
 MAX_PARENTS = 12
+MIN_CHILDREN_TO_GROUP = 4
 
 
 def n_parents_for(n_children: int) -> int:
     """About two and a half sub-themes per large theme, within 5-12.
 
-    Below ten sub-themes, about two per large theme (at least one).
+    Below ten sub-themes, about two per large theme; below four, each sub-theme is its own
+    large theme: one large theme holding every comment would say nothing (and has no words
+    that set it apart, so no name but その他).
     """
+    if n_children < MIN_CHILDREN_TO_GROUP:
+        return n_children
     if n_children < 2 * MIN_PARENTS:
         return max(1, math.ceil(n_children / 2))
     return min(MAX_PARENTS, max(MIN_PARENTS, round(n_children / 2.5)))

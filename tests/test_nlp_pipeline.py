@@ -183,3 +183,19 @@ def test_extend_puts_a_comment_far_from_every_theme_into_other():
     before = analyze(texts, k=2, n_jobs=1)
     after = extend([*texts, "よろしくお願いします"], [*range(len(texts)), "x"], before.assignments)
     assert after.assignments["x"] == OTHER_THEME_ID
+
+
+def test_two_themes_are_not_put_under_one_large_theme_named_other():
+    texts = [
+        "スマホ教室を公民館で開いてほしい。",
+        "スマホ教室を増やしてほしい。",
+        "スマホ教室の日程を土曜にしてほしい。",
+        "バスの本数を増やしてほしい。",
+        "バスの本数が少なくて困る。",
+        "バスの本数を朝だけでも増やして。",
+    ]
+    result = analyze(texts, k=2, n_jobs=1)
+    assert len(result.parents) == 2
+    for parent in result.parents:
+        (child,) = result.children(parent.id)
+        assert parent.label == child.label != "その他"
