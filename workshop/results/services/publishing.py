@@ -13,6 +13,7 @@ from workshop.models.base import utcnow
 from workshop.results.services.writing import responses
 from workshop.themes import services as themes
 from workshop.timeutil import format_date, today_tokyo
+from workshop.transaction import transaction
 
 
 class NotPublished(NotFound):
@@ -60,15 +61,17 @@ def publish(consultation_id: int, analysis_id: int, *, staff_id: int | None) -> 
             "意見の概要と市の考え方がまだ入っていないテーマがあります"
             f"（{len(missing)}件: {'、'.join(missing[:5])}）。"
         )
-    publication = get_publication(consultation.id)
-    if publication is None:
-        publication = Publication(consultation_id=consultation.id, analysis_id=analysis.id)
-        db.session.add(publication)
-    publication.analysis_id = analysis.id
-    publication.published_by_id = staff_id
-    publication.published_at = utcnow()
-    audit.record("results.publish", f"consultation:{consultation.slug}", analysis_id=analysis.id)
-    db.session.commit()
+    with transaction():
+        publication = get_publication(consultation.id)
+        if publication is None:
+            publication = Publication(consultation_id=consultation.id, analysis_id=analysis.id)
+            db.session.add(publication)
+        publication.analysis_id = analysis.id
+        publication.published_by_id = staff_id
+        publication.published_at = utcnow()
+        audit.record(
+            "results.publish", f"consultation:{consultation.slug}", analysis_id=analysis.id
+        )
     return publication
 
 
@@ -77,13 +80,13 @@ def withdraw(consultation_id: int) -> None:
     publication = get_publication(consultation.id)
     if publication is None:
         raise DomainError("この意見募集の結果は公表していません。")
-    audit.record(
-        "results.withdraw",
-        f"consultation:{consultation.slug}",
-        analysis_id=publication.analysis_id,
-    )
-    db.session.delete(publication)
-    db.session.commit()
+    with transaction():
+        audit.record(
+            "results.withdraw",
+            f"consultation:{consultation.slug}",
+            analysis_id=publication.analysis_id,
+        )
+        db.session.delete(publication)
 
 
 def published_analysis(slug: str) -> tuple[Consultation, Publication]:

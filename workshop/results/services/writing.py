@@ -12,6 +12,7 @@ from workshop.extensions import db
 from workshop.models import Analysis, AnalysisTheme, Outcome, ThemeResponse
 from workshop.text import clean_text
 from workshop.themes import services as themes
+from workshop.transaction import transaction
 
 SUMMARY_MAX_CHARS = 2000
 RESPONSE_MAX_CHARS = 4000
@@ -68,24 +69,24 @@ def save_response(
 ) -> ThemeResponse:
     theme = theme_of_consultation(consultation_id, theme_id)
     clean = validate_response(data)
-    row = db.session.scalars(
-        select(ThemeResponse).where(ThemeResponse.theme_id == theme.id)
-    ).first()
-    if row is None:
-        row = ThemeResponse(theme_id=theme.id)
-        db.session.add(row)
-    row.summary = clean.summary
-    row.response = clean.response
-    row.outcome = clean.outcome
-    row.updated_by_id = staff_id
-    audit.record(
-        "results.response",
-        f"consultation:{consultation_id}",
-        analysis_id=theme.analysis_id,
-        theme_id=theme.id,
-        outcome=clean.outcome.value,
-    )
-    db.session.commit()
+    with transaction():
+        row = db.session.scalars(
+            select(ThemeResponse).where(ThemeResponse.theme_id == theme.id)
+        ).first()
+        if row is None:
+            row = ThemeResponse(theme_id=theme.id)
+            db.session.add(row)
+        row.summary = clean.summary
+        row.response = clean.response
+        row.outcome = clean.outcome
+        row.updated_by_id = staff_id
+        audit.record(
+            "results.response",
+            f"consultation:{consultation_id}",
+            analysis_id=theme.analysis_id,
+            theme_id=theme.id,
+            outcome=clean.outcome.value,
+        )
     return row
 
 
@@ -115,22 +116,22 @@ def carry_over_responses(consultation_id: int, source_id: int, target_id: int) -
     target_groups = themes.members(target.id)
     already = responses(target)
     copied = 0
-    for theme_id, row in responses(source).items():
-        match = themes.matching_theme(target, source_groups.get(theme_id, []), target_groups)
-        if match is None or match.id in already:
-            continue
-        copy = ThemeResponse(
-            theme_id=match.id, summary=row.summary, response=row.response, outcome=row.outcome
+    with transaction():
+        for theme_id, row in responses(source).items():
+            match = themes.matching_theme(target, source_groups.get(theme_id, []), target_groups)
+            if match is None or match.id in already:
+                continue
+            copy = ThemeResponse(
+                theme_id=match.id, summary=row.summary, response=row.response, outcome=row.outcome
+            )
+            db.session.add(copy)
+            already[match.id] = copy
+            copied += 1
+        audit.record(
+            "results.carry_over",
+            f"consultation:{consultation_id}",
+            source_id=source.id,
+            target_id=target.id,
+            copied=copied,
         )
-        db.session.add(copy)
-        already[match.id] = copy
-        copied += 1
-    audit.record(
-        "results.carry_over",
-        f"consultation:{consultation_id}",
-        source_id=source.id,
-        target_id=target.id,
-        copied=copied,
-    )
-    db.session.commit()
     return copied

@@ -23,6 +23,7 @@ from workshop.models import (
     ThemeAssignment,
 )
 from workshop.themes.services.lookup import get_theme, members
+from workshop.transaction import transaction
 
 
 def body_hash(body: str) -> str:
@@ -75,9 +76,9 @@ def rename_theme(analysis: Analysis, theme_id: int, label: str, *, staff_id: int
         raise DomainError("テーマの名前は200文字以内にしてください。")
     theme = get_theme(analysis, theme_id)
     change = Rename(comment_ids=members(analysis.id).get(theme.id, []), label=label)
-    apply_correction(analysis, change)
-    record(analysis.consultation_id, change, staff_id)
-    db.session.commit()
+    with transaction():
+        apply_correction(analysis, change)
+        record(analysis.consultation_id, change, staff_id)
 
 
 def merge_themes(
@@ -89,9 +90,9 @@ def merge_themes(
     source, target = get_theme(analysis, source_id), get_theme(analysis, target_id)
     groups = members(analysis.id)
     change = Merge(source_ids=groups.get(source.id, []), target_ids=groups.get(target.id, []))
-    apply_correction(analysis, change)
-    record(analysis.consultation_id, change, staff_id)
-    db.session.commit()
+    with transaction():
+        apply_correction(analysis, change)
+        record(analysis.consultation_id, change, staff_id)
 
 
 def move_comment(
@@ -109,10 +110,10 @@ def move_comment(
         target_ids=[i for i in groups.get(target.id, []) if i != comment_id],
         target_label=target.label,
     )
-    assignment.theme_id = target.id
-    assignment.moved_by_planner = True
-    record(analysis.consultation_id, change, staff_id)
-    db.session.commit()
+    with transaction():
+        assignment.theme_id = target.id
+        assignment.moved_by_planner = True
+        record(analysis.consultation_id, change, staff_id)
 
 
 def mark_city_theme(
@@ -121,9 +122,9 @@ def mark_city_theme(
     ensure_not_published(analysis)
     theme = get_theme(analysis, theme_id)
     change = CityTheme(comment_ids=members(analysis.id).get(theme.id, []), value=is_city_theme)
-    apply_correction(analysis, change)
-    record(analysis.consultation_id, change, staff_id)
-    db.session.commit()
+    with transaction():
+        apply_correction(analysis, change)
+        record(analysis.consultation_id, change, staff_id)
 
 
 def apply_correction(analysis: Analysis, change: Change) -> bool:
