@@ -16,7 +16,6 @@ from workshop.models import (
     Analysis,
     AnalysisParams,
     AnalysisTheme,
-    Comment,
     Job,
     JobKind,
     LargeTheme,
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
 from workshop.themes.services.corrections import body_hash, replay_corrections
 from workshop.themes.services.lookup import get_analysis, latest_analysis, members
 from workshop.themes.services.tokens import (
+    comment_bodies,
     load_token_cache,
     mask_new_comments,
     reporting,
@@ -82,11 +82,7 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
 
     started = time.perf_counter()
     assert job.consultation_id is not None
-    rows = db.session.execute(
-        select(Comment.id, Comment.body)
-        .where(Comment.consultation_id == job.consultation_id)
-        .order_by(Comment.id)
-    ).all()
+    rows = comment_bodies(job.consultation_id)
     if len(rows) < MIN_COMMENTS:
         raise DomainError(f"分析するには意見が{MIN_COMMENTS}件以上必要です（いま{len(rows)}件）。")
     ids = [row.id for row in rows]

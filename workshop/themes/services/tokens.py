@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Row, delete, insert, select
 
 from workshop import jobs, masks
 from workshop.extensions import db
@@ -35,16 +35,21 @@ def reporting(
     return report
 
 
+def comment_bodies(consultation_id: int) -> Sequence[Row[int, str]]:
+    """(id, body) of every comment of a consultation, in id order: what both jobs read."""
+    return db.session.execute(
+        select(Comment.id, Comment.body)
+        .where(Comment.consultation_id == consultation_id)
+        .order_by(Comment.id)
+    ).all()
+
+
 def run_tokens(job: Job, progress: jobs.Progress) -> None:
     """Janome is the slow step: do it when comments arrive, so 分析する only clusters."""
     from nlp import Analyzer, tokenize_many
 
     assert job.consultation_id is not None
-    rows = db.session.execute(
-        select(Comment.id, Comment.body)
-        .where(Comment.consultation_id == job.consultation_id)
-        .order_by(Comment.id)
-    ).all()
+    rows = comment_bodies(job.consultation_id)
     ids = [row.id for row in rows]
     texts = [row.body for row in rows]
     analyzer = Analyzer()
