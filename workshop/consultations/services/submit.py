@@ -68,12 +68,15 @@ def submit_comment(
             ensure_open(consultation)
             validate_comment(consultation, data)
             today = today_tokyo()
-            (receipt_no,) = next_receipt_numbers(consultation, 1, today.year)
+            # everything is ready before the UPDATE takes the write lock (on SQLite, the whole
+            # database's), so that the lock is held for the two statements and the commit only
             values = comment_values(
-                consultation, data, channel=Channel.WEB, received_on=today, receipt_no=receipt_no
+                consultation, data, channel=Channel.WEB, received_on=today, receipt_no=""
             )
             receipt_token = new_token()
             values |= {"submission_token": submission_token, "receipt_token": receipt_token}
+            (receipt_no,) = next_receipt_numbers(consultation, 1, today.year)
+            values["receipt_no"] = receipt_no
             comment_id = db.session.connection().execute(INSERT_COMMENT, values).scalar_one()
     except (ConsultationNotOpen, IntegrityError):
         # this confirmation page again (a double click, a reload, a reload just after the
