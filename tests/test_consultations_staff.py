@@ -5,9 +5,13 @@ from __future__ import annotations
 import contextvars
 import csv
 import io
+import os
+import time
 from datetime import date
+from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -349,3 +353,41 @@ def test_xlsx_export_of_an_unknown_job_or_another_consultation_is_404(
             url = f"/staff/consultations/{consultation_id}/exports/{job}{suffix}"
             assert client.get(url).status_code == 404
     assert exports_logged() == 0
+
+
+def test_an_excel_file_is_deleted_once_it_is_older_than_the_keep_time(
+    app, client, login, make_consultation
+):
+    consultation = make_consultation()
+    login(Role.PLANNER)
+    paper_comment(consultation, "窓口の待ち時間を短くしてほしい。")
+    job_page = start_xlsx(client, consultation)
+    page = client.get(job_page).get_data(as_text=True)
+    assert "作成から24時間でサーバーから削除します" in page
+    first = exports_path(app, job_page)
+    assert first.is_file()
+    # a piece left by a run that crashed, a day old, and the finished file made 25 hours ago
+    folder = first.parent
+    leftover = folder / "999999.part"
+    leftover.write_bytes(b"half")
+    day_old = time.time() - 25 * 3600
+    for path in (first, leftover):
+        os.utime(path, (day_old, day_old))
+
+    page = client.get(job_page).get_data(as_text=True)
+    assert "24時間を過ぎたため削除しました" in page
+    assert "ダウンロードする" not in page and "もう一度作成する" in page
+    assert client.get(f"{job_page}.xlsx").status_code == 404
+    assert not first.exists()
+    assert exports_logged() == 0
+
+    # the next export removes what is left over and keeps its own new file
+    second_page = start_xlsx(client, consultation)
+    second = exports_path(app, second_page)
+    assert second.is_file() and not leftover.exists()
+    assert client.get(f"{second_page}.xlsx").status_code == 200
+
+
+def exports_path(app: Flask, job_page: str) -> Path:
+    job_id = int(job_page.rsplit("/", 1)[1])
+    return Path(app.instance_path) / "exports" / f"{job_id}.xlsx"

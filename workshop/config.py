@@ -64,6 +64,9 @@ def defaults(instance: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_TIME_LIMIT": None,  # a resident may take an hour to write; the token lives with the session
         "COMMENTS_PER_PAGE": 50,
+        # an Excel file of all comments (names, e-mail addresses) is kept this long after it is
+        # made, then deleted: staff make a new one when they need it again
+        "EXPORT_KEEP_HOURS": 24,
         # the analysis job draws every word cloud of its analysis ahead (about 1 s each), so the
         # planner's pages never wait for one; off in the tests, which draw them on first view
         "WORDCLOUDS_AHEAD": True,

@@ -5,6 +5,7 @@ a background job writes it under the instance folder and staff download it from 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -70,8 +71,32 @@ def start_xlsx(consultation: Consultation, *, staff_id: int | None) -> Job:
     return jobs.enqueue(JobKind.COMMENTS_XLSX, consultation_id=consultation.id, staff_id=staff_id)
 
 
+def exports_folder() -> Path:
+    return Path(current_app.instance_path) / "exports"
+
+
 def xlsx_path(job_id: int) -> Path:
-    return Path(current_app.instance_path) / "exports" / f"{job_id}.xlsx"
+    return exports_folder() / f"{job_id}.xlsx"
+
+
+def keep_seconds() -> float:
+    return float(current_app.config["EXPORT_KEEP_HOURS"]) * 3600
+
+
+def is_expired(path: Path, now: float | None = None) -> bool:
+    """Made longer ago than EXPORT_KEEP_HOURS: residents' names and addresses are not left lying
+    in a folder once the planner has had the time to take the file."""
+    return (now if now is not None else time.time()) - path.stat().st_mtime > keep_seconds()
+
+
+def remove_expired(folder: Path, now: float | None = None) -> list[Path]:
+    """Delete the export files (and pieces left by a crashed run) older than the keep time."""
+    removed = []
+    for path in sorted(folder.glob("*.xlsx")) + sorted(folder.glob("*.part")):
+        if is_expired(path, now):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def run_comments_xlsx(job: Job, progress: jobs.Progress) -> None:
@@ -81,6 +106,7 @@ def run_comments_xlsx(job: Job, progress: jobs.Progress) -> None:
     total = count_comments(consultation.id)
     path = xlsx_path(job.id)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_expired(path.parent)
     partial = path.with_suffix(".part")
     progress(0, f"Excelファイルを作成しています（0／{total}件）")
     rows = reporting(comment_rows(consultation), total, progress)
@@ -102,11 +128,22 @@ def reporting(
             progress(percent, f"Excelファイルを作成しています（{number}／{total}件）")
 
 
-def finished_xlsx(job: Job) -> Path:
-    """The file a finished export job wrote; recorded as an export when staff take it."""
+def is_available(job: Job) -> bool:
+    """The job is done and its file is still kept (an expired one is deleted here)."""
     path = xlsx_path(job.id)
     if job.status is not JobStatus.DONE or not path.is_file():
+        return False
+    if is_expired(path):
+        path.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def finished_xlsx(job: Job) -> Path:
+    """The file a finished export job wrote; recorded as an export when staff take it."""
+    if not is_available(job):
         raise NotFound("このExcelファイルはありません。もう一度作成してください。")
+    path = xlsx_path(job.id)
     consultation = db.session.get_one(Consultation, job.consultation_id)
     log_export(consultation, "xlsx")
     return path

@@ -221,7 +221,13 @@ def export_xlsx(consultation_id: int) -> ResponseReturnValue:
 def export_job(consultation_id: int, job_id: int) -> ResponseReturnValue:
     found = services.get_consultation(consultation_id)
     job = jobs.consultation_job(found.id, job_id, JobKind.COMMENTS_XLSX)
-    return render_template("consultations/staff/export_job.html", consultation=found, job=job)
+    return render_template(
+        "consultations/staff/export_job.html",
+        consultation=found,
+        job=job,
+        available=exports.is_available(job),
+        keep_hours=current_app.config["EXPORT_KEEP_HOURS"],
+    )
 
 
 @staff_bp.get("/<int:consultation_id>/exports/<int:job_id>.json")
