@@ -24,6 +24,17 @@ from workshop.models.analysis import (
     ThemeResponse,
 )
 from workshop.models.audit import AuditEntry
+from workshop.models.boards import (
+    Board,
+    BoardGroup,
+    BoardNote,
+    BoardParticipant,
+    BoardQuestion,
+    BoardStatus,
+    BoardTable,
+    NoteLike,
+    NoteStatus,
+)
 from workshop.models.base import utcnow
 from workshop.models.consultations import (
     AgeGroup,
@@ -53,6 +64,13 @@ __all__ = [
     "AnalysisTheme",
     "Attachment",
     "AuditEntry",
+    "Board",
+    "BoardGroup",
+    "BoardNote",
+    "BoardParticipant",
+    "BoardQuestion",
+    "BoardStatus",
+    "BoardTable",
     "Change",
     "Channel",
     "CityTheme",
@@ -71,6 +89,8 @@ __all__ = [
     "Merge",
     "Move",
     "Need",
+    "NoteLike",
+    "NoteStatus",
     "Outcome",
     "ParticipationMode",
     "Publication",
