@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
@@ -16,7 +17,7 @@ from workshop.consultations.services import (
 )
 from workshop.errors import DomainError
 from workshop.extensions import db
-from workshop.models import AgeGroup, Channel, Comment, Workshop, utcnow
+from workshop.models import AgeGroup, Channel, Comment, Consultation, Workshop, utcnow
 from workshop.timeutil import as_tokyo
 from workshop.transaction import transaction
 from workshop.workshops.services.lookup import get_workshop
@@ -66,36 +67,77 @@ def add_opinions(workshop_id: int, batch: OpinionBatch, *, staff_id: int) -> lis
     check_lines(lines)
     if batch.district and consultation.districts and batch.district not in consultation.districts:
         raise DomainError("選ばれた地区はこの意見募集の一覧にありません。")
-    extra = {"workshop_id": str(workshop.id), "workshop": workshop.title}
+    extra = {}
     table = clean_text(batch.table)[:100]
     if table:
         extra["table"] = table
     if clean_text(batch.attributes):
         extra["table_attributes"] = clean_text(batch.attributes)[:200]
-    received_on = as_tokyo(workshop.starts_at).date()
-    comments = []
     with transaction():
-        receipt_numbers = next_receipt_numbers(consultation, len(lines), received_on.year)
         batch_no = workshop.opinion_batches + 1
         workshop.opinion_batches = batch_no
-        for index, (line, receipt_no) in enumerate(zip(lines, receipt_numbers, strict=True), 1):
-            comment = build_comment(
-                consultation,
-                CommentInput(
-                    body=line,
-                    age_group=batch.age_group,
-                    district=batch.district or None,
-                    extra=extra,
-                ),
-                channel=Channel.WORKSHOP,
-                received_on=received_on,
-                receipt_no=receipt_no,
+        opinions = [
+            Opinion(
+                body=line,
+                external_id=f"workshop:{workshop.id}:{batch_no}:{index}",
+                extra=extra,
+                entered_by_id=staff_id,
             )
-            comment.entered_by_id = staff_id
-            comment.external_id = f"workshop:{workshop.id}:{batch_no}:{index}"
-            db.session.add(comment)
-            comments.append(comment)
+            for index, line in enumerate(lines, 1)
+        ]
+        comments = write_opinions(
+            workshop,
+            consultation,
+            opinions,
+            age_group=batch.age_group,
+            district=batch.district or None,
+        )
         audit.record("workshop.opinions", f"workshop:{workshop_id}", lines=len(comments))
+    return comments
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """One opinion of the day as it becomes a comment: its text, its id in the consultation
+    (``workshop:<id>:...``, unique there) and its attributes (table, question, ...)."""
+
+    body: str
+    external_id: str
+    extra: Mapping[str, str] = field(default_factory=dict)
+    entered_by_id: int | None = None
+
+
+def write_opinions(
+    workshop: Workshop,
+    consultation: Consultation,
+    opinions: Sequence[Opinion],
+    *,
+    age_group: AgeGroup | None = None,
+    district: str | None = None,
+) -> list[Comment]:
+    """One comment each, channel `workshop`, received on the workshop's day, in the caller's
+    transaction (the workshop's 付箋 typed in by staff, a live board's notes when it closes)."""
+    received_on = as_tokyo(workshop.starts_at).date()
+    receipt_numbers = next_receipt_numbers(consultation, len(opinions), received_on.year)
+    base = {"workshop_id": str(workshop.id), "workshop": workshop.title}
+    comments = []
+    for opinion, receipt_no in zip(opinions, receipt_numbers, strict=True):
+        comment = build_comment(
+            consultation,
+            CommentInput(
+                body=opinion.body,
+                age_group=age_group,
+                district=district,
+                extra=base | dict(opinion.extra),
+            ),
+            channel=Channel.WORKSHOP,
+            received_on=received_on,
+            receipt_no=receipt_no,
+        )
+        comment.entered_by_id = opinion.entered_by_id
+        comment.external_id = opinion.external_id
+        db.session.add(comment)
+        comments.append(comment)
     return comments
 
 
