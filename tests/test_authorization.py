@@ -27,9 +27,22 @@ from werkzeug.routing import Rule
 from tests.conftest import PASSWORD, attach_pdf, past, post_form
 from tests.test_results import DISASTER, SMARTPHONE, add_comment, analyse, write_all
 from tests.test_workshops import workshop_factory
+from workshop.boards import cookies as board_cookies
+from workshop.boards.services import moderation, notes, running
+from workshop.boards.services.setup import BoardInput, create_board
 from workshop.consultations import exports
 from workshop.extensions import db
-from workshop.models import Comment, Job, Registration, RegistrationStatus, Role, User, utcnow
+from workshop.models import (
+    BoardGroup,
+    Comment,
+    Job,
+    Registration,
+    RegistrationStatus,
+    Role,
+    User,
+    utcnow,
+)
+from workshop.models.boards import new_participant_token
 from workshop.results.services import publishing
 from workshop.workshops import tokens
 from workshop.workshops.errors import CannotCheckIn
@@ -204,6 +217,41 @@ MATRIX: dict[str, Row] = {
     "workshops_staff.check_in_by_name": Row(assigned(post=409)),
     "workshops_staff.walk_in": Row(assigned(post=422)),
     "workshops_staff.opinions": Row(assigned(get=200, post=422)),
+    # ------------------------------------------------------------ live boards: participants
+    # the board's code opens it for anyone; the resident's cookie opens only their own notes
+    "boards.join": Row(public(get=200)),
+    "boards.show": Row(public(get=200)),
+    "boards.post_note": Row(public(post=422)),  # no text: nothing stored
+    "boards.nickname": Row(public(post=422), data={"nickname": "名" * 21}),
+    "boards.edit_note": Row(own_link(get=200, post=422)),
+    # the POST really deletes: the resident's spare note
+    "boards.delete_note": Row(own_link(post=303), parts={"note_id": "spare_note_id"}),
+    # 共感 on a paper note everyone sees: once per participant, each actor is one
+    "boards.like": Row(public(post=303), parts={"note_id": "paper_note_id"}),
+    "api.board": Row(public(get=200)),
+    # ------------------------------------------------------------ live boards: facilitators
+    "boards_staff.index": Row(assigned(get=200)),
+    "boards_staff.new_board": Row(assigned(get=200, post=422)),
+    "boards_staff.show": Row(assigned(get=200)),
+    "boards_staff.open_board": Row(assigned(post=303)),  # open already: nothing changes
+    # a board closed before: closing again adds nothing
+    "boards_staff.close_board": Row(assigned(post=303), parts={"board_id": "closed_board_id"}),
+    "boards_staff.set_question": Row(assigned(post=303)),  # the last question: refused
+    "boards_staff.card": Row(assigned(get=200)),
+    "boards_staff.moderation_queue": Row(assigned(get=200)),
+    "boards_staff.approve": Row(assigned(post=303), parts={"note_id": "paper_note_id"}),
+    # no reason, no text, no name, no group: back with a message
+    "boards_staff.hide": Row(assigned(post=303), parts={"note_id": "paper_note_id"}),
+    "boards_staff.correct": Row(assigned(post=303), parts={"note_id": "paper_note_id"}),
+    "boards_staff.paper": Row(assigned(get=200, post=422)),
+    "boards_staff.groups": Row(assigned(get=200)),
+    "boards_staff.regroup": Row(assigned(post=303)),
+    "boards_staff.rename_group": Row(assigned(post=303)),
+    "boards_staff.add_group": Row(assigned(post=303)),
+    "boards_staff.move_note": Row(assigned(post=303), parts={"note_id": "paper_note_id"}),
+    "boards_staff.projector_page": Row(assigned(get=200)),
+    "boards_staff.projector_json": Row(assigned(get=200)),
+    "boards_staff.export_notes": Row(assigned(get=200)),
 }
 
 
@@ -321,6 +369,20 @@ def world(
     access.assign_facilitators(extra.workshop, [staff_users[OTHER_FACILITATOR]])
     db.session.commit()
     comment_id = db.session.scalar(select(Comment.id).where(Comment.consultation_id == closed.id))
+    board = create_board(
+        first.workshop_id, BoardInput(questions=("困っていること",), is_open=True), staff_id=None
+    )
+    closed_board = create_board(
+        first.workshop_id, BoardInput(questions=("前回の問い",), is_open=True), staff_id=None
+    )
+    running.close_board(closed_board.id)
+    resident_token = new_participant_token()
+    own_note = notes.post_note(board.id, resident_token, "窓口の待ち時間が長い")
+    spare_note = notes.post_note(board.id, resident_token, "はがす予定の付箋")
+    (paper_note,) = moderation.enter_paper_notes(
+        board.id, "紙に書かれた付箋", question_id=None, table_id=None, staff_id=None
+    )
+    (group_id,) = db.session.scalars(select(BoardGroup.id))
     values: dict[str, Any] = {
         "consultation_id": closed.id,
         "unpublished_id": open_plan.id,
@@ -339,6 +401,14 @@ def world(
         "token": per_actor(links.status_token(first), forged(first)),
         "spare_token": per_actor(links.status_token(extra), forged(extra)),
         "receipt_token": per_actor(receipt.receipt_token, secrets.token_urlsafe(24)),
+        "board_id": board.id,
+        "closed_board_id": closed_board.id,
+        "code": board.code,
+        "note_id": own_note.id,
+        "spare_note_id": spare_note.id,
+        "paper_note_id": paper_note.id,
+        "group_id": group_id,
+        "board_cookie": board_cookies.sign({board.id: resident_token}),
     }
     return World(
         values=values,
@@ -421,6 +491,8 @@ def test_the_matrix_lists_every_route_with_its_methods(app):
 @pytest.mark.both_dbs
 def test_every_route_answers_each_actor_as_the_matrix_says(app, world, clients):
     rules = rules_by_endpoint(app)
+    # the resident's phone holds the cookie of their own notes on the board
+    clients[RESIDENT].set_cookie(board_cookies.COOKIE, world.values["board_cookie"])
     # logging out ends the staff sessions, so it comes last
     order = sorted(MATRIX, key=lambda endpoint: endpoint == "auth.logout")
     failures = []
@@ -641,7 +713,7 @@ def keys_of(value: Any) -> Iterator[str]:
 
 def test_open_data_has_no_personal_data(app, client, world):
     api = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("api.")]
-    assert len(api) == 4
+    assert len(api) == 5
     for rule in api:
         url = world.url(rule, ANONYMOUS, MATRIX[rule.endpoint])
         response = client.get(url)

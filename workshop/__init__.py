@@ -22,7 +22,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     security.init_app(app)
 
-    from workshop import api, auth, consultations, demo, results, staff, themes, workshops
+    from workshop import (
+        api,
+        auth,
+        boards,
+        consultations,
+        demo,
+        results,
+        staff,
+        themes,
+        workshops,
+    )
     from workshop.consultations import exports as consultation_exports
     from workshop.themes import services as theme_services
 
@@ -35,6 +45,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         consultations.staff_bp,
         workshops.bp,
         workshops.staff_bp,
+        boards.bp,
+        boards.staff_bp,
         auth.staff_bp,
         staff.staff_bp,
         themes.staff_bp,
@@ -48,6 +60,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         consultations.cli.consultations,
         consultations.cli.comments,
         workshops.cli.workshops,
+        boards.cli.boards,
         themes.cli.themes,
         themes.cli.worker,
     ):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from workshop.models import (
     AgeGroup,
+    BoardStatus,
     Channel,
     ConsultationStatus,
     JobStatus,
     Need,
+    NoteStatus,
     Outcome,
     ParticipationMode,
     RegistrationStatus,
@@ -104,6 +106,18 @@ OUTCOME = {
     Outcome.OTHER: "その他",
 }
 
+BOARD_STATUS = {
+    BoardStatus.DRAFT: "準備中",
+    BoardStatus.OPEN: "受付中",
+    BoardStatus.CLOSED: "終了",
+}
+
+NOTE_STATUS = {
+    NoteStatus.PENDING: "確認待ち",
+    NoteStatus.APPROVED: "表示中",
+    NoteStatus.HIDDEN: "非表示",
+}
+
 # accepted in imports: the Japanese label, the short forms people type, or the stored value
 AGE_GROUP_ALIASES = {label: group for group, label in AGE_GROUP.items()} | {
     "10代": AgeGroup.UNDER_20,
@@ -136,4 +150,6 @@ def labels() -> dict[str, object]:
         "PARTICIPATION_MODE": PARTICIPATION_MODE,
         "REGISTRATION_STATUS": REGISTRATION_STATUS,
         "NEED": NEED,
+        "BOARD_STATUS": BOARD_STATUS,
+        "NOTE_STATUS": NOTE_STATUS,
     }

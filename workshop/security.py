@@ -31,6 +31,10 @@ HSTS = "max-age=31536000; includeSubDomains"
 COMMENT_POSTS = "20/minute"
 # a sign-up is one POST; families sign up together from one phone, so a few more than needed
 SIGN_UP_POSTS = "10/minute"
+# a live board's 付箋, per browser (its cookie): one note every few seconds is a fast writer;
+# 共感 and nicknames are quicker taps. A whole room behind one address is not one browser.
+BOARD_NOTE_POSTS = "6/minute"
+BOARD_LIKE_POSTS = "30/minute"
 # guessing passwords from one address; the per-e-mail lock-out (auth.services) covers many addresses
 LOGIN_POSTS = "10/minute"
 

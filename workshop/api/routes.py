@@ -6,6 +6,8 @@ from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 from workshop.api import bp
+from workshop.boards.services import lookup as lookup_boards
+from workshop.boards.services import projector
 from workshop.consultations import services
 from workshop.results.services import exports, reading
 from workshop.workshops.services import lookup, seats
@@ -69,3 +71,9 @@ def workshop(workshop_id: int) -> ResponseReturnValue:
             for n in numbers
         },
     )
+
+
+@bp.get("/boards/<code>")
+def board(code: str) -> ResponseReturnValue:
+    """A live board's state in numbers: no note text, no nickname, nothing personal."""
+    return jsonify(projector.summary(lookup_boards.board_by_code(code)))

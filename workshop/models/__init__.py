@@ -24,6 +24,7 @@ from workshop.models.analysis import (
     ThemeResponse,
 )
 from workshop.models.audit import AuditEntry
+from workshop.models.base import utcnow
 from workshop.models.boards import (
     Board,
     BoardGroup,
@@ -35,7 +36,6 @@ from workshop.models.boards import (
     NoteLike,
     NoteStatus,
 )
-from workshop.models.base import utcnow
 from workshop.models.consultations import (
     AgeGroup,
     Attachment,

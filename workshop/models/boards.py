@@ -49,9 +49,7 @@ class Board(Model):
     )
     code: Mapped[str] = mapped_column(String(CODE_LENGTH), unique=True, default=new_code)
     title: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[BoardStatus] = mapped_column(
-        enum_column(BoardStatus), default=BoardStatus.DRAFT
-    )
+    status: Mapped[BoardStatus] = mapped_column(enum_column(BoardStatus), default=BoardStatus.DRAFT)
     is_moderated: Mapped[bool] = mapped_column(default=True)
     # the projector and the participants' pages show no nicknames
     is_anonymous: Mapped[bool] = mapped_column(default=False)
@@ -162,9 +160,7 @@ class BoardNote(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("board.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(ForeignKey("board_question.id", ondelete="CASCADE"))
-    table_id: Mapped[int | None] = mapped_column(
-        ForeignKey("board_table.id", ondelete="SET NULL")
-    )
+    table_id: Mapped[int | None] = mapped_column(ForeignKey("board_table.id", ondelete="SET NULL"))
     participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("board_participant.id", ondelete="SET NULL"), index=True
     )

@@ -8,9 +8,10 @@ import segno
 from markupsafe import Markup
 
 
-def svg(data: str, *, title: str = "受付用のQRコード") -> Markup:
+def svg(data: str, *, title: str = "受付用のQRコード", scalable: bool = False) -> Markup:
+    """scalable: no width and height, only a viewBox, so CSS sizes it (a printed card)."""
     code = segno.make(data, error="m")
-    return Markup(code.svg_inline(scale=5, border=4, title=title))
+    return Markup(code.svg_inline(scale=5, border=4, title=title, omitsize=scalable))
 
 
 def png(data: str) -> bytes:
