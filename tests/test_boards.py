@@ -377,3 +377,25 @@ def test_the_participant_page_needs_no_javascript(client, make_board):
     assert f'action="/b/{board.code}/notes"' in page and 'method="post"' in page
     assert f'href="/b/{board.code}"' in page  # 更新
     assert csrf_token(client, f"/b/{board.code}")
+
+
+@pytest.mark.both_dbs
+def test_a_double_tap_on_the_first_post_makes_one_participant(app, make_board, monkeypatch):
+    """The second request did not see the first one's participant yet: its insert fails on the
+    unique token, and it carries on with the first one's row."""
+    from workshop.boards.services import notes, participants
+
+    board = make_board(is_moderated=False)
+    db.session.add(BoardParticipant(board_id=board.id, token="same-phone"))
+    db.session.commit()
+    real_find = participants.find
+    calls = []
+
+    def late_find(found_board, token):
+        calls.append(token)
+        return None if len(calls) == 1 else real_find(found_board, token)
+
+    monkeypatch.setattr(participants, "find", late_find)
+    note = notes.post_note(board.id, "same-phone", NOTE)
+    assert note.participant.token == "same-phone"
+    assert db.session.scalar(select(func.count(BoardParticipant.id))) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from workshop.boards.errors import AlreadyLiked, BoardClosed, BoardNotOpen, NoteInvalid, OwnNote
@@ -135,7 +136,12 @@ def like(board_id: int, token: str, note_id: int) -> BoardNote:
         )
         if db.session.scalar(done) is not None:
             raise AlreadyLiked()
-        db.session.add(NoteLike(note_id=note.id, participant_id=participant.id))
+        try:
+            # a double tap: the unique pair stops the second 共感
+            with db.session.begin_nested():
+                db.session.add(NoteLike(note_id=note.id, participant_id=participant.id))
+        except IntegrityError as error:
+            raise AlreadyLiked() from error
         # in SQL: two 共感 at once both count
         note.like_count = BoardNote.like_count + 1
         bump(board)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from workshop.boards.errors import BoardClosed, NoteInvalid
 from workshop.boards.services.events import board_changed, bump
@@ -47,11 +48,21 @@ def find_or_add(board: Board, token: str) -> BoardParticipant:
     found = find(board, token)
     if found is not None:
         return found
-    if db.session.scalar(select(BoardParticipant.id).where(BoardParticipant.token == token)):
+    elsewhere = select(BoardParticipant.id).where(
+        BoardParticipant.token == token, BoardParticipant.board_id != board.id
+    )
+    if db.session.scalar(elsewhere) is not None:
         raise NotFound()  # another board's token: never one person across boards
     participant = BoardParticipant(board_id=board.id, token=token)
-    db.session.add(participant)
-    db.session.flush()
+    try:
+        # a double tap on the first post: the second request finds the first one's row
+        with db.session.begin_nested():
+            db.session.add(participant)
+    except IntegrityError:
+        again = find(board, token)
+        if again is None:
+            raise
+        return again
     return participant
 
 
