@@ -15,6 +15,7 @@ from sqlalchemy import select
 from tests.browser_support import assert_accessible, log_in_as, opened_page
 from tests.conftest import attach_pdf
 from tests.test_results import write_all
+from workshop.boards.cookies import COOKIE
 from workshop.extensions import db
 
 pytestmark = pytest.mark.browser
@@ -26,6 +27,9 @@ NOT_PAGES = {
     "api.consultation_results",
     "api.theme_comments",
     "api.workshop",
+    "api.board",
+    "boards_staff.projector_json",
+    "boards_staff.export_notes",
     "consultations.attachment",
     "results.results_csv",
     "results.results_xlsx",
@@ -48,8 +52,18 @@ def demo_values(app: Flask) -> dict[str, Any]:
     """One real object for every URL part: the closed round analysed, answered and published,
     a comment with its receipt and a PDF on the open round, a resident's sign-up."""
     from workshop import jobs
+    from workshop.boards import cookies as board_cookies
+    from workshop.boards.services import notes
     from workshop.consultations import services as consultations
-    from workshop.models import Consultation, JobKind, ParticipationMode, Workshop
+    from workshop.models import (
+        Board,
+        BoardGroup,
+        Consultation,
+        JobKind,
+        ParticipationMode,
+        Workshop,
+    )
+    from workshop.models.boards import new_participant_token
     from workshop.results.services import publishing
     from workshop.themes import services as themes
     from workshop.workshops.services import links, signup
@@ -82,7 +96,17 @@ def demo_values(app: Flask) -> dict[str, Any]:
                 mode=ParticipationMode.VENUE,
             ),
         )
+        board = db.session.scalars(select(Board)).first()
+        assert board is not None
+        token = new_participant_token()
+        note = notes.post_note(board.id, token, "バスの時刻をスマホで調べられると助かる")
+        group_id = db.session.scalars(select(BoardGroup.id)).first()
         return {
+            "board_id": board.id,
+            "code": board.code,
+            "note_id": note.id,
+            "group_id": group_id,
+            "board_cookie": board_cookies.sign({board.id: token}),
             "consultation_id": closed.id,
             "slug": closed.slug,
             "analysis_id": analysis.id,
@@ -131,6 +155,8 @@ def test_every_page_passes_axe(live_app, browser):
     public, staff = page_paths(app, values)
     assert len(public) >= 10 and len(staff) >= 20, (public, staff)
     with opened_page(browser, "every-page-public") as page:
+        # the participant's phone: the cookie that opens their own note's page
+        page.context.add_cookies([{"name": COOKIE, "value": values["board_cookie"], "url": base}])
         for path in public:
             response = page.goto(base + path)
             assert response is not None and response.status == 200, path
