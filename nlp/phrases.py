@@ -89,6 +89,17 @@ def phrase_candidates(
     return tuple(sorted(found))
 
 
+def all_phrase_candidates(
+    tokens: Sequence[Sequence[str]],
+    normalized: Sequence[str],
+    stopwords: frozenset[str] = frozenset(),
+) -> list[tuple[str, ...]]:
+    """``phrase_candidates`` of each comment, in order."""
+    return [
+        phrase_candidates(t, text, stopwords) for t, text in zip(tokens, normalized, strict=True)
+    ]
+
+
 def _has_own_subject(text: str, span: _Span, token: str) -> bool:
     """An adjective after its own subject (実効性の高い, 人が多い) ends a clause:
     高い環境教育 cut from 実効性の高い環境教育 is not a name."""
@@ -269,10 +280,11 @@ class PhraseNamer:
         self.n_candidates = n_candidates
 
     def fit(self, tokens: Sequence[Sequence[str]], normalized: Sequence[str]) -> PhraseNamer:
-        docs = [
-            phrase_candidates(t, text, self.stopwords)
-            for t, text in zip(tokens, normalized, strict=True)
-        ]
+        return self.fit_candidates(all_phrase_candidates(tokens, normalized, self.stopwords))
+
+    def fit_candidates(self, docs: Sequence[Sequence[str]]) -> PhraseNamer:
+        """``fit`` from each comment's ``phrase_candidates``, found elsewhere (the pipeline
+        finds them in another process while it clusters)."""
         self.scorer_ = TermScorer().fit(docs)
         self.checked_: dict[str, bool] = {}
         return self
