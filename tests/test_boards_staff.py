@@ -376,3 +376,37 @@ def test_the_api_gives_counts_and_nothing_personal(app, client, make_board):
     missing = client.get("/api/boards/AAAAAA")
     assert missing.status_code == 404
     assert missing.get_json()["error"] == "unknown_board"
+
+
+@pytest.mark.both_dbs
+def test_a_cross_tab_splits_a_boards_comments_by_question_and_table(
+    app, client, login, make_board, make_consultation
+):
+    from tests.test_results import DISASTER, SMARTPHONE, add_comment, analyse
+
+    login(Role.PLANNER)
+    consultation = make_consultation()
+    for body in SMARTPHONE[:5] + DISASTER:
+        add_comment(consultation, body)
+    workshop = workshop_factory()(consultation_id=consultation.id)
+    board = make_board(
+        workshop=workshop, questions=("困っていること", "あったらいいな"), is_moderated=False
+    )
+    participant = app.test_client()
+    post_note(participant, board, "スマホ教室が近くにない", table_id=str(board.tables[0].id))
+    running.set_question(board.id)
+    post_note(participant, board, "防災アプリで避難所の空きを知りたい")
+    running.close_board(board.id)
+    analysis = analyse(consultation)
+    base = f"/staff/consultations/{consultation.id}/themes/analyses/{analysis.id}"
+    page = client.get(f"{base}/breakdown?attribute=question")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "問い（ワークショップ）" in text and "あったらいいな" in text
+    table = client.get(f"{base}/breakdown.csv?attribute=table").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(table.lstrip("\ufeff"))))
+    value, count = rows[0].index("テーブル（ワークショップ）"), rows[0].index("件数")
+    counted = {row[value]: 0 for row in rows[1:]}
+    for row in rows[1:]:
+        counted[row[value]] += int(row[count])
+    assert counted == {"Aテーブル": 1, "回答なし": 11}

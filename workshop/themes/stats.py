@@ -17,13 +17,17 @@ from workshop.extensions import db
 from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
 from workshop.models import AgeGroup, Channel, Comment, Relation, ThemeAssignment
 
-ATTRIBUTES = ("age_group", "district", "relation", "channel")
+ATTRIBUTES = ("age_group", "district", "relation", "channel", "table", "question")
 ATTRIBUTE_LABELS = {
     "age_group": "年代",
     "district": "地区",
     "relation": "市との関係",
     "channel": "経路",
+    "table": "テーブル（ワークショップ）",
+    "question": "問い（ワークショップ）",
 }
+# kept in Comment.extra by workshops: the table of typed-in 付箋, a live board's question and table
+EXTRA_ATTRIBUTES = ("table", "question")
 UNANSWERED = ""  # the value of a comment that did not give the attribute
 UNANSWERED_LABEL = "回答なし"
 
@@ -39,13 +43,16 @@ class CommentRow:
     relation: str
     channel: str
     count: int = 1
+    table: str = UNANSWERED
+    question: str = UNANSWERED
 
     def value(self, attribute: str) -> str:
         return str(getattr(self, attribute))
 
 
 def fetch_rows(analysis_id: int) -> list[CommentRow]:
-    attributes = (Comment.age_group, Comment.district, Comment.relation, Comment.channel)
+    extra = [Comment.extra[name].as_string() for name in EXTRA_ATTRIBUTES]
+    attributes = (Comment.age_group, Comment.district, Comment.relation, Comment.channel, *extra)
     stmt = (
         select(ThemeAssignment.theme_id, *attributes, func.count())
         .join(Comment, Comment.id == ThemeAssignment.comment_id)
@@ -60,8 +67,12 @@ def fetch_rows(analysis_id: int) -> list[CommentRow]:
             relation=relation.value if relation else UNANSWERED,
             channel=channel.value if channel else UNANSWERED,
             count=count,
+            table=table or UNANSWERED,
+            question=question or UNANSWERED,
         )
-        for theme_id, age_group, district, relation, channel, count in db.session.execute(stmt)
+        for theme_id, age_group, district, relation, channel, table, question, count in (
+            db.session.execute(stmt)
+        )
     ]
 
 
@@ -81,6 +92,8 @@ def value_labels(attribute: str, districts: Sequence[str] = ()) -> dict[str, str
         known = {channel.value: CHANNEL[channel] for channel in Channel}
     elif attribute == "district":
         known = {district: district for district in districts}
+    elif attribute in EXTRA_ATTRIBUTES:
+        known = {}  # free text: the values found, in present_values()
     else:
         raise ValueError(f"unknown attribute {attribute!r}")
     return known | {UNANSWERED: UNANSWERED_LABEL}
