@@ -399,3 +399,15 @@ def test_a_double_tap_on_the_first_post_makes_one_participant(app, make_board, m
     note = notes.post_note(board.id, "same-phone", NOTE)
     assert note.participant.token == "same-phone"
     assert db.session.scalar(select(func.count(BoardParticipant.id))) == 1
+
+
+def test_the_page_shows_the_newest_hundred_notes_of_many(client, make_board):
+    from workshop.boards.services import notes
+
+    board = make_board(is_moderated=False)
+    writer = "one-busy-writer"
+    for number in range(1, 106):
+        notes.post_note(board.id, writer, f"付箋その{number}番")
+    page = page_of(client, board)
+    assert "みんなの付箋（105枚）" in page and "新しい100枚を表示しています" in page
+    assert "付箋その105番" in page and "付箋その5番<" not in page

@@ -18,6 +18,9 @@ from workshop.errors import DomainError
 from workshop.models import Board
 from workshop.security import BOARD_LIKE_POSTS, BOARD_NOTE_POSTS, limiter
 
+# a phone reloads the page with 更新 again and again: the newest notes, not hundreds
+SHOWN_NOTES = 100
+
 BOARD_PAGES = frozenset(
     {
         "boards.join",
@@ -79,7 +82,8 @@ def board_page(
         confirm_form=ConfirmForm(),
         participant=participant,
         own_notes=notes.notes_of(participant),
-        others=notes.visible_notes(board, question.id) if question else [],
+        others=notes.visible_notes(board, question.id, limit=SHOWN_NOTES) if question else [],
+        others_total=notes.visible_count(board, question.id) if question else 0,
         liked=notes.liked_ids(participant),
     ), status
 

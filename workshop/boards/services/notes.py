@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -168,7 +168,7 @@ def liked_ids(participant: BoardParticipant | None) -> set[int]:
     return set(db.session.scalars(stmt))
 
 
-def visible_notes(board: Board, question_id: int) -> list[BoardNote]:
+def visible_notes(board: Board, question_id: int, *, limit: int | None = None) -> list[BoardNote]:
     """The approved notes of a question, newest first: what everyone may see."""
     stmt = (
         select(BoardNote)
@@ -179,5 +179,15 @@ def visible_notes(board: Board, question_id: int) -> list[BoardNote]:
         )
         .options(selectinload(BoardNote.participant), selectinload(BoardNote.table))
         .order_by(BoardNote.created_at.desc(), BoardNote.id.desc())
+        .limit(limit)
     )
     return list(db.session.scalars(stmt))
+
+
+def visible_count(board: Board, question_id: int) -> int:
+    stmt = select(func.count(BoardNote.id)).where(
+        BoardNote.board_id == board.id,
+        BoardNote.question_id == question_id,
+        BoardNote.status == NoteStatus.APPROVED,
+    )
+    return db.session.scalar(stmt) or 0
