@@ -16,6 +16,10 @@ A pure library: no Flask, no database, no network. Entry points::
 
     tokens = Analyzer().analyze("マイナンバーカードの電子申請が難しい")  # store with the comment
     tokens_list = tokenize_many(texts, n_jobs=None, cache=cache)  # parallel, only new texts
+
+    # a live board: each new note into the nearest group, or a new one (see nlp.live)
+    found = assign(LiveNote(note_id, text, tokens), groups)  # groups: list[LiveGroup]
+    result = regroup(notes, groups)  # on the facilitator's click; their names are kept
 """
 
 from importlib import import_module
@@ -30,6 +34,12 @@ _EXPORTS = {
     "tokenize_normalized": "nlp.cache",
     "ThemeClusterer": "nlp.cluster",
     "LsaFeatures": "nlp.features",
+    "Assignment": "nlp.live",
+    "LiveGroup": "nlp.live",
+    "LiveNote": "nlp.live",
+    "Regrouping": "nlp.live",
+    "assign": "nlp.live",
+    "regroup": "nlp.live",
     "TfidfFeatures": "nlp.features",
     "normalize": "nlp.normalize",
     "OTHER_THEME_ID": "nlp.pipeline",
@@ -48,6 +58,7 @@ if TYPE_CHECKING:
     from nlp.cache import TokenCache, token_cache_key, tokenize_many, tokenize_normalized
     from nlp.cluster import ThemeClusterer
     from nlp.features import LsaFeatures, TfidfFeatures
+    from nlp.live import Assignment, LiveGroup, LiveNote, Regrouping, assign, regroup
     from nlp.normalize import normalize
     from nlp.pipeline import OTHER_THEME_ID, analyze, extend
     from nlp.seeds import read_seed_themes
@@ -67,8 +78,12 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "OTHER_THEME_ID",
     "Analyzer",
+    "Assignment",
     "KScore",
+    "LiveGroup",
+    "LiveNote",
     "LsaFeatures",
+    "Regrouping",
     "SeedTheme",
     "TfidfFeatures",
     "Theme",
@@ -76,10 +91,12 @@ __all__ = [
     "ThemeResult",
     "TokenCache",
     "analyze",
+    "assign",
     "extend",
     "normalize",
     "read_seed_themes",
     "read_stopwords",
+    "regroup",
     "token_cache_key",
     "tokenize_many",
     "tokenize_normalized",
