@@ -115,6 +115,9 @@ def app(
             "RATELIMIT_ENABLED": False,  # tests/test_security.py turns it on
             # drawn on first view (about 1 s each); tests/test_theme_pages.py turns it on
             "WORDCLOUDS_AHEAD": False,
+            # an event stream sends its first state and ends, so a test client (which reads
+            # the whole response) gets an answer; tests/test_live.py holds streams open
+            "LIVE_STREAM_SECONDS": 0,
         }
     )
     app.test_client_class = FreshContextClient

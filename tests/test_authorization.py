@@ -221,6 +221,7 @@ MATRIX: dict[str, Row] = {
     # the board's code opens it for anyone; the resident's cookie opens only their own notes
     "boards.join": Row(public(get=200)),
     "boards.show": Row(public(get=200)),
+    "boards.board_events": Row(public(get=200)),  # an event stream; ends at once in the tests
     "boards.post_note": Row(public(post=422)),  # no text: nothing stored
     "boards.nickname": Row(public(post=422), data={"nickname": "名" * 21}),
     "boards.edit_note": Row(own_link(get=200, post=422)),
@@ -251,6 +252,7 @@ MATRIX: dict[str, Row] = {
     "boards_staff.move_note": Row(assigned(post=303), parts={"note_id": "paper_note_id"}),
     "boards_staff.projector_page": Row(assigned(get=200)),
     "boards_staff.projector_json": Row(assigned(get=200)),
+    "boards_staff.projector_events": Row(assigned(get=200)),
     "boards_staff.export_notes": Row(assigned(get=200)),
 }
 

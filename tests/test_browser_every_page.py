@@ -29,6 +29,8 @@ NOT_PAGES = {
     "api.workshop",
     "api.board",
     "boards_staff.projector_json",
+    "boards_staff.projector_events",
+    "boards.board_events",
     "boards_staff.export_notes",
     "consultations.attachment",
     "results.results_csv",

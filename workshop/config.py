@@ -35,6 +35,9 @@ ENV_SETTINGS: dict[str, Any] = {
     "PROXY_FIX_X_PREFIX": int,
     "JOB_STALE_SECONDS": float,
     "JOB_QUEUED_STALE_SECONDS": float,
+    "LIVE_POLL_SECONDS": float,
+    "LIVE_HEARTBEAT_SECONDS": float,
+    "LIVE_STREAM_SECONDS": float,
 }
 
 
@@ -74,6 +77,15 @@ def defaults(instance: Path) -> dict[str, Any]:
         "JOB_STALE_SECONDS": 180,
         # a queued job no runner has taken after this long (e.g. its server went away) is failed
         "JOB_QUEUED_STALE_SECONDS": 900,
+        # live pages (workshop/live): without Redis a stream reads its version this often;
+        # with Redis it reads it again this often in case a message was missed; a comment line
+        # this often keeps proxies from closing a quiet stream; a stream ends after this long
+        # and the browser reconnects (after LIVE_RETRY_MS) with Last-Event-ID
+        "LIVE_POLL_SECONDS": 0.5,
+        "LIVE_RESYNC_SECONDS": 10,
+        "LIVE_HEARTBEAT_SECONDS": 15,
+        "LIVE_STREAM_SECONDS": 300,
+        "LIVE_RETRY_MS": 2000,
         # how many proxies in front of the app set each X-Forwarded-* header; 0 trusts none
         "PROXY_FIX_X_FOR": 0,
         "PROXY_FIX_X_PROTO": 0,
