@@ -19,9 +19,18 @@ def env_int(name: str, default: int) -> int:
 workers = env_int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 12))
 # loopback only by default: the reverse proxy (nginx, the load balancer) faces the network
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-worker_class = "sync"
-# a request stuck longer than this is killed and its worker restarted; exports of many
-# comments are the slowest pages, theme analysis runs in the background worker
+# threads: a live board page (workshop/live, Server-Sent Events) holds its connection for
+# minutes; under "sync" each one would take a whole worker and starve the posts. With
+# "gthread" a stream takes one thread, idle between its version reads (every 0.5 s, or a
+# Redis message). Threads per worker: enough for a hall of open live pages spread over the
+# workers plus the posts; SQLite and SQLAlchemy sessions are per request (scoped), as before.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = env_int("GUNICORN_THREADS", 100)
+# at most this many connections a worker holds open (streams included)
+worker_connections = env_int("GUNICORN_WORKER_CONNECTIONS", 1000)
+# a worker silent longer than this is killed and restarted (under gthread a long stream does
+# not count, the worker's main loop answers); exports of many comments are the slowest pages,
+# theme analysis runs in the background worker
 timeout = env_int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # behind a proxy that keeps connections open to the app servers
