@@ -115,6 +115,9 @@ def redis_versions(
             if message is None and not due:
                 yield None
                 continue
+            # a busy board sends many messages a second: the ones already here say nothing more
+            while message is not None:
+                message = pubsub.get_message(timeout=0)
             latest = version()
             last_read = time.monotonic()
             if latest is None:
