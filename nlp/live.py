@@ -490,9 +490,26 @@ def _names(
             names.append(_own_name(prepared.normalized[rows[0]], terms[rows[0]]))
         else:
             scorer = scorer or TermScorer().fit(terms)
-            keywords = scorer.keywords(rows, min_count=2) or scorer.keywords(rows, min_count=1)
-            names.append(make_label(keywords, n_terms=2))
+            keywords = scorer.keywords(rows, min_count=2) or _common_terms(terms, rows)
+            names.append(make_label(keywords, n_terms=2) if keywords else "")
+        if index != other and names[-1] in ("", OTHER_NAME):
+            # only the group of notes that fit nowhere is called その他
+            shortest = min((prepared.normalized[row] for row in rows), key=len)
+            names[-1] = _own_name(shortest, ())
+            if names[-1] in ("", OTHER_NAME):
+                names[-1] = "その他の付箋"
     return [name[:MAX_NAME_CHARS] for name in names]
+
+
+def _common_terms(terms: Sequence[Sequence[str]], rows: Sequence[int]) -> list[tuple[str, float]]:
+    """The terms most of the group's notes share, for a group whose terms are not
+    distinctive (it holds every note of a small board)."""
+    counts = Counter(term for row in rows for term in set(terms[row]))
+    if not counts:
+        return []
+    most = max(counts.values())
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))
+    return [(term, count / most) for term, count in ranked if count >= min(2, most)]
 
 
 class _CachedPhraseNamer(PhraseNamer):

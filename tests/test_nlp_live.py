@@ -175,3 +175,36 @@ def test_a_full_board_puts_an_unrelated_note_into_a_group_or_other():
     assert len(groups) >= max_groups_for(len(groups) + 1)
     found = assign(notes_of(["商店街のお祭りを続けてほしい"], 200)[0], groups)
     assert found.group_id is not None or found.name == OTHER_NAME
+
+
+def post_all(texts: list[str]) -> list[LiveGroup]:
+    """Notes arriving one by one, each placed by assign, as the app does."""
+    groups: list[LiveGroup] = []
+    for note in notes_of(texts, 1):
+        found = assign(note, groups)
+        if found.group_id is None:
+            groups.append(LiveGroup(id=len(groups) + 1, name=found.name, notes=(note,)))
+            continue
+        groups = [
+            LiveGroup(g.id, found.name if found.rename else g.name, (*g.notes, note))
+            if g.id == found.group_id
+            else g
+            for g in groups
+        ]
+    return groups
+
+
+def test_on_a_new_board_alike_notes_gather_under_a_readable_name():
+    groups = post_all(
+        [
+            "ゴミ出しのルールを外国語でも知らせてほしい",
+            "ゴミ出しのルールがアプリで分かると助かる",
+            "避難所の場所を地図で確かめたい",
+            "ゴミ出しのルールが地区ごとに違って分かりにくい",
+        ]
+    )
+    sizes = sorted(len(g.notes) for g in groups)
+    assert sizes == [1, 3]
+    garbage = next(g for g in groups if len(g.notes) == 3)
+    assert garbage.name != OTHER_NAME
+    assert "ゴミ" in garbage.name
