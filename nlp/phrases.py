@@ -25,6 +25,14 @@ from nlp.label import TermScorer
 from nlp.tokenize import Morpheme, janome_tokens, shared_tokenizer
 
 CONNECTORS = ("への", "の", "を", "な")
+# Particles and spaces that do not change which phrase is meant: 公共交通の確保,
+# 公共交通を確保, 公共交通が確保 and 公共交通確保 are counted as one phrase (a line
+# wrap on a sticky note, 小型商店の 活性化, too). Only the forms with CONNECTORS and
+# no space can name a theme.
+FOLDED_CONNECTORS = (*CONNECTORS, "が")
+_FOLDED_PARTICLE = re.compile(r"(?<![ぁ-ゖ])(?:への|の|を|が|な)(?![ぁ-ゖ])")
+# Spellings of one word (子ども, 子供, こども), folded when phrases are counted.
+_SPELLINGS = (("子ども", "子供"), ("こども", "子供"), ("取り組み", "取組"), ("取組み", "取組"))
 MAX_TOKENS = 4  # content tokens in one phrase
 MAX_CHARS = 18  # longer phrases are clauses, not names
 # One token of this many characters may hold two words (子育て支援, 個人情報).
@@ -100,6 +108,15 @@ def all_phrase_candidates(
     ]
 
 
+def phrase_key(phrase: str) -> str:
+    """What is counted for a phrase: its words without the particles between them,
+    spaces or spelling variants (公共交通の確保 and 公共交通を 確保 give 公共交通確保)."""
+    key = phrase.replace(" ", "")
+    for variant, spelling in _SPELLINGS:
+        key = key.replace(variant, spelling)
+    return _FOLDED_PARTICLE.sub("", key)
+
+
 def _has_own_subject(text: str, span: _Span, token: str) -> bool:
     """An adjective after its own subject (実効性の高い, 人が多い) ends a clause:
     高い環境教育 cut from 実効性の高い環境教育 is not a name."""
@@ -125,18 +142,20 @@ def _gap_connectors(gap: str, stopwords: frozenset[str]) -> int | None:
     """Number of particles in the text between two tokens of one phrase, or None
     when the gap breaks the phrase."""
     connectors = 0
-    rest = gap
+    rest = gap.strip(" ")
+    if " " in rest:
+        return None
     while rest:
         piece = _leading_piece(rest, stopwords)
         if piece is None:
             return None
-        connectors += piece in CONNECTORS
+        connectors += piece in FOLDED_CONNECTORS
         rest = rest[len(piece) :]
     return connectors
 
 
 def _leading_piece(text: str, stopwords: frozenset[str]) -> str | None:
-    for connector in CONNECTORS:
+    for connector in FOLDED_CONNECTORS:
         if text.startswith(connector):
             return connector
     for length in range(min(len(text), 4), 1, -1):
@@ -273,7 +292,12 @@ def _is_content(morpheme: Morpheme) -> bool:
 
 
 class PhraseNamer:
-    """Name groups of comments by their most distinctive phrase (fit once, ask per group)."""
+    """Name groups of comments by their most distinctive phrase (fit once, ask per group).
+
+    Phrases are counted by ``phrase_key``, so 公共交通の確保 in one comment and
+    公共交通を確保 in another make two occurrences; the name is the form most of the
+    group's comments write (as written in at least one), an の form before a を form.
+    """
 
     def __init__(self, stopwords: frozenset[str] = frozenset(), n_candidates: int = 30) -> None:
         self.stopwords = stopwords
@@ -285,39 +309,58 @@ class PhraseNamer:
     def fit_candidates(self, docs: Sequence[Sequence[str]]) -> PhraseNamer:
         """``fit`` from each comment's ``phrase_candidates``, found elsewhere (the pipeline
         finds them in another process while it clusters)."""
-        self.scorer_ = TermScorer().fit(docs)
+        self.forms_: list[dict[str, list[str]]] = []
+        for candidates in docs:
+            forms: dict[str, list[str]] = {}
+            for phrase in candidates:
+                forms.setdefault(phrase_key(phrase), []).append(phrase)
+            self.forms_.append(forms)
+        self.scorer_ = TermScorer().fit([sorted(forms) for forms in self.forms_])
         self.checked_: dict[str, bool] = {}
         return self
 
     def candidates(self, rows: Sequence[int]) -> tuple[str, ...]:
         """Phrases of the rows that qualify as a name, most distinctive first."""
-        ranked = self.scorer_.keywords(rows, self.n_candidates, min_count=MIN_COMMENTS)
-        weighted = [
-            (phrase, weight * (OBJECT_PHRASE_WEIGHT if "を" in phrase else 1.0))
-            for phrase, weight in ranked
-            if self._is_name(phrase)
-        ]
-        weighted.sort(key=lambda item: -item[1])  # stable: ties keep the scorer's order
-        ordered: list[str] = []
-        for phrase, weight in weighted:
-            longer = [
-                other
-                for other, other_weight in weighted
-                if phrase in other and other != phrase and other_weight >= EXTENSION_WEIGHT * weight
-            ]
-            ordered.extend(p for p in (*longer[:1], phrase) if p not in ordered)
-        return tuple(ordered)
+        return tuple(name for _, name in self._ranked(rows))
 
     def names(self, groups: Sequence[Sequence[int]]) -> list[str | None]:
         """A distinct name per group (in order; None when no phrase qualifies)."""
         used: set[str] = set()
         names: list[str | None] = []
         for rows in groups:
-            name = next((p for p in self.candidates(rows) if p not in used), None)
-            if name is not None:
-                used.add(name)
+            key, name = next(((k, n) for k, n in self._ranked(rows) if k not in used), (None, None))
+            if key is not None:
+                used.add(key)
             names.append(name)
         return names
+
+    def _ranked(self, rows: Sequence[int]) -> list[tuple[str, str]]:
+        """(key, name) of the qualifying phrases, most distinctive first."""
+        ranked = self.scorer_.keywords(rows, self.n_candidates, min_count=MIN_COMMENTS)
+        weighted: list[tuple[str, str, float]] = []
+        for key, weight in ranked:
+            name = self._written_form(key, rows)
+            if name is not None:
+                weighted.append((key, name, weight * (OBJECT_PHRASE_WEIGHT if "を" in name else 1)))
+        weighted.sort(key=lambda item: -item[2])  # stable: ties keep the scorer's order
+        ordered: list[tuple[str, str]] = []
+        for key, name, weight in weighted:
+            longer = [
+                (other, other_name)
+                for other, other_name, other_weight in weighted
+                if key in other and other != key and other_weight >= EXTENSION_WEIGHT * weight
+            ]
+            ordered.extend(p for p in (*longer[:1], (key, name)) if p not in ordered)
+        return ordered
+
+    def _written_form(self, key: str, rows: Sequence[int]) -> str | None:
+        """The form of the phrase the rows write most that qualifies as a name."""
+        counts: dict[str, int] = {}
+        for row in rows:
+            for form in set(self.forms_[row].get(key, ())):
+                counts[form] = counts.get(form, 0) + 1
+        forms = sorted(counts, key=lambda form: (-counts[form], "を" in form, len(form), form))
+        return next((form for form in forms if self._is_name(form)), None)
 
     def _is_name(self, phrase: str) -> bool:
         if phrase not in self.checked_:
