@@ -8,6 +8,9 @@ dropped (a one-kanji prefix or suffix as in 再利用 and 効率化, a stopword 
 in 子育て支援 の 充実). The tokens are the cached ones, aligned with the text,
 so finding candidates costs no second Janome pass over the comments.
 
+A phrase is counted by its words (``phrase_key``): 公共交通の確保, 公共交通を確保,
+公共交通が確保 and the head of 地域公共交通の確保 are one phrase in four comments,
+named by the form most of them write that is a noun phrase written on its own.
 Candidates are scored like keywords (share of the theme's comments x log of
 the lift over all comments), so boilerplate found everywhere (本計画の推進)
 loses. Only the best ones are then tokenized, as a phrase on its own, to check
@@ -71,10 +74,17 @@ class _Span:
     end: int
 
 
+# Marks a candidate that ends a compound without starting it (資本主義 in 株主資本主義):
+# it counts as an occurrence of the phrase, the head of the compound, but a name is
+# written on its own in at least one comment, so it never names a theme itself.
+HEAD_MARK = "…"
+
+
 def phrase_candidates(
     tokens: Sequence[str], normalized_text: str, stopwords: frozenset[str] = frozenset()
 ) -> tuple[str, ...]:
-    """Noun-phrase candidates of one comment, each verbatim in ``normalized_text``."""
+    """Noun-phrase candidates of one comment, each verbatim in ``normalized_text``
+    (after ``HEAD_MARK`` when it ends a longer compound)."""
     spans = _align(tokens, normalized_text)
     found: set[str] = set()
     for first, span in enumerate(spans):
@@ -111,7 +121,7 @@ def all_phrase_candidates(
 def phrase_key(phrase: str) -> str:
     """What is counted for a phrase: its words without the particles between them,
     spaces or spelling variants (公共交通の確保 and 公共交通を 確保 give 公共交通確保)."""
-    key = phrase.replace(" ", "")
+    key = phrase.removeprefix(HEAD_MARK).replace(" ", "")
     for variant, spelling in _SPELLINGS:
         key = key.replace(variant, spelling)
     return _FOLDED_PARTICLE.sub("", key)
@@ -180,8 +190,9 @@ def _phrases(
         start -= 1
     for tail in _tails(text, end, connectors, stopwords):
         phrase = text[start:tail]
-        if len(phrase) <= MAX_CHARS and _stands_alone(text, start, tail):
-            yield phrase
+        if len(phrase) > MAX_CHARS or _ends_inside_a_word(text, start, tail):
+            continue
+        yield phrase if _starts_a_word(text, start) else HEAD_MARK + phrase
 
 
 def _tails(text: str, end: int, connectors: int, stopwords: frozenset[str]) -> Iterator[int]:
@@ -199,16 +210,20 @@ def _tails(text: str, end: int, connectors: int, stopwords: frozenset[str]) -> I
                 return
 
 
-def _stands_alone(text: str, start: int, end: int) -> bool:
-    """Not part of a longer word (no word character touches either end) and not
-    counted by a number before it (2050 年カーボンニュートラル)."""
-    before = start > 0 and _WORD_CHAR.match(text[start - 1]) is not None
+def _starts_a_word(text: str, start: int) -> bool:
+    """No word character before it: 資本主義 in 株主資本主義 does not."""
+    return start == 0 or _WORD_CHAR.match(text[start - 1]) is None
+
+
+def _ends_inside_a_word(text: str, start: int, end: int) -> bool:
+    """A word character after it, or counted by a number before it (2050 年カーボン
+    ニュートラル), or after a digit in the same word (3章)."""
     after = end < len(text) and _WORD_CHAR.match(text[end]) is not None
     previous = start - 1
     while previous >= 0 and text[previous] == " ":
         previous -= 1
     counted = previous >= 0 and text[previous].isdigit()
-    return not before and not after and not counted
+    return after or counted
 
 
 def is_phrase_name(phrase: str, stopwords: frozenset[str] = frozenset()) -> bool:
@@ -360,7 +375,7 @@ class PhraseNamer:
             for form in set(self.forms_[row].get(key, ())):
                 counts[form] = counts.get(form, 0) + 1
         forms = sorted(counts, key=lambda form: (-counts[form], "を" in form, len(form), form))
-        return next((form for form in forms if self._is_name(form)), None)
+        return next((f for f in forms if not f.startswith(HEAD_MARK) and self._is_name(f)), None)
 
     def _is_name(self, phrase: str) -> bool:
         if phrase not in self.checked_:

@@ -1,4 +1,4 @@
-from nlp.phrases import PhraseNamer, is_phrase_name, phrase_candidates, phrase_key
+from nlp.phrases import HEAD_MARK, PhraseNamer, is_phrase_name, phrase_candidates, phrase_key
 from nlp.pipeline import analyze
 from nlp.tokenize import Analyzer
 
@@ -92,6 +92,23 @@ def test_spellings_of_one_word_make_one_phrase():
     assert name in ("子どもの居場所", "子供の居場所")
 
 
+def test_the_head_of_a_compound_counts_as_the_phrase_but_names_only_as_written():
+    texts = [
+        "地域公共交通の確保が課題です。",
+        "山あいの集落では公共交通の確保をお願いしたい。",
+        "駅前の駐輪場が足りません。",
+        "駐輪場をもっと広くしてほしい。",
+    ]
+    namer, _ = fitted_namer(texts)
+    assert namer.names([range(2)]) == ["公共交通の確保"]
+    namer, _ = fitted_namer(
+        ["地域公共交通の確保が課題です。", "地域公共交通の確保を。", *texts[2:]]
+    )
+    assert namer.names([range(2)]) == ["地域公共交通の確保"]
+    namer, _ = fitted_namer(["株主資本主義の限界", "新たな国家資本主義の台頭", *texts[2:]])
+    assert namer.names([range(2)]) == [None]  # 資本主義 written on its own in neither
+
+
 def test_a_form_that_is_no_noun_phrase_does_not_name():
     texts = ["駐車場が狭いです。", "駐車場が狭くて停められない。", "公園が広い。", "公園の芝生"]
     namer, _ = fitted_namer(texts)
@@ -147,6 +164,7 @@ def test_candidates_do_not_cut_words_or_cross_numbers():
     candidates = phrase_candidates(analyzer.analyze_normalized(text), text, analyzer.stopwords)
     assert "地域公共交通の確保" in candidates
     assert "公共交通の確保" not in candidates  # 公共 is only part of 地域公共交通
+    assert HEAD_MARK + "公共交通の確保" in candidates  # counted, never a name by itself
     assert all(not any(char.isdigit() for char in phrase) for phrase in candidates)
 
 
