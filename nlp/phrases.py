@@ -3,7 +3,7 @@
 A candidate is a stretch of a comment's normalised text that starts and ends
 on one of its content tokens and stands alone as a noun phrase: tokens joined
 directly (公共 + 交通), through one particle (窓口 の 待ち時間, 高齢者 への 配慮,
-手続き を オンライン化, 安全 な 通学路), or through what the token filters
+手続き を オンライン化, 安全 な 通学路, a list: 食事 や 買い物), or through what the token filters
 dropped (a one-kanji prefix or suffix as in 再利用 and 効率化, a stopword noun as
 in 子育て支援 の 充実). The tokens are the cached ones, aligned with the text,
 so finding candidates costs no second Janome pass over the comments.
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from nlp.label import TermScorer
 from nlp.tokenize import Morpheme, janome_tokens, shared_tokenizer
 
-CONNECTORS = ("への", "の", "を", "な")
+CONNECTORS = ("への", "の", "を", "な", "と", "や")
 # Particles and spaces that do not change which phrase is meant: 公共交通の確保,
 # 公共交通を確保, 公共交通が確保 and 公共交通確保 are counted as one phrase (a line
 # wrap on a sticky note, 小型商店の 活性化, too). Only the forms with CONNECTORS and
@@ -265,7 +265,7 @@ def _is_noun_phrase(morphemes: Sequence[Morpheme]) -> bool:
             if morpheme.base_form in _QUANTITY_ADJECTIVES:
                 return False
         elif major == "助詞":
-            if morpheme.surface not in ("の", "へ", "を"):
+            if morpheme.surface not in ("の", "へ", "を") and morpheme.pos[1] != "並立助詞":
                 return False
         elif major == "助動詞":
             if morpheme.surface != "な":

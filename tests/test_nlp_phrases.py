@@ -144,6 +144,12 @@ def test_a_name_holds_two_content_words():
     assert not is_phrase_name("多い印象")  # the end of a sentence, not a name
 
 
+def test_two_nouns_listed_with_to_or_ya_make_a_phrase():
+    assert is_phrase_name("食事や買い物")
+    assert is_phrase_name("ゴミ箱とベンチ")
+    assert not is_phrase_name("友達と旅行")  # with whom, not a list
+
+
 def test_numbers_names_and_references_are_not_names():
     assert not is_phrase_name("第3章")
     assert not is_phrase_name("山田太郎")
