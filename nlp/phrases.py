@@ -35,7 +35,17 @@ CONNECTORS = ("への", "の", "を", "な", "と", "や")
 FOLDED_CONNECTORS = (*CONNECTORS, "が")
 _FOLDED_PARTICLE = re.compile(r"(?<![ぁ-ゖ])(?:への|の|を|が|な)(?![ぁ-ゖ])")
 # Spellings of one word (子ども, 子供, こども), folded when phrases are counted.
-_SPELLINGS = (("子ども", "子供"), ("こども", "子供"), ("取り組み", "取組"), ("取組み", "取組"))
+_SPELLINGS = (
+    ("子ども", "子供"),
+    ("こども", "子供"),
+    ("取り組み", "取組"),
+    ("取組み", "取組"),
+    ("おいしい", "美味しい"),
+    ("綺麗", "きれい"),
+    ("ごみ", "ゴミ"),
+    ("障がい", "障害"),
+    ("障碍", "障害"),
+)
 MAX_TOKENS = 4  # content tokens in one phrase
 MAX_CHARS = 18  # longer phrases are clauses, not names
 # One token of this many characters may hold two words (子育て支援, 個人情報).

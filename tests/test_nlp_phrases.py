@@ -64,6 +64,7 @@ def test_one_phrase_written_with_other_particles_counts_once_per_comment():
     assert (
         phrase_key("子どもの居場所") == phrase_key("子供の居場所") == phrase_key("こどもの居場所")
     )
+    assert phrase_key("おいしい野菜") == phrase_key("美味しい野菜")
     assert phrase_key("ものづくりの拠点") != phrase_key("もづくりの拠点")  # の inside a word stays
     texts = [
         "山間部では公共交通の確保をお願いしたい。",
