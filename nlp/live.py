@@ -521,7 +521,7 @@ class _CachedPhraseNamer(PhraseNamer):
             _phrase_candidates(tuple(t), text, self.stopwords)
             for t, text in zip(tokens, normalized, strict=True)
         ]
-        self.scorer_ = TermScorer().fit(docs)
+        self.fit_candidates(docs)
         self.checked_ = _CHECKED_PHRASES
         return self
 
