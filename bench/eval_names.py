@@ -6,8 +6,10 @@ Runs nlp.analyze with the true number of themes on every CSV of the eval-dev
 folder (id,text,label; env6_pubcom on its grouped rows) and on our own
 tests/data/eval, and prints per set the share of discovered themes named by a
 phrase, then each large theme with its themes: size, name (* a phrase, else the
-keyword label), keywords and the most common gold label among its comments
-with that label's share; --summaries adds the summary sentences.
+keyword label), how many of its comments write the name as such / in any
+form (particles, spaces and spellings folded over the whole text, a rough
+count), keywords and the most common gold label among its comments with that
+label's share; --summaries adds the summary sentences.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from nlp import Theme, analyze
 from nlp.normalize import normalize
+from nlp.phrases import phrase_key
 
 ROOT = Path(__file__).resolve().parent.parent
 OWN_DATA = ROOT / "tests" / "data" / "eval"
@@ -67,10 +70,13 @@ def print_theme(
     top, count = gold.most_common(1)[0]
     mark = "*" if theme.label_is_phrase else " "
     keywords = "・".join(term for term, _ in theme.keywords[:4])
-    # how many of the theme's comments hold its name (folded as the pipeline does)
-    held = sum(theme.label in normalize(texts[int(i)]) for i in theme.comment_ids)
-    print(f"{indent}{theme.size:4d} {mark} {theme.label:24} in {held:3d}  [{keywords}]  "
-          f"gold: {top} {count / theme.size:.0%}")  # fmt: skip
+    # how many of the theme's comments write its name as such, and in any form
+    # (particles, spaces and spellings folded, as nlp.phrases counts it)
+    written = sum(theme.label in normalize(texts[int(i)]) for i in theme.comment_ids)
+    key = phrase_key(theme.label)
+    folded = sum(key in phrase_key(normalize(texts[int(i)])) for i in theme.comment_ids)
+    print(f"{indent}{theme.size:4d} {mark} {theme.label:24} in {written:3d}/{folded:3d}  "
+          f"[{keywords}]  gold: {top} {count / theme.size:.0%}")  # fmt: skip
     if summaries:
         for sentence in theme.summary:
             print(f"{indent}         > {sentence}")
