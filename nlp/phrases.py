@@ -341,6 +341,8 @@ class PhraseNamer:
                 forms.setdefault(phrase_key(phrase), []).append(phrase)
             self.forms_.append(forms)
         self.scorer_ = TermScorer().fit([sorted(forms) for forms in self.forms_])
+        self.holders_ = self.scorer_.presence_.tocsc()  # rows holding each key
+        self.column_ = {str(key): index for index, key in enumerate(self.scorer_.terms_)}
         self.checked_: dict[str, bool] = {}
         return self
 
@@ -362,9 +364,10 @@ class PhraseNamer:
     def _ranked(self, rows: Sequence[int]) -> list[tuple[str, str]]:
         """(key, name) of the qualifying phrases, most distinctive first."""
         ranked = self.scorer_.keywords(rows, self.n_candidates, min_count=MIN_COMMENTS)
+        members = set(rows)
         weighted: list[tuple[str, str, float]] = []
         for key, weight in ranked:
-            name = self._written_form(key, rows)
+            name = self._written_form(key, members)
             if name is not None:
                 weighted.append((key, name, weight * (OBJECT_PHRASE_WEIGHT if "を" in name else 1)))
         weighted.sort(key=lambda item: -item[2])  # stable: ties keep the scorer's order
@@ -378,11 +381,14 @@ class PhraseNamer:
             ordered.extend(p for p in (*longer[:1], (key, name)) if p not in ordered)
         return ordered
 
-    def _written_form(self, key: str, rows: Sequence[int]) -> str | None:
+    def _written_form(self, key: str, members: set[int]) -> str | None:
         """The form of the phrase the rows write most that qualifies as a name."""
         counts: dict[str, int] = {}
-        for row in rows:
-            for form in set(self.forms_[row].get(key, ())):
+        column = self.holders_[:, self.column_[key]]
+        for row in column.indices:
+            if int(row) not in members:
+                continue
+            for form in set(self.forms_[row][key]):
                 counts[form] = counts.get(form, 0) + 1
         forms = sorted(counts, key=lambda form: (-counts[form], "を" in form, len(form), form))
         return next((f for f in forms if not f.startswith(HEAD_MARK) and self._is_name(f)), None)
