@@ -202,10 +202,10 @@ def test_the_projector_shows_approved_notes_by_group_and_nothing_private(
     assert QUESTION in text and "見せてよい付箋" in text
     assert "確認待ちの付箋" not in text and "非表示の付箋" not in text
     assert "ひみつの名前" not in text and "話題と関係ない" not in text
-    assert "未分類" in text and 'class="projector-count">1<' in text
+    assert 'class="projector-count">1<' in text
     assert '<meta http-equiv="refresh"' in text
     data = client.get(f"/staff/boards/{board.id}/projector.json").get_json()
-    assert data["total"] == 1 and data["groups"][0]["name"] == "未分類"
+    assert data["total"] == 1 and len(data["groups"]) == 1
     assert [n["text"] for n in data["groups"][0]["notes"]] == ["見せてよい付箋"]
     assert data["groups"][0]["notes"][0]["nickname"] == ""
     version = data["version"]
@@ -370,7 +370,7 @@ def test_the_api_gives_counts_and_nothing_personal(app, client, make_board):
     data = response.get_json()
     assert data["status"] == "open" and data["participants"] == 1
     assert data["notes_approved"] == 1 and data["notes_pending"] == 1
-    assert data["themes"] == [{"theme": "未分類", "count": 1}]
+    assert [theme["count"] for theme in data["themes"]] == [1]
     text = response.get_data(as_text=True)
     assert "ひみつの名前" not in text and "見せる付箋" not in text and "token" not in text
     missing = client.get("/api/boards/AAAAAA")
@@ -410,3 +410,44 @@ def test_a_cross_tab_splits_a_boards_comments_by_question_and_table(
     for row in rows[1:]:
         counted[row[value]] += int(row[count])
     assert counted == {"Aテーブル": 1, "回答なし": 11}
+
+
+SMARTPHONE_NOTES = (
+    "スマホ教室を公民館で開いてほしい",
+    "スマホ教室を土日にも開いてほしい",
+    "スマホ教室の回数を増やしてほしい",
+)
+DISASTER_NOTE = "防災アプリで避難所の情報を知りたい"
+
+
+def test_notes_join_the_nearest_group_as_they_arrive(app, client, facilitator_board):
+    board = facilitator_board
+    board.is_moderated = False
+    db.session.commit()
+    participant = app.test_client()
+    for text in (*SMARTPHONE_NOTES[:2], DISASTER_NOTE, SMARTPHONE_NOTES[2]):
+        post_note(participant, board, text)
+    group_of = {note.body: note.group_id for note in notes()}
+    assert None not in group_of.values()
+    assert len({group_of[text] for text in SMARTPHONE_NOTES}) == 1
+    assert group_of[DISASTER_NOTE] != group_of[SMARTPHONE_NOTES[0]]
+    data = client.get(f"/staff/boards/{board.id}/projector.json").get_json()
+    assert [group["count"] for group in data["groups"]] == [3, 1]
+    assert "スマホ" in data["groups"][0]["name"]
+
+
+def test_regrouping_keeps_the_names_the_facilitator_set(app, client, facilitator_board):
+    board = facilitator_board
+    participant = app.test_client()
+    for text in (*SMARTPHONE_NOTES, DISASTER_NOTE):
+        post_note(participant, board, text)
+    for note in notes():  # approved one by one, as a facilitator does
+        moderation.approve(board.id, note.id, staff_id=None)
+    smartphone = notes()[0].group_id
+    base = f"/staff/boards/{board.id}"
+    post_form(client, f"{base}/groups/{smartphone}/rename", {"name": "スマホ教室を身近に"})
+    assert post_form(client, f"{base}/regroup", {}).status_code == 303
+    data = client.get(f"{base}/projector.json").get_json()
+    names = {group["name"]: group["count"] for group in data["groups"]}
+    assert names["スマホ教室を身近に"] == 3
+    assert sum(names.values()) == 4 and len(names) == 2

@@ -1,13 +1,19 @@
 """The groups (themes) of a question's notes on the projector.
 
-A new visible note is assigned to a group; the facilitator regroups with one click (names
-they set are kept), renames a group and moves a note to another group.
+A note that becomes visible joins the nearest group of its question or starts a new one
+(nlp.live.assign); the facilitator regroups everything with one click (nlp.live.regroup,
+names they set are kept), renames a group and moves a note to another group. nlp is pure:
+the groups live here, in BoardGroup rows, and are passed in on every call.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import func, select
 
+from nlp import live
+from nlp.tokenize import Analyzer
 from workshop import audit
 from workshop.boards.errors import NoteInvalid
 from workshop.boards.services.events import board_changed, bump
@@ -31,51 +37,121 @@ def groups_of(question_id: int) -> list[BoardGroup]:
     return list(db.session.scalars(stmt))
 
 
-def ungrouped(question_id: int) -> BoardGroup:
-    """The question's 未分類 group, made when first needed."""
-    stmt = select(BoardGroup).where(
-        BoardGroup.question_id == question_id,
-        BoardGroup.name == UNGROUPED_NAME,
-        BoardGroup.name_set_by_facilitator.is_(False),
-    )
-    found = db.session.scalars(stmt).first()
-    if found is not None:
-        return found
-    group = BoardGroup(
-        question_id=question_id, name=UNGROUPED_NAME, position=next_position(question_id)
-    )
-    db.session.add(group)
-    db.session.flush()
-    return group
-
-
 def next_position(question_id: int) -> int:
     stmt = select(func.max(BoardGroup.position)).where(BoardGroup.question_id == question_id)
     last = db.session.scalar(stmt)
     return 0 if last is None else last + 1
 
 
-def assign(note: BoardNote) -> None:
+@lru_cache(maxsize=1)
+def analyzer() -> Analyzer:
+    return Analyzer()
+
+
+@lru_cache(maxsize=50_000)
+def note_tokens(text: str) -> tuple[str, ...]:
+    """A note's tokens, computed once per text in each process (a few ms each): every
+    assignment compares the new note with all the question's visible notes."""
+    return analyzer().analyze(text)
+
+
+def live_note(note_id: int | str, text: str) -> live.LiveNote:
+    return live.LiveNote(id=note_id, text=text, tokens=note_tokens(text))
+
+
+def live_groups(question_id: int, *, leave_out: int | None = None) -> list[live.LiveGroup]:
+    """The question's groups with their visible notes, as nlp.live reads them."""
+    members: dict[int, list[live.LiveNote]] = {}
+    for note in approved_notes(question_id):
+        if note.group_id is not None and note.id != leave_out:
+            members.setdefault(note.group_id, []).append(live_note(note.id, note.body))
+    return [
+        live.LiveGroup(
+            id=group.id,
+            name=group.name,
+            notes=tuple(members.get(group.id, ())),
+            name_set_by_facilitator=group.name_set_by_facilitator,
+        )
+        for group in groups_of(question_id)
+    ]
+
+
+def place(question_id: int, text: str, *, note_id: int | None = None) -> live.Assignment:
+    """Where a note with this text would go now; only reads, so a post can ask before it
+    takes the database's write lock."""
+    return live.assign(
+        live_note(note_id or "new", text), live_groups(question_id, leave_out=note_id)
+    )
+
+
+def apply(note: BoardNote, found: live.Assignment) -> None:
+    """In the caller's transaction: put the note where ``found`` says (a group that went
+    away meanwhile, or none: a new group)."""
+    group = db.session.get(BoardGroup, found.group_id) if found.group_id is not None else None
+    if group is None or group.question_id != note.question_id:
+        group = BoardGroup(
+            question_id=note.question_id,
+            name=found.name[:GROUP_NAME_MAX_CHARS] or UNGROUPED_NAME,
+            position=next_position(note.question_id),
+        )
+        db.session.add(group)
+        db.session.flush()
+    elif found.rename and not group.name_set_by_facilitator and found.name != live.OTHER_NAME:
+        # その他 is for notes with nothing to compare, and nlp.live passes over a group of that
+        # name when it places the next note: a group of real notes keeps its earlier name
+        group.name = found.name[:GROUP_NAME_MAX_CHARS]
+    note.group_id = group.id
+
+
+def assign(note: BoardNote, found: live.Assignment | None = None) -> None:
     """In the caller's transaction: the group of a note that just became visible."""
     if note.group_id is not None:
         return
-    note.group_id = ungrouped(note.question_id).id
+    apply(note, found or place(note.question_id, note.body, note_id=note.id))
 
 
 def regroup(board_id: int, question_id: int, *, staff_id: int | None = None) -> int:
-    """Group the question's visible notes again; returns how many groups there are."""
+    """Group the question's visible notes afresh; the names the facilitator set stay.
+    Returns how many groups there are."""
+    board = get_board(board_id)
+    if board.question(question_id) is None:
+        raise NotFound()
+    notes = approved_notes(question_id)
+    result = live.regroup(
+        [live_note(note.id, note.body) for note in notes], live_groups(question_id)
+    )
     with transaction():
         board = get_board(board_id)
-        if board.question(question_id) is None:
-            raise NotFound()
-        notes = approved_notes(question_id)
-        for note in notes:
-            assign(note)
+        by_id = {note.id: note for note in approved_notes(question_id)}
+        for position, found in enumerate(result.groups):
+            group = db.session.get(BoardGroup, found.id) if found.id is not None else None
+            if group is None or group.question_id != question_id:
+                group = BoardGroup(question_id=question_id, name=found.name)
+                db.session.add(group)
+            group.name = found.name[:GROUP_NAME_MAX_CHARS]
+            group.name_set_by_facilitator = found.name_set_by_facilitator
+            group.position = position
+            db.session.flush()
+            for member in found.notes:
+                note = by_id.get(int(member.id))
+                if note is not None:
+                    note.group_id = group.id
+        for group_id in result.removed_group_ids:
+            removed = db.session.get(BoardGroup, group_id)
+            if removed is None or removed.name_set_by_facilitator:
+                continue
+            for note in by_id.values():
+                if note.group_id == removed.id:
+                    note.group_id = None
+            db.session.delete(removed)
+        # notes approved while the groups were computed: each joins the nearest group
+        for note in by_id.values():
+            if note.group_id is None:
+                assign(note)
         bump(board)
         audit.record("board.regroup", f"board:{board.id}", question=question_id)
-        count = len({note.group_id for note in notes})
     board_changed(board.id)
-    return count
+    return sum(1 for found in result.groups if found.notes)
 
 
 def approved_notes(question_id: int) -> list[BoardNote]:

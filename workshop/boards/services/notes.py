@@ -56,12 +56,14 @@ def check_table(board: Board, table_id: int | None) -> int | None:
 def post_note(board_id: int, token: str, text: str, table_id: int | None = None) -> BoardNote:
     """A participant's 付箋 to the current question: 確認待ち while moderation is on."""
     body = note_body(text)
+    board = get_board(board_id)
+    ensure_open(board)
+    question = board.current_question
+    if question is None:
+        raise BoardNotOpen()
+    # its group is found before the write starts: SQLite's write lock is not held meanwhile
+    found = None if board.is_moderated else grouping.place(question.id, body)
     with transaction():
-        board = get_board(board_id)
-        ensure_open(board)
-        question = board.current_question
-        if question is None:
-            raise BoardNotOpen()
         participant = find_or_add(board, token)
         note = BoardNote(
             board_id=board.id,
@@ -75,7 +77,7 @@ def post_note(board_id: int, token: str, text: str, table_id: int | None = None)
         db.session.add(note)
         db.session.flush()
         if note.is_approved:
-            grouping.assign(note)
+            grouping.assign(note, found)
         bump(board)
     board_changed(board.id)
     return note
