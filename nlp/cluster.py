@@ -28,10 +28,13 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 from sklearn.preprocessing import normalize as l2_normalize
 
+from nlp.parallel import Beside
 from nlp.themes import KScore
 
 MIN_ROWS_FOR_SQRT_RULE = 100
 MAX_AUTO_THEMES = 30
+# Below this many anchors the consensus runs take less time than starting a second process.
+MIN_ANCHORS_TO_SPLIT = 300
 
 
 class ThemeClusterer:
@@ -43,7 +46,8 @@ class ThemeClusterer:
     (the gap curve up to the chosen k + 1, where the search stops; empty if k
     was given). The choice of k runs on at most ``max_selection_rows`` sampled
     rows, and the vote on at most ``max_anchors`` rows, so neither grows with
-    the number of comments.
+    the number of comments. Half of the consensus runs go to a second process when
+    ``worker_count(n_jobs)`` allows (identical labels either way).
     """
 
     def __init__(
@@ -58,6 +62,7 @@ class ThemeClusterer:
         n_references: int = 3,
         max_selection_rows: int = 500,
         seed: int = 0,
+        n_jobs: int | None = None,
     ) -> None:
         self.n_themes = n_themes
         self.min_k = min_k
@@ -68,6 +73,7 @@ class ThemeClusterer:
         self.n_references = n_references
         self.max_selection_rows = max_selection_rows
         self.seed = seed
+        self.n_jobs = n_jobs
 
     def fit(self, vectors: np.ndarray, priority: np.ndarray | None = None) -> ThemeClusterer:
         n_rows = vectors.shape[0]
@@ -97,14 +103,17 @@ class ThemeClusterer:
         """Share of k-means runs (each on a random part of the anchors) that join two anchors."""
         n_anchors = len(anchors)
         n_sample = max(k, round(self.sample_share * n_anchors))
+        # Each run draws from its own generator, so the runs split over two processes
+        # give the same votes as in one.
+        half = self.n_runs // 2
+        n_jobs = self.n_jobs if n_anchors >= MIN_ANCHORS_TO_SPLIT else 1
+        with Beside(
+            _consensus_runs, anchors, k, n_sample, self.seed, range(half), n_jobs=n_jobs
+        ) as first:
+            second = _consensus_runs(anchors, k, n_sample, self.seed, range(half, self.n_runs))
+            runs = first.result() + second
         votes = []
-        for run in range(self.n_runs):
-            rng = np.random.default_rng([self.seed, run])
-            # between k and 2k clusters per run: finer runs vote on who is close, the cut merges
-            run_k = min(n_sample, round(k * rng.uniform(1.0, 2.0)))
-            sample = np.sort(rng.choice(n_anchors, n_sample, replace=False))
-            centers, _, _ = lloyd(anchors[sample], run_k, rng)
-            labels = nearest_center(anchors, centers)
+        for run_k, labels in runs:
             one_hot = np.zeros((n_anchors, run_k), dtype=np.float32)
             one_hot[np.arange(n_anchors), labels] = 1.0
             votes.append(one_hot)
@@ -143,6 +152,22 @@ class ThemeClusterer:
         reference = np.log([_inertia(r, k, self.seed, n_init=1) for r in references])
         tolerance = reference.std() * np.sqrt(1 + 1 / len(references))
         return k, float(reference.mean() - log_spread), float(tolerance)
+
+
+def _consensus_runs(
+    anchors: np.ndarray, k: int, n_sample: int, seed: int, runs: range
+) -> list[tuple[int, np.ndarray]]:
+    """The k and the labels of the anchors in each consensus run: k-means on a random
+    part of them, then every anchor to its nearest centre."""
+    labelled = []
+    for run in runs:
+        rng = np.random.default_rng([seed, run])
+        # between k and 2k clusters per run: finer runs vote on who is close, the cut merges
+        run_k = min(n_sample, round(k * rng.uniform(1.0, 2.0)))
+        sample = np.sort(rng.choice(len(anchors), n_sample, replace=False))
+        centers, _, _ = lloyd(anchors[sample], run_k, rng)
+        labelled.append((run_k, nearest_center(anchors, centers)))
+    return labelled
 
 
 def min_themes_for(n_rows: int) -> int:

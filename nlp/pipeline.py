@@ -20,7 +20,8 @@ from nlp.cluster import ThemeClusterer
 from nlp.features import CommentFeatures, LsaFeatures
 from nlp.hierarchy import group_children
 from nlp.label import OTHER_LABEL, TermScorer, label_terms, make_label, representatives
-from nlp.phrases import PhraseNamer
+from nlp.parallel import Beside
+from nlp.phrases import PhraseNamer, all_phrase_candidates
 from nlp.seeds import UNASSIGNED, SeedAssigner, seed_text
 from nlp.summary import summarize
 from nlp.themes import (
@@ -38,6 +39,8 @@ __all__ = ["OTHER_THEME_ID", "analyze", "extend"]
 
 # extend(): a new comment less similar than this (cosine, LSA) to every theme goes to その他
 MIN_SIMILARITY = 0.1
+# Below this many comments finding phrase candidates takes less time than starting a process.
+MIN_TEXTS_BESIDE = 500
 
 
 @dataclass(frozen=True)
@@ -98,12 +101,16 @@ def analyze(
     tokens = tokenize_normalized(
         normalized, analyzer, n_jobs=n_jobs, cache=token_cache, on_progress=on_progress
     )
+    order = _canonical_order(normalized, ids)
     # One BLAS/OpenMP thread: the matrices are small, and on a shared 2-core
     # server spinning worker threads made this step up to 6x slower and erratic.
-    with threadpool_limits(limits=1):
-        corpus = _corpus(normalized, ids, tokens, n_components, seed)
+    with (
+        threadpool_limits(limits=1),
+        _phrase_candidates_beside(normalized, tokens, order, analyzer, n_jobs) as phrases,
+    ):
+        corpus = _corpus(normalized, ids, tokens, order, n_components, seed)
         groups, n_themes, k_scores = _discover(
-            corpus, analyzer, k=k, seed_themes=seed_themes, seed=seed
+            corpus, analyzer, k=k, seed_themes=seed_themes, seed=seed, n_jobs=n_jobs
         )
         seeded = [g for g in groups if g.seed_name is not None and g.rows]
         discovered = sorted(
@@ -112,8 +119,9 @@ def analyze(
         )
         numbered = dict(enumerate([*seeded, *discovered], start=1))
         return _build_result(
-            corpus, texts, analyzer, numbered, _parents_of(numbered), n_themes, k_scores
-        )
+            corpus, texts, analyzer, phrases.result(), numbered, _parents_of(numbered),
+            n_themes, k_scores,
+        )  # fmt: skip
 
 
 def extend(
@@ -149,8 +157,12 @@ def extend(
     tokens = tokenize_normalized(
         normalized, analyzer, n_jobs=n_jobs, cache=token_cache, on_progress=on_progress
     )
-    with threadpool_limits(limits=1):
-        corpus = _corpus(normalized, ids, tokens, n_components, seed)
+    order = _canonical_order(normalized, ids)
+    with (
+        threadpool_limits(limits=1),
+        _phrase_candidates_beside(normalized, tokens, order, analyzer, n_jobs) as phrases,
+    ):
+        corpus = _corpus(normalized, ids, tokens, order, n_components, seed)
         theme_of = _extended_themes(corpus, previous, min_similarity)
         numbered: dict[int, _Group] = {}
         for theme_id in sorted(set(theme_of.tolist()) - {OTHER_THEME_ID}):
@@ -160,7 +172,9 @@ def extend(
             parent_of = _parents_of(numbered)
         else:
             parent_of = {t: parents[t] for t in numbered if t in parents}
-        return _build_result(corpus, texts, analyzer, numbered, parent_of, len(numbered), ())
+        return _build_result(
+            corpus, texts, analyzer, phrases.result(), numbered, parent_of, len(numbered), ()
+        )
 
 
 def _checked(
@@ -181,18 +195,41 @@ def _checked(
     return ids, analyzer
 
 
+def _canonical_order(normalized: list[str], ids: list[CommentId]) -> list[int]:
+    """Input positions in canonical order: by normalised text, then id."""
+    # ids of mixed types (1 and "1") still sort: by type name first
+    return sorted(
+        range(len(normalized)),
+        key=lambda i: (normalized[i], type(ids[i]).__name__, ids[i]),
+    )
+
+
+def _phrase_candidates_beside(
+    normalized: list[str],
+    tokens: list[tuple[str, ...]],
+    order: list[int],
+    analyzer: Analyzer,
+    n_jobs: int | None,
+) -> Beside[list[tuple[str, ...]]]:
+    """Phrase candidates of every comment in canonical order, found in a second
+    process while this one computes the features and themes (NLP_JOBS=1: here)."""
+    return Beside(
+        all_phrase_candidates,
+        [tokens[i] for i in order],
+        [normalized[i] for i in order],
+        analyzer.stopwords,
+        n_jobs=n_jobs if len(order) >= MIN_TEXTS_BESIDE else 1,
+    )
+
+
 def _corpus(
     normalized: list[str],
     ids: list[CommentId],
     tokens: list[tuple[str, ...]],
+    order: list[int],
     n_components: int,
     seed: int,
 ) -> _Corpus:
-    # ids of mixed types (1 and "1") still sort: by type name first
-    order = sorted(
-        range(len(normalized)),
-        key=lambda i: (normalized[i], type(ids[i]).__name__, ids[i]),
-    )
     canonical_tokens = [tokens[i] for i in order]
     has_words = np.array([bool(t) for t in canonical_tokens], dtype=bool)
     vectors = np.zeros((len(order), 1))
@@ -227,6 +264,7 @@ def _discover(
     k: int | None,
     seed_themes: Sequence[SeedTheme],
     seed: int,
+    n_jobs: int | None,
 ) -> tuple[list[_Group], int, tuple[KScore, ...]]:
     """Seed themes, then clusters of the remaining comments with words."""
     word_rows = np.flatnonzero(corpus.has_words)
@@ -245,7 +283,7 @@ def _discover(
         remaining = word_rows[assigner.labels_ == UNASSIGNED]
     if not len(remaining):
         return groups, 0, ()
-    clusterer = ThemeClusterer(k, seed=seed).fit(
+    clusterer = ThemeClusterer(k, seed=seed, n_jobs=n_jobs).fit(
         corpus.vectors[remaining], _anchor_priority(corpus, remaining)
     )
     for cluster in range(clusterer.n_themes_):
@@ -305,6 +343,7 @@ def _build_result(
     corpus: _Corpus,
     texts: Sequence[str],
     analyzer: Analyzer,
+    phrase_docs: Sequence[Sequence[str]],
     numbered: Mapping[int, _Group],
     parent_of: Mapping[int, int],
     n_themes: int,
@@ -312,7 +351,7 @@ def _build_result(
 ) -> ThemeResult:
     terms = [label_terms(t, text) for t, text in zip(corpus.tokens, corpus.normalized, strict=True)]
     scorer = TermScorer().fit(terms)
-    namer = PhraseNamer(analyzer.stopwords).fit(corpus.tokens, corpus.normalized)
+    namer = PhraseNamer(analyzer.stopwords).fit_candidates(phrase_docs)
     discovered = [t for t, g in numbered.items() if g.seed_name is None]
     names = dict(zip(discovered, namer.names([numbered[t].rows for t in discovered]), strict=True))
     quoted = [texts[p] for p in corpus.position]  # as written, in canonical order
