@@ -24,6 +24,7 @@ theme explains no more than chance.
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 from sklearn.preprocessing import normalize as l2_normalize
@@ -112,13 +113,20 @@ class ThemeClusterer:
         ) as first:
             second = _consensus_runs(anchors, k, n_sample, self.seed, range(half, self.n_runs))
             runs = first.result() + second
-        votes = []
-        for run_k, labels in runs:
-            one_hot = np.zeros((n_anchors, run_k), dtype=np.float32)
-            one_hot[np.arange(n_anchors), labels] = 1.0
-            votes.append(one_hot)
-        stacked = np.hstack(votes)
-        together = stacked @ stacked.T / self.n_runs
+        # One-hot clusters of every run side by side, sparse (one 1 per anchor and run):
+        # its product with itself counts the runs that join two anchors, as the dense
+        # product did (whole numbers: the same float32 counts) in about half the time.
+        offsets = np.cumsum([0, *(run_k for run_k, _ in runs)])
+        columns = np.column_stack([labels + offsets[run] for run, (_, labels) in enumerate(runs)])
+        stacked = sp.csr_matrix(
+            (
+                np.ones(columns.size, dtype=np.float32),
+                columns.ravel(),
+                np.arange(0, columns.size + 1, len(runs)),
+            ),
+            shape=(n_anchors, int(offsets[-1])),
+        )
+        together = (stacked @ stacked.T).toarray() / self.n_runs
         np.fill_diagonal(together, 1.0)
         return together
 
