@@ -23,6 +23,7 @@ from nlp.label import OTHER_LABEL, TermScorer, label_terms, make_label, represen
 from nlp.parallel import Beside
 from nlp.phrases import PhraseNamer, all_phrase_candidates
 from nlp.seeds import UNASSIGNED, SeedAssigner, seed_text
+from nlp.summary import N_COMMENTS as SUMMARY_COMMENTS
 from nlp.summary import summarize
 from nlp.themes import (
     OTHER_THEME_ID,
@@ -33,7 +34,7 @@ from nlp.themes import (
     Theme,
     ThemeResult,
 )
-from nlp.tokenize import Analyzer
+from nlp.tokenize import Analyzer, shared_tokenizer
 
 __all__ = ["OTHER_THEME_ID", "analyze", "extend"]
 
@@ -120,7 +121,7 @@ def analyze(
         numbered = dict(enumerate([*seeded, *discovered], start=1))
         return _build_result(
             corpus, texts, analyzer, phrases.result(), numbered, _parents_of(numbered),
-            n_themes, k_scores,
+            n_themes, k_scores, n_jobs,
         )  # fmt: skip
 
 
@@ -173,8 +174,9 @@ def extend(
         else:
             parent_of = {t: parents[t] for t in numbered if t in parents}
         return _build_result(
-            corpus, texts, analyzer, phrases.result(), numbered, parent_of, len(numbered), ()
-        )
+            corpus, texts, analyzer, phrases.result(), numbered, parent_of, len(numbered), (),
+            n_jobs,
+        )  # fmt: skip
 
 
 def _checked(
@@ -348,19 +350,43 @@ def _build_result(
     parent_of: Mapping[int, int],
     n_themes: int,
     k_scores: tuple[KScore, ...],
+    n_jobs: int | None,
 ) -> ThemeResult:
     terms = [label_terms(t, text) for t, text in zip(corpus.tokens, corpus.normalized, strict=True)]
     scorer = TermScorer().fit(terms)
-    namer = PhraseNamer(analyzer.stopwords).fit_candidates(phrase_docs)
-    discovered = [t for t, g in numbered.items() if g.seed_name is None]
-    names = dict(zip(discovered, namer.names([numbered[t].rows for t in discovered]), strict=True))
+    parent_ids = sorted(set(parent_of.values()))
+    parent_rows = [
+        tuple(sorted(r for t, g in numbered.items() if parent_of.get(t) == p for r in g.rows))
+        for p in parent_ids
+    ]
+    # every theme, then every large theme: (rows, centre, keywords, most central rows first)
+    parts = [(group.rows, group.center) for group in numbered.values()] + [
+        (rows, _unit_mean(corpus.vectors, rows)) for rows in parent_rows
+    ]
+    keywords = [scorer.keywords(rows) for rows, _ in parts]
+    central = [representatives(corpus.vectors, rows, c, len(rows)) for rows, c in parts]
     quoted = [texts[p] for p in corpus.position]  # as written, in canonical order
+    drafts = [
+        ([quoted[r] for r in rows[:SUMMARY_COMMENTS]], words)
+        for rows, words in zip(central, keywords, strict=True)
+    ]
+    # The summaries (masking runs Janome on each sentence) are drafted in a second
+    # process while this one names the themes.
+    n_summary_jobs = n_jobs if len(corpus.ids) >= MIN_TEXTS_BESIDE else 1
+    shared_tokenizer(None)  # built before forking: both processes tokenize with it
+    with Beside(_summaries, drafts, n_jobs=n_summary_jobs) as summaries:
+        namer = PhraseNamer(analyzer.stopwords).fit_candidates(phrase_docs)
+        discovered = [t for t, g in numbered.items() if g.seed_name is None]
+        found = namer.names([numbered[t].rows for t in discovered])
+        names = dict(zip(discovered, found, strict=True))
+        parent_names = _parent_names(namer, names, parent_of, parent_ids, parent_rows)
+        summary_of = summaries.result()
     themes: list[Theme] = []
     theme_of = np.full(len(corpus.ids), OTHER_THEME_ID)
-    for theme_id, group in numbered.items():
+    for index, (theme_id, group) in enumerate(numbered.items()):
         themes.append(
             _theme(
-                corpus, quoted, scorer, theme_id, group.rows, group.center,
+                corpus, theme_id, group.rows, keywords[index], central[index], summary_of[index],
                 name=names.get(theme_id), seed_name=group.seed_name,
                 parent_id=parent_of.get(theme_id),
             )
@@ -369,15 +395,13 @@ def _build_result(
     other_rows = tuple(int(r) for r in np.flatnonzero(theme_of == OTHER_THEME_ID))
     if other_rows:
         themes.append(_other_theme(corpus, scorer, other_rows))
-    parent_ids = sorted(set(parent_of.values()))
-    parent_rows = [
-        sorted(r for t, g in numbered.items() if parent_of.get(t) == parent_id for r in g.rows)
-        for parent_id in parent_ids
-    ]
-    parent_names = _parent_names(namer, names, parent_of, parent_ids, parent_rows)
     parents = [
-        _theme(corpus, quoted, scorer, parent_id, rows, _unit_mean(corpus.vectors, rows), name=name)
-        for parent_id, rows, name in zip(parent_ids, parent_rows, parent_names, strict=True)
+        _theme(
+            corpus, parent_id, rows, keywords[index], central[index], summary_of[index], name=name
+        )
+        for index, (parent_id, rows, name) in enumerate(
+            zip(parent_ids, parent_rows, parent_names, strict=True), start=len(numbered)
+        )
     ]
     input_order = np.argsort(corpus.position)
     return ThemeResult(
@@ -388,6 +412,13 @@ def _build_result(
         k_scores=k_scores,
         parents=tuple(parents),
     )
+
+
+def _summaries(
+    drafts: Sequence[tuple[Sequence[str], Sequence[tuple[str, float]]]],
+) -> list[tuple[str, ...]]:
+    """The summary of each theme from its most central comments (most central first)."""
+    return [summarize(texts, range(len(texts)), words) for texts, words in drafts]
 
 
 def _parent_names(
@@ -416,31 +447,29 @@ def _parent_names(
 
 def _theme(
     corpus: _Corpus,
-    quoted: Sequence[str],
-    scorer: TermScorer,
     theme_id: int,
     rows: Sequence[int],
-    center: np.ndarray,
+    keywords: Sequence[tuple[str, float]],
+    central_rows: Sequence[int],
+    summary: tuple[str, ...],
     *,
     name: str | None = None,
     seed_name: str | None = None,
     parent_id: int | None = None,
 ) -> Theme:
     """A theme labelled by its seed name, else its phrase ``name``, else its keywords."""
-    keywords = scorer.keywords(rows)
     n_representatives = 5 if len(rows) >= 10 else 3
-    central_rows = representatives(corpus.vectors, rows, center, len(rows))
     return Theme(
         id=theme_id,
         label=seed_name or name or make_label(keywords),
-        keywords=keywords,
+        keywords=tuple(keywords),
         comment_ids=_ids_in_input_order(corpus, rows),
         representative_ids=tuple(corpus.ids[r] for r in central_rows[:n_representatives]),
         size=len(rows),
         share=len(rows) / len(corpus.ids),
         seed_name=seed_name,
         parent_id=parent_id,
-        summary=summarize(quoted, central_rows, keywords),
+        summary=summary,
         label_is_phrase=seed_name is None and name is not None,
     )
 
