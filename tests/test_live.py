@@ -244,7 +244,7 @@ def test_a_live_page_sees_a_note_posted_by_another_request(app, make_board, tran
         while changed.get("event") != "change":
             changed = read_event(response)
         assert int(changed["id"]) > version
-        assert json.loads(changed["data"])["status"] == "open"
+        assert json.loads(changed["data"])["version"] == int(changed["id"])
         stream.close()
     finally:
         server.shutdown()

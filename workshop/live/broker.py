@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -69,32 +70,81 @@ def subscribe(
     url = redis_url()
     if url is None:
         every = poll if poll is not None else float(current_app.config["LIVE_POLL_SECONDS"])
-        return poll_versions(version, every=every, tick=tick)
+        return poll_versions(channel, version, every=every, tick=tick)
     resync = float(current_app.config["LIVE_RESYNC_SECONDS"])
     return redis_versions(redis_client(url), channel, version, tick=tick, resync=resync)
 
 
-def poll_versions(version: VersionReader, *, every: float, tick: float) -> Iterator[Event | None]:
-    current = version()
-    if current is None:
-        return
-    yield {"version": current}
-    while True:
-        waited = 0.0
-        while waited < every:
-            step = min(tick, every - waited)
-            time.sleep(step)
-            waited += step
-            if waited < every:
-                yield None
-        latest = version()
-        if latest is None:
+class Watcher:
+    """One thread per process and channel reads the version every ``every`` seconds and wakes
+    the streams waiting on it: 200 open pages on a worker cost one small query, not 200."""
+
+    def __init__(self, app: Any, channel: str, version: VersionReader, every: float) -> None:
+        self.app, self.channel, self.read, self.every = app, channel, version, every
+        self.changed = threading.Condition()
+        self.version: int | None = None
+        self.ready = threading.Event()
+        self.users = 0
+        threading.Thread(target=self.run, name=f"live {channel}", daemon=True).start()
+
+    def run(self) -> None:
+        while True:
+            try:
+                with self.app.app_context():  # its teardown gives the session back
+                    latest = self.read()
+            except Exception:
+                log.exception("live: reading the version of %s failed", self.channel)
+                latest = self.version
+            with self.changed:
+                if latest != self.version or not self.ready.is_set():
+                    self.version = latest
+                    self.ready.set()
+                    self.changed.notify_all()
+                if self.users == 0 or latest is None:
+                    with _watchers_lock:
+                        if _watchers.get((self.app, self.channel)) is self:
+                            del _watchers[(self.app, self.channel)]
+                    return
+            time.sleep(self.every)
+
+
+_watchers: dict[tuple[Any, str], Watcher] = {}  # (app, channel)
+_watchers_lock = threading.Lock()
+
+
+def poll_versions(
+    channel: str, version: VersionReader, *, every: float, tick: float
+) -> Iterator[Event | None]:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with _watchers_lock:
+        watcher = _watchers.get((app, channel))
+        if watcher is None:
+            watcher = _watchers[(app, channel)] = Watcher(app, channel, version, every)
+        with watcher.changed:
+            watcher.users += 1
+    try:
+        watcher.ready.wait(timeout=max(every, 5))
+        current = watcher.version
+        if current is None:
             return
-        if latest != current:
-            current = latest
-            yield {"version": current}
-        else:
-            yield None
+        yield {"version": current}
+        while True:
+            with watcher.changed:
+                watcher.changed.wait_for(
+                    lambda seen=current: watcher.version != seen,  # type: ignore[misc]
+                    timeout=tick,
+                )
+                latest = watcher.version
+            if latest is None:
+                return
+            if latest != current:
+                current = latest
+                yield {"version": current}
+            else:
+                yield None
+    finally:
+        with watcher.changed:
+            watcher.users -= 1
 
 
 def redis_versions(
