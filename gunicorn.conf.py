@@ -25,9 +25,11 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Redis message). Threads per worker: enough for a hall of open live pages spread over the
 # workers plus the posts; SQLite and SQLAlchemy sessions are per request (scoped), as before.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = env_int("GUNICORN_THREADS", 100)
-# at most this many connections a worker holds open (streams included)
-worker_connections = env_int("GUNICORN_WORKER_CONNECTIONS", 1000)
+threads = env_int("GUNICORN_THREADS", 256)
+# a gthread worker accepts up to this many connections and queues them for its threads: above
+# `threads`, a post could wait behind streams holding every thread (seen in bench/board_load.py
+# with 100 threads and 1000 connections); at `threads`, a full worker leaves it to the others
+worker_connections = env_int("GUNICORN_WORKER_CONNECTIONS", threads)
 # a worker silent longer than this is killed and restarted (under gthread a long stream does
 # not count, the worker's main loop answers); exports of many comments are the slowest pages,
 # theme analysis runs in the background worker
