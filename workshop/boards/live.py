@@ -27,7 +27,8 @@ def channel(board_id: int) -> str:
 
 def announce(board_id: int) -> None:
     """The board_changed listener: after the commit, tell every stream of the board."""
-    live.publish(channel(board_id), {"board": board_id})
+    version = version_of(board_id)() if live.broker.redis_url() else None
+    live.publish(channel(board_id), {"board": board_id, "version": version})
 
 
 events.subscribe(announce)

@@ -147,6 +147,14 @@ def poll_versions(
             watcher.users -= 1
 
 
+def carried_version(message: Any) -> int | None:
+    try:
+        value = json.loads(message["data"]).get("version")
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) else None
+
+
 def redis_versions(
     client: Any, channel: str, version: VersionReader, *, tick: float, resync: float
 ) -> Iterator[Event | None]:
@@ -166,10 +174,19 @@ def redis_versions(
                 yield None
                 continue
             # a busy board sends many messages a second: the ones already here say nothing more
+            sent: int | None = None
             while message is not None:
+                sent = (
+                    carried_version(message)
+                    if sent is None
+                    else max(sent, carried_version(message) or sent)
+                )
                 message = pubsub.get_message(timeout=0)
-            latest = version()
-            last_read = time.monotonic()
+            if sent is not None and not due:
+                latest: int | None = sent  # the publisher read it: no query per open page
+            else:
+                latest = version()
+                last_read = time.monotonic()
             if latest is None:
                 return
             if latest != current:
