@@ -89,6 +89,30 @@ def test_polling_stops_when_the_board_is_gone(app, make_board):
     assert all(event is None for event in events)  # and the iterator ends
 
 
+def test_streams_opening_and_closing_never_deadlock_with_the_watcher(app):
+    """The watcher leaves when its last stream has gone while new streams arrive: both sides
+    take the registry lock and the watcher's lock in one order (the reverse hung CI)."""
+    done = threading.Event()
+    failures: list[BaseException] = []
+
+    def open_and_close_streams() -> None:
+        try:
+            with app.app_context():
+                for _ in range(300):
+                    events = live.subscribe("deadlock", lambda: 1, tick=0.001, poll=0.0005)
+                    assert next_event(events) == {"version": 1}
+                    events.close()  # the watcher may now see no user and leave
+        except BaseException as error:  # reported below, in the test's thread
+            failures.append(error)
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=open_and_close_streams, daemon=True)
+    worker.start()
+    assert done.wait(timeout=120), "streams and the watcher deadlocked"
+    assert not failures, failures
+
+
 def test_publish_without_redis_is_a_no_op(app):
     live.publish("board:1", {"board": 1})  # the streams poll; nothing to send, nothing raised
 

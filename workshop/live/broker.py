@@ -95,15 +95,15 @@ class Watcher:
             except Exception:
                 log.exception("live: reading the version of %s failed", self.channel)
                 latest = self.version
-            with self.changed:
+            # the same order as poll_versions (the registry, then the watcher), never the reverse
+            with _watchers_lock, self.changed:
                 if latest != self.version or not self.ready.is_set():
                     self.version = latest
                     self.ready.set()
                     self.changed.notify_all()
                 if self.users == 0 or latest is None:
-                    with _watchers_lock:
-                        if _watchers.get((self.app, self.channel)) is self:
-                            del _watchers[(self.app, self.channel)]
+                    if _watchers.get((self.app, self.channel)) is self:
+                        del _watchers[(self.app, self.channel)]
                     return
             time.sleep(self.every)
 
