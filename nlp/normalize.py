@@ -6,6 +6,7 @@ feed the normalised copy to the tokenizer.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -17,6 +18,12 @@ _SPACES = re.compile(r"[ \t\u3000]+")
 # Runs of the same symbol ("!!!", "・・・", "ーーー", "www") carry emphasis, not content.
 _REPEATED_SYMBOLS = re.compile(r"([!?!?。、,.・…ー〜~\-=*＊☆★♪wW笑])\1+")
 _WAVE_DASHES = re.compile("[〜~〰]")
+
+
+def unescape_entities(text: str) -> str:
+    """HTML character references left by a web form's export (&hellip; &amp; &#12354;)
+    become the characters they stand for; otherwise "hellip" is read as a word."""
+    return html.unescape(text) if "&" in text else text
 
 
 def nfkc(text: str) -> str:
@@ -44,6 +51,7 @@ def squeeze_spaces(text: str) -> str:
 
 
 DEFAULT_CHAR_FILTERS: tuple[CharFilter, ...] = (
+    unescape_entities,
     nfkc,
     join_lines,
     unify_wave_dashes,

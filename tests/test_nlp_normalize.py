@@ -17,3 +17,9 @@ def test_original_text_is_left_as_is():
     original = "ＬＩＮＥで申請！！"
     normalize(original)
     assert original == "ＬＩＮＥで申請！！"
+
+
+def test_html_character_references_from_a_web_export_become_characters():
+    assert normalize("お店が閉まっていた&hellip;残念") == normalize("お店が閉まっていた…残念")
+    assert normalize("駐車場&amp;トイレ &#12354;") == "駐車場&トイレ あ"
+    assert normalize("A&B社と協議") == "A&B社と協議"  # a bare ampersand stays
