@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
@@ -54,9 +54,27 @@ def worker_count(n_jobs: int | None = None) -> int:
     return os.cpu_count() or 1
 
 
-@lru_cache(maxsize=4)
+_tokenizers: dict[str | None, Tokenizer] = {}
+_building = threading.Lock()
+
+
 def shared_tokenizer(userdic: str | None) -> Tokenizer:
-    """One Janome tokenizer per dictionary and process; the user dictionary is compiled once."""
+    """One Janome tokenizer per dictionary and process; the user dictionary is compiled once.
+
+    Built under a lock: a web worker's first posts ask for it at once from several threads,
+    and Janome's dictionary compiler is not thread-safe (a module-level set changed during
+    iteration, and each thread compiled its own copy meanwhile).
+    """
+    tokenizer = _tokenizers.get(userdic)
+    if tokenizer is None:
+        with _building:
+            tokenizer = _tokenizers.get(userdic)
+            if tokenizer is None:
+                tokenizer = _tokenizers[userdic] = build_tokenizer(userdic)
+    return tokenizer
+
+
+def build_tokenizer(userdic: str | None) -> Tokenizer:
     if userdic is None:
         return Tokenizer()
     tokenizer = Tokenizer(userdic, udic_type="simpledic", udic_enc="utf8")

@@ -1,10 +1,11 @@
+import threading
 from importlib import metadata
 
 import pytest
 from janome.dic import UserDictionary
 from janome.tokenizer import Tokenizer
 
-from nlp import Analyzer
+from nlp import Analyzer, tokenize
 from nlp.tokenize import DEFAULT_USERDIC, _PrefixFilteredDictionary, janome_tokens, shared_tokenizer
 
 
@@ -109,3 +110,31 @@ def test_janome_version_is_part_of_the_version(monkeypatch):
     version = Analyzer().version
     monkeypatch.setattr(metadata, "version", lambda name: "0.0.0")
     assert Analyzer().version != version
+
+
+def test_threads_asking_at_once_share_one_tokenizer(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a gunicorn worker's first posts arrive together: Janome's user-dictionary compiler is not
+    # thread-safe (a module-level set changed during iteration: HTTP 500 in bench/board_load.py)
+    monkeypatch.setattr(tokenize, "_tokenizers", {})  # as in a worker that has not built one
+    start = threading.Barrier(8)
+    built: list[object] = []
+    errors: list[BaseException] = []
+
+    def first_post() -> None:
+        start.wait()
+        try:
+            built.append(shared_tokenizer(str(DEFAULT_USERDIC)))
+        except BaseException as error:  # the test reports it below
+            errors.append(error)
+
+    threads = [threading.Thread(target=first_post) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len({id(tokenizer) for tokenizer in built}) == 1
+    words = [
+        t.surface for t in janome_tokens(shared_tokenizer(str(DEFAULT_USERDIC)), "駅前の駐輪場")
+    ]
+    assert "".join(words) == "駅前の駐輪場"
