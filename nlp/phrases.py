@@ -3,7 +3,8 @@
 A candidate is a stretch of a comment's normalised text that starts and ends
 on one of its content tokens and stands alone as a noun phrase: tokens joined
 directly (公共 + 交通), through one particle (窓口 の 待ち時間, 高齢者 への 配慮,
-手続き を オンライン化, 安全 な 通学路, a list: 食事 や 買い物), or through what the token filters
+手続き を オンライン化, 安全 な 通学路, 住民 による 清掃, 地域 における 交流,
+紙 からの 移行, a list: 食事 や 買い物) or two の (駅前 の 商店街 の 活性化), or through what the token filters
 dropped (a one-kanji prefix or suffix as in 再利用 and 効率化, a stopword noun as
 in 子育て支援 の 充実). The tokens are the cached ones, aligned with the text,
 so finding candidates costs no second Janome pass over the comments.
@@ -27,13 +28,19 @@ from dataclasses import dataclass
 from nlp.label import TermScorer
 from nlp.tokenize import Morpheme, janome_tokens, shared_tokenizer
 
-CONNECTORS = ("への", "の", "を", "な", "と", "や")
+# Longer forms first: としての before と, からの before の.
+CONNECTORS = ("への", "による", "における", "からの", "としての", "の", "を", "な", "と", "や")
+# A chain of two の (駅前の商店街の活性化) is still one noun phrase; any other
+# pair of particles (市民による清掃の推進を) starts a clause.
+CHAIN_CONNECTOR = "の"
 # Particles and spaces that do not change which phrase is meant: 公共交通の確保,
 # 公共交通を確保, 公共交通が確保 and 公共交通確保 are counted as one phrase (a line
 # wrap on a sticky note, 小型商店の 活性化, too). Only the forms with CONNECTORS and
 # no space can name a theme.
 FOLDED_CONNECTORS = (*CONNECTORS, "が")
-_FOLDED_PARTICLE = re.compile(r"(?<![ぁ-ゖ])(?:への|の|を|が|な)(?![ぁ-ゖ])")
+_FOLDED_PARTICLE = re.compile(
+    r"(?<![ぁ-ゖ])(?:への|による|における|からの|としての|の|を|が|な)(?![ぁ-ゖ])"
+)
 # Spellings of one word (子ども, 子供, こども), folded when phrases are counted.
 _SPELLINGS = (
     ("子ども", "子供"),
@@ -102,7 +109,7 @@ def phrase_candidates(
             continue
         if span.end - span.start >= MIN_WORD_CHARS:  # a compound in the user dictionary
             found.update(_phrases(normalized_text, span.start, span.end, 0, stopwords))
-        connectors = 0
+        connectors: list[str] = []
         for last in range(first + 1, min(first + MAX_TOKENS, len(spans))):
             previous, current = spans[last - 1], spans[last]
             if previous is None or current is None:
@@ -111,9 +118,11 @@ def phrase_candidates(
             if gap is None:
                 break
             connectors += gap
-            if connectors > 1:
+            if len(connectors) > 1 and set(connectors) != {CHAIN_CONNECTOR}:
                 break
-            found.update(_phrases(normalized_text, span.start, current.end, connectors, stopwords))
+            found.update(
+                _phrases(normalized_text, span.start, current.end, len(connectors), stopwords)
+            )
     return tuple(sorted(found))
 
 
@@ -158,10 +167,10 @@ def _align(tokens: Sequence[str], text: str) -> list[_Span | None]:
     return spans
 
 
-def _gap_connectors(gap: str, stopwords: frozenset[str]) -> int | None:
-    """Number of particles in the text between two tokens of one phrase, or None
+def _gap_connectors(gap: str, stopwords: frozenset[str]) -> list[str] | None:
+    """The particles in the text between two tokens of one phrase, or None
     when the gap breaks the phrase."""
-    connectors = 0
+    connectors: list[str] = []
     rest = gap.strip(" ")
     if " " in rest:
         return None
@@ -169,7 +178,8 @@ def _gap_connectors(gap: str, stopwords: frozenset[str]) -> int | None:
         piece = _leading_piece(rest, stopwords)
         if piece is None:
             return None
-        connectors += piece in FOLDED_CONNECTORS
+        if piece in FOLDED_CONNECTORS:
+            connectors.append(piece)
         rest = rest[len(piece) :]
     return connectors
 
@@ -275,7 +285,7 @@ def _is_noun_phrase(morphemes: Sequence[Morpheme]) -> bool:
             if morpheme.base_form in _QUANTITY_ADJECTIVES:
                 return False
         elif major == "助詞":
-            if morpheme.surface not in ("の", "へ", "を") and morpheme.pos[1] != "並立助詞":
+            if not _is_phrase_particle(morphemes, index):
                 return False
         elif major == "助動詞":
             if morpheme.surface != "な":
@@ -283,6 +293,15 @@ def _is_noun_phrase(morphemes: Sequence[Morpheme]) -> bool:
         elif major != "接頭詞":
             return False
     return True
+
+
+def _is_phrase_particle(morphemes: Sequence[Morpheme], index: int) -> bool:
+    """の, へ(の), を, による, における, から/として before の, and the list particles."""
+    surface = morphemes[index].surface
+    if surface in ("の", "へ", "を", "による", "における") or morphemes[index].pos[1] == "並立助詞":
+        return True
+    following = morphemes[index + 1].surface if index + 1 < len(morphemes) else ""
+    return surface in ("から", "として") and following == "の"
 
 
 def _content_words(morphemes: Sequence[Morpheme]) -> list[str]:

@@ -183,6 +183,31 @@ def test_an_adjective_after_its_own_subject_does_not_start_a_phrase():
     assert "新しい公園" in candidates
 
 
+def test_phrases_with_niyoru_niokeru_karano_and_a_chain_of_no():
+    analyzer = Analyzer()
+    text = analyzer.normalize(
+        "住民による清掃活動と、駅前の商店街の活性化、地域における防災訓練、紙からの移行を望みます"
+    )
+    candidates = phrase_candidates(analyzer.analyze_normalized(text), text, analyzer.stopwords)
+    for phrase in ("住民による清掃活動", "駅前の商店街の活性化", "地域における防災訓練"):
+        assert phrase in candidates
+        assert is_phrase_name(phrase)
+    assert is_phrase_name("拠点としての役割")
+    assert is_phrase_name("ガソリン車からの転換")
+    assert not is_phrase_name("駅から徒歩")  # から without の says where from, not a name
+
+
+def test_a_phrase_with_niyoru_counts_with_its_no_form():
+    assert phrase_key("住民による清掃") == phrase_key("住民の清掃") == "住民清掃"
+
+
+def test_two_particles_other_than_no_still_break_a_phrase():
+    analyzer = Analyzer()
+    text = analyzer.normalize("住民による清掃の推進を")
+    candidates = phrase_candidates(analyzer.analyze_normalized(text), text, analyzer.stopwords)
+    assert "住民による清掃の推進" not in candidates
+
+
 def test_a_counter_after_a_number_does_not_start_a_phrase():
     analyzer = Analyzer()
     text = analyzer.normalize("2050 年カーボンニュートラルの達成に向けて")
