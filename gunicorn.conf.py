@@ -26,6 +26,9 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # workers plus the posts; SQLite and SQLAlchemy sessions are per request (scoped), as before.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = env_int("GUNICORN_THREADS", 256)
+# on PostgreSQL the threads of a worker share its pool of DATABASE_POOL_SIZE (10) connections
+# plus DATABASE_MAX_OVERFLOW (10) more at a time (workshop/config.py); a stream holds one only
+# while it reads. workers × (size + overflow) over all servers < PostgreSQL's max_connections
 # a gthread worker accepts up to this many connections and queues them for its threads: above
 # `threads`, a post could wait behind streams holding every thread (seen in bench/board_load.py
 # with 100 threads and 1000 connections); at `threads`, a full worker leaves it to the others

@@ -258,7 +258,7 @@ class Server:
         }
         with log.open("ab") as out:
             self.process = subprocess.Popen(
-                [str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), app],
+                [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app],
                 cwd=ROOT,
                 env=env,
                 stdout=out,

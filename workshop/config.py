@@ -38,6 +38,9 @@ ENV_SETTINGS: dict[str, Any] = {
     "LIVE_POLL_SECONDS": float,
     "LIVE_HEARTBEAT_SECONDS": float,
     "LIVE_STREAM_SECONDS": float,
+    "DATABASE_POOL_SIZE": int,
+    "DATABASE_MAX_OVERFLOW": int,
+    "DATABASE_POOL_TIMEOUT": int,
 }
 
 
@@ -48,6 +51,15 @@ def instance_path() -> Path:
 def defaults(instance: Path) -> dict[str, Any]:
     return {
         "DATABASE_URL": f"sqlite:///{instance / 'machikoe.sqlite3'}",
+        # PostgreSQL connections each process keeps open (pool) and may add for a moment
+        # (overflow); a request waits this long for one, then fails. A gunicorn worker runs
+        # up to GUNICORN_THREADS requests at once (live streams among them), so with 5 + 10
+        # (SQLAlchemy's default) posts waited for a connection behind page views and streams.
+        # Every worker of every app server has its own pool: workers × (size + overflow) must
+        # stay below PostgreSQL's max_connections (100 by default). SQLite ignores these.
+        "DATABASE_POOL_SIZE": 10,
+        "DATABASE_MAX_OVERFLOW": 10,
+        "DATABASE_POOL_TIMEOUT": 30,
         "REDIS_URL": None,
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
@@ -133,7 +145,7 @@ def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(instance)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["DATABASE_URL"]))
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
 
 
 def normalise_database_url(url: str) -> str:
@@ -144,8 +156,13 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def engine_options(url: str) -> dict[str, Any]:
-    if url.startswith("sqlite"):
+def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    if str(config["DATABASE_URL"]).startswith("sqlite"):
         # the timeout is how long a writer waits for SQLite's single write lock
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_pre_ping": True}
+    return {
+        "pool_pre_ping": True,
+        "pool_size": int(config["DATABASE_POOL_SIZE"]),
+        "max_overflow": int(config["DATABASE_MAX_OVERFLOW"]),
+        "pool_timeout": int(config["DATABASE_POOL_TIMEOUT"]),
+    }
