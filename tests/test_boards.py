@@ -129,6 +129,26 @@ def test_without_moderation_everyone_sees_the_note_at_once(client, app, make_boa
     assert NOTE in page_of(app.test_client(), board)
 
 
+def test_the_live_part_is_the_notes_lists_alone_and_keeps_the_flash(client, app, make_board):
+    """board-live.js swaps in ?part=notes: the lists, never the post form, and it does not
+    eat the message that the next full page shows."""
+    board = make_board(is_moderated=False)
+    other = app.test_client()
+    post_note(other, board)
+    post_form(client, f"/b/{board.code}/nickname", {"nickname": "みどり"})
+    part = client.get(f"/b/{board.code}?part=notes")
+    assert part.status_code == 200 and part.headers["Cache-Control"] == "no-store"
+    text = part.get_data(as_text=True)
+    assert 'id="board-live"' in text
+    assert NOTE in text and "みんなの付箋 1枚" in text and "共感する（+1）" in text
+    assert (
+        "<html" not in text
+        and "付箋に書くこと" not in text
+        and "ニックネームを保存しました" not in text
+    )
+    assert "ニックネームを保存しました" in page_of(client, board)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -373,7 +393,8 @@ def test_a_waiting_or_hidden_note_cannot_be_liked(client, app, make_board):
 def test_the_participant_page_needs_no_javascript(client, make_board):
     board = make_board()
     page = page_of(client, board)
-    assert "<script" not in page
+    # one script, only adding live updates (tests/test_browser_boards.py runs the page without)
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/js/board-live.js" defer>']
     assert f'action="/b/{board.code}/notes"' in page and 'method="post"' in page
     assert f'href="/b/{board.code}"' in page  # 更新
     assert csrf_token(client, f"/b/{board.code}")

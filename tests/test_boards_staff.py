@@ -84,6 +84,7 @@ def test_a_facilitator_of_another_workshop_gets_404_everywhere(client, login, ma
         f"/staff/boards/{board.id}/moderation",
         f"/staff/boards/{board.id}/projector",
         f"/staff/boards/{board.id}/projector.json",
+        f"/staff/boards/{board.id}/projector?part=live",
         f"/staff/boards/{board.id}/card",
         f"/staff/boards/{board.id}/notes.csv",
     ):
@@ -208,6 +209,9 @@ def test_the_projector_shows_approved_notes_by_group_and_nothing_private(
     assert data["total"] == 1 and len(data["groups"]) == 1
     assert [n["text"] for n in data["groups"][0]["notes"]] == ["見せてよい付箋"]
     assert data["groups"][0]["notes"][0]["nickname"] == ""
+    part = client.get(f"/staff/boards/{board.id}/projector?part=live").get_data(as_text=True)
+    assert "見せてよい付箋" in part and 'class="projector-count">1<' in part
+    assert "<html" not in part and "確認待ちの付箋" not in part and "ひみつの名前" not in part
     version = data["version"]
     post_form(app.test_client(), f"/b/{board.code}/notes/{shown.id}/like", {})
     assert client.get(f"/staff/boards/{board.id}/projector.json").get_json()["version"] > version

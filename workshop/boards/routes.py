@@ -73,8 +73,12 @@ def board_page(
     if nickname_form is None:
         nickname_form = NicknameForm(formdata=None)
         nickname_form.nickname.data = participant.nickname if participant else ""
+    # board-live.js asks for the notes lists alone (?part=notes) and swaps them in place
+    template = (
+        "boards/_live_notes.html" if request.args.get("part") == "notes" else "boards/show.html"
+    )
     return render_template(
-        "boards/show.html",
+        template,
         board=board,
         question=question,
         form=form,

@@ -352,8 +352,10 @@ def move_note(board_id: int, note_id: int) -> ResponseReturnValue:
 @role_required(*STAFF)
 def projector_page(board_id: int) -> ResponseReturnValue:
     board = board_of(board_id)
+    # board-live.js asks for what the projector shows alone (?part=live) and swaps it in place
+    live_part = request.args.get("part") == "live"
     return render_template(
-        "boards/staff/projector.html",
+        "boards/staff/_projector_live.html" if live_part else "boards/staff/projector.html",
         board=board,
         view=projector.projector_view(board),
         entry_url=public_url("boards.join"),
