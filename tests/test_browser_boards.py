@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tests.browser_support import assert_accessible, log_in_as, opened_page, sync_api
+from tests.browser_support import ARTIFACTS, assert_accessible, log_in_as, opened_page, sync_api
 from workshop.boards.services import moderation
 from workshop.boards.services.setup import BoardInput, create_board
 from workshop.demo import DEMO_WORKSHOP_TITLE
@@ -87,6 +87,8 @@ def test_notes_likes_and_hiding_reach_the_other_pages_live(live_app, browser):
         on_b.get_by_role("button", name="共感する（+1）").click()
         expect(phone_b.locator(".flash-success")).to_contain_text("共感しました")
         expect(on_screen.locator(".projector-meta")).to_contain_text("共感 1", timeout=10_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        projector.screenshot(path=str(ARTIFACTS / "board-projector-notes.png"))
 
         # the facilitator hides it from another tab: it leaves the projector
         moderation = projector.context.new_page()
