@@ -5,11 +5,11 @@ board_changed() is called after the change's commit. It raises ``Board.version``
 page that polls can compare versions, and then tells the listeners: the live transport
 (workshop/live) subscribes to push the news to open pages at once.
 
-The version goes up in a statement of its own, committed at once, not in the change's
-transaction: a post that raised it inside its own transaction held the board's row lock until
-its commit, and on PostgreSQL every other post on the board queued behind it (bench/board_load.py
-saw 20 posts waiting on that row, post p95 11.5 s). Committed after the change, a version a page
-reads never runs ahead of what the page then finds.
+The version goes up in a short transaction of its own just after the change's, not inside it:
+a post that raised it inside its own transaction held the board's row lock until its commit,
+and on PostgreSQL every other post on the board queued behind it (bench/board_load.py saw 20
+posts waiting on that row). Committed after the change, a version a page reads never runs
+ahead of what the page then finds.
 """
 
 from __future__ import annotations
@@ -40,10 +40,10 @@ def unsubscribe(listener: Listener) -> None:
 
 
 def raise_version(board_id: int) -> None:
-    """One UPDATE in autocommit: the row is locked for that statement only."""
-    statement = update(Board).where(Board.id == board_id).values(version=Board.version + 1)
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(statement)
+    """One UPDATE and its commit, on the request's own connection (a second one from the
+    pool could wait for a connection held by a thread that waits the same way)."""
+    db.session.execute(update(Board).where(Board.id == board_id).values(version=Board.version + 1))
+    db.session.commit()
 
 
 def board_changed(board_id: int) -> None:
@@ -53,6 +53,7 @@ def board_changed(board_id: int) -> None:
     try:
         raise_version(board_id)
     except Exception:
+        db.session.rollback()
         log.exception("board %s: raising the version failed", board_id)
     for listener in list(_listeners):
         try:
