@@ -133,6 +133,23 @@ def test_redis_pub_sub_delivers_a_publish_at_once(app, make_board):
 
 
 @pytest.mark.redis
+def test_deployments_on_other_redis_databases_do_not_hear_each_other(app, make_board):
+    app.config["REDIS_URL"] = reachable_redis()
+    app.config["LIVE_RESYNC_SECONDS"] = 3600  # only a message can bring a change
+    board = make_board()
+    events = live.subscribe(channel(board.id), fresh_reader(board.id), tick=0.05)
+    first = next_event(events)
+    bump_elsewhere(board.id)
+    app.config["REDIS_URL"] = REDIS.rsplit("/", 1)[0] + "/14"  # another deployment's board 1
+    live.publish(channel(board.id), {"board": board.id, "version": first["version"] + 1})
+    assert all(next(events) is None for _ in range(10))
+    app.config["REDIS_URL"] = REDIS
+    live.publish(channel(board.id), {"board": board.id, "version": first["version"] + 1})
+    assert next_event(events, limit=40) == {"version": first["version"] + 1}
+    events.close()  # type: ignore[attr-defined]  # unsubscribes
+
+
+@pytest.mark.redis
 def test_redis_down_does_not_fail_the_publisher(app):
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
     live.publish("board:1", {"board": 1})

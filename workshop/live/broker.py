@@ -40,6 +40,13 @@ def redis_client(url: str) -> Any:
     return client
 
 
+def channel_name(client: Any, channel: str) -> str:
+    """Redis pub/sub ignores the database number: two deployments on one Redis server (staging
+    on /1, the city's on /0) would hear each other's boards. The number is in the name."""
+    database = client.connection_pool.connection_kwargs.get("db", 0)
+    return f"{PREFIX}{database}:{channel}"
+
+
 def publish(channel: str, event: Event) -> None:
     """Tell every open stream of ``channel``. Without Redis the streams poll the database,
     so there is nothing to send. A Redis error is logged, never raised: the change is
@@ -48,7 +55,8 @@ def publish(channel: str, event: Event) -> None:
     if url is None:
         return
     try:
-        redis_client(url).publish(PREFIX + channel, json.dumps(event))
+        client = redis_client(url)
+        client.publish(channel_name(client, channel), json.dumps(event))
     except Exception:
         log.exception("live: publish to %s failed", channel)
 
@@ -160,7 +168,7 @@ def redis_versions(
 ) -> Iterator[Event | None]:
     pubsub = client.pubsub(ignore_subscribe_messages=True)
     try:
-        pubsub.subscribe(PREFIX + channel)
+        pubsub.subscribe(channel_name(client, channel))
         # subscribed before the first read: a change in between is seen by one or the other
         current = version()
         if current is None:
