@@ -16,7 +16,7 @@ from nlp import live
 from nlp.tokenize import Analyzer
 from workshop import audit
 from workshop.boards.errors import NoteInvalid
-from workshop.boards.services.events import board_changed
+from workshop.boards.services.events import board_changed, bump
 from workshop.boards.services.lookup import get_board, note_of
 from workshop.boards.services.participants import plain_text
 from workshop.errors import NotFound
@@ -148,6 +148,7 @@ def regroup(board_id: int, question_id: int, *, staff_id: int | None = None) -> 
         for note in by_id.values():
             if note.group_id is None:
                 assign(note)
+        bump(board)
         audit.record("board.regroup", f"board:{board.id}", question=question_id)
     board_changed(board.id)
     return sum(1 for found in result.groups if found.notes)
@@ -186,6 +187,7 @@ def rename_group(board_id: int, group_id: int, name: str) -> BoardGroup:
         group = group_of(board, group_id)
         group.name = new_name
         group.name_set_by_facilitator = True
+        bump(board)
         audit.record("board.group.rename", f"board_group:{group.id}", name=new_name)
     board_changed(board.id)
     return group
@@ -204,6 +206,7 @@ def add_group(board_id: int, question_id: int, name: str) -> BoardGroup:
             position=next_position(question_id),
         )
         db.session.add(group)
+        bump(board)
     board_changed(board.id)
     return group
 
@@ -217,5 +220,6 @@ def move_note(board_id: int, note_id: int, group_id: int) -> BoardNote:
         if group.question_id != note.question_id:
             raise NoteInvalid("この付箋の問いのグループを選んでください。")
         note.group_id = group.id
+        bump(board)
     board_changed(board.id)
     return note

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from workshop import audit
 from workshop.boards.errors import BoardClosed, NoteInvalid
 from workshop.boards.services import grouping
-from workshop.boards.services.events import board_changed
+from workshop.boards.services.events import board_changed, bump
 from workshop.boards.services.lookup import get_board, note_of
 from workshop.boards.services.notes import check_table, note_body
 from workshop.boards.services.participants import plain_text
@@ -46,6 +46,7 @@ def approve(board_id: int, note_id: int, *, staff_id: int | None) -> BoardNote:
             note.hidden_at = None
             note.hidden_by_id = None
             grouping.assign(note)
+            bump(board)
             audit.record("board.note.approve", f"board_note:{note.id}", staff_id=staff_id)
     board_changed(board.id)
     return note
@@ -65,6 +66,7 @@ def hide(board_id: int, note_id: int, reason: str, *, staff_id: int | None) -> B
         note.hidden_reason = why
         note.hidden_at = utcnow()
         note.hidden_by_id = staff_id
+        bump(board)
         audit.record("board.note.hide", f"board_note:{note.id}", reason=why)
     board_changed(board.id)
     return note
@@ -82,6 +84,7 @@ def correct(board_id: int, note_id: int, text: str, *, staff_id: int | None) -> 
             note.body = body
             note.edited_by_id = staff_id
             note.updated_at = utcnow()
+            bump(board)
             audit.record("board.note.correct", f"board_note:{note.id}")
     board_changed(board.id)
     return note
@@ -136,6 +139,7 @@ def enter_paper_notes(
         db.session.flush()
         for note in notes:
             grouping.assign(note)
+        bump(board)
         audit.record("board.note.paper", f"board:{board.id}", notes=len(notes))
     board_changed(board.id)
     return notes

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from workshop.boards.errors import AlreadyLiked, BoardClosed, BoardNotOpen, NoteInvalid, OwnNote
 from workshop.boards.services import grouping
-from workshop.boards.services.events import board_changed
+from workshop.boards.services.events import board_changed, bump
 from workshop.boards.services.lookup import get_board, note_of
 from workshop.boards.services.participants import find, find_or_add, plain_text
 from workshop.errors import NotFound
@@ -78,6 +78,7 @@ def post_note(board_id: int, token: str, text: str, table_id: int | None = None)
         db.session.flush()
         if note.is_approved:
             grouping.assign(note, found)
+        bump(board)
     board_changed(board.id)
     return note
 
@@ -104,6 +105,7 @@ def edit_note(board_id: int, token: str, note_id: int, text: str) -> BoardNote:
             note.updated_at = utcnow()
             if board.is_moderated:
                 note.status = NoteStatus.PENDING
+            bump(board)
     board_changed(board.id)
     return note
 
@@ -116,6 +118,7 @@ def delete_note(board_id: int, token: str, note_id: int) -> None:
             raise BoardClosed()
         note = own_note(board, token, note_id)
         db.session.delete(note)
+        bump(board)
     board_changed(board.id)
 
 
@@ -143,6 +146,7 @@ def like(board_id: int, token: str, note_id: int) -> BoardNote:
             raise AlreadyLiked() from error
         # in SQL: two 共感 at once both count
         note.like_count = BoardNote.like_count + 1
+        bump(board)
     board_changed(board.id)
     return note
 

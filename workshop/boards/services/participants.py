@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from workshop.boards.errors import BoardClosed, NoteInvalid
-from workshop.boards.services.events import board_changed
+from workshop.boards.services.events import board_changed, bump
 from workshop.boards.services.lookup import get_board
 from workshop.errors import NotFound
 from workshop.extensions import db
@@ -76,5 +76,6 @@ def set_nickname(board_id: int, token: str, nickname: str) -> BoardParticipant:
             raise BoardClosed()
         participant = find_or_add(board, token)
         participant.nickname = name
+        bump(board)
     board_changed(board.id)
     return participant

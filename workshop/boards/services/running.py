@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from workshop import audit
 from workshop.boards.errors import BoardClosed, BoardNotOpen
-from workshop.boards.services.events import board_changed
+from workshop.boards.services.events import board_changed, bump
 from workshop.boards.services.lookup import get_board
 from workshop.extensions import db
 from workshop.models import Board, BoardNote, BoardStatus, NoteStatus, utcnow
@@ -35,6 +35,7 @@ def open_board(board_id: int) -> Board:
         if not board.is_open:
             board.status = BoardStatus.OPEN
             board.opened_at = board.opened_at or utcnow()
+            bump(board)
             audit.record("board.open", f"board:{board.id}")
     board_changed(board.id)
     return board
@@ -55,6 +56,7 @@ def set_question(board_id: int, position: int | None = None) -> Board:
         if position not in positions:
             raise BoardNotOpen("その問いはこのボードにありません。")
         board.current_position = position
+        bump(board)
         audit.record("board.question", f"board:{board.id}", position=position)
     board_changed(board.id)
     return board
@@ -88,6 +90,7 @@ def close_board(board_id: int, *, staff_id: int | None = None) -> Closing:
         if not board.is_closed:
             board.status = BoardStatus.CLOSED
             board.closed_at = utcnow()
+            bump(board)
         consultation = board.workshop.consultation
         moved = 0
         notes: list[BoardNote] = []
