@@ -38,8 +38,12 @@ CHAIN_CONNECTOR = "の"
 # wrap on a sticky note, 小型商店の 活性化, too). Only the forms with CONNECTORS and
 # no space can name a theme.
 FOLDED_CONNECTORS = (*CONNECTORS, "が")
+# the list particles stay in a key: 食事や買い物 is not 食事買い物
+LIST_PARTICLES = ("と", "や")
 _FOLDED_PARTICLE = re.compile(
-    r"(?<![ぁ-ゖ])(?:への|による|における|からの|としての|の|を|が|な)(?![ぁ-ゖ])"
+    r"(?<![ぁ-ゖ])(?:"
+    + "|".join(c for c in FOLDED_CONNECTORS if c not in LIST_PARTICLES)
+    + r")(?![ぁ-ゖ])"
 )
 # Spellings of one word (子ども, 子供, こども), folded when phrases are counted.
 _SPELLINGS = (
