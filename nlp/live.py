@@ -270,7 +270,7 @@ def _sort_key(value: GroupId | NoteId | None) -> str:
 
 def _prepare(notes: Iterable[LiveNote], analyzer: Analyzer) -> _Prepared:
     given = list(notes)
-    normalized = [analyzer.normalize(note.text[: MAX_NOTE_CHARS * 2]) for note in given]
+    normalized = [_normalized(analyzer, note.text[: MAX_NOTE_CHARS * 2]) for note in given]
     order = sorted(range(len(given)), key=lambda i: (normalized[i], _sort_key(given[i].id)))
     ordered = tuple(given[i] for i in order)
     texts = tuple(normalized[i] for i in order)
@@ -354,6 +354,12 @@ def _tfidf(counted: Sequence[_Counts], blank: np.ndarray) -> sp.csr_matrix:
     idf = np.log((1 + n_docs) / (1 + df[keep])) + 1.0
     matrix.data = np.log(matrix.data) + 1.0
     return _unit_rows(matrix @ sp.diags(idf))
+
+
+@lru_cache(maxsize=16384)
+def _normalized(analyzer: Analyzer, text: str) -> str:
+    """A note's normalised text, kept: a board's notes come back on every call."""
+    return analyzer.normalize(text)
 
 
 @lru_cache(maxsize=16384)

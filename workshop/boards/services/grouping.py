@@ -62,9 +62,19 @@ def live_note(note_id: int | str, text: str) -> live.LiveNote:
 def live_groups(question_id: int, *, leave_out: int | None = None) -> list[live.LiveGroup]:
     """The question's groups with their visible notes, as nlp.live reads them."""
     members: dict[int, list[live.LiveNote]] = {}
-    for note in approved_notes(question_id):
-        if note.group_id is not None and note.id != leave_out:
-            members.setdefault(note.group_id, []).append(live_note(note.id, note.body))
+    # columns, not ORM objects: every post asks this of all the question's notes
+    stmt = (
+        select(BoardNote.id, BoardNote.body, BoardNote.group_id)
+        .where(
+            BoardNote.question_id == question_id,
+            BoardNote.status == NoteStatus.APPROVED,
+            BoardNote.group_id.is_not(None),
+        )
+        .order_by(BoardNote.created_at, BoardNote.id)
+    )
+    for note_id, body, group_id in db.session.execute(stmt):
+        if note_id != leave_out:
+            members.setdefault(group_id, []).append(live_note(note_id, body))
     return [
         live.LiveGroup(
             id=group.id,

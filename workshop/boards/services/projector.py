@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from workshop.extensions import db
 from workshop.models import (
@@ -16,6 +15,7 @@ from workshop.models import (
     BoardNote,
     BoardParticipant,
     BoardQuestion,
+    BoardTable,
     NoteStatus,
 )
 from workshop.models.boards import UNGROUPED_NAME
@@ -53,32 +53,27 @@ class ProjectorView:
         return sum(group.count for group in self.groups)
 
 
-def nickname_of(board: Board, note: BoardNote) -> str:
-    if board.is_anonymous or note.participant is None:
-        return ""
-    return note.participant.nickname
-
-
-def note_view(board: Board, note: BoardNote) -> NoteView:
-    return NoteView(
-        id=note.id,
-        body=note.body,
-        likes=note.like_count,
-        table=note.table.name if note.table else "",
-        nickname=nickname_of(board, note),
-    )
-
-
 def projector_view(board: Board, question: BoardQuestion | None = None) -> ProjectorView:
     """The approved notes of the question (the current one) by group, the largest group first;
-    inside a group, the most 共感 first."""
+    inside a group, the most 共感 first.
+
+    One query of the columns shown (no ORM objects): the projector asks at every change of a
+    busy board, and a board of 600 notes must not cost a worker a tenth of a second."""
     question = question or board.current_question
     if question is None:
         return ProjectorView(board=board, question=None, groups=(), version=board.version)
     stmt = (
-        select(BoardNote)
+        select(
+            BoardNote.id,
+            BoardNote.body,
+            BoardNote.like_count,
+            BoardNote.group_id,
+            BoardTable.name,
+            BoardParticipant.nickname,
+        )
+        .outerjoin(BoardTable, BoardTable.id == BoardNote.table_id)
+        .outerjoin(BoardParticipant, BoardParticipant.id == BoardNote.participant_id)
         .where(BoardNote.question_id == question.id, BoardNote.status == NoteStatus.APPROVED)
-        .options(selectinload(BoardNote.participant), selectinload(BoardNote.table))
         .order_by(BoardNote.like_count.desc(), BoardNote.created_at, BoardNote.id)
     )
     groups = {
@@ -88,9 +83,18 @@ def projector_view(board: Board, question: BoardQuestion | None = None) -> Proje
         )
     }
     by_group: dict[int | None, list[NoteView]] = {}
-    for note in db.session.scalars(stmt):
-        key = note.group_id if note.group_id in groups else None
-        by_group.setdefault(key, []).append(note_view(board, note))
+    for note_id, body, likes, group_id, table, nickname in db.session.execute(stmt):
+        key = group_id if group_id in groups else None
+        by_group.setdefault(key, []).append(
+            NoteView(
+                id=note_id,
+                body=body,
+                likes=likes,
+                table=table or "",
+                # staff-entered paper notes have no participant, so no nickname
+                nickname="" if board.is_anonymous else nickname or "",
+            )
+        )
     views = []
     for key, notes in by_group.items():
         group = groups.get(key) if key is not None else None
