@@ -68,12 +68,11 @@ def live_groups(question_id: int, *, leave_out: int | None = None) -> list[live.
         .where(
             BoardNote.question_id == question_id,
             BoardNote.status == NoteStatus.APPROVED,
-            BoardNote.group_id.is_not(None),
         )
         .order_by(BoardNote.created_at, BoardNote.id)
     )
     for note_id, body, group_id in db.session.execute(stmt):
-        if note_id != leave_out:
+        if group_id is not None and note_id != leave_out:
             members.setdefault(group_id, []).append(live_note(note_id, body))
     return [
         live.LiveGroup(
