@@ -150,6 +150,38 @@ def test_deployments_on_other_redis_databases_do_not_hear_each_other(app, make_b
 
 
 @pytest.mark.redis
+def test_the_streams_of_a_board_in_one_process_share_one_redis_subscription(app, make_board):
+    """200 open pages on a worker must not mean 200 subscriptions, each woken by every post."""
+    from redis import Redis
+
+    app.config["REDIS_URL"] = reachable_redis()
+    app.config["LIVE_RESYNC_SECONDS"] = 3600
+    board = make_board()
+    name = live.broker.channel_name(Redis.from_url(REDIS), channel(board.id))
+    streams = [
+        live.subscribe(channel(board.id), fresh_reader(board.id), tick=0.05) for _ in range(5)
+    ]
+    first = [next_event(events) for events in streams]
+    subscriptions = dict(Redis.from_url(REDIS).pubsub_numsub(name))
+    assert subscriptions[name.encode()] == 1
+    bump_elsewhere(board.id)
+    live.publish(channel(board.id), {"board": board.id, "version": first[0]["version"] + 1})
+    for events in streams:
+        assert next_event(events, limit=40) == {"version": first[0]["version"] + 1}
+        events.close()  # type: ignore[attr-defined]
+
+
+def test_with_redis_unreachable_the_streams_still_follow_the_database(app, make_board):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    board = make_board()
+    events = live.subscribe(channel(board.id), fresh_reader(board.id), tick=0.05)
+    first = next_event(events)
+    bump_elsewhere(board.id)
+    assert next_event(events, limit=200) == {"version": first["version"] + 1}
+    events.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.redis
 def test_redis_down_does_not_fail_the_publisher(app):
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
     live.publish("board:1", {"board": 1})
