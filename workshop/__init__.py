@@ -28,6 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         boards,
         consultations,
         demo,
+        questionnaires,
         results,
         staff,
         themes,
@@ -63,6 +64,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         boards.cli.boards,
         themes.cli.themes,
         themes.cli.worker,
+        questionnaires.cli.questions,
     ):
         app.cli.add_command(cli_group)
     app.cli.add_command(demo.demo)

@@ -46,6 +46,7 @@ from workshop.models.consultations import (
     Relation,
     Section,
 )
+from workshop.models.questionnaires import Answer, Question, QuestionOption, QuestionType
 from workshop.models.security import LoginFailure
 from workshop.models.staff import Role, User
 from workshop.models.workshops import (
@@ -62,6 +63,7 @@ __all__ = [
     "Analysis",
     "AnalysisParams",
     "AnalysisTheme",
+    "Answer",
     "Attachment",
     "AuditEntry",
     "Board",
@@ -94,6 +96,9 @@ __all__ = [
     "Outcome",
     "ParticipationMode",
     "Publication",
+    "Question",
+    "QuestionOption",
+    "QuestionType",
     "Registration",
     "RegistrationStatus",
     "Regrouping",

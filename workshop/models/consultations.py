@@ -14,6 +14,7 @@ from workshop.timeutil import today_tokyo
 
 if TYPE_CHECKING:
     from workshop.models.analysis import Publication
+    from workshop.models.questionnaires import Answer, Question
 
 COMMENT_MAX_CHARS = 4000
 
@@ -94,6 +95,10 @@ class Consultation(Model):
     # JOIN, consultations.services.WITH_SECTIONS), so its link to them needs no query of its own;
     # the comment submit, the busiest request, does not join them
     publication: Mapped[Publication | None] = relationship(viewonly=True)
+    # a questionnaire (アンケート) beside the free text; none: the form is as it always was
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="consultation", order_by="Question.position", cascade="all, delete-orphan"
+    )
 
     def status_on(self, day: date) -> ConsultationStatus:
         return period_status(self.opens_on, self.closes_on, day)
@@ -178,3 +183,5 @@ class Comment(Model):
 
     consultation: Mapped[Consultation] = relationship()
     section: Mapped[Section | None] = relationship()
+    # the response's answers to the questionnaire, if any; the database deletes them with it
+    answers: Mapped[list[Answer]] = relationship(order_by="Answer.id", passive_deletes=True)
