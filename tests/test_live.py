@@ -7,6 +7,8 @@ import http.client
 import json
 import re
 import threading
+import time
+import uuid
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
@@ -77,6 +79,22 @@ def test_polling_sees_a_change_committed_elsewhere_on_sqlite(app, make_board):
     assert next(events) is None  # nothing changed: idle ticks, for heartbeats
     bump_elsewhere(board.id)
     assert next_event(events) == {"version": first["version"] + 1}
+
+
+def test_a_stream_gets_at_most_one_change_per_gap_and_then_the_newest(app, make_board):
+    """A busy board must not wake every open phone at every post: changes within the gap
+    wait for its end and come as one, the newest."""
+    board = make_board()
+    events = live.subscribe(
+        channel(board.id), fresh_reader(board.id), tick=0.02, poll=0.02, gap=1.5
+    )
+    first = next_event(events)
+    started = time.monotonic()
+    bump_elsewhere(board.id)
+    bump_elsewhere(board.id)
+    assert next_event(events, limit=1000) == {"version": first["version"] + 2}
+    assert time.monotonic() - started >= 1.4  # not before the gap's end
+    events.close()  # type: ignore[attr-defined]
 
 
 def test_polling_stops_when_the_board_is_gone(app, make_board):
@@ -157,15 +175,15 @@ def test_the_streams_of_a_board_in_one_process_share_one_redis_subscription(app,
     app.config["REDIS_URL"] = reachable_redis()
     app.config["LIVE_RESYNC_SECONDS"] = 3600
     board = make_board()
-    name = live.broker.channel_name(Redis.from_url(REDIS), channel(board.id))
-    streams = [
-        live.subscribe(channel(board.id), fresh_reader(board.id), tick=0.05) for _ in range(5)
-    ]
+    # a channel of its own: other tests' boards are board:1 too, on the same Redis database
+    own = f"{channel(board.id)}:{uuid.uuid4().hex}"
+    name = live.broker.channel_name(Redis.from_url(REDIS), own)
+    streams = [live.subscribe(own, fresh_reader(board.id), tick=0.05) for _ in range(5)]
     first = [next_event(events) for events in streams]
     subscriptions = dict(Redis.from_url(REDIS).pubsub_numsub(name))
     assert subscriptions[name.encode()] == 1
     bump_elsewhere(board.id)
-    live.publish(channel(board.id), {"board": board.id, "version": first[0]["version"] + 1})
+    live.publish(own, {"board": board.id, "version": first[0]["version"] + 1})
     for events in streams:
         assert next_event(events, limit=40) == {"version": first[0]["version"] + 1}
         events.close()  # type: ignore[attr-defined]

@@ -36,6 +36,8 @@ ENV_SETTINGS: dict[str, Any] = {
     "JOB_STALE_SECONDS": float,
     "JOB_QUEUED_STALE_SECONDS": float,
     "LIVE_POLL_SECONDS": float,
+    "LIVE_PAGE_GAP_SECONDS": float,
+    "LIVE_PROJECTOR_GAP_SECONDS": float,
     "LIVE_HEARTBEAT_SECONDS": float,
     "LIVE_STREAM_SECONDS": float,
     "DATABASE_POOL_SIZE": int,
@@ -98,6 +100,10 @@ def defaults(instance: Path) -> dict[str, Any]:
         "LIVE_HEARTBEAT_SECONDS": 15,
         "LIVE_STREAM_SECONDS": 300,
         "LIVE_RETRY_MS": 2000,
+        # at most one change this often per stream: a participant's page (it fetches its notes
+        # at each) and the projector (its view is rebuilt at each; it must show a post in 2 s)
+        "LIVE_PAGE_GAP_SECONDS": 3.0,
+        "LIVE_PROJECTOR_GAP_SECONDS": 0.5,
         # how many proxies in front of the app set each X-Forwarded-* header; 0 trusts none
         "PROXY_FIX_X_FOR": 0,
         "PROXY_FIX_X_PROTO": 0,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
@@ -49,8 +50,9 @@ def board_events(code: str) -> ResponseReturnValue:
     def render(event: live.Event) -> dict[str, Any]:
         return {"version": event["version"]}  # no read: hundreds of phones listen
 
+    gap = float(current_app.config["LIVE_PAGE_GAP_SECONDS"])
     return live.sse_response(
-        live.subscribe(channel(board_id), version_of(board_id)),
+        live.subscribe(channel(board_id), version_of(board_id), gap=gap),
         render,
         after_read=db.session.remove,
     )
@@ -68,8 +70,9 @@ def projector_events(board_id: int) -> ResponseReturnValue:
             return {"version": event["version"]}
         return projector.projector_json(projector.projector_view(board))
 
+    gap = float(current_app.config["LIVE_PROJECTOR_GAP_SECONDS"])
     return live.sse_response(
-        live.subscribe(channel(board_id), version_of(board_id)),
+        live.subscribe(channel(board_id), version_of(board_id), gap=gap),
         render,
         after_read=db.session.remove,
     )

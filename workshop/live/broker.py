@@ -68,6 +68,7 @@ def subscribe(
     *,
     tick: float = 1.0,
     poll: float | None = None,
+    gap: float = 0.0,
 ) -> Iterator[Event | None]:
     """Events of ``channel``: first the current state ``{"version": N}``, then one per change.
 
@@ -79,6 +80,9 @@ def subscribe(
     it holds the one subscription (and still reads ``version()`` every ``LIVE_RESYNC_SECONDS``,
     and after a reconnect, so a message missed meanwhile is caught); without, it reads
     ``version()`` every ``poll`` (``LIVE_POLL_SECONDS``) seconds.
+
+    A stream gets at most one change every ``gap`` seconds (the newest then): 200 phones on a
+    busy board need not all be woken, and fetch their page, at every one of 30 posts a second.
     """
     config = current_app.config
     url = redis_url()
@@ -87,7 +91,7 @@ def subscribe(
         source: Source = Polling(version, every)
     else:
         source = RedisChannel(url, channel, version, float(config["LIVE_RESYNC_SECONDS"]))
-    return watch(channel, source, tick=tick)
+    return watch(channel, source, tick=tick, gap=gap)
 
 
 class Source:
@@ -231,9 +235,10 @@ _watchers: dict[tuple[Any, str, str], Watcher] = {}  # (app, source key, channel
 _watchers_lock = threading.Lock()
 
 
-def watch(channel: str, source: Source, *, tick: float) -> Iterator[Event | None]:
+def watch(channel: str, source: Source, *, tick: float, gap: float = 0.0) -> Iterator[Event | None]:
     """The stream's side: wait on the channel's shared watcher (started with ``source`` if
-    there is none yet) and yield each new version, or ``None`` every ``tick`` seconds."""
+    there is none yet) and yield each new version, at most one every ``gap`` seconds, or
+    ``None`` every ``tick`` seconds."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     key = (app, source.key, channel)
     with _watchers_lock:
@@ -248,17 +253,23 @@ def watch(channel: str, source: Source, *, tick: float) -> Iterator[Event | None
         if current is None:
             return
         yield {"version": current}
+        sent_at = time.monotonic()
         while True:
+            quiet = gap - (time.monotonic() - sent_at)
+            if quiet > 0:
+                # news came a moment ago: what comes meanwhile waits, asleep, for the gap's end
+                time.sleep(min(quiet, tick))
             with watcher.changed:
                 watcher.changed.wait_for(
                     lambda seen=current: watcher.version != seen,  # type: ignore[misc]
-                    timeout=tick,
+                    timeout=0 if quiet > 0 else tick,
                 )
                 latest = watcher.version
             if latest is None:
                 return
-            if latest != current:
+            if latest != current and time.monotonic() - sent_at >= gap:
                 current = latest
+                sent_at = time.monotonic()
                 yield {"version": current}
             else:
                 yield None
