@@ -7,6 +7,6 @@ staff_bp = Blueprint(
     "results_staff", __name__, url_prefix="/staff/consultations/<int:consultation_id>/results"
 )
 
-from workshop.results import routes, staff_routes  # noqa: E402
+from workshop.results import routes, staff_questions, staff_routes  # noqa: E402
 
-__all__ = ["bp", "routes", "staff_bp", "staff_routes"]
+__all__ = ["bp", "routes", "staff_bp", "staff_questions", "staff_routes"]

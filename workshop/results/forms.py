@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
 
 from workshop.formfields import JaSelectField, required
 from workshop.labels import OUTCOME
@@ -62,3 +62,21 @@ class CarryOverForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     pass
+
+
+class CrossTabForm(FlaskForm):
+    """Two choice questions (by key) for a cross tab; the choices are the consultation's."""
+
+    class Meta:
+        csrf = False
+
+    row = JaSelectField(
+        "行（表の縦に並べる質問）", validators=[InputRequired(message="行の質問を選んでください。")]
+    )
+    column = JaSelectField(
+        "列（表の横に並べる質問）", validators=[InputRequired(message="列の質問を選んでください。")]
+    )
+
+    def validate_column(self, field: JaSelectField) -> None:
+        if field.data and field.data == self.row.data:
+            raise ValidationError("行と列には違う質問を選んでください。")

@@ -1,0 +1,285 @@
+"""A questionnaire's results, counted in SQL: per question, and a cross tab of two questions.
+
+Every count is a GROUP BY over `answer` (one row per chosen option; the index on question,
+option and response covers it), so 50,000 responses come back as a few hundred rows, whatever
+their number: Python only arranges them. A number question's quartiles are read as the few
+sorted values they need (row_number() over the answers, both SQLite and PostgreSQL).
+
+Every response counts, the hidden ones too (hiding a comment keeps its text off the public
+pages; its choices are still an answer), as in the theme breakdowns.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased, selectinload
+
+from workshop.errors import DomainError
+from workshop.extensions import db
+from workshop.models import Answer, Question, QuestionType
+from workshop.models.questionnaires import CHOICE_TYPES
+from workshop.results import charts
+from workshop.results.tallies import (
+    OTHER_CODE,
+    OTHER_LABEL,
+    ChoiceTally,
+    CrossTab,
+    NumberSummary,
+    OptionCount,
+    quantile,
+    ranks_needed,
+)
+
+
+class NotAChoiceQuestion(DomainError):
+    status = 422
+    code = "not_a_choice_question"
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """One question with what its page shows: a chart and a table, or for a text question the
+    number who wrote something."""
+
+    question: Question
+    answered: int
+    tally: ChoiceTally | None = None
+    summary: NumberSummary | None = None
+
+    @property
+    def anchor(self) -> str:
+        return f"question-{self.question.key}"
+
+    def chart(self) -> Markup | None:
+        if self.tally is not None and self.question.type is QuestionType.SCALE:
+            return charts.scale_chart(
+                self.tally,
+                self.question.scale_min_label or "",
+                self.question.scale_max_label or "",
+            )
+        if self.tally is not None:
+            return charts.choice_chart(self.tally)
+        if self.summary is not None:
+            return charts.number_chart(self.summary)
+        return None
+
+
+def questions_of(consultation_id: int) -> list[Question]:
+    stmt = (
+        select(Question)
+        .where(Question.consultation_id == consultation_id)
+        .options(selectinload(Question.options))
+        .order_by(Question.position, Question.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def answered_counts(question_ids: Sequence[int]) -> dict[int, int]:
+    """question id -> respondents with at least one answer to it."""
+    if not question_ids:
+        return {}
+    stmt = (
+        select(Answer.question_id, func.count(func.distinct(Answer.comment_id)))
+        .where(Answer.question_id.in_(question_ids))
+        .group_by(Answer.question_id)
+    )
+    return {question_id: count for question_id, count in db.session.execute(stmt)}
+
+
+def option_counts(question_ids: Sequence[int]) -> dict[int, dict[int | None, int]]:
+    """question id -> option id (None: 「その他」 with its own text) -> respondents."""
+    counts: dict[int, dict[int | None, int]] = defaultdict(dict)
+    if not question_ids:
+        return counts
+    stmt = (
+        select(Answer.question_id, Answer.option_id, func.count())
+        .where(Answer.question_id.in_(question_ids))
+        .group_by(Answer.question_id, Answer.option_id)
+    )
+    for question_id, option_id, count in db.session.execute(stmt):
+        counts[question_id][option_id] = count
+    return counts
+
+
+def scale_means(question_ids: Sequence[int]) -> dict[int, float]:
+    if not question_ids:
+        return {}
+    stmt = (
+        select(Answer.question_id, func.avg(Answer.number_value))
+        .where(Answer.question_id.in_(question_ids), Answer.number_value.is_not(None))
+        .group_by(Answer.question_id)
+    )
+    return {question_id: float(mean) for question_id, mean in db.session.execute(stmt)}
+
+
+def option_lines(
+    question: Question, counts: dict[int | None, int], *, with_hidden: bool = False
+) -> tuple[OptionCount, ...]:
+    """The options in their order (a hidden one only if someone chose it), then 「その他」."""
+    lines = [
+        OptionCount(option.code, option.label, counts.get(option.id, 0))
+        for option in question.options
+        if with_hidden or not option.is_hidden or counts.get(option.id)
+    ]
+    if question.has_other or counts.get(None):
+        lines.append(OptionCount(OTHER_CODE, OTHER_LABEL, counts.get(None, 0)))
+    return tuple(lines)
+
+
+def choice_tally(
+    question: Question, answered: int, counts: dict[int | None, int], mean: float | None = None
+) -> ChoiceTally:
+    return ChoiceTally(
+        key=question.key,
+        text=question.text,
+        answered=answered,
+        options=option_lines(question, counts),
+        is_multiple=question.type is QuestionType.MULTIPLE,
+        mean=mean,
+    )
+
+
+def number_summary(question: Question) -> NumberSummary:
+    """Count, mean, min and max in one query; the quartiles from the (at most six) sorted
+    values they need, numbered by row_number() in the database."""
+    value = Answer.number_value
+    mine = (Answer.question_id == question.id, value.is_not(None))
+    n, mean, low, high = db.session.execute(
+        select(func.count(), func.avg(value), func.min(value), func.max(value)).where(*mine)
+    ).one()
+    if not n:
+        return NumberSummary(question.key, question.text, 0)
+    ranked = (
+        select(value.label("value"), func.row_number().over(order_by=value).label("rank"))
+        .where(*mine)
+        .subquery()
+    )
+    wanted = sorted(ranks_needed(n))
+    at = {
+        rank: float(found)
+        for found, rank in db.session.execute(
+            select(ranked.c.value, ranked.c.rank).where(ranked.c.rank.in_(wanted))
+        )
+    }
+    return NumberSummary(
+        question.key,
+        question.text,
+        n,
+        mean=float(mean),
+        minimum=float(low),
+        q1=quantile(at, n, 0.25),
+        median=quantile(at, n, 0.5),
+        q3=quantile(at, n, 0.75),
+        maximum=float(high),
+    )
+
+
+def question_results(consultation_id: int) -> list[QuestionResult]:
+    """Every question of the consultation in order, with its counts."""
+    questions = questions_of(consultation_id)
+    ids = [question.id for question in questions]
+    choice_ids = [q.id for q in questions if q.type in CHOICE_TYPES]
+    answered = answered_counts(ids)
+    counts = option_counts(choice_ids)
+    means = scale_means([q.id for q in questions if q.type is QuestionType.SCALE])
+    results = []
+    for question in questions:
+        n = answered.get(question.id, 0)
+        if question.type in CHOICE_TYPES:
+            tally = choice_tally(question, n, counts[question.id], means.get(question.id))
+            results.append(QuestionResult(question, n, tally=tally))
+        elif question.type is QuestionType.NUMBER:
+            results.append(QuestionResult(question, n, summary=number_summary(question)))
+        else:
+            results.append(QuestionResult(question, n))
+    return results
+
+
+# ---------------------------------------------------------------- cross tab
+
+
+def choice_question(consultation_id: int, key: str) -> Question:
+    question = db.session.scalars(
+        select(Question)
+        .where(Question.consultation_id == consultation_id, Question.key == key)
+        .options(selectinload(Question.options))
+    ).one_or_none()
+    if question is None or question.type not in CHOICE_TYPES:
+        raise NotAChoiceQuestion("クロス集計には、選択式か尺度の質問を2つ選んでください。")
+    return question
+
+
+def cross_tab(consultation_id: int, row_key: str, column_key: str) -> CrossTab:
+    """Respondents by the options of two choice questions of the consultation.
+
+    Three GROUP BY queries: the cells, the respondents per row option (who also answered the
+    column question) and per column option; a multiple choice respondent is in several cells
+    of a row, so totals are counted, never summed from cells.
+    """
+    if row_key == column_key:
+        raise NotAChoiceQuestion("クロス集計には、違う質問を2つ選んでください。")
+    row_q = choice_question(consultation_id, row_key)
+    column_q = choice_question(consultation_id, column_key)
+    a, b = aliased(Answer), aliased(Answer)
+    both = (a.question_id == row_q.id, b.question_id == column_q.id)
+    pair = (b.comment_id == a.comment_id,)
+    cells = db.session.execute(
+        select(a.option_id, b.option_id, func.count())
+        .join(b, *pair)
+        .where(*both)
+        .group_by(a.option_id, b.option_id)
+    )
+    counts: dict[tuple[int | None, int | None], int] = {
+        (row, column): count for row, column, count in cells
+    }
+    answered_column = select(b.comment_id).where(b.question_id == column_q.id)
+    answered_row = select(a.comment_id).where(a.question_id == row_q.id)
+    row_totals = answer_totals(row_q.id, answered_column)
+    column_totals = answer_totals(column_q.id, answered_row)
+    total = db.session.scalar(
+        select(func.count(func.distinct(Answer.comment_id))).where(
+            Answer.question_id == row_q.id, Answer.comment_id.in_(answered_column)
+        )
+    )
+    row_codes = codes(row_q)
+    column_codes = codes(column_q)
+    return CrossTab(
+        row_key=row_q.key,
+        row_text=row_q.text,
+        column_key=column_q.key,
+        column_text=column_q.text,
+        rows=option_lines(row_q, row_totals),
+        columns=option_lines(column_q, column_totals),
+        counts={
+            (row_codes.get(row, OTHER_CODE), column_codes.get(column, OTHER_CODE)): count
+            for (row, column), count in counts.items()
+        },
+        total=total or 0,
+        row_is_multiple=row_q.type is QuestionType.MULTIPLE,
+        column_is_multiple=column_q.type is QuestionType.MULTIPLE,
+    )
+
+
+def codes(question: Question) -> dict[int | None, str]:
+    return {option.id: option.code for option in question.options}
+
+
+def answer_totals(question_id: int, among: Select[int]) -> dict[int | None, int]:
+    """option id -> respondents who chose it and are among the comment ids of `among`."""
+    stmt = (
+        select(Answer.option_id, func.count())
+        .where(Answer.question_id == question_id, Answer.comment_id.in_(among))
+        .group_by(Answer.option_id)
+    )
+    return {option_id: count for option_id, count in db.session.execute(stmt)}
+
+
+def choice_questions(results: Sequence[QuestionResult]) -> list[Question]:
+    """The questions a cross tab can use: attributes (年代, 地区) first, then the others."""
+    found = [r.question for r in results if r.question.type in CHOICE_TYPES]
+    return sorted(found, key=lambda q: not q.is_attribute)

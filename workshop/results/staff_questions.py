@@ -1,0 +1,64 @@
+"""Planners read a questionnaire's results: a chart and a table per question, a cross tab of
+any two choice questions (and its CSV)."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask.typing import ResponseReturnValue
+
+from workshop import tabular
+from workshop.auth.access import role_required
+from workshop.consultations import services as consultations
+from workshop.results import staff_bp
+from workshop.results.forms import CrossTabForm
+from workshop.results.services import questionnaire
+from workshop.results.staff_routes import PLANNERS
+from workshop.views import download
+
+
+def asked_for_cross_tab() -> bool:
+    return "row" in request.args or "column" in request.args
+
+
+@staff_bp.get("/questions")
+@role_required(*PLANNERS)
+def questions(consultation_id: int) -> ResponseReturnValue:
+    consultation = consultations.get_consultation(consultation_id)
+    results = questionnaire.question_results(consultation.id)
+    choices = [(q.key, q.text) for q in questionnaire.choice_questions(results)]
+    asked = asked_for_cross_tab()
+    form = CrossTabForm(formdata=request.args if asked else None)
+    form.row.choices = form.column.choices = choices
+    tab = None
+    status = 200
+    if asked and not form.validate():
+        status = 422
+    elif len(choices) >= 2:
+        # not asked yet: a first cross tab, of the first two (the attributes come first)
+        row, column = (form.row.data, form.column.data) if asked else (choices[0][0], choices[1][0])
+        form.row.data, form.column.data = row, column
+        tab = questionnaire.cross_tab(consultation.id, row, column)
+    return render_template(
+        "results/staff/questions.html",
+        consultation=consultation,
+        results=results,
+        respondents=consultations.count_comments(consultation.id),
+        form=form,
+        tab=tab,
+        tab_chart=questionnaire.charts.cross_tab_chart(tab) if tab else None,
+    ), status
+
+
+@staff_bp.get("/crosstab.csv")
+@role_required(*PLANNERS)
+def cross_tab_csv(consultation_id: int) -> ResponseReturnValue:
+    consultation = consultations.get_consultation(consultation_id)
+    form = CrossTabForm(formdata=request.args)
+    keys = [q.key for q in questionnaire.questions_of(consultation.id)]
+    form.row.choices = form.column.choices = [(key, key) for key in keys]
+    if not form.validate():
+        abort(400)
+    tab = questionnaire.cross_tab(consultation.id, form.row.data, form.column.data)
+    header, rows = tab.csv_rows()
+    filename = f"{consultation.slug}-crosstab-{tab.row_key}-{tab.column_key}.csv"
+    return download(tabular.to_csv(header, rows), filename, "text/csv; charset=utf-8")
