@@ -239,11 +239,29 @@ def run(args: argparse.Namespace) -> int:
             env["REDIS_URL"] = REDIS
         code, board_id, email = prepare(env)
         port = free_port()
+        before = cpu_seconds()
         server = Server("workshop:create_app()", port, args.workers, env, workdir / "gunicorn.log")
         try:
             return measure(args, server, port, code, board_id, email, target.url)
         finally:
             server.stop()
+            server_cpu, bench_cpu = (
+                now - then for now, then in zip(cpu_seconds(), before, strict=True)
+            )
+            # what the work cost, whatever else the machine was doing (latencies are not)
+            print(
+                f"CPU seconds: server (gunicorn, all workers) {server_cpu:.1f}, "
+                f"this bench's clients {bench_cpu:.1f}; load average {os.getloadavg()[0]:.1f}"
+            )
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """CPU time of the finished child processes (gunicorn, once stopped) and of this one."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return children.ru_utime + children.ru_stime, own.ru_utime + own.ru_stime
 
 
 def measure(args, server, port, code, board_id, email, url) -> int:
