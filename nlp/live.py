@@ -532,7 +532,7 @@ class _CachedPhraseNamer(PhraseNamer):
         return self
 
 
-_CHECKED_PHRASES: dict[str, bool] = {}  # phrase -> is a name (same stopwords: one analyzer)
+_CHECKED_PHRASES: dict[str, int | None] = {}  # phrase -> its kind as a name (one analyzer)
 
 
 @lru_cache(maxsize=16384)

@@ -17,6 +17,11 @@ the lift over all comments), so boilerplate found everywhere (本計画の推進
 loses. Only the best ones are then tokenized, as a phrase on its own, to check
 that they are nouns (an adjective may lead), hold two content words by
 Janome's own dictionary, and hold no number, symbol or personal name.
+
+Comments on a place often say what it is like instead (駐車場が狭い, 本数が
+少ない): such a short clause, a noun phrase + が + an adjective or adjectival
+noun, names too, weighing less than a noun phrase, and a key written both ways
+(自然豊か, 自然が豊か) is named by its noun phrase.
 """
 
 from __future__ import annotations
@@ -83,7 +88,11 @@ _QUANTITY_ADJECTIVES = frozenset({"多い", "少ない"})
 # A longer phrase holding the best one (公共交通 -> 公共交通の確保) names the theme
 # instead when it weighs at least this share of the best one.
 EXTENSION_WEIGHT = 0.5
-# A phrase with を (手続きをオンライン化) reads less like a name than one with の.
+# What a name reads as, best first: a noun phrase (公共交通の確保), an object and its
+# action (手続きをオンライン化), a clause (駐車場が狭い). A phrase of each later kind
+# weighs this share of its score when the phrases of a theme are ranked, and a key
+# written in several forms is named by its form of the best kind.
+NOUN_PHRASE, OBJECT_PHRASE, CLAUSE = 0, 1, 2
 OBJECT_PHRASE_WEIGHT = 0.6
 # Content nouns by Janome's system dictionary (as in nlp.tokenize.content_words).
 _CONTENT_NOUNS = frozenset({"一般", "固有名詞", "サ変接続", "形容動詞語幹", "ナイ形容詞語幹"})
@@ -251,19 +260,36 @@ def _ends_inside_a_word(text: str, start: int, end: int) -> bool:
 
 
 def is_phrase_name(phrase: str, stopwords: frozenset[str] = frozenset()) -> bool:
-    """A noun phrase of at least two content words (one not a stopword), by Janome's
+    """Whether ``phrase`` can name a theme (``phrase_kind`` is not None)."""
+    return phrase_kind(phrase, stopwords) is not None
+
+
+def phrase_kind(phrase: str, stopwords: frozenset[str] = frozenset()) -> int | None:
+    """``NOUN_PHRASE``, ``OBJECT_PHRASE`` or ``CLAUSE`` for a name, else None.
+
+    A noun phrase of at least two content words (one not a stopword), by Janome's
     system dictionary: a single dictionary word (マイナンバーカード) is not a phrase,
-    and numbers, symbols, personal names and verbs rule a phrase out."""
+    and numbers, symbols, personal names and verbs rule a phrase out. A short clause
+    of a noun phrase, が and what it is like (本数が少ない, 駐車場が狭い, 交通が便利)
+    names too: comments on a place say what is wrong or good with it that way."""
     morphemes = [
         Morpheme(t.surface, tuple(t.part_of_speech.split(",")), t.base_form)
         for t in janome_tokens(shared_tokenizer(None), phrase)
     ]
-    if not morphemes or not _is_noun_phrase(morphemes):
-        return False
+    if not morphemes:
+        return None
+    if _is_noun_phrase(morphemes):
+        kind = OBJECT_PHRASE if any(m.surface == "を" for m in morphemes) else NOUN_PHRASE
+    elif _is_clause(morphemes):
+        kind = CLAUSE
+    else:
+        return None
     if any(m.surface in REFERENCE_WORDS for m in morphemes):
-        return False
+        return None
     content = _content_words(morphemes)
-    return len(content) >= 2 and any(word not in stopwords for word in content)
+    if len(content) < 2 or all(word in stopwords for word in content):
+        return None
+    return kind
 
 
 def _is_noun_phrase(morphemes: Sequence[Morpheme]) -> bool:
@@ -297,6 +323,25 @@ def _is_noun_phrase(morphemes: Sequence[Morpheme]) -> bool:
         elif major != "接頭詞":
             return False
     return True
+
+
+def _is_clause(morphemes: Sequence[Morpheme]) -> bool:
+    """A noun phrase, が and an adjective in its base form or an adjectival noun:
+    本数が少ない, 満足度が高い, 交通が便利 (not 人が来る: a verb says an event)."""
+    subjects = [i for i, m in enumerate(morphemes) if m.surface == "が" and m.pos[0] == "助詞"]
+    if len(subjects) != 1 or subjects[0] != len(morphemes) - 2 or subjects[0] == 0:
+        return False
+    predicate = morphemes[-1]
+    is_adjective = (
+        predicate.pos[0] == "形容詞"
+        and predicate.pos[1] == "自立"
+        and predicate.surface == predicate.base_form
+    )
+    is_adjectival_noun = predicate.pos[0] == "名詞" and predicate.pos[1] == "形容動詞語幹"
+    if not (is_adjective or is_adjectival_noun):
+        return False
+    subject = morphemes[: subjects[0]]
+    return _is_noun_phrase(subject) and all(m.surface != "を" for m in subject)
 
 
 def _is_phrase_particle(morphemes: Sequence[Morpheme], index: int) -> bool:
@@ -366,7 +411,7 @@ class PhraseNamer:
         self.scorer_ = TermScorer().fit([sorted(forms) for forms in self.forms_])
         self.holders_ = self.scorer_.presence_.tocsc()  # rows holding each key
         self.column_ = {str(key): index for index, key in enumerate(self.scorer_.terms_)}
-        self.checked_: dict[str, bool] = {}
+        self.checked_: dict[str, int | None] = {}
         return self
 
     def candidates(self, rows: Sequence[int]) -> tuple[str, ...]:
@@ -390,9 +435,12 @@ class PhraseNamer:
         members = set(rows)
         weighted: list[tuple[str, str, float]] = []
         for key, weight in ranked:
-            name = self._written_form(key, members)
-            if name is not None:
-                weighted.append((key, name, weight * (OBJECT_PHRASE_WEIGHT if "を" in name else 1)))
+            written = self._written_form(key, members)
+            if written is not None:
+                name, kind = written
+                weighted.append(
+                    (key, name, weight * (1 if kind == NOUN_PHRASE else OBJECT_PHRASE_WEIGHT))
+                )
         weighted.sort(key=lambda item: -item[2])  # stable: ties keep the scorer's order
         ordered: list[tuple[str, str]] = []
         for key, name, weight in weighted:
@@ -404,8 +452,9 @@ class PhraseNamer:
             ordered.extend(p for p in (*longer[:1], (key, name)) if p not in ordered)
         return ordered
 
-    def _written_form(self, key: str, members: set[int]) -> str | None:
-        """The form of the phrase the rows write most that qualifies as a name."""
+    def _written_form(self, key: str, members: set[int]) -> tuple[str, int] | None:
+        """The form of the phrase the rows write that qualifies as a name, and its
+        kind: of the best kind, then the most written."""
         counts: dict[str, int] = {}
         column = self.holders_[:, self.column_[key]]
         for row in column.indices:
@@ -413,10 +462,17 @@ class PhraseNamer:
                 continue
             for form in set(self.forms_[row][key]):
                 counts[form] = counts.get(form, 0) + 1
-        forms = sorted(counts, key=lambda form: (-counts[form], "を" in form, len(form), form))
-        return next((f for f in forms if not f.startswith(HEAD_MARK) and self._is_name(f)), None)
+        named = [
+            (kind, -count, len(form), form)
+            for form, count in counts.items()
+            if not form.startswith(HEAD_MARK) and (kind := self._kind(form)) is not None
+        ]
+        if not named:
+            return None
+        kind, _, _, form = min(named)
+        return form, kind
 
-    def _is_name(self, phrase: str) -> bool:
+    def _kind(self, phrase: str) -> int | None:
         if phrase not in self.checked_:
-            self.checked_[phrase] = is_phrase_name(phrase, self.stopwords)
+            self.checked_[phrase] = phrase_kind(phrase, self.stopwords)
         return self.checked_[phrase]

@@ -111,9 +111,36 @@ def test_the_head_of_a_compound_counts_as_the_phrase_but_names_only_as_written()
 
 
 def test_a_form_that_is_no_noun_phrase_does_not_name():
-    texts = ["駐車場が狭いです。", "駐車場が狭くて停められない。", "公園が広い。", "公園の芝生"]
+    texts = ["駐車場に車を停めた。", "駐車場に車を停めたい。", "公園が広い。", "公園の芝生"]
     namer, _ = fitted_namer(texts)
     assert namer.names([range(2)]) == [None]
+
+
+def test_a_short_clause_names_a_group_without_a_shared_noun_phrase():
+    texts = [
+        "平日の昼間はバスの本数が少ない。",
+        "本数が少ないので車で来ました。",
+        "駅から遠くて歩くのが大変でした。",
+        "海がきれいで、また来たいです。",
+        "夕日がとてもきれいでした。",
+        "海沿いの道を散歩しました。",
+    ]
+    namer, normalized = fitted_namer(texts)
+    (name,) = namer.names([range(3)])
+    assert name == "本数が少ない"
+    assert sum(name in text for text in normalized[:3]) == 2
+
+
+def test_a_noun_phrase_names_before_a_clause_of_the_same_words():
+    texts = [
+        "自然が豊かで子どもが喜びました。",
+        "自然が豊かなところが良い。",
+        "自然豊かな公園でした。",
+        "駅前の駐輪場が足りません。",
+        "駐輪場をもっと広くしてほしい。",
+    ]
+    namer, _ = fitted_namer(texts)
+    assert namer.names([range(3)]) == ["自然豊か"]  # written once, counted in three
 
 
 def test_a_phrase_written_in_every_group_does_not_name_one():
@@ -143,6 +170,15 @@ def test_a_name_holds_two_content_words():
     assert not is_phrase_name("舞茸")  # one word, split into single kanji
     assert is_phrase_name("美味しい海鮮")
     assert not is_phrase_name("多い印象")  # the end of a sentence, not a name
+
+
+def test_a_clause_names_when_it_says_what_something_is_like():
+    assert is_phrase_name("本数が少ない")
+    assert is_phrase_name("駐車場が狭い")
+    assert is_phrase_name("交通が便利")
+    assert not is_phrase_name("人が来る")  # a verb tells an event
+    assert not is_phrase_name("駐車場が狭く")  # not the adjective's own form
+    assert not is_phrase_name("が多い")
 
 
 def test_two_nouns_listed_with_to_or_ya_make_a_phrase():
