@@ -83,6 +83,27 @@ REFERENCE_WORDS = frozenset(
 _VAGUE_HEADS = frozenset(
     {"形", "観点", "視点", "側面", "部分", "程度", "一方", "中心", "最大限", "最小限"}
 )
+# Nouns that end a place's name, when the dictionary reads its start as a person's
+# (丸岡城); a katakana noun (芝政ワールド) or a suffix (館, 場) ends one too.
+_PLACE_NOUNS = frozenset(
+    {
+        "城",
+        "寺",
+        "神社",
+        "温泉",
+        "公園",
+        "駅",
+        "橋",
+        "通り",
+        "海岸",
+        "港",
+        "岬",
+        "浜",
+        "島",
+        "山",
+        "川",
+    }
+)
 # Adjectives that say how much, not what kind: 多い印象 is the end of a sentence, not a name.
 _QUANTITY_ADJECTIVES = frozenset({"多い", "少ない"})
 # A longer phrase holding the best one (公共交通 -> 公共交通の確保) names the theme
@@ -307,7 +328,9 @@ def _is_noun_phrase(morphemes: Sequence[Morpheme]) -> bool:
     for index, morpheme in enumerate(morphemes):
         major, minor = morpheme.pos[0], morpheme.pos[1]
         if major == "名詞":
-            if minor in ("数", "代名詞") or "人名" in morpheme.pos:
+            if minor in ("数", "代名詞"):
+                return False
+            if "人名" in morpheme.pos and not _names_a_place(morphemes, index):
                 return False
         elif major == "形容詞":
             if index != 0 or minor != "自立" or morpheme.surface != morpheme.base_form:
@@ -323,6 +346,23 @@ def _is_noun_phrase(morphemes: Sequence[Morpheme]) -> bool:
         elif major != "接頭詞":
             return False
     return True
+
+
+def _names_a_place(morphemes: Sequence[Morpheme], index: int) -> bool:
+    """A name the dictionary reads as a person's that is the start of a place's
+    name: 芝政ワールド, 丸岡城, 芝政キャンプ場 (not 安野都知事 or 山田さん)."""
+    rest = index + 1
+    while rest < len(morphemes) and "人名" in morphemes[rest].pos:
+        rest += 1
+    if rest == len(morphemes) or morphemes[rest].pos[0] != "名詞":
+        return False
+    head = rest
+    while head + 1 < len(morphemes) and morphemes[head + 1].pos[0] == "名詞":
+        head += 1
+    surface, pos = morphemes[head].surface, morphemes[head].pos
+    if _KATAKANA_WORD.fullmatch(surface) or pos[1:3] == ("接尾", "一般"):
+        return True
+    return surface in _PLACE_NOUNS
 
 
 def _is_clause(morphemes: Sequence[Morpheme]) -> bool:

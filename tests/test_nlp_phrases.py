@@ -190,8 +190,16 @@ def test_two_nouns_listed_with_to_or_ya_make_a_phrase():
 def test_numbers_names_and_references_are_not_names():
     assert not is_phrase_name("第3章")
     assert not is_phrase_name("山田太郎")
+    assert not is_phrase_name("山田さんの対応")
+    assert not is_phrase_name("山田知事の政策")
     assert not is_phrase_name("下記の原文")
     assert not is_phrase_name("手続きを進める")  # ends in a verb
+
+
+def test_a_place_named_after_a_person_can_name():
+    # the dictionary reads 芝政 and 丸岡 as personal names
+    assert is_phrase_name("芝政ワールド")
+    assert is_phrase_name("丸岡城")
 
 
 def test_a_name_ends_in_a_noun_that_says_what():
