@@ -226,12 +226,14 @@ def cross_tab(consultation_id: int, row_key: str, column_key: str) -> CrossTab:
     row_q = choice_question(consultation_id, row_key)
     column_q = choice_question(consultation_id, column_key)
     a, b = aliased(Answer), aliased(Answer)
-    both = (a.question_id == row_q.id, b.question_id == column_q.id)
-    pair = (b.comment_id == a.comment_id,)
+    # "+ 0": each answer of the row question finds the same response's answers by the index
+    # on (comment_id, question_id). Without it SQLite (no ANALYZE statistics) reads b by the
+    # covering index on question_id and scans every answer of the column question for each
+    # row answer: 1.09 s instead of 0.015 s at 2,000 responses, quadratic in their number.
     cells = db.session.execute(
         select(a.option_id, b.option_id, func.count())
-        .join(b, *pair)
-        .where(*both)
+        .join(b, b.comment_id == a.comment_id)
+        .where(a.question_id == row_q.id, b.question_id + 0 == column_q.id)
         .group_by(a.option_id, b.option_id)
     )
     counts: dict[tuple[int | None, int | None], int] = {
