@@ -26,6 +26,8 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # workers plus the posts; SQLite and SQLAlchemy sessions are per request (scoped), as before.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = env_int("GUNICORN_THREADS", 256)
+# of those threads, REQUEST_SLOTS (8) at a time run ordinary requests (workshop/slots.py);
+# the others wait before they start, holding no connection: streams never take a slot
 # on PostgreSQL the threads of a worker share its pool of DATABASE_POOL_SIZE (10) connections
 # plus DATABASE_MAX_OVERFLOW (10) more at a time (workshop/config.py); a stream holds one only
 # while it reads. workers × (size + overflow) over all servers < PostgreSQL's max_connections

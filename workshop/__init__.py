@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from workshop import backup, config, errors, extensions, jobs, security, views
+from workshop import backup, config, errors, extensions, jobs, security, slots, views
 from workshop.models import JobKind
 
 
@@ -21,6 +21,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     config.load(app, test_config)
     extensions.init_app(app)
     security.init_app(app)
+    slots.init_app(app)
 
     from workshop import (
         api,

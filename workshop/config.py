@@ -41,6 +41,7 @@ ENV_SETTINGS: dict[str, Any] = {
     "LIVE_HEARTBEAT_SECONDS": float,
     "LIVE_STREAM_SECONDS": float,
     "DATABASE_POOL_SIZE": int,
+    "REQUEST_SLOTS": int,
     "DATABASE_MAX_OVERFLOW": int,
     "DATABASE_POOL_TIMEOUT": int,
 }
@@ -60,6 +61,9 @@ def defaults(instance: Path) -> dict[str, Any]:
         # Every worker of every app server has its own pool: workers × (size + overflow) must
         # stay below PostgreSQL's max_connections (100 by default). SQLite ignores these.
         "DATABASE_POOL_SIZE": 10,
+        # ordinary requests run at once per process (workshop/slots.py; 0: no limit); below
+        # DATABASE_POOL_SIZE, so a running request never waits for a connection
+        "REQUEST_SLOTS": 8,
         "DATABASE_MAX_OVERFLOW": 10,
         "DATABASE_POOL_TIMEOUT": 30,
         "REDIS_URL": None,
