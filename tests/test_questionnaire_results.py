@@ -163,13 +163,19 @@ def test_the_page_shows_a_chart_and_a_table_per_question(
     response = client.get(f"/staff/consultations/{survey.id}/results/questions")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert page.count('<svg class="chart"') == 6  # 5 questions with a chart and the cross tab
+    assert page.count('<svg class="chart"') == 5  # the cross tab is counted when asked
     assert '<td class="number" data-cell="daily:share">60.0%</td>' in page
     assert "割合は回答者数に対する割合、複数回答のため合計は100%を超えます。" in page
     assert "記入した人 3人" in page
     assert "中央値" in page and '<td class="number">75</td>' in page
-    # the first cross tab: the attribute 年代 by the next question
-    assert "年代 × スマートフォンを使っていますか" in page
+    # the cross tab's form suggests the attribute 年代 by the next question
+    assert '<option selected value="age">年代</option>' in page
+    assert '<option selected value="smartphone">スマートフォンを使っていますか</option>' in page
+    assert "両方に答えた人" not in page
+    page = client.get(
+        f"/staff/consultations/{survey.id}/results/questions?row=age&column=smartphone"
+    ).get_data(as_text=True)
+    assert "年代 × スマートフォンを使っていますか（両方に答えた人 5人）" in page
     assert 'data-cell="old:never">2' in page
 
 

@@ -33,11 +33,12 @@ def questions(consultation_id: int) -> ResponseReturnValue:
     status = 200
     if asked and not form.validate():
         status = 422
+    elif asked:
+        tab = questionnaire.cross_tab(consultation.id, form.row.data, form.column.data)
     elif len(choices) >= 2:
-        # not asked yet: a first cross tab, of the first two (the attributes come first)
-        row, column = (form.row.data, form.column.data) if asked else (choices[0][0], choices[1][0])
-        form.row.data, form.column.data = row, column
-        tab = questionnaire.cross_tab(consultation.id, row, column)
+        # the form's first suggestion: the first two (the attributes come first); counted
+        # when asked, since a cross tab reads every answer of two questions
+        form.row.data, form.column.data = choices[0][0], choices[1][0]
     return render_template(
         "results/staff/questions.html",
         consultation=consultation,

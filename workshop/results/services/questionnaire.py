@@ -79,12 +79,14 @@ def questions_of(consultation_id: int) -> list[Question]:
     return list(db.session.scalars(stmt))
 
 
-def answered_counts(question_ids: Sequence[int]) -> dict[int, int]:
-    """question id -> respondents with at least one answer to it."""
+def answered_counts(question_ids: Sequence[int], *, distinct: bool) -> dict[int, int]:
+    """question id -> respondents with at least one answer to it. Only a multiple choice
+    has several rows per respondent and needs COUNT(DISTINCT), which sorts its rows."""
     if not question_ids:
         return {}
+    counted = func.count(func.distinct(Answer.comment_id)) if distinct else func.count()
     stmt = (
-        select(Answer.question_id, func.count(func.distinct(Answer.comment_id)))
+        select(Answer.question_id, counted)
         .where(Answer.question_id.in_(question_ids))
         .group_by(Answer.question_id)
     )
@@ -106,15 +108,13 @@ def option_counts(question_ids: Sequence[int]) -> dict[int, dict[int | None, int
     return counts
 
 
-def scale_means(question_ids: Sequence[int]) -> dict[int, float]:
-    if not question_ids:
-        return {}
-    stmt = (
-        select(Answer.question_id, func.avg(Answer.number_value))
-        .where(Answer.question_id.in_(question_ids), Answer.number_value.is_not(None))
-        .group_by(Answer.question_id)
-    )
-    return {question_id: float(mean) for question_id, mean in db.session.execute(stmt)}
+def scale_mean(question: Question, counts: dict[int | None, int]) -> float | None:
+    """The mean point of a scale from its counts per point (an option's code is its value):
+    no second pass over the answers."""
+    total = sum(counts.get(o.id, 0) for o in question.options)
+    if not total:
+        return None
+    return sum(float(o.code) * counts.get(o.id, 0) for o in question.options) / total
 
 
 def option_lines(
@@ -180,23 +180,30 @@ def number_summary(question: Question) -> NumberSummary:
 
 
 def question_results(consultation_id: int) -> list[QuestionResult]:
-    """Every question of the consultation in order, with its counts."""
+    """Every question of the consultation in order, with its counts: one GROUP BY for the
+    options of every choice question, one for the respondents per multiple choice, one for
+    the other questions' answers, and two per number question."""
     questions = questions_of(consultation_id)
-    ids = [question.id for question in questions]
     choice_ids = [q.id for q in questions if q.type in CHOICE_TYPES]
-    answered = answered_counts(ids)
+    multiple_ids = [q.id for q in questions if q.type is QuestionType.MULTIPLE]
+    other_ids = [q.id for q in questions if q.type not in CHOICE_TYPES]
     counts = option_counts(choice_ids)
-    means = scale_means([q.id for q in questions if q.type is QuestionType.SCALE])
+    answered = answered_counts(multiple_ids, distinct=True)
+    answered |= answered_counts(other_ids, distinct=False)  # one row per respondent
     results = []
     for question in questions:
-        n = answered.get(question.id, 0)
         if question.type in CHOICE_TYPES:
-            tally = choice_tally(question, n, counts[question.id], means.get(question.id))
+            mine = counts[question.id]
+            # single choice and scale: one row per respondent, so the counts add up to them
+            n = answered.get(question.id, sum(mine.values()))
+            mean = scale_mean(question, mine) if question.type is QuestionType.SCALE else None
+            tally = choice_tally(question, n, mine, mean)
             results.append(QuestionResult(question, n, tally=tally))
         elif question.type is QuestionType.NUMBER:
-            results.append(QuestionResult(question, n, summary=number_summary(question)))
+            summary = number_summary(question)
+            results.append(QuestionResult(question, summary.n, summary=summary))
         else:
-            results.append(QuestionResult(question, n))
+            results.append(QuestionResult(question, answered.get(question.id, 0)))
     return results
 
 
