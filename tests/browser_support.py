@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,30 +34,53 @@ sync_api = pytest.importorskip("playwright.sync_api")
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 
-@pytest.fixture(scope="module")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str]]:
+def live_config(folder: Path) -> dict[str, Any]:
+    return {
+        "DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
+        "SECRET_KEY": "browser-tests",
+        "MAIL_OUTBOX": str(folder / "outbox"),
+        "UPLOAD_FOLDER": str(folder / "uploads"),
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # one module signs up and comments more often a minute than one address may;
+        # tests/test_security.py checks the limits themselves
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+@pytest.fixture(scope="session")
+def demo_instance(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An instance folder with the demo data (`demo load`: the closed round tokenised and
+    analysed, about a minute), loaded once; every module's live server starts from a copy."""
     if not os.access(CHROMIUM, os.X_OK):
         if os.environ.get("MACHIKOE_REQUIRE_SERVICES") == "1":
             pytest.fail("Chromium missing: make browser-deps installs it")
         pytest.skip("Chromium not installed (make browser-deps)")
-    folder = tmp_path_factory.mktemp("live")
+    folder = tmp_path_factory.mktemp("demo")
     os.environ["MACHIKOE_INSTANCE"] = str(folder)
-    app = create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
-            "SECRET_KEY": "browser-tests",
-            "MAIL_OUTBOX": str(folder / "outbox"),
-            "UPLOAD_FOLDER": str(folder / "uploads"),
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            # one module signs up and comments more often a minute than one address may;
-            # tests/test_security.py checks the limits themselves
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+    # a word cloud is drawn when a page first shows it (about 1 s each), not every one of an
+    # analysis ahead (a minute or more an analysis; tests/test_theme_pages.py checks that).
+    # In the instance's config.py, so an analysis job in a process of its own reads it too.
+    (folder / "config.py").write_text("WORDCLOUDS_AHEAD = False\n", encoding="utf-8")
+    app = create_app(live_config(folder))
     with app.app_context():
         db.create_all()
     result = app.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
+    with app.app_context():
+        db.engine.dispose()  # the last connection closed: the database is whole in its file
+    return folder
+
+
+@pytest.fixture(scope="module")
+def live_app(
+    demo_instance: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Flask, str]]:
+    """A live server on a fresh copy of the demo data: what one module changes, the next
+    module does not see."""
+    folder = tmp_path_factory.mktemp("live")
+    shutil.copytree(demo_instance, folder, dirs_exist_ok=True)
+    os.environ["MACHIKOE_INSTANCE"] = str(folder)
+    app = create_app(live_config(folder))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
     app.config["PUBLIC_BASE_URL"] = base  # links in the e-mails lead back to this server
@@ -64,6 +88,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, 
     thread.start()
     yield app, base
     server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="module")
