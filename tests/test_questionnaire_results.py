@@ -19,6 +19,7 @@ from workshop.models import Answer, Channel, Consultation, Question, Role
 from workshop.questionnaires import services as questionnaires
 from workshop.results.services import questionnaire
 from workshop.results.tallies import summarise
+from workshop.themes import services as themes
 
 DX_QUESTIONS = {
     "questions": [
@@ -276,3 +277,37 @@ def test_hidden_options_with_answers_stay_in_the_counts(survey: Consultation) ->
     db.session.commit()
     tally = by_key(survey)["troubles"].tally
     assert tally is not None and ("forms", 2) in [(o.code, o.count) for o in tally.options]
+
+
+def test_themes_of_the_comments_split_by_a_choice_question(
+    client: FlaskClient, login: Callable[..., Any], survey: Consultation
+) -> None:
+    login(Role.PLANNER)
+    path = f"/staff/consultations/{survey.id}/results/questions"
+    assert "まだテーマ分析がありません" in client.get(path).get_data(as_text=True)
+    job = themes.start_analysis(survey.id, how="inline", k=2)
+    analysis = themes.latest_analysis(survey.id)
+    assert analysis is not None, job.error
+    split = questionnaire.themes_by_question(analysis, "smartphone")
+    assert [(o.code, o.count) for o in split.rows] == [("daily", 3), ("never", 2)]
+    # each comment is in one theme: a row's cells add up to its respondents, 100% of them
+    for row in split.rows:
+        assert sum(split.count(row.code, c.code) for c in split.columns) == row.count
+        assert sum(split.row_share(row.code, c.code) for c in split.columns) == pytest.approx(1)
+    assert sum(c.count for c in split.columns) == split.total == 5
+
+    response = client.get(f"{path}?by=smartphone")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "スマートフォンを使っていますか × テーマ（両方に答えた人 5人）" in page
+    for theme in analysis.themes:
+        assert f'<th scope="col">{theme.label}</th>' in page
+    # a multiple choice: its respondents counted once per option they chose
+    troubles = questionnaire.themes_by_question(analysis, "troubles")
+    assert [(o.code, o.count) for o in troubles.rows] == [
+        ("hours", 3), ("forms", 2), ("online", 2), ("", 1),
+    ]  # fmt: skip
+    refused = client.get(f"{path}?by=trouble_text")
+    assert refused.status_code == 422 and "一覧から選んでください。" in refused.get_data(
+        as_text=True
+    )

@@ -80,3 +80,14 @@ class CrossTabForm(FlaskForm):
     def validate_column(self, field: JaSelectField) -> None:
         if field.data and field.data == self.row.data:
             raise ValidationError("行と列には違う質問を選んでください。")
+
+
+class ThemesByForm(FlaskForm):
+    """A choice question (by key) to split the free-text themes by."""
+
+    class Meta:
+        csrf = False
+
+    by = JaSelectField(
+        "回答で分ける質問", validators=[InputRequired(message="分ける質問を選んでください。")]
+    )

@@ -1,5 +1,5 @@
 """Planners read a questionnaire's results: a chart and a table per question, a cross tab of
-any two choice questions (and its CSV)."""
+any two choice questions (and its CSV), the free-text themes split by a choice question."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from workshop import tabular
 from workshop.auth.access import role_required
 from workshop.consultations import services as consultations
 from workshop.results import staff_bp
-from workshop.results.forms import CrossTabForm
+from workshop.results.forms import CrossTabForm, ThemesByForm
 from workshop.results.services import questionnaire
 from workshop.results.staff_routes import PLANNERS
+from workshop.themes.services.lookup import latest_analysis
 from workshop.views import download
 
 
@@ -39,8 +40,21 @@ def questions(consultation_id: int) -> ResponseReturnValue:
         # the form's first suggestion: the first two (the attributes come first); counted
         # when asked, since a cross tab reads every answer of two questions
         form.row.data, form.column.data = choices[0][0], choices[1][0]
+    analysis = latest_analysis(consultation.id)
+    themes_form = ThemesByForm(formdata=request.args if "by" in request.args else None)
+    themes_form.by.choices = choices
+    split = None
+    if "by" in request.args and analysis is not None:
+        if themes_form.validate():
+            split = questionnaire.themes_by_question(analysis, themes_form.by.data)
+        else:
+            status = 422
     return render_template(
         "results/staff/questions.html",
+        analysis=analysis,
+        themes_form=themes_form,
+        split=split,
+        split_chart=questionnaire.charts.cross_tab_chart(split) if split else None,
         consultation=consultation,
         results=results,
         respondents=consultations.count_comments(consultation.id),

@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from workshop.errors import DomainError
 from workshop.extensions import db
-from workshop.models import Answer, Question, QuestionType
+from workshop.models import Analysis, Answer, Question, QuestionType, ThemeAssignment
 from workshop.models.questionnaires import CHOICE_TYPES
 from workshop.results import charts
 from workshop.results.tallies import (
@@ -292,3 +292,54 @@ def choice_questions(results: Sequence[QuestionResult]) -> list[Question]:
     """The questions a cross tab can use: attributes (年代, 地区) first, then the others."""
     found = [r.question for r in results if r.question.type in CHOICE_TYPES]
     return sorted(found, key=lambda q: not q.is_attribute)
+
+
+# ---------------------------------------------------------------- themes by a choice question
+
+
+def themes_by_question(analysis: Analysis, key: str) -> CrossTab:
+    """The options of a choice question (rows) by the themes of the free-text comments
+    (columns): the row shares say what those who never use a smartphone write about. Counted like cross_tab(): cells,
+    themes' and options' respondents in three GROUP BY queries over the analysis' comments
+    that answered the question."""
+    question = choice_question(analysis.consultation_id, key)
+    theme, answer = ThemeAssignment, Answer
+    mine = (theme.analysis_id == analysis.id, answer.question_id + 0 == question.id)
+    joined = select().select_from(theme).join(answer, answer.comment_id == theme.comment_id)
+    cells = db.session.execute(
+        joined.add_columns(theme.theme_id, answer.option_id, func.count())
+        .where(*mine)
+        .group_by(theme.theme_id, answer.option_id)
+    )
+    counts = {(theme_id, option_id): n for theme_id, option_id, n in cells}
+    respondents = func.count(func.distinct(theme.comment_id))
+    per_theme: dict[int, int] = dict(
+        db.session.execute(
+            joined.add_columns(theme.theme_id, respondents).where(*mine).group_by(theme.theme_id)
+        ).all()
+    )
+    per_option: dict[int | None, int] = dict(
+        db.session.execute(
+            joined.add_columns(answer.option_id, func.count())
+            .where(*mine)
+            .group_by(answer.option_id)
+        ).all()
+    )
+    total = db.session.scalar(joined.add_columns(respondents).where(*mine)) or 0
+    option_codes = codes(question)
+    return CrossTab(
+        row_key=question.key,
+        row_text=question.text,
+        column_key="theme",
+        column_text="テーマ",
+        rows=option_lines(question, per_option),
+        columns=tuple(
+            OptionCount(str(t.id), t.label, per_theme.get(t.id, 0)) for t in analysis.themes
+        ),
+        counts={
+            (option_codes.get(option_id, OTHER_CODE), str(theme_id)): n
+            for (theme_id, option_id), n in counts.items()
+        },
+        total=total,
+        row_is_multiple=question.type is QuestionType.MULTIPLE,
+    )
