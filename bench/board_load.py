@@ -5,7 +5,8 @@
 
 gunicorn.conf.py with --workers (3) workers; --participants (200) simulated phones on one
 board (moderation off), each posting --notes (3) notes and --likes (5) 共感 spread over
---duration (60) seconds, with its live page (the board's event stream) open the whole time;
+--duration (60) seconds, with its live page (the board's event stream) open the whole time,
+fetching its notes at each change as the page's JavaScript does;
 --projectors (2) staff clients listen to the projector stream. Halfway, one worker gets
 SIGKILL. Prints p50/p95 post latency, p95 time from sending a post to its note in the
 projector stream, and checks every acknowledged note is stored once and reached the projector.
@@ -158,15 +159,19 @@ def projector(index: int, port: int, path: str, cookies: dict, seen: Seen, stop)
             seen.reconnects[index] += 1
 
 
-def live_page(port: int, code: str, cookies: dict, stop, opened: Counter) -> None:
-    """A participant's open page: the board's event stream, read until the end."""
+def live_page(port: int, code: str, browser: Browser, stop, opened: Counter) -> None:
+    """A participant's open page, its screen on: the board's event stream, read until the end,
+    and at each change the fresh notes fetched as static/js/board-live.js does (?part=notes)."""
     while not stop.is_set():
         try:
-            connection, response = open_stream(port, f"/b/{code}/events", cookies, None)
+            connection, response = open_stream(port, f"/b/{code}/events", browser.cookies, None)
             opened["streams"] += 1
-            for _event in events_of(response):
+            for event in events_of(response):
                 if stop.is_set():
                     break
+                if event.get("event") == "change":
+                    browser.request("notes part GET", "GET", f"/b/{code}?part=notes")
+                    opened["refetches"] += 1
             connection.close()
         except (OSError, http.client.HTTPException, RequestFailed):
             time.sleep(0.5)
@@ -175,9 +180,10 @@ def live_page(port: int, code: str, cookies: dict, stop, opened: Counter) -> Non
 def participant(args, port, code, stats, posts, failures, stop, opened, start_at) -> None:
     browser = Browser(port, stats)
     page = browser.request("board GET", "GET", f"/b/{code}")[2]
-    threading.Thread(
-        target=live_page, args=(port, code, browser.cookies, stop, opened), daemon=True
-    ).start()
+    # the open page's own connection, with the same cookies
+    reader = Browser(port, stats)
+    reader.cookies = browser.cookies
+    threading.Thread(target=live_page, args=(port, code, reader, stop, opened), daemon=True).start()
     actions = ["note"] * args.notes + ["like"] * args.likes
     random.shuffle(actions)
     times = sorted(random.uniform(0, args.duration) for _ in actions)
@@ -310,7 +316,8 @@ def measure(args, server, port, code, board_id, email, url) -> int:
     delays = sorted(f[text] - sent for f in seen.first for text, sent in posts.items() if text in f)
     print(
         f"{args.participants} participants, {len(posts)} notes acknowledged, "
-        f"{len(like)} 共感 answered, live page streams opened {opened['streams']}"
+        f"{len(like)} 共感 answered, live page streams opened {opened['streams']}, "
+        f"their notes fetched {opened['refetches']} times"
     )
     if lat:
         print(

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import select
 
 from tests.browser_support import ARTIFACTS, assert_accessible, log_in_as, opened_page, sync_api
-from workshop.boards.services import moderation
+from workshop.boards.services import grouping, moderation, notes
 from workshop.boards.services.setup import BoardInput, create_board
 from workshop.demo import DEMO_WORKSHOP_TITLE
 from workshop.extensions import db
-from workshop.models import BoardNote, Workshop
+from workshop.models import Board, BoardNote, Workshop
 
 # the fixtures live_app and browser, shared with tests/test_browser.py
 pytest_plugins = ["tests.browser_support"]
@@ -126,3 +126,27 @@ def test_phone_page_without_javascript_joins_posts_and_refreshes(live_app, brows
         expect(mine).to_contain_text("表示中・共感 0")
         other.get_by_role("link", name="更新（最新の付箋を見る）").click()
         expect(other.locator("#board-live .note", has_text=note)).to_be_visible()
+
+
+def test_facilitator_drags_a_note_onto_another_group(live_app, browser):
+    app, base = live_app
+    board_id, _ = new_board(app, "町の移動で困っていることは何ですか。", moderated=False)
+    note_text = "夜のバスが少なくて、駅から家まで帰るのが大変です"
+    with app.app_context():
+        question_id = db.session.get(Board, board_id).current_question.id
+        note = notes.post_note(board_id, "browser-drag-participant", note_text)
+        note_id, first_group = note.id, note.group_id
+        target = grouping.add_group(board_id, question_id, "バスと電車").id
+    with opened_page(browser, "board-groups-drag") as page:
+        log_in_as(page, base, "facilitator@example.jp", "demo-facilitator-2026")
+        page.goto(f"{base}/staff/boards/{board_id}/groups")
+        expect(page.locator("#drag-hint")).to_be_visible()
+        source = page.locator(f"li[data-note-id='{note_id}']")
+        page.drag_and_drop(f"li[data-note-id='{note_id}']", f"section[data-group-id='{target}'] h2")
+        expect(page.locator(".flash-success")).to_contain_text("付箋を移しました")
+        moved = page.locator(f"section[data-group-id='{target}'] li[data-note-id='{note_id}']")
+        expect(moved).to_contain_text(note_text)
+        expect(source).to_have_count(1)  # moved, not copied
+        assert_accessible(page)
+    with app.app_context():
+        assert db.session.get(BoardNote, note_id).group_id == target != first_group

@@ -13,7 +13,7 @@
   var status = document.getElementById("live-status");
   var version = root.getAttribute("data-version");
   var said = (document.getElementById(targetId) || root).getAttribute("data-live-say");
-  var loading = false, again = false, failures = 0, source = null;
+  var loading = false, again = false, missed = false, failures = 0, source = null;
   var lastSpoken = 0, speakTimer = null;
 
   function speak() {
@@ -60,6 +60,8 @@
   }
 
   function refresh() {
+    // a phone in a pocket or a tab in the background fetches nothing until it is looked at
+    if (document.hidden) { missed = true; return; }
     if (loading) { again = true; return; }
     loading = true;
     fetch(partUrl, { credentials: "same-origin" })
@@ -89,6 +91,10 @@
       window.setTimeout(poll, 15000);
     }
   }
+
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && missed) { missed = false; refresh(); }
+  });
 
   if (!window.EventSource) { window.setTimeout(poll, 2000); return; }
   source = new window.EventSource(root.getAttribute("data-live-events"));

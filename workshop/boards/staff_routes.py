@@ -273,12 +273,15 @@ def groups(board_id: int) -> ResponseReturnValue:
     view = projector.projector_view(board)
     question = view.question
     all_groups = grouping.groups_of(question.id) if question else []
+    shown = {group.id for group in view.groups}
     return render_template(
         "boards/staff/groups.html",
         board=board,
         workshop=board.workshop,
         view=view,
         groups=all_groups,
+        # a group made by hand has no notes yet: it is shown, to move notes into
+        empty_groups=[group for group in all_groups if group.id not in shown],
         confirm_form=ConfirmForm(),
     )
 
