@@ -198,6 +198,9 @@ MATRIX: dict[str, Row] = {
     "themes_staff.duplicates": Row(staff(PLANNERS, get=200)),
     # ------------------------------------------------------------ staff: results
     "results_staff.edit": Row(staff(PLANNERS, get=200)),
+    "results_staff.questions": Row(staff(PLANNERS, get=200)),
+    # the world's consultation has no questions: a cross tab of two keys it lacks is refused
+    "results_staff.cross_tab_csv": Row(staff(PLANNERS, get=400), query="?row=age&column=district"),
     "results_staff.save_response": Row(staff(PLANNERS, post=422), data={"theme_id": "{theme_id}"}),
     "results_staff.publish": Row(staff(PLANNERS, post=422)),
     "results_staff.carry_over": Row(staff(PLANNERS, post=303)),

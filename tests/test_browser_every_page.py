@@ -40,6 +40,7 @@ NOT_PAGES = {
     "consultations_staff.export_job_json",
     "consultations_staff.export_xlsx_file",
     "themes_staff.breakdown_csv",
+    "results_staff.cross_tab_csv",
     "themes_staff.theme_wordcloud",
     "themes_staff.wordcloud",
     "themes_staff.job_json",
