@@ -214,7 +214,7 @@ def cross_tab_chart(tab: CrossTab) -> Markup | None:
                 )
                 for position, column in enumerate(tab.columns)
             ),
-            people(row.count),
+            f"{row.count:,}",  # beside the bar only the number fits; 人 is in the table
         )
         for row in tab.rows
     ]
