@@ -72,6 +72,9 @@ _UNWANTED_AFFIXES = frozenset("本各当同貴御全諸両今前後毎第等他"
 # One-kanji prefixes the token filters drop but a phrase needs (再利用, 未利用, 非正規).
 _PREFIXES = frozenset("再新旧非未無不超高低副総準最")
 _WORD_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆ヶァ-ヴーA-Za-z0-9]")
+# Kana after a kanji that make it the stem of a word of its own (向け, 付き, 建て):
+# ファミリー向 is cut from ファミリー向け, not a suffix as in 効率化.
+_OKURIGANA = tuple("けきりみちえせてれべ")
 _KATAKANA_WORD = re.compile(r"[ァ-ヴー]+")
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")
 # Words that point into the document, not at a topic (下記の原文, 上記の理由).
@@ -253,7 +256,12 @@ def _tails(text: str, end: int, connectors: int, stopwords: frozenset[str]) -> I
     """Where the phrase may end: at its last token, after a one-kanji suffix, or
     after の and a stopword noun when it has no particle yet."""
     yield end
-    if end < len(text) and _KANJI.match(text[end]) and text[end] not in _UNWANTED_AFFIXES:
+    if (
+        end < len(text)
+        and _KANJI.match(text[end])
+        and text[end] not in _UNWANTED_AFFIXES
+        and not text.startswith(_OKURIGANA, end + 1)
+    ):
         end += 1
         yield end
     if connectors == 0 and text.startswith("の", end):

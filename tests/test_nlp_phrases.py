@@ -299,3 +299,11 @@ def test_analysis_falls_back_to_keywords_when_no_phrase_qualifies():
     for theme in themes:
         assert not theme.label_is_phrase
         assert theme.label.split("・")[0] in ("図書館", "公園")
+
+
+def test_a_phrase_does_not_end_in_the_stem_of_a_word():
+    analyzer = Analyzer()
+    text = analyzer.normalize("ファミリー向けのメニューと、窓口業務の効率化をお願いします")
+    candidates = phrase_candidates(analyzer.analyze_normalized(text), text, analyzer.stopwords)
+    assert not any(phrase.endswith("向") for phrase in candidates)
+    assert "窓口業務の効率化" in candidates
