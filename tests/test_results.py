@@ -122,7 +122,7 @@ def staff_rules(app) -> list[tuple[str, str]]:
 
 def test_the_blueprint_has_the_expected_staff_routes(app):
     rules = staff_rules(app)
-    assert len(rules) == 5
+    assert len(rules) == 7  # with the questionnaire's results page and its cross tab CSV
     assert all(path.startswith("/staff/") for _, path in rules)
 
 
