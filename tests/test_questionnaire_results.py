@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 from tests.conftest import past
 from workshop.consultations import services as consultations
 from workshop.extensions import db
-from workshop.models import Answer, Channel, Consultation, Question, Role
+from workshop.models import Answer, Channel, Consultation, Outcome, Question, Role
 from workshop.questionnaires import services as questionnaires
-from workshop.results.services import questionnaire
+from workshop.results.services import publishing, questionnaire, writing
 from workshop.results.tallies import summarise
 from workshop.themes import services as themes
 
@@ -311,3 +311,36 @@ def test_themes_of_the_comments_split_by_a_choice_question(
     assert refused.status_code == 422 and "一覧から選んでください。" in refused.get_data(
         as_text=True
     )
+
+
+def test_the_published_results_show_the_choice_charts_beside_the_themes(
+    client: FlaskClient, make_consultation: Callable[..., Consultation]
+) -> None:
+    consultation = make_consultation(slug="dx-closed", opens_on=past(40), closes_on=past(1))
+    questions = set_up_questionnaire(consultation)
+    for row in RESPONSES:
+        add_response(consultation, questions, row)
+    analysis = themes.latest_analysis(consultation.id)
+    assert analysis is None
+    themes.start_analysis(consultation.id, how="inline", k=2)
+    analysis = themes.latest_analysis(consultation.id)
+    assert analysis is not None
+    for theme in analysis.themes:
+        writing.save_response(
+            consultation.id,
+            theme.id,
+            writing.ResponseInput(
+                summary="手続きについてのご意見をいただきました。",
+                response="窓口とオンラインの両方で手続きできるようにします。",
+                outcome=Outcome.PARTLY,
+            ),
+            staff_id=None,
+        )
+    publishing.publish(consultation.id, analysis.id, staff_id=None)
+    page = client.get("/consultations/dx-closed/results").get_data(as_text=True)
+    assert "アンケートの結果" in page
+    assert page.count('<svg class="chart"') == 5  # choices, the scale, the number
+    assert '<td class="number" data-cell="daily:share">60.0%</td>' in page
+    assert "意見の概要と市の考え方" in page
+    # the answers of the free-text question are not published on this page
+    assert "電子申請の画面が見づらく" not in page.split("お寄せいただいたご意見（テーマごと）")[0]

@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 
 from workshop.consultations import services as consultations
 from workshop.results import bp
-from workshop.results.services import exports, reading
+from workshop.results.services import exports, questionnaire, reading
 from workshop.results.services.publishing import NotPublished
 from workshop.views import download
 
@@ -23,7 +23,16 @@ def results_page(slug: str, template: str) -> ResponseReturnValue:
     except NotPublished:
         consultation = consultations.get_consultation_by_slug(slug)
         return render_template("results/not_published.html", consultation=consultation), 404
-    return render_template(template, results=found, consultation=found.consultation)
+    # the questionnaire's choice and number questions as charts, beside the themes; the
+    # answers of text questions are not published here
+    charted = [
+        result
+        for result in questionnaire.question_results(found.consultation.id)
+        if result.tally is not None or result.summary is not None
+    ]
+    return render_template(
+        template, results=found, consultation=found.consultation, questions=charted
+    )
 
 
 @bp.get("/consultations/<slug>/results")
