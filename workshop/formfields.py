@@ -7,8 +7,9 @@ from typing import Any, ClassVar
 
 from flask import flash
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, RadioField, SelectField
+from wtforms import DateField, EmailField, RadioField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from workshop.validation import CHOICE_MESSAGE, EMAIL_MAX_CHARS, email_problem
 
@@ -33,6 +34,18 @@ class JaSelectField(ChoiceMixin, SelectField):
 
 class JaRadioField(ChoiceMixin, RadioField):
     pass
+
+
+class JaCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: Any) -> None:
+        if not self.validate_choice:
+            return
+        values = [choice[0] for choice in self.choices or []]
+        if any(value not in values for value in self.data or []):
+            raise ValidationError(CHOICE_MESSAGE)
 
 
 class JaDateField(DateField):

@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Self
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, StringField, TextAreaField
+from wtforms import EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from workshop.consultations.services import NAME_MAX_CHARS, CommentInput, body_problem
 from workshop.formfields import EmailShape, JaRadioField, JaSelectField
 from workshop.labels import AGE_GROUP, RELATION
-from workshop.models import AgeGroup, Consultation, Relation
+from workshop.models import AgeGroup, Consultation, Question, Relation
 from workshop.models.consultations import COMMENT_MAX_CHARS
+from workshop.questionnaires.forms import (
+    answer_fields,
+    put_problems,
+    question_fields,
+    raw_answers,
+)
+from workshop.questionnaires.services import (
+    CheckedAnswers,
+    check_answers,
+    first_step_keys,
+    pending_questions,
+)
 
 # the fields a resident fills in, carried as hidden fields by the confirmation page
 COMMENT_FIELDS = ("body", "section_id", "age_group", "district", "relation", "name", "email")
 
 
-def body_rule(_form: Any, field: Any) -> None:
-    """The service's rule for a comment's text, with its words, next to the field."""
+def body_rule(form: Any, field: Any) -> None:
+    """The service's rule for a comment's text, with its words, next to the field. Beside a
+    questionnaire the text may be left empty (a response must hold something: see validate)."""
+    if form.questions and not (field.data or "").strip():
+        return
     problem = body_problem(field.data or "")
     if problem is not None:
         raise ValidationError(problem)
+
+
+NOTHING_MESSAGE = "質問への回答か、ご意見のどちらかを入力してください。"
 
 
 def strip_spaces(value: str | None) -> str | None:
@@ -66,7 +85,27 @@ class CommentForm(FlaskForm):
         description="入力すると、受付番号をメールでもお知らせします。",
     )
 
-    def configure(self, consultation: Consultation) -> CommentForm:
+    # the consultation's questions, each a field of a subclass made by for_consultation()
+    questions: Sequence[Question] = ()
+    # a resident is asked a conditional question once its condition is met (the next step of
+    # the form without JavaScript); staff entering a paper form see every question at once
+    asks_in_steps = True
+    # the keys of the questions the resident has been shown, space-separated
+    asked = HiddenField()
+    # the answers as the service checked them (validate)
+    checked = CheckedAnswers((), {})
+
+    @classmethod
+    def for_consultation(cls, consultation: Consultation) -> Self:
+        """The form of this consultation: its questions' fields first, in order."""
+        questions = list(consultation.questions)
+        form_class = cls
+        if questions:
+            form_class = type(cls.__name__, (cls,), question_fields(questions))
+            form_class.questions = questions
+        return form_class().configure(consultation)
+
+    def configure(self, consultation: Consultation) -> Self:
         self.section_id.choices = [("", "選ばない（全体について）")] + [
             (str(s.id), s.heading) for s in consultation.sections
         ]
@@ -75,7 +114,55 @@ class CommentForm(FlaskForm):
         ]
         self.district.choices = [("", "選ばない")] + [(d, d) for d in consultation.districts]
         self.relation.choices = [(r.value, label) for r, label in RELATION.items()]
+        if self.questions:
+            self.body.label.text = "そのほか、ご意見があればお書きください（任意）"
+            if not self.asked.data:
+                self.asked.data = " ".join(self.first_asked())
         return self
+
+    def first_asked(self) -> list[str]:
+        if self.asks_in_steps:
+            return first_step_keys(self.questions)
+        return [q.key for q in self.questions]
+
+    def asked_keys(self) -> list[str]:
+        known = {q.key for q in self.questions}
+        asked = [key for key in (self.asked.data or "").split() if key in known]
+        return asked or self.first_asked()
+
+    @property
+    def answer_field_names(self) -> list[str]:
+        return answer_fields(self.questions)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields, then the answers by the service's rules (each message by its question)."""
+        valid = super().validate(extra_validators)
+        if not self.questions:
+            return valid
+        self.checked = check_answers(
+            self.questions,
+            raw_answers(self, self.questions),
+            enforce_required=self.asks_in_steps,
+            asked=self.asked_keys() if self.asks_in_steps else None,
+        )
+        put_problems(self, self.questions, self.checked.problems)
+        nothing = not self.checked.answers and not (self.body.data or "").strip()
+        if valid and not self.checked.problems and nothing:
+            self.body.errors = [*self.body.errors, NOTHING_MESSAGE]
+            return False
+        return valid and not self.checked.problems
+
+    def ask_pending(self) -> list[Question]:
+        """Questions the answers now call for that were not shown yet; they are shown next."""
+        if not self.questions or not self.asks_in_steps:
+            return []
+        asked = self.asked_keys()
+        pending = pending_questions(self.questions, self.checked, asked)
+        self.asked.data = " ".join(asked + [q.key for q in pending])
+        return pending
+
+    def shown_keys(self) -> set[str]:
+        return set(self.asked_keys()) if self.asks_in_steps else {q.key for q in self.questions}
 
     def to_input(self) -> CommentInput:
         """The checked comment; call it after validate() returned True."""
@@ -87,4 +174,5 @@ class CommentForm(FlaskForm):
             relation=Relation(self.relation.data) if self.relation.data else None,
             name=self.name.data or None,
             email=self.email.data or None,
+            answers=self.checked.answers if self.questions else (),
         )

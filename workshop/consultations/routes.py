@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -11,12 +12,23 @@ from flask.typing import ResponseReturnValue
 from workshop.consultations import bp, services
 from workshop.consultations.forms import COMMENT_FIELDS, CommentForm
 from workshop.errors import DomainError
-from workshop.models import Consultation, ConsultationStatus
+from workshop.models import Consultation, ConsultationStatus, Question
+from workshop.questionnaires.services import answers_in_words, stored_answers
 from workshop.security import COMMENT_POSTS, limiter
 
 
-def show(consultation: Consultation, form: CommentForm, status: int = 200) -> ResponseReturnValue:
-    return render_template("consultations/show.html", consultation=consultation, form=form), status
+def show(
+    consultation: Consultation,
+    form: CommentForm,
+    status: int = 200,
+    *,
+    more: Sequence[Question] = (),
+) -> ResponseReturnValue:
+    """The consultation's page with its form; `more`: questions just added to the form."""
+    page = render_template(
+        "consultations/show.html", consultation=consultation, form=form, more=more
+    )
+    return page, status
 
 
 @bp.get("/")
@@ -32,25 +44,32 @@ def index() -> ResponseReturnValue:
 @bp.get("/consultations/<slug>")
 def show_consultation(slug: str) -> ResponseReturnValue:
     consultation = services.get_consultation_by_slug(slug)
-    return show(consultation, CommentForm().configure(consultation))
+    return show(consultation, CommentForm.for_consultation(consultation))
 
 
 @bp.post("/consultations/<slug>/confirm")
 @limiter.shared_limit(COMMENT_POSTS, scope="comment-posts")
 def confirm(slug: str) -> ResponseReturnValue:
     consultation = services.get_consultation_by_slug(slug)
-    form = CommentForm().configure(consultation)
+    form = CommentForm.for_consultation(consultation)
     if not consultation.is_open:
         flash(services.closed_message(consultation), "error")
         return show(consultation, form, 409)
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    # questions the answers now call for (a condition met) are asked first: with JavaScript
+    # they appeared as soon as the choice was made, without it this is the form's next step
+    more = form.ask_pending()
+    if not valid:
         return show(consultation, form, 422)
+    if more:
+        return show(consultation, form, more=more)
     return render_template(
         "consultations/confirm.html",
         consultation=consultation,
         form=form,
         data=form.to_input(),
-        fields=COMMENT_FIELDS,
+        answer_lines=answers_in_words(form.questions, form.checked.answers),
+        fields=[*COMMENT_FIELDS, "asked", *form.answer_field_names],
         submission_token=secrets.token_urlsafe(24),
     )
 
@@ -61,11 +80,11 @@ def submit(slug: str) -> ResponseReturnValue:
     # the busiest POST: only what a comment needs of the consultation is read; a page shown
     # again (edit, a mistake) reads the whole consultation
     consultation = services.get_consultation_by_slug(slug, for_comment=True)
-    form = CommentForm().configure(consultation)
+    form = CommentForm.for_consultation(consultation)
     if request.form.get("action") == "edit":
         # back to the form, filled in as the resident left it
         return show(services.get_consultation_by_slug(slug), form)
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or form.ask_pending():
         # changed on the way (the confirmation page shows only checked values)
         return show(services.get_consultation_by_slug(slug), form, 422)
     try:
@@ -83,7 +102,10 @@ def receipt(slug: str, token: str) -> ResponseReturnValue:
     comment = services.get_receipt(slug, token)
     response = current_app.make_response(
         render_template(
-            "consultations/receipt.html", comment=comment, consultation=comment.consultation
+            "consultations/receipt.html",
+            comment=comment,
+            consultation=comment.consultation,
+            answer_lines=stored_answers(comment),
         )
     )
     # the page shows what the resident wrote: keep it out of shared caches and referrers

@@ -103,6 +103,9 @@ class AttachmentForm(FlaskForm):
 
 
 class ProxyCommentForm(CommentForm):
+    # a paper form is entered as it was filled in: every question at once, none required
+    asks_in_steps = False
+
     channel = JaSelectField(
         "受付の経路",
         validators=[InputRequired("受付の経路を選んでください。")],

@@ -143,7 +143,7 @@ def comments(consultation_id: int) -> ResponseReturnValue:
 @role_required(*PLANNERS)
 def enter_comment(consultation_id: int) -> ResponseReturnValue:
     found = services.get_consultation(consultation_id)
-    form = ProxyCommentForm().configure(found)
+    form = ProxyCommentForm.for_consultation(found)
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
         return render_template(

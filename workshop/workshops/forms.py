@@ -6,7 +6,6 @@ from typing import Any, Self
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -15,25 +14,21 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from workshop.formfields import JaRadioField, JaSelectField, at_most, email_field, required
+from workshop.formfields import (
+    JaCheckboxField,
+    JaRadioField,
+    JaSelectField,
+    at_most,
+    email_field,
+    required,
+)
 from workshop.labels import AGE_GROUP, NEED, PARTICIPATION_MODE
 from workshop.models import AgeGroup, Need, ParticipationMode, Workshop
 from workshop.text import clean_text
 from workshop.workshops.services.signup import Applicant
 
 FURIGANA_MESSAGE = "ふりがなは、ひらがなかカタカナで入力してください。"
-
-
-class JaCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def pre_validate(self, form: Any) -> None:
-        values = [choice[0] for choice in self.choices or []]
-        if any(value not in values for value in self.data or []):
-            raise ValidationError("一覧から選んでください。")
 
 
 def age_group_choices() -> list[tuple[str, str]]:

@@ -21,6 +21,7 @@ from workshop.consultations.services.rules import (
 from workshop.errors import DomainError, NotFound
 from workshop.extensions import db
 from workshop.models import Channel, Comment, Consultation
+from workshop.questionnaires.services import store_answers
 from workshop.timeutil import format_date, today_tokyo
 from workshop.transaction import transaction
 
@@ -108,6 +109,8 @@ def enter_comment(
         )
         comment.entered_by_id = staff_id
         db.session.add(comment)
+        db.session.flush()
+        store_answers(comment.id, consultation.questions, data.answers)
         audit.record(
             "comment.proxy_entry", f"consultation:{consultation.slug}", channel=channel.value
         )

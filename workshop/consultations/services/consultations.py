@@ -10,12 +10,12 @@ from datetime import date
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from workshop import audit
 from workshop.errors import DomainError, DuplicateSlug, NotFound
 from workshop.extensions import db
-from workshop.models import Comment, Consultation, ConsultationStatus, Section
+from workshop.models import Comment, Consultation, ConsultationStatus, Question, Section
 from workshop.transaction import transaction
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
@@ -46,9 +46,11 @@ def get_consultation(consultation_id: int) -> Consultation:
 
 
 BY_SLUG = select(Consultation).where(Consultation.slug == bindparam("slug"))
+# a questionnaire's questions with their options: one query each, none if there are none
+WITH_QUESTIONS = selectinload(Consultation.questions).selectinload(Question.options)
 # the sections come in the same query: the comment form and its checks need them
 WITH_SECTIONS = BY_SLUG.options(
-    joinedload(Consultation.sections), joinedload(Consultation.publication)
+    joinedload(Consultation.sections), joinedload(Consultation.publication), WITH_QUESTIONS
 )
 # what a comment needs of its consultation, for the busiest request of a round; the rest (a
 # plan's body can run to 100,000 characters) is loaded only if read. Built once: building the
@@ -62,6 +64,7 @@ FOR_COMMENT = BY_SLUG.options(
         Consultation.districts,
     ),
     joinedload(Consultation.sections).load_only(Section.heading, Section.position),
+    WITH_QUESTIONS,
 )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from workshop.errors import ConsultationNotOpen, DomainError
 from workshop.models import AgeGroup, Consultation, ConsultationStatus, Relation
 from workshop.models.consultations import COMMENT_MAX_CHARS
+from workshop.questionnaires.services import AnswerInput
 from workshop.text import clean_text
 from workshop.timeutil import format_date
 from workshop.validation import CHOICE_MESSAGE
@@ -23,6 +24,8 @@ class CommentInput:
     name: str | None = None
     email: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # a questionnaire's answers, checked by its questions' rules (questionnaires.services)
+    answers: tuple[AnswerInput, ...] = ()
 
 
 CLOSED_MESSAGES = {
@@ -72,7 +75,9 @@ def body_problem(body: str) -> str | None:
 def comment_problems(consultation: Consultation, data: CommentInput) -> dict[str, str]:
     """The checks every comment passes, whoever enters it: by field, in plain Japanese."""
     problems: dict[str, str] = {}
-    if (problem := body_problem(data.body)) is not None:
+    # beside a questionnaire the text may be left empty, if something was answered
+    answers_only = bool(consultation.questions and data.answers) and not clean_text(data.body)
+    if not answers_only and (problem := body_problem(data.body)) is not None:
         problems["body"] = problem
     if data.section_id is not None and consultation.section(data.section_id) is None:
         problems["section_id"] = CHOICE_MESSAGE

@@ -22,6 +22,7 @@ from workshop.errors import ConsultationNotOpen, NotFromConfirmation
 from workshop.extensions import db
 from workshop.models import Channel, Comment, Consultation
 from workshop.models.consultations import new_token
+from workshop.questionnaires.services import store_answers
 from workshop.timeutil import today_tokyo
 from workshop.transaction import transaction
 
@@ -78,6 +79,7 @@ def submit_comment(
             (receipt_no,) = next_receipt_numbers(consultation, 1, today.year)
             values["receipt_no"] = receipt_no
             comment_id = db.session.connection().execute(INSERT_COMMENT, values).scalar_one()
+            store_answers(comment_id, consultation.questions, data.answers)
     except (ConsultationNotOpen, IntegrityError):
         # this confirmation page again (a double click, a reload, a reload just after the
         # close): the first request stored it, and the resident sees that receipt; the

@@ -1,0 +1,125 @@
+"""A questionnaire's questions as form fields, added to a comment form (resident or staff).
+
+Each question becomes one field named ``q_<key>`` (a multiple choice's その他 text:
+``q_<key>_other``). The fields only carry what was ticked or typed: the rules are the
+service's (`check_answers`), whose messages the form puts by each field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from wtforms import StringField, TextAreaField
+from wtforms.fields.core import UnboundField
+
+from workshop.formfields import JaCheckboxField, JaRadioField
+from workshop.models import Question, QuestionType
+from workshop.questionnaires.services.answers import (
+    FREE_TEXT_MAX_CHARS,
+    OTHER,
+    OTHER_TEXT_MAX_CHARS,
+    SHORT_TEXT_MAX_CHARS,
+    RawAnswer,
+    condition_text,
+    scale_choices,
+)
+
+
+def field_name(question: Question) -> str:
+    return f"q_{question.key}"
+
+
+def other_name(question: Question) -> str:
+    return f"q_{question.key}_other"
+
+
+def question_label(question: Question, number: int) -> str:
+    mark = "（必須）" if question.is_required else "（任意）"
+    return f"問{number}　{question.text}{mark}"
+
+
+def question_hint(question: Question) -> str:
+    parts = [condition_text(question) or "", question.help_text]
+    if question.type is QuestionType.MULTIPLE and not question.help_text:
+        parts.append("あてはまるものをすべて選んでください。")
+    if question.type is QuestionType.NUMBER:
+        parts.append(_number_hint(question))
+    return " ".join(p for p in parts if p)
+
+
+def _number_hint(question: Question) -> str:
+    low, high = question.number_min, question.number_max
+    if low is None and high is None:
+        return "数字で入力してください。"
+    shown = [f"{v:g}" for v in (low, high) if v is not None]
+    if low is not None and high is not None:
+        return f"{shown[0]}から{shown[1]}までの数字で入力してください。"
+    return f"{shown[0]}{'以上' if low is not None else '以下'}の数字で入力してください。"
+
+
+def _field(question: Question, number: int) -> UnboundField[Any]:
+    label, hint = question_label(question, number), question_hint(question)
+    if question.type is QuestionType.SINGLE:
+        choices = [(o.code, o.label) for o in question.visible_options]
+        return JaRadioField(label, choices=choices, description=hint, validate_choice=False)
+    if question.type is QuestionType.SCALE:
+        return JaRadioField(
+            label, choices=scale_choices(question), description=hint, validate_choice=False
+        )
+    if question.type is QuestionType.MULTIPLE:
+        choices = [(o.code, o.label) for o in question.visible_options]
+        if question.has_other:
+            choices.append((OTHER, "その他"))
+        return JaCheckboxField(label, choices=choices, description=hint, validate_choice=False)
+    if question.type is QuestionType.NUMBER:
+        return StringField(label, description=hint)
+    if question.type is QuestionType.SHORT_TEXT:
+        return StringField(
+            label, description=f"{hint} {SHORT_TEXT_MAX_CHARS}文字まで入力できます。".strip()
+        )
+    return TextAreaField(
+        label, description=f"{hint} {FREE_TEXT_MAX_CHARS:,}文字まで入力できます。".strip()
+    )
+
+
+def question_fields(questions: Sequence[Question]) -> dict[str, UnboundField[Any]]:
+    """The fields of the questions, in order, to add to a form class."""
+    fields: dict[str, UnboundField[Any]] = {}
+    for number, question in enumerate(questions, start=1):
+        fields[field_name(question)] = _field(question, number)
+        if question.type is QuestionType.MULTIPLE and question.has_other:
+            fields[other_name(question)] = StringField(
+                f"問{number}の「その他」の内容",
+                description=f"「その他」を選んだときに書いてください（{OTHER_TEXT_MAX_CHARS}文字まで）。",
+            )
+    return fields
+
+
+def raw_answers(form: Any, questions: Sequence[Question]) -> dict[str, RawAnswer]:
+    """What the form's fields hold, question by question."""
+    raw: dict[str, RawAnswer] = {}
+    for question in questions:
+        data = form[field_name(question)].data
+        values = tuple(data) if isinstance(data, list) else ((data,) if data else ())
+        other = form[other_name(question)].data if other_name(question) in form else ""
+        raw[question.key] = RawAnswer(tuple(str(v) for v in values), other or "")
+    return raw
+
+
+def put_problems(form: Any, questions: Sequence[Question], problems: Mapping[str, str]) -> None:
+    """The service's messages by each question's field."""
+    for question in questions:
+        if question.key in problems:
+            field = form[field_name(question)]
+            field.errors = [*field.errors, problems[question.key]]
+
+
+def answer_fields(questions: Sequence[Question]) -> list[str]:
+    """The names of every question's fields, for a confirmation page's hidden copy."""
+    names: list[str] = []
+    for question in questions:
+        names.append(field_name(question))
+        if question.type is QuestionType.MULTIPLE and question.has_other:
+            names.append(other_name(question))
+    return names

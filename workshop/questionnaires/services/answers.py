@@ -1,0 +1,360 @@
+"""A response's answers: read from what was typed or ticked, checked, and stored as rows.
+
+The same rules serve the resident's form, staff proxy entry and survey files:
+
+- a choice is given by its option's code, or by its label (a paper form typed in, a file);
+- a question whose condition is not met is not asked: its answer is dropped, never stored;
+- a required question left empty is refused, except in staff entry and files (a paper form
+  comes as it was filled in);
+- numbers may be typed with full-width digits (１２０) and a comma (1,200).
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select
+
+from workshop.extensions import db
+from workshop.models import Answer, Comment, Question, QuestionOption, QuestionType
+from workshop.models.questionnaires import CHOICE_TYPES
+from workshop.text import clean_text
+
+SHORT_TEXT_MAX_CHARS = 200
+FREE_TEXT_MAX_CHARS = 4000
+OTHER_TEXT_MAX_CHARS = 200
+OTHER = "other"  # the value of a multiple choice's その他 box
+ANSWER_TABLE = cast(Table, Answer.__table__)
+
+REQUIRED_MESSAGE = "この質問は回答が必要です。"
+UNKNOWN_CHOICE_MESSAGE = "選択肢から選んでください。"
+ONE_CHOICE_MESSAGE = "選べるのは1つだけです。"
+OTHER_TEXT_MESSAGE = "「その他」を選んだときは、内容を入力してください。"
+NUMBER_MESSAGE = "数字で入力してください（例: 30）。"
+
+
+@dataclass(frozen=True)
+class RawAnswer:
+    """One question's answer as it came: the values ticked or typed, and a その他 text."""
+
+    values: tuple[str, ...] = ()
+    other_text: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(v.strip() for v in self.values) and not self.other_text.strip()
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """One question's checked answer: option codes (scale: the point), a number or a text."""
+
+    key: str
+    codes: tuple[str, ...] = ()
+    other_text: str | None = None
+    number: float | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckedAnswers:
+    answers: tuple[AnswerInput, ...]
+    problems: dict[str, str]  # by question key, in plain Japanese
+
+    def chosen(self) -> dict[str, set[str]]:
+        return {a.key: set(a.codes) | ({OTHER} if a.other_text else set()) for a in self.answers}
+
+
+def is_shown(question: Question, chosen: Mapping[str, set[str]]) -> bool:
+    """Whether the question is asked, given the choices made in earlier questions."""
+    condition = question.show_if_question
+    if condition is None:
+        return True
+    return bool(chosen.get(condition.key, set()) & set(question.show_if_codes))
+
+
+def condition_text(question: Question) -> str | None:
+    """A condition in words, as paper forms write it: 「問2で「使っている」と答えた方」."""
+    condition = question.show_if_question
+    if condition is None:
+        return None
+    labels = [
+        (option.label if option is not None else code)
+        for code in question.show_if_codes
+        for option in [condition.option_by_code(code)]
+    ]
+    number = condition.position + 1
+    said = "」「".join(labels)
+    return f"問{number}で「{said}」と答えた方にお聞きします。"
+
+
+def _option_code(question: Question, value: str) -> str | None:
+    """The visible option a value names: by code, else by label (a paper form, a file)."""
+    value = value.strip()
+    for option in question.visible_options:
+        if option.code == value:
+            return option.code
+    folded = unicodedata.normalize("NFKC", value)
+    for option in question.visible_options:
+        if unicodedata.normalize("NFKC", option.label) == folded:
+            return option.code
+    return None
+
+
+def parse_number(value: str) -> float | None:
+    text = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _number_text(value: float) -> str:
+    return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+
+
+def _check_choice(question: Question, raw: RawAnswer) -> tuple[AnswerInput | None, str | None]:
+    values = [v for v in raw.values if v.strip()]
+    codes: list[str] = []
+    other_text: str | None = None
+    for value in values:
+        if question.type is QuestionType.MULTIPLE and question.has_other and value == OTHER:
+            other_text = clean_text(raw.other_text)
+            continue
+        code = _option_code(question, value)
+        if code is None:
+            return None, UNKNOWN_CHOICE_MESSAGE
+        if code not in codes:
+            codes.append(code)
+    if question.type is QuestionType.MULTIPLE and question.has_other:
+        if raw.other_text.strip() and other_text is None:
+            other_text = clean_text(raw.other_text)  # the text alone: その他 is meant
+        if other_text == "":
+            return None, OTHER_TEXT_MESSAGE
+        if other_text is not None and len(other_text) > OTHER_TEXT_MAX_CHARS:
+            return None, f"「その他」の内容は{OTHER_TEXT_MAX_CHARS}文字以内で入力してください。"
+    if question.type is not QuestionType.MULTIPLE and len(codes) > 1:
+        return None, ONE_CHOICE_MESSAGE
+    if not codes and other_text is None:
+        return None, None
+    number = float(codes[0]) if question.type is QuestionType.SCALE else None
+    return AnswerInput(question.key, tuple(codes), other_text, number=number), None
+
+
+def _check_number(question: Question, raw: RawAnswer) -> tuple[AnswerInput | None, str | None]:
+    text = " ".join(v for v in raw.values if v.strip())
+    if not text:
+        return None, None
+    number = parse_number(text)
+    if number is None:
+        return None, NUMBER_MESSAGE
+    low, high = question.number_min, question.number_max
+    if (low is not None and number < low) or (high is not None and number > high):
+        if low is not None and high is not None:
+            rng = f"{_number_text(low)}から{_number_text(high)}まで"
+        elif low is not None:
+            rng = f"{_number_text(low)}以上"
+        else:
+            rng = f"{_number_text(high or 0)}以下"
+        return None, f"{rng}の数字で入力してください。"
+    return AnswerInput(question.key, number=number), None
+
+
+def _check_text(question: Question, raw: RawAnswer) -> tuple[AnswerInput | None, str | None]:
+    text = clean_text("\n".join(raw.values))
+    if not text:
+        return None, None
+    limit = (
+        SHORT_TEXT_MAX_CHARS if question.type is QuestionType.SHORT_TEXT else FREE_TEXT_MAX_CHARS
+    )
+    if len(text) > limit:
+        return None, f"{limit:,}文字以内で入力してください（いま{len(text):,}文字です）。"
+    return AnswerInput(question.key, text=text), None
+
+
+def check_answers(
+    questions: Sequence[Question],
+    raw: Mapping[str, RawAnswer],
+    *,
+    enforce_required: bool = True,
+    asked: Iterable[str] | None = None,
+) -> CheckedAnswers:
+    """Check every question's answer, in order, so that conditions see the earlier answers.
+
+    `asked`: the keys the person was shown (a form in steps); a required question not shown
+    yet is not refused. None: every question whose condition is met was asked.
+    """
+    asked_keys = None if asked is None else set(asked)
+    answers: list[AnswerInput] = []
+    problems: dict[str, str] = {}
+    chosen: dict[str, set[str]] = {}
+    for question in questions:
+        if not is_shown(question, chosen):
+            continue
+        given = raw.get(question.key, RawAnswer())
+        if question.type in CHOICE_TYPES:
+            answer, problem = _check_choice(question, given)
+        elif question.type is QuestionType.NUMBER:
+            answer, problem = _check_number(question, given)
+        else:
+            answer, problem = _check_text(question, given)
+        was_asked = asked_keys is None or question.key in asked_keys
+        if problem is None and answer is None and question.is_required and enforce_required:
+            problem = REQUIRED_MESSAGE if was_asked else None
+        if problem is not None:
+            problems[question.key] = problem
+        elif answer is not None:
+            answers.append(answer)
+            chosen[question.key] = set(answer.codes) | ({OTHER} if answer.other_text else set())
+    return CheckedAnswers(tuple(answers), problems)
+
+
+def pending_questions(
+    questions: Sequence[Question], checked: CheckedAnswers, asked: Iterable[str]
+) -> list[Question]:
+    """Questions whose condition the answers now meet but which were not shown yet: the next
+    step of a form without JavaScript."""
+    asked_keys = set(asked)
+    chosen = checked.chosen()
+    return [q for q in questions if q.key not in asked_keys and is_shown(q, chosen)]
+
+
+def first_step_keys(questions: Sequence[Question]) -> list[str]:
+    """The questions shown before anything is answered: those without a condition."""
+    return [q.key for q in questions if q.show_if_question_id is None]
+
+
+def answer_rows(
+    comment_id: int, questions: Sequence[Question], answers: Iterable[AnswerInput]
+) -> list[dict[str, Any]]:
+    """The Answer rows of one response: one per chosen option, plus its その他 text."""
+    by_key = {q.key: q for q in questions}
+    rows: list[dict[str, Any]] = []
+    for answer in answers:
+        question = by_key[answer.key]
+        base = {
+            "comment_id": comment_id,
+            "question_id": question.id,
+            "option_id": None,
+            "other_text": None,
+            "number_value": None,
+            "text_value": None,
+        }
+        for code in answer.codes:
+            option = question.option_by_code(code)
+            assert option is not None, code  # checked against the same question
+            rows.append(base | {"option_id": option.id, "number_value": answer.number})
+        if answer.other_text:
+            rows.append(base | {"other_text": answer.other_text})
+        if question.type is QuestionType.NUMBER:
+            rows.append(base | {"number_value": answer.number})
+        if question.type in (QuestionType.SHORT_TEXT, QuestionType.FREE_TEXT):
+            rows.append(base | {"text_value": answer.text})
+    return rows
+
+
+def answer_text(question: Question, answer: AnswerInput | None) -> str:
+    """An answer in words, for the confirmation page, the receipt and staff pages."""
+    if answer is None:
+        return "回答なし"
+    if question.type in CHOICE_TYPES:
+        labels = [
+            (option.label if option is not None else code)
+            for code in answer.codes
+            for option in [question.option_by_code(code)]
+        ]
+        if question.type is QuestionType.SCALE and answer.codes:
+            labels = [_scale_label(question, int(answer.codes[0]))]
+        if answer.other_text:
+            labels.append(f"その他（{answer.other_text}）")
+        return "、".join(labels)
+    if question.type is QuestionType.NUMBER and answer.number is not None:
+        return _number_text(answer.number)
+    return answer.text or "回答なし"
+
+
+def _scale_label(question: Question, point: int) -> str:
+    if point == question.scale_min and question.scale_min_label:
+        return f"{point}（{question.scale_min_label}）"
+    if point == question.scale_max and question.scale_max_label:
+        return f"{point}（{question.scale_max_label}）"
+    return str(point)
+
+
+def scale_choices(question: Question) -> list[tuple[str, str]]:
+    """A scale's points as (code, label) pairs; the ends carry their labels."""
+    low, high = question.scale_min or 1, question.scale_max or 5
+    return [(str(point), _scale_label(question, point)) for point in range(low, high + 1)]
+
+
+def store_answers(
+    comment_id: int, questions: Sequence[Question], answers: Iterable[AnswerInput]
+) -> None:
+    """Insert a response's answer rows, in the caller's transaction (with its comment)."""
+    rows = answer_rows(comment_id, questions, answers)
+    if rows:
+        db.session.connection().execute(insert(ANSWER_TABLE), rows)
+
+
+def answers_of(comment_ids: Sequence[int]) -> dict[int, dict[str, AnswerInput]]:
+    """The stored answers of some responses, as checked answers by question key."""
+    if not comment_ids:
+        return {}
+    stmt = (
+        select(Answer, Question.key, QuestionOption.code)
+        .join(Question, Answer.question_id == Question.id)
+        .outerjoin(QuestionOption, Answer.option_id == QuestionOption.id)
+        .where(Answer.comment_id.in_(comment_ids))
+        .order_by(Answer.comment_id, Answer.question_id, QuestionOption.position)
+    )
+    parts: dict[int, dict[str, dict[str, Any]]] = {}
+    for answer, key, code in db.session.execute(stmt):
+        part = parts.setdefault(answer.comment_id, {}).setdefault(
+            key, {"codes": [], "other_text": None, "number": None, "text": None}
+        )
+        if code is not None:
+            part["codes"].append(code)
+        part["other_text"] = answer.other_text or part["other_text"]
+        if answer.number_value is not None:
+            part["number"] = answer.number_value
+        part["text"] = answer.text_value or part["text"]
+    return {
+        comment_id: {
+            key: AnswerInput(key, tuple(p["codes"]), p["other_text"], p["number"], p["text"])
+            for key, p in by_key.items()
+        }
+        for comment_id, by_key in parts.items()
+    }
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """One asked question and its answer in words: 問{number} {question.text}: {text}."""
+
+    number: int
+    question: Question
+    text: str
+
+
+def answers_in_words(
+    questions: Sequence[Question], answers: Iterable[AnswerInput]
+) -> list[AnswerLine]:
+    """The questions a response was asked (conditions met), each with its answer in words."""
+    by_key = {a.key: a for a in answers}
+    chosen = {k: set(a.codes) | ({OTHER} if a.other_text else set()) for k, a in by_key.items()}
+    return [
+        AnswerLine(number, question, answer_text(question, by_key.get(question.key)))
+        for number, question in enumerate(questions, start=1)
+        if is_shown(question, chosen)
+    ]
+
+
+def stored_answers(comment: Comment) -> list[AnswerLine]:
+    """A stored response's answers in words, for its receipt and staff pages."""
+    answers = answers_of([comment.id]).get(comment.id, {})
+    return answers_in_words(comment.consultation.questions, answers.values())
