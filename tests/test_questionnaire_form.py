@@ -294,3 +294,13 @@ def test_a_consultation_without_questions_keeps_its_form(client, make_consultati
     response = confirm(client, consultation, {"body": ""})
     assert response.status_code == 422
     assert "ご意見を入力してください。" in response.get_data(as_text=True)
+
+
+def test_a_response_of_answers_only_is_not_read_by_the_theme_analysis(client, survey):
+    from workshop.themes.services.tokens import comment_bodies
+
+    submit(client, survey, full_answer(survey))
+    submit(client, survey, full_answer(survey) | {"body": "窓口の待ち時間を短くしてください。"})
+    bodies = [row.body for row in comment_bodies(survey.id)]
+    assert comment_count() == 2
+    assert bodies == ["窓口の待ち時間を短くしてください。"]

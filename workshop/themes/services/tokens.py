@@ -36,10 +36,11 @@ def reporting(
 
 
 def comment_bodies(consultation_id: int) -> Sequence[Row[int, str]]:
-    """(id, body) of every comment of a consultation, in id order: what both jobs read."""
+    """(id, body) of every comment of a consultation with a text, in id order: what both jobs
+    read. A questionnaire's response may hold answers only: it has no text to group."""
     return db.session.execute(
         select(Comment.id, Comment.body)
-        .where(Comment.consultation_id == consultation_id)
+        .where(Comment.consultation_id == consultation_id, Comment.body != "")
         .order_by(Comment.id)
     ).all()
 
