@@ -31,6 +31,7 @@ from workshop.boards import cookies as board_cookies
 from workshop.boards.services import moderation, notes, running
 from workshop.boards.services.setup import BoardInput, create_board
 from workshop.consultations import exports
+from workshop.consultations.services import LinkInput, create_links
 from workshop.extensions import db
 from workshop.models import (
     BoardGroup,
@@ -178,6 +179,9 @@ MATRIX: dict[str, Row] = {
         staff(PLANNERS, get=200), parts={"job_id": "export_job_id"}
     ),
     "consultations_staff.import_comments": Row(staff(PLANNERS, get=200, post=422)),
+    "consultations_staff.links": Row(staff(PLANNERS, get=200, post=422)),  # nothing filled in
+    "consultations_staff.links_csv": Row(staff(PLANNERS, get=200)),
+    "consultations_staff.revoke_link": Row(staff(PLANNERS, post=303)),
     # ------------------------------------------------------------ staff: themes
     "themes_staff.overview": Row(staff(PLANNERS, get=200)),
     "themes_staff.analyze": Row(
@@ -388,6 +392,7 @@ def world(
         board.id, "紙に書かれた付箋", question_id=None, table_id=None, staff_id=None
     )
     (group_id,) = db.session.scalars(select(BoardGroup.id))
+    (answer_link,) = create_links(closed.id, LinkInput(label="抽出パネル", max_uses=1))
     values: dict[str, Any] = {
         "consultation_id": closed.id,
         "unpublished_id": open_plan.id,
@@ -413,6 +418,7 @@ def world(
         "spare_note_id": spare_note.id,
         "paper_note_id": paper_note.id,
         "group_id": group_id,
+        "link_id": answer_link.id,
         "board_cookie": board_cookies.sign({board.id: resident_token}),
     }
     return World(

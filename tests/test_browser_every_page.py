@@ -39,6 +39,7 @@ NOT_PAGES = {
     "consultations_staff.export_xlsx",
     "consultations_staff.export_job_json",
     "consultations_staff.export_xlsx_file",
+    "consultations_staff.links_csv",
     "themes_staff.breakdown_csv",
     "results_staff.cross_tab_csv",
     "themes_staff.theme_wordcloud",

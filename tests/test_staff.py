@@ -37,6 +37,10 @@ STAFF_ROUTES = [
     ("GET", "/staff/consultations/{id}/exports/{job}.xlsx", {Role.PLANNER}),
     ("GET", "/staff/consultations/{id}/import", {Role.PLANNER}),
     ("POST", "/staff/consultations/{id}/import", {Role.PLANNER}),
+    ("GET", "/staff/consultations/{id}/links", {Role.PLANNER}),
+    ("POST", "/staff/consultations/{id}/links", {Role.PLANNER}),
+    ("GET", "/staff/consultations/{id}/links.csv", {Role.PLANNER}),
+    ("POST", "/staff/consultations/{id}/links/{link}/revoke", {Role.PLANNER}),
 ]
 
 
@@ -74,7 +78,8 @@ def test_role_matrix(client, login, make_consultation, make_user, role, method, 
     if "{job}" in path:  # an Excel file made by a planner (its job runs inline in tests)
         planner = db.session.scalars(select(User.id)).first()
         job_id = exports.start_xlsx(consultation, staff_id=planner).id
-    url = path.format(id=consultation.id, comment=comment.id, job=job_id)
+    (link,) = services.create_links(consultation.id, services.LinkInput(label="", max_uses=1))
+    url = path.format(id=consultation.id, comment=comment.id, job=job_id, link=link.id)
     if method == "GET":
         response = client.get(url)
     else:

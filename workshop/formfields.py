@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from typing import Any, ClassVar
 
 from flask import flash
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, RadioField, SelectField, SelectMultipleField
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -46,6 +54,21 @@ class JaCheckboxField(SelectMultipleField):
         values = [choice[0] for choice in self.choices or []]
         if any(value not in values for value in self.data or []):
             raise ValidationError(CHOICE_MESSAGE)
+
+
+class JaIntegerField(IntegerField):
+    """A whole number; full-width digits (１２) are read as typed on a Japanese keyboard."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        text = unicodedata.normalize("NFKC", str(valuelist[0])).strip().replace(",", "")
+        try:
+            self.data = int(text)
+        except ValueError as error:
+            self.data = None
+            raise ValueError("半角または全角の数字で入力してください（例: 30）。") from error
 
 
 class JaDateField(DateField):

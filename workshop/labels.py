@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workshop.models import (
     AgeGroup,
+    Audience,
     BoardStatus,
     Channel,
     ConsultationStatus,
@@ -41,6 +42,12 @@ RELATION_SHORT = {
     Relation.WORKER: "在勤",
     Relation.STUDENT: "在学",
     Relation.OTHER: "その他",
+}
+
+AUDIENCE = {
+    Audience.PUBLIC: "だれでも（意見募集の一覧に載せます）",
+    Audience.LINK: "リンクを受け取った人だけ（無作為抽出のパネル、学校など。一覧には載せません）",
+    Audience.STAFF: "市の職員だけ（ログインして回答。一覧には載せません）",
 }
 
 CHANNEL = {
@@ -139,6 +146,7 @@ CHANNEL_ALIASES = {label: channel for channel, label in CHANNEL.items()}
 def labels() -> dict[str, object]:
     return {
         "AGE_GROUP": AGE_GROUP,
+        "AUDIENCE": AUDIENCE,
         "RELATION": RELATION,
         "RELATION_SHORT": RELATION_SHORT,
         "CHANNEL": CHANNEL,

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from workshop.consultations import bp, services
 from workshop.consultations.forms import COMMENT_FIELDS, CommentForm
 from workshop.errors import DomainError
-from workshop.models import Consultation, ConsultationStatus, Question
+from workshop.models import Audience, Consultation, ConsultationStatus, Question
 from workshop.questionnaires.services import answers_in_words, stored_answers
 from workshop.security import COMMENT_POSTS, limiter
 
@@ -23,28 +24,61 @@ def show(
     status: int = 200,
     *,
     more: Sequence[Question] = (),
+    not_allowed: str | None = None,
 ) -> ResponseReturnValue:
-    """The consultation's page with its form; `more`: questions just added to the form."""
+    """The consultation's page with its form; `more`: questions just added to the form;
+    `not_allowed`: why this person cannot answer here, said instead of the form."""
     page = render_template(
-        "consultations/show.html", consultation=consultation, form=form, more=more
+        "consultations/show.html",
+        consultation=consultation,
+        form=form,
+        more=more,
+        not_allowed=not_allowed,
+        link=link_token(),
+        anonymous_staff=consultation.audience is Audience.STAFF and consultation.staff_anonymous,
     )
-    return page, status
+    # a private link's token is in the address: it must not leave in a Referer header
+    return page, status, {"Referrer-Policy": "no-referrer"}
+
+
+def link_token() -> str:
+    """A private link's token, from the link's address (?link=) or the form's hidden copy."""
+    return request.values.get("link", "")[:40]
+
+
+def staff_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
+def respondent(consultation: Consultation) -> services.Respondent:
+    """Who answers here, or AnswerNotAllowed (no link, a used link, not staff, answered)."""
+    return services.respondent_for(consultation, link_token=link_token(), staff_id=staff_id())
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
+    # a consultation for a link's holders or for staff is not listed
+    public = [c for c in services.list_consultations() if c.audience is Audience.PUBLIC]
     return render_template(
         "consultations/index.html",
-        open_consultations=services.list_consultations(ConsultationStatus.OPEN),
-        upcoming=services.list_consultations(ConsultationStatus.UPCOMING),
-        closed=services.list_consultations(ConsultationStatus.CLOSED)[:10],
+        open_consultations=[c for c in public if c.status is ConsultationStatus.OPEN],
+        upcoming=[c for c in public if c.status is ConsultationStatus.UPCOMING],
+        closed=[c for c in public if c.status is ConsultationStatus.CLOSED][:10],
     )
 
 
 @bp.get("/consultations/<slug>")
 def show_consultation(slug: str) -> ResponseReturnValue:
     consultation = services.get_consultation_by_slug(slug)
-    return show(consultation, CommentForm.for_consultation(consultation))
+    if consultation.audience is Audience.STAFF and not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.path))
+    form = CommentForm.for_consultation(consultation)
+    if consultation.is_open:
+        try:
+            respondent(consultation)
+        except services.AnswerNotAllowed as error:
+            return show(consultation, form, error.status, not_allowed=error.message)
+    return show(consultation, form)
 
 
 @bp.post("/consultations/<slug>/confirm")
@@ -55,6 +89,10 @@ def confirm(slug: str) -> ResponseReturnValue:
     if not consultation.is_open:
         flash(services.closed_message(consultation), "error")
         return show(consultation, form, 409)
+    try:
+        respondent(consultation)
+    except services.AnswerNotAllowed as error:
+        return show(consultation, form, error.status, not_allowed=error.message)
     valid = form.validate_on_submit()
     # questions the answers now call for (a condition met) are asked first: with JavaScript
     # they appeared as soon as the choice was made, without it this is the form's next step
@@ -71,7 +109,8 @@ def confirm(slug: str) -> ResponseReturnValue:
         answer_lines=answers_in_words(form.questions, form.checked.answers),
         fields=[*COMMENT_FIELDS, "asked", *form.answer_field_names],
         submission_token=secrets.token_urlsafe(24),
-    )
+        link=link_token(),
+    ), {"Referrer-Policy": "no-referrer"}
 
 
 @bp.post("/consultations/<slug>/comments")
@@ -89,7 +128,11 @@ def submit(slug: str) -> ResponseReturnValue:
         return show(services.get_consultation_by_slug(slug), form, 422)
     try:
         receipt = services.submit_comment(
-            consultation, form.to_input(), submission_token=request.form.get("submission_token", "")
+            consultation,
+            form.to_input(),
+            submission_token=request.form.get("submission_token", ""),
+            link_token=link_token(),
+            staff_id=staff_id(),
         )
     except DomainError as error:
         flash(error.message, "error")

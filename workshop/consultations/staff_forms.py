@@ -7,15 +7,24 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import Field, StringField, TextAreaField, URLField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, Field, StringField, TextAreaField, URLField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from workshop.consultations.forms import CommentForm
 from workshop.consultations.imports import ATTRIBUTES, Mapping
-from workshop.consultations.services import CommentFilter, ConsultationInput
-from workshop.formfields import JaDateField, JaSelectField, at_most
-from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
-from workshop.models import AgeGroup, Channel, Consultation, Relation
+from workshop.consultations.services import CommentFilter, ConsultationInput, LinkInput
+from workshop.consultations.services.audience import LINK_MAX_USES
+from workshop.formfields import JaDateField, JaIntegerField, JaRadioField, JaSelectField, at_most
+from workshop.labels import AGE_GROUP, AUDIENCE, CHANNEL, RELATION_SHORT
+from workshop.models import AgeGroup, Audience, Channel, Consultation, Relation
+from workshop.models.audience import LINK_LABEL_MAX_CHARS
 from workshop.text import clean_text
 from workshop.timeutil import today_tokyo
 
@@ -67,6 +76,16 @@ class ConsultationForm(FlaskForm):
         "説明動画のリンク（任意）",
         validators=[Optional(), Length(max=500, message="リンクが長すぎます。")],
     )
+    audience = JaRadioField(
+        "回答できる人",
+        default=Audience.PUBLIC.value,
+        choices=[(a.value, label) for a, label in AUDIENCE.items()],
+    )
+    staff_anonymous = BooleanField(
+        "職員の回答を匿名で集める（職員向けのときだけ）",
+        description="回答とアカウントを結びつけずに保存します。1人1回の回答は守られます。"
+        "最初の回答のあとは変えられません。",
+    )
 
     def fill(self, consultation: Consultation) -> ConsultationForm:
         self.title.data = consultation.title
@@ -79,6 +98,8 @@ class ConsultationForm(FlaskForm):
         self.sections.data = "\n".join(s.heading for s in consultation.sections)
         self.districts.data = "\n".join(consultation.districts)
         self.video_url.data = consultation.video_url or ""
+        self.audience.data = consultation.audience.value
+        self.staff_anonymous.data = consultation.staff_anonymous
         return self
 
     def to_input(self) -> ConsultationInput:
@@ -94,6 +115,8 @@ class ConsultationForm(FlaskForm):
             receipt_prefix=(self.receipt_prefix.data or "").strip().upper(),
             districts=lines(self.districts.data),
             sections=lines(self.sections.data),
+            audience=Audience(self.audience.data or Audience.PUBLIC.value),
+            staff_anonymous=bool(self.staff_anonymous.data),
         )
 
 
@@ -230,4 +253,38 @@ class CommentFilterForm(FlaskForm):
             hidden=None if hidden is None else hidden == "yes",
             received_from=None if reversed_range else value(self.received_from),
             received_to=value(self.received_to),
+        )
+
+
+class LinkForm(FlaskForm):
+    """Private links to answer: one per panel member (1 answer each), or one for a class."""
+
+    label = StringField(
+        "名前（任意・職員だけが見ます）",
+        validators=[Optional(), at_most(LINK_LABEL_MAX_CHARS, "名前")],
+        description="例: 無作為抽出パネル、第二中学校3年1組",
+    )
+    max_uses = JaIntegerField(
+        "1つのリンクで回答できる回数",
+        default=1,
+        validators=[
+            InputRequired("回答できる回数を数字で入力してください。"),
+            NumberRange(1, LINK_MAX_USES, f"回答できる回数は1から{LINK_MAX_USES:,}までです。"),
+        ],
+        description="1人に1つ送るときは 1、クラスなどで共有するときは人数を入れます。",
+    )
+    count = JaIntegerField(
+        "作るリンクの数",
+        default=1,
+        validators=[
+            InputRequired("作るリンクの数を数字で入力してください。"),
+            NumberRange(1, 1000, "一度に作れるリンクは1から1,000までです。"),
+        ],
+    )
+
+    def to_input(self) -> LinkInput:
+        return LinkInput(
+            label=clean_text(self.label.data),
+            max_uses=self.max_uses.data or 1,
+            count=self.count.data or 1,
         )

@@ -27,12 +27,14 @@ from workshop.consultations.staff_forms import (
     ConsultationForm,
     HideForm,
     ImportForm,
+    LinkForm,
     ProxyCommentForm,
 )
 from workshop.errors import DomainError
 from workshop.extensions import db
 from workshop.formfields import flash_form_errors
 from workshop.models import Channel, Consultation, JobKind, Role
+from workshop.tabular import csv_chunks
 from workshop.timeutil import TOKYO
 from workshop.views import download
 
@@ -278,3 +280,53 @@ def import_comments(consultation_id: int) -> ResponseReturnValue:
     return render_template(
         "consultations/staff/import.html", consultation=found, form=form, report=report
     )
+
+
+@staff_bp.route("/<int:consultation_id>/links", methods=["GET", "POST"])
+@role_required(*PLANNERS)
+def links(consultation_id: int) -> ResponseReturnValue:
+    """The private links to answer a consultation open to a link's holders only."""
+    found = services.get_consultation(consultation_id)
+    form = LinkForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            made = services.create_links(found.id, form.to_input())
+            flash(f"回答用のリンクを{len(made):,}件作りました。", "success")
+            return redirect(url_for(".links", consultation_id=found.id), code=303)
+        status = 422
+    return render_template(
+        "consultations/staff/links.html",
+        consultation=found,
+        form=form,
+        links=services.list_links(found.id),
+        link_url=lambda token: answer_url(found, token),
+    ), status
+
+
+@staff_bp.get("/<int:consultation_id>/links.csv")
+@role_required(*PLANNERS)
+def links_csv(consultation_id: int) -> ResponseReturnValue:
+    """The links as a file, for a mail merge of a panel's letters."""
+    found = services.get_consultation(consultation_id)
+    rows = [
+        [link.label, answer_url(found, link.token), str(link.max_uses), str(link.uses)]
+        for link in services.list_links(found.id)
+        if link.revoked_at is None
+    ]
+    header = ["名前", "リンク", "回答できる回数", "回答された回数"]
+    return download(csv_chunks(header, rows), f"{found.slug}-links.csv", "text/csv")
+
+
+@staff_bp.post("/<int:consultation_id>/links/<int:link_id>/revoke")
+@role_required(*PLANNERS)
+def revoke_link(consultation_id: int, link_id: int) -> ResponseReturnValue:
+    link = services.revoke_link(consultation_id, link_id)
+    flash(f"リンク「{link.label or link.token[:6]}」を使えないようにしました。", "success")
+    return redirect(url_for(".links", consultation_id=consultation_id), code=303)
+
+
+def answer_url(consultation: Consultation, token: str) -> str:
+    """A private link's address, on the city's public site (PUBLIC_BASE_URL)."""
+    path = url_for("consultations.show_consultation", slug=consultation.slug, link=token)
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path

@@ -23,6 +23,7 @@ from workshop.models.analysis import (
     ThemeAssignment,
     ThemeResponse,
 )
+from workshop.models.audience import AnswerLink, Audience, StaffResponse
 from workshop.models.audit import AuditEntry
 from workshop.models.base import utcnow
 from workshop.models.boards import (
@@ -64,7 +65,9 @@ __all__ = [
     "AnalysisParams",
     "AnalysisTheme",
     "Answer",
+    "AnswerLink",
     "Attachment",
+    "Audience",
     "AuditEntry",
     "Board",
     "BoardGroup",
@@ -106,6 +109,7 @@ __all__ = [
     "Rename",
     "Role",
     "Section",
+    "StaffResponse",
     "ThemeAssignment",
     "ThemeResponse",
     "User",

@@ -5,10 +5,11 @@ import secrets
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workshop.extensions import Model
+from workshop.models.audience import Audience
 from workshop.models.base import UTCDateTime, enum_column, utcnow
 from workshop.timeutil import today_tokyo
 
@@ -84,6 +85,11 @@ class Consultation(Model):
     receipt_seq: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # who may answer (workshop/models/audience.py); staff answers may be anonymous
+    audience: Mapped[Audience] = mapped_column(
+        enum_column(Audience), default=Audience.PUBLIC, server_default=Audience.PUBLIC.value
+    )
+    staff_anonymous: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     sections: Mapped[list[Section]] = relationship(
         back_populates="consultation", order_by="Section.position", cascade="all, delete-orphan"

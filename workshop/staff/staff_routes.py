@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from workshop import audit
 from workshop.auth.access import STAFF, role_required
 from workshop.consultations import services as consultations
-from workshop.models import Role
+from workshop.models import Audience, Role
 from workshop.staff import staff_bp
 
 
@@ -17,7 +17,11 @@ from workshop.staff import staff_bp
 def dashboard() -> ResponseReturnValue:
     listed = consultations.list_consultations()
     counts = {c.id: consultations.count_comments(c.id) for c in listed}
-    return render_template("staff/dashboard.html", consultations=listed, counts=counts)
+    # staff-only questionnaires open now: every staff member may answer them
+    to_answer = [c for c in listed if c.audience is Audience.STAFF and c.is_open]
+    return render_template(
+        "staff/dashboard.html", consultations=listed, counts=counts, to_answer=to_answer
+    )
 
 
 @staff_bp.get("/audit")

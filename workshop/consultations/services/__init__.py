@@ -2,6 +2,7 @@
 
 - consultations: look up, list, create and edit a consultation with its sections
 - attachments: the PDF documents of a consultation
+- audience: who may answer (anyone, a private link's holder, staff) and the private links
 - rules: what every comment must be, and the Japanese messages when it is not
 - comments: storing a comment (receipt numbers, proxy entry, receipt page and mail)
 - submit: the resident's final submit from the confirmation page
@@ -11,6 +12,16 @@ Callers import from here; the modules import each other directly.
 """
 
 from workshop.consultations.services.attachments import add_attachment, get_attachment
+from workshop.consultations.services.audience import (
+    AlreadyAnswered,
+    AnswerNotAllowed,
+    LinkInput,
+    Respondent,
+    create_links,
+    list_links,
+    respondent_for,
+    revoke_link,
+)
 from workshop.consultations.services.comments import (
     build_comment,
     comment_values,
@@ -56,12 +67,16 @@ from workshop.consultations.services.submit import (
 
 __all__ = [
     "NAME_MAX_CHARS",
+    "AlreadyAnswered",
+    "AnswerNotAllowed",
     "CommentFilter",
     "CommentInput",
     "CommentInvalid",
     "ConsultationInput",
+    "LinkInput",
     "ReasonRequired",
     "Receipt",
+    "Respondent",
     "add_attachment",
     "body_problem",
     "build_comment",
@@ -71,6 +86,7 @@ __all__ = [
     "comment_values",
     "count_comments",
     "create_consultation",
+    "create_links",
     "ensure_open",
     "enter_comment",
     "filtered_comments",
@@ -82,8 +98,11 @@ __all__ = [
     "get_receipt",
     "hide_comment",
     "list_consultations",
+    "list_links",
     "next_receipt_numbers",
     "period_warnings",
+    "respondent_for",
+    "revoke_link",
     "send_receipt_mail",
     "submit_comment",
     "unhide_comment",

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 from workshop import audit
 from workshop.errors import DomainError, DuplicateSlug, NotFound
 from workshop.extensions import db
-from workshop.models import Comment, Consultation, ConsultationStatus, Question, Section
+from workshop.models import Audience, Comment, Consultation, ConsultationStatus, Question, Section
 from workshop.transaction import transaction
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
@@ -36,6 +36,8 @@ class ConsultationInput:
     receipt_prefix: str = "PC"
     districts: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
+    audience: Audience = Audience.PUBLIC
+    staff_anonymous: bool = False
 
 
 def get_consultation(consultation_id: int) -> Consultation:
@@ -62,6 +64,8 @@ FOR_COMMENT = BY_SLUG.options(
         Consultation.opens_on,
         Consultation.closes_on,
         Consultation.districts,
+        Consultation.audience,
+        Consultation.staff_anonymous,
     ),
     joinedload(Consultation.sections).load_only(Section.heading, Section.position),
     WITH_QUESTIONS,
@@ -125,6 +129,12 @@ def validate_consultation(data: ConsultationInput, *, current: Consultation | No
         raise DomainError("締切日は開始日より後の日付にしてください。")
     if data.video_url and not data.video_url.startswith("https://"):
         raise DomainError("動画のリンクは https:// で始まるアドレスにしてください。")
+    anonymity_changes = current is not None and current.staff_anonymous != data.staff_anonymous
+    if anonymity_changes and count_comments(current.id) > 0:  # type: ignore[union-attr]
+        raise DomainError(
+            "回答がすでにあるため、匿名で集めるかどうかは変えられません。"
+            "答えた人に約束したことが変わってしまうためです。"
+        )
     taken = db.session.scalars(select(Consultation).where(Consultation.slug == data.slug)).first()
     if taken is not None and taken is not current:
         raise DuplicateSlug()
@@ -168,6 +178,8 @@ def apply_consultation(consultation: Consultation, data: ConsultationInput) -> N
     consultation.closes_on = data.closes_on
     consultation.receipt_prefix = data.receipt_prefix
     consultation.districts = list(dict.fromkeys(d for d in data.districts if d))
+    consultation.audience = data.audience
+    consultation.staff_anonymous = data.staff_anonymous and data.audience is Audience.STAFF
     replace_sections(consultation, [h for h in data.sections if h])
 
 

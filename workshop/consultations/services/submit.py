@@ -8,6 +8,7 @@ from typing import cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from workshop.consultations.services.audience import AnswerNotAllowed, respondent_for, take_use
 from workshop.consultations.services.comments import (
     comment_values,
     next_receipt_numbers,
@@ -52,7 +53,12 @@ def find_by_submission(submission_token: str) -> Comment | None:
 
 
 def submit_comment(
-    consultation: Consultation, data: CommentInput, *, submission_token: str
+    consultation: Consultation,
+    data: CommentInput,
+    *,
+    submission_token: str,
+    link_token: str = "",
+    staff_id: int | None = None,
 ) -> Receipt:
     """A resident's final submit. The same confirmation page sent twice returns the first receipt.
 
@@ -67,6 +73,7 @@ def submit_comment(
     try:
         with transaction():
             ensure_open(consultation)
+            respondent = respondent_for(consultation, link_token=link_token, staff_id=staff_id)
             validate_comment(consultation, data)
             today = today_tokyo()
             # everything is ready before the UPDATE takes the write lock (on SQLite, the whole
@@ -80,10 +87,12 @@ def submit_comment(
             values["receipt_no"] = receipt_no
             comment_id = db.session.connection().execute(INSERT_COMMENT, values).scalar_one()
             store_answers(comment_id, consultation.questions, data.answers)
-    except (ConsultationNotOpen, IntegrityError):
+            take_use(consultation, respondent, comment_id)
+    except (ConsultationNotOpen, AnswerNotAllowed, IntegrityError):
         # this confirmation page again (a double click, a reload, a reload just after the
-        # close): the first request stored it, and the resident sees that receipt; the
-        # transaction was rolled back, which also returned the reserved receipt number
+        # close or after its one-use link was used by the first): the first request stored
+        # it, and the resident sees that receipt; the transaction was rolled back, which also
+        # returned the reserved receipt number
         existing = find_by_submission(submission_token)
         if existing is None:
             raise
