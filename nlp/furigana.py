@@ -121,8 +121,17 @@ def cached_segments(text: str, userdic: str | None) -> tuple[Segment, ...]:
         return (Segment(text, None),) if text else ()
     segments: list[Segment] = []
     number = ""  # the digits just before (Janome gives full-width ones one by one)
+    position = 0
     for token in janome_tokens(shared_tokenizer(userdic), text):
         surface = token.surface
+        # Janome drops the text's leading spaces: whatever it skipped stays, as plain text
+        found = text.find(surface, position)
+        if found < 0:
+            break
+        if found > position:
+            segments.append(Segment(text[position:found], None))
+            number = ""
+        position = found + len(surface)
         if number and surface in _COUNTERS:
             _counted(segments, number, surface)
         elif has_kanji(surface):
@@ -130,6 +139,8 @@ def cached_segments(text: str, userdic: str | None) -> tuple[Segment, ...]:
         else:
             segments.append(Segment(surface, None))
         number = number + surface if _DIGITS.fullmatch(surface) else ""
+    if position < len(text):
+        segments.append(Segment(text[position:], None))
     merged = _merged(segments)
     if "".join(s.surface for s in merged) != text:  # never expected; the text is what counts
         return (Segment(text, None),)

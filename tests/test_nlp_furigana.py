@@ -118,3 +118,10 @@ def test_a_caller_changing_its_list_does_not_change_the_cache():
     first = ruby_segments("住民票の写し")
     first.clear()
     assert ruby_segments("住民票の写し") != []
+
+
+@pytest.mark.parametrize("text", ["  住民票", "\n\n住民票\n", "住民票  ", " & 5 < 6 住民票"])
+def test_spaces_around_the_text_are_kept(text: str):
+    segments = ruby_segments(text)
+    assert joined(segments) == text
+    assert ("住民票", "じゅうみんひょう") in [(s.surface, s.reading) for s in segments]

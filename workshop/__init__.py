@@ -29,6 +29,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         boards,
         consultations,
         demo,
+        preferences,
         questionnaires,
         results,
         staff,
@@ -55,6 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         api.bp,
         results.bp,
         results.staff_bp,
+        preferences.bp,
     ):
         app.register_blueprint(bp)
     for cli_group in (
@@ -74,4 +76,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.cli.add_command(jobs.jobs_cli)
     errors.init_app(app)
     views.init_app(app)
+    preferences.furigana.init_app(app)
     return app
