@@ -246,6 +246,7 @@ def run(args: argparse.Namespace) -> int:
         code, board_id, email = prepare(env)
         port = free_port()
         before = cpu_seconds()
+        machine_before = machine_busy()
         server = Server("workshop:create_app()", port, args.workers, env, workdir / "gunicorn.log")
         try:
             return measure(args, server, port, code, board_id, email, target.url)
@@ -254,11 +255,28 @@ def run(args: argparse.Namespace) -> int:
             server_cpu, bench_cpu = (
                 now - then for now, then in zip(cpu_seconds(), before, strict=True)
             )
+            busy, seconds = (n - b for n, b in zip(machine_busy(), machine_before, strict=True))
             # what the work cost, whatever else the machine was doing (latencies are not)
             print(
                 f"CPU seconds: server (gunicorn, all workers) {server_cpu:.1f}, "
                 f"this bench's clients {bench_cpu:.1f}; load average {os.getloadavg()[0]:.1f}"
             )
+            # the whole machine (server, clients and anything else running): a share near 100 %
+            # means the latencies above are those of a saturated machine
+            cores = os.cpu_count() or 1
+            print(
+                f"machine CPU busy {busy:.0f} of {seconds * cores:.0f} core-seconds "
+                f"({busy / max(seconds * cores, 1e-9):.0%}) over {seconds:.0f} s on {cores} cores"
+            )
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy CPU seconds of the whole machine, wall seconds) from /proc/stat."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields) - idle) / ticks, time.monotonic()
 
 
 def cpu_seconds() -> tuple[float, float]:

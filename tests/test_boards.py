@@ -432,3 +432,37 @@ def test_the_page_shows_the_newest_hundred_notes_of_many(client, make_board):
     page = page_of(client, board)
     assert "みんなの付箋（105枚）" in page and "新しい100枚を表示しています" in page
     assert "付箋その105番" in page and "付箋その5番<" not in page
+
+
+def test_everyones_list_is_rendered_once_per_version_and_each_sees_their_own_like_rows(
+    client, app, make_board
+):
+    """At each change hundreds of phones fetch the same list: it is rendered once per version
+    of the board (workshop/boards/shared_notes.py), and each participant still sees their
+    own 共感 rows in it."""
+    from workshop.boards import shared_notes
+
+    board = make_board(is_moderated=False)
+    writer, reader, late = app.test_client(), client, app.test_client()
+    post_note(writer, board, text="ベンチを増やしてほしい")
+    note = only_note()
+    parts = {
+        name: who.get(f"/b/{board.code}?part=notes").get_data(as_text=True)
+        for name, who in (("writer", writer), ("reader", reader), ("late", late))
+    }
+    with app.test_request_context():
+        assert len(shared_notes.kept().lists) == 1  # three fetches, one rendering
+    own = '<span class="hint">あなたの付箋</span>'
+    assert own in parts["writer"] and "共感する（+1）" not in parts["writer"]
+    assert "共感する（+1）" in parts["reader"] and own not in parts["reader"]
+    assert parts["reader"].count('name="csrf_token"') == 1
+    assert "<!--like:" not in parts["reader"]
+
+    # a 共感 is a new version: the count changes for everyone, the row only for the one who liked
+    assert post_form(reader, f"/b/{board.code}/notes/{note.id}/like", {}).status_code == 303
+    after_reader = reader.get(f"/b/{board.code}?part=notes").get_data(as_text=True)
+    after_late = late.get(f"/b/{board.code}?part=notes").get_data(as_text=True)
+    assert "共感 1" in after_reader and "共感しました" in after_reader
+    assert "共感 1" in after_late and "共感する（+1）" in after_late
+    with app.test_request_context():
+        assert len(shared_notes.kept().lists) == 2

@@ -97,6 +97,25 @@ def test_a_stream_gets_at_most_one_change_per_gap_and_then_the_newest(app, make_
     events.close()  # type: ignore[attr-defined]
 
 
+def test_in_a_crowd_the_gap_grows_with_the_streams_of_the_process(app, make_board):
+    """At most `crowd` wake-ups a second for all the streams of a board in one process: with
+    4 streams at 4 a second, each waits at least 1 s although its own gap is 0.1 s."""
+    board = make_board()
+    streams = [
+        live.subscribe(
+            channel(board.id), fresh_reader(board.id), tick=0.02, poll=0.02, gap=0.1, crowd=4
+        )
+        for _ in range(4)
+    ]
+    firsts = [next_event(events) for events in streams]
+    started = time.monotonic()
+    bump_elsewhere(board.id)
+    assert next_event(streams[0], limit=1000) == {"version": firsts[0]["version"] + 1}
+    assert time.monotonic() - started >= 0.9
+    for events in streams:
+        events.close()  # type: ignore[attr-defined]
+
+
 def test_polling_stops_when_the_board_is_gone(app, make_board):
     board = make_board()
     gone = {"now": False}

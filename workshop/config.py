@@ -37,6 +37,7 @@ ENV_SETTINGS: dict[str, Any] = {
     "JOB_QUEUED_STALE_SECONDS": float,
     "LIVE_POLL_SECONDS": float,
     "LIVE_PAGE_GAP_SECONDS": float,
+    "LIVE_PAGE_CROWD_RATE": float,
     "LIVE_PROJECTOR_GAP_SECONDS": float,
     "LIVE_HEARTBEAT_SECONDS": float,
     "LIVE_STREAM_SECONDS": float,
@@ -108,6 +109,9 @@ def defaults(instance: Path) -> dict[str, Any]:
         # at each) and the projector (its view is rebuilt at each; it must show a post in 2 s)
         "LIVE_PAGE_GAP_SECONDS": 3.0,
         "LIVE_PROJECTOR_GAP_SECONDS": 0.5,
+        # a process wakes its phones of one board at most this often a second in all, so in
+        # a crowd each phone's gap grows (100 phones on a process: every 5 s)
+        "LIVE_PAGE_CROWD_RATE": 20.0,
         # how many proxies in front of the app set each X-Forwarded-* header; 0 trusts none
         "PROXY_FIX_X_FOR": 0,
         "PROXY_FIX_X_PROTO": 0,

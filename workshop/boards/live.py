@@ -50,9 +50,10 @@ def board_events(code: str) -> ResponseReturnValue:
     def render(event: live.Event) -> dict[str, Any]:
         return {"version": event["version"]}  # no read: hundreds of phones listen
 
-    gap = float(current_app.config["LIVE_PAGE_GAP_SECONDS"])
+    config = current_app.config
+    gap, crowd = float(config["LIVE_PAGE_GAP_SECONDS"]), float(config["LIVE_PAGE_CROWD_RATE"])
     return live.sse_response(
-        live.subscribe(channel(board_id), version_of(board_id), gap=gap),
+        live.subscribe(channel(board_id), version_of(board_id), gap=gap, crowd=crowd),
         render,
         after_read=db.session.remove,
     )

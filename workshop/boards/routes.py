@@ -10,16 +10,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
-from workshop.boards import bp, cookies
+from workshop.boards import bp, cookies, shared_notes
 from workshop.boards.errors import AlreadyLiked, BoardNotOpen, OwnNote
 from workshop.boards.forms import ConfirmForm, EditNoteForm, JoinForm, NicknameForm, NoteForm
 from workshop.boards.services import lookup, notes, participants
 from workshop.errors import DomainError
 from workshop.models import Board
 from workshop.security import BOARD_LIKE_POSTS, BOARD_NOTE_POSTS, limiter
-
-# a phone reloads the page with 更新 again and again: the newest notes, not hundreds
-SHOWN_NOTES = 100
 
 BOARD_PAGES = frozenset(
     {
@@ -77,6 +74,13 @@ def board_page(
     template = (
         "boards/_live_notes.html" if request.args.get("part") == "notes" else "boards/show.html"
     )
+    shared = shared_notes.shared_notes(board, question)
+    others_html = shared_notes.personalised(
+        shared,
+        board,
+        participant_id=participant.id if participant else None,
+        liked=notes.liked_ids(participant),
+    )
     return render_template(
         template,
         board=board,
@@ -86,9 +90,8 @@ def board_page(
         confirm_form=ConfirmForm(),
         participant=participant,
         own_notes=notes.notes_of(participant),
-        others=notes.visible_notes(board, question.id, limit=SHOWN_NOTES) if question else [],
-        others_total=notes.visible_count(board, question.id) if question else 0,
-        liked=notes.liked_ids(participant),
+        others_html=others_html,
+        others_total=shared.total,
     ), status
 
 

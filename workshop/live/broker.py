@@ -69,6 +69,7 @@ def subscribe(
     tick: float = 1.0,
     poll: float | None = None,
     gap: float = 0.0,
+    crowd: float | None = None,
 ) -> Iterator[Event | None]:
     """Events of ``channel``: first the current state ``{"version": N}``, then one per change.
 
@@ -83,6 +84,8 @@ def subscribe(
 
     A stream gets at most one change every ``gap`` seconds (the newest then): 200 phones on a
     busy board need not all be woken, and fetch their page, at every one of 30 posts a second.
+    ``crowd``: at most this many wake-ups a second for all the streams of the channel in this
+    process together, so the gap grows with the crowd (100 phones at 20 a second: 5 seconds).
     """
     config = current_app.config
     url = redis_url()
@@ -91,7 +94,7 @@ def subscribe(
         source: Source = Polling(version, every)
     else:
         source = RedisChannel(url, channel, version, float(config["LIVE_RESYNC_SECONDS"]))
-    return watch(channel, source, tick=tick, gap=gap)
+    return watch(channel, source, tick=tick, gap=gap, crowd=crowd)
 
 
 class Source:
@@ -235,7 +238,9 @@ _watchers: dict[tuple[Any, str, str], Watcher] = {}  # (app, source key, channel
 _watchers_lock = threading.Lock()
 
 
-def watch(channel: str, source: Source, *, tick: float, gap: float = 0.0) -> Iterator[Event | None]:
+def watch(
+    channel: str, source: Source, *, tick: float, gap: float = 0.0, crowd: float | None = None
+) -> Iterator[Event | None]:
     """The stream's side: wait on the channel's shared watcher (started with ``source`` if
     there is none yet) and yield each new version, at most one every ``gap`` seconds, or
     ``None`` every ``tick`` seconds."""
@@ -255,7 +260,9 @@ def watch(channel: str, source: Source, *, tick: float, gap: float = 0.0) -> Ite
         yield {"version": current}
         sent_at = time.monotonic()
         while True:
-            quiet = gap - (time.monotonic() - sent_at)
+            # the gap of this stream now: longer when the process has a crowd to wake
+            wait = max(gap, watcher.users / crowd) if crowd else gap
+            quiet = wait - (time.monotonic() - sent_at)
             if quiet > 0:
                 # news came a moment ago: what comes meanwhile waits, asleep, for the gap's end
                 time.sleep(min(quiet, tick))
@@ -267,7 +274,7 @@ def watch(channel: str, source: Source, *, tick: float, gap: float = 0.0) -> Ite
                 latest = watcher.version
             if latest is None:
                 return
-            if latest != current and time.monotonic() - sent_at >= gap:
+            if latest != current and time.monotonic() - sent_at >= wait:
                 current = latest
                 sent_at = time.monotonic()
                 yield {"version": current}
