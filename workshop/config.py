@@ -110,8 +110,9 @@ def defaults(instance: Path) -> dict[str, Any]:
         "LIVE_PAGE_GAP_SECONDS": 3.0,
         "LIVE_PROJECTOR_GAP_SECONDS": 0.5,
         # a process wakes its phones of one board at most this often a second in all, so in
-        # a crowd each phone's gap grows (100 phones on a process: every 5 s)
-        "LIVE_PAGE_CROWD_RATE": 20.0,
+        # a crowd each phone's gap grows (a workshop of 40 on 3 processes: the 3 s above; a
+        # hall of 200: about 7 s). The projector is not held back: it shows a post in 2 s
+        "LIVE_PAGE_CROWD_RATE": 10.0,
         # how many proxies in front of the app set each X-Forwarded-* header; 0 trusts none
         "PROXY_FIX_X_FOR": 0,
         "PROXY_FIX_X_PROTO": 0,
