@@ -71,6 +71,9 @@ def test_only_public_consultations_are_listed(client, make_consultation):
 def test_without_a_link_the_page_says_how_to_answer_and_takes_nothing(client, make_consultation):
     consultation = make_consultation()
     set_audience(consultation, Audience.LINK)
+    assert client.get(f"/consultations/{consultation.slug}").headers["Referrer-Policy"] == (
+        "same-origin"  # the site's own policy where no token is in the address
+    )
     for link in ("", "not-a-real-token", "x" * 500):
         response = client.get(f"/consultations/{consultation.slug}?link={link}")
         page = response.get_data(as_text=True)

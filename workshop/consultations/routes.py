@@ -37,8 +37,12 @@ def show(
         link=link_token(),
         anonymous_staff=consultation.audience is Audience.STAFF and consultation.staff_anonymous,
     )
-    # a private link's token is in the address: it must not leave in a Referer header
-    return page, status, {"Referrer-Policy": "no-referrer"}
+    return page, status, private_link_headers()
+
+
+def private_link_headers() -> dict[str, str]:
+    """A private link's token is in the address: it must not leave in a Referer header."""
+    return {"Referrer-Policy": "no-referrer"} if link_token() else {}
 
 
 def link_token() -> str:
@@ -110,7 +114,7 @@ def confirm(slug: str) -> ResponseReturnValue:
         fields=[*COMMENT_FIELDS, "asked", *form.answer_field_names],
         submission_token=secrets.token_urlsafe(24),
         link=link_token(),
-    ), {"Referrer-Policy": "no-referrer"}
+    ), private_link_headers()
 
 
 @bp.post("/consultations/<slug>/comments")
