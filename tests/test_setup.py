@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, func, select, text
 from tests.conftest import free_port, post_form
 from workshop import create_app
 from workshop.extensions import db
-from workshop.models import Comment, Consultation, User
+from workshop.models import Answer, Channel, Comment, Consultation, User
 
 
 def test_secret_key_is_generated_once_into_instance(tmp_path, monkeypatch):
@@ -99,7 +99,8 @@ def test_demo_load_is_idempotent(app):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0, first.output
-    assert re.search(r"3 staff accounts, 2 consultations, \d{3} comments", first.output)
+    assert re.search(r"3 staff accounts, 3 consultations, \d{3} comments", first.output)
+    assert "demo questionnaire added: 2,000 answers" in first.output
     second = runner.invoke(args=["demo", "load"])
     assert "already loaded" in second.output
     assert db.session.scalar(select(func.count(User.id))) == 3
@@ -118,6 +119,21 @@ def test_demo_load_is_idempotent(app):
         (Comment.received_on < closed.opens_on) | (Comment.received_on > closed.closes_on),
     )
     assert db.session.scalar(outside) == 0
+    # the アンケート: 2,000 responses, each with its answers, by web, paper and LINE
+    survey = db.session.scalars(
+        select(Consultation).where(Consultation.slug == "dx-survey-2026")
+    ).one()
+    channels = dict(
+        db.session.execute(
+            select(Comment.channel, func.count(Comment.id))
+            .where(Comment.consultation_id == survey.id)
+            .group_by(Comment.channel)
+        ).all()
+    )
+    assert channels == {Channel.WEB: 1200, Channel.PAPER: 300, Channel.LINE: 500}
+    answered = select(func.count(func.distinct(Answer.comment_id)))
+    assert db.session.scalar(answered) == 2000
+    assert len(survey.questions) == 9
 
 
 def test_receipt_mail_goes_through_a_real_smtp_server(

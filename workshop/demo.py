@@ -16,9 +16,30 @@ from sqlalchemy import select
 from workshop import jobs
 from workshop.auth import services as auth_services
 from workshop.consultations import services
+from workshop.demo_data import survey
 from workshop.extensions import db
 from workshop.labels import AGE_GROUP_ALIASES
-from workshop.models import Channel, Consultation, JobKind, Role, User, Workshop, WorkshopFormat
+from workshop.models import (
+    Channel,
+    Comment,
+    Consultation,
+    JobKind,
+    Question,
+    QuestionType,
+    Role,
+    User,
+    Workshop,
+    WorkshopFormat,
+)
+from workshop.questionnaires.services import (
+    OTHER,
+    AnswerInput,
+    RawAnswer,
+    apply_questionnaire,
+    check_answers,
+    parse_file,
+    store_answers,
+)
 from workshop.timeutil import TOKYO, today_tokyo
 from workshop.transaction import transaction
 from workshop.workshops.services import access, events
@@ -132,6 +153,93 @@ def load_comments(consultation: Consultation) -> int:
             comment.external_id = f"demo:{row['id']}"
             db.session.add(comment)
     return len(rows)
+
+
+SURVEY_SLUG = "dx-survey-2026"
+SURVEY_ANSWERS = 2000
+# how the demo's answers came: most on the web, some on paper typed in by staff, the rest
+# from the city's LINE questionnaire (an import)
+SURVEY_CHANNELS = (Channel.WEB,) * 12 + (Channel.PAPER,) * 3 + (Channel.LINE,) * 5
+
+
+def load_survey() -> Consultation | None:
+    """An open アンケート beside the free text, with 2,000 answers of our own making: the
+    questionnaire's results page has charts, cross tabs and themes split by a choice."""
+    today = today_tokyo()
+    consultation = create_round(
+        services.ConsultationInput(
+            slug=SURVEY_SLUG,
+            title="デジタル化についての市民アンケート",
+            opens_on=today - timedelta(days=20),
+            closes_on=today + timedelta(days=10),
+            summary="スマートフォンの使い方や、市役所の手続きで困っていることをお聞きします。"
+            "5分ほどで答えられます。",
+            body="市のデジタル化を進めるうえで、皆さんの暮らしの様子や困りごとをお聞きします。"
+            "答えたくない質問は空けたままで構いません。",
+            receipt_prefix="ENQ",
+            districts=DISTRICTS,
+        )
+    )
+    if consultation is None:
+        return None
+    questions = apply_questionnaire(
+        consultation.id, parse_file(survey.questionnaire(with_attributes=False))
+    )
+    load_survey_answers(consultation, questions, survey.generate(SURVEY_ANSWERS))
+    return consultation
+
+
+def cell_answer(cell: str, question: Question) -> RawAnswer:
+    """A LINE export's cell: a multiple choice's options joined with 「、」, a value that is
+    none of them written in その他."""
+    if question.type is not QuestionType.MULTIPLE:
+        return RawAnswer((cell,) if cell else ())
+    labels = {option.label for option in question.options}
+    values = [value for value in cell.split("、") if value]
+    other = [value for value in values if value not in labels] if question.has_other else []
+    chosen = [value for value in values if value not in other]
+    return RawAnswer(tuple(chosen + ([OTHER] if other else [])), "、".join(other))
+
+
+def load_survey_answers(
+    consultation: Consultation, questions: list[Question], rows: list[list[str]]
+) -> None:
+    """Each generated row as a response: checked by the questionnaire's own rules."""
+    column = {name: index for index, name in enumerate(survey.HEADER)}
+    by_key = {question.key: question for question in questions}
+    planner = auth_services.find_user("planner@example.jp")
+    with transaction():
+        numbers = services.next_receipt_numbers(consultation, len(rows), today_tokyo().year)
+        made: list[tuple[Comment, tuple[AnswerInput, ...]]] = []
+        for index, (row, receipt_no) in enumerate(zip(rows, numbers, strict=True)):
+            raw = {
+                key: cell_answer(row[column[name]], by_key[key])
+                for key, name in survey.QUESTION_COLUMNS.items()
+                if key in by_key
+            }
+            checked = check_answers(questions, raw, enforce_required=False)
+            assert not checked.problems, checked.problems  # our own rows fit our own questions
+            channel = SURVEY_CHANNELS[index % len(SURVEY_CHANNELS)]
+            comment = services.build_comment(
+                consultation,
+                services.CommentInput(
+                    body=row[column[survey.TEXT_COLUMN]],
+                    age_group=AGE_GROUP_ALIASES.get(row[column["年代"]]),
+                    district=row[column["お住まいの地区"]] or None,
+                ),
+                channel=channel,
+                received_on=consultation.opens_on + timedelta(days=index % 20),
+                receipt_no=receipt_no,
+            )
+            if channel is Channel.PAPER and planner is not None:
+                comment.entered_by_id = planner.id
+            if channel is Channel.LINE:
+                comment.external_id = row[column["回答ID"]]
+            db.session.add(comment)
+            made.append((comment, checked.answers))
+        db.session.flush()
+        for comment, answers in made:
+            store_answers(comment.id, questions, answers)
 
 
 DEMO_WORKSHOP_TITLE = "みどり市DX推進計画 市民ワークショップ「スマホと行政のこれから」"
@@ -266,6 +374,10 @@ def load() -> None:
     code = load_board()
     if code:
         click.echo(f"demo board added: join at /b/{code}")
+    if load_survey():
+        click.echo(
+            f"demo questionnaire added: {SURVEY_ANSWERS:,} answers at /consultations/{SURVEY_SLUG}"
+        )
     if opened is None and closed is None:
         click.echo("demo data already loaded")
         return
@@ -278,4 +390,4 @@ def load() -> None:
         # the closed round comes analysed: its large themes and themes are there to read
         start_analysis(closed.id, how="inline")
     users = db.session.scalars(select(User)).all()
-    click.echo(f"demo data loaded: {len(users)} staff accounts, 2 consultations, {count} comments")
+    click.echo(f"demo data loaded: {len(users)} staff accounts, 3 consultations, {count} comments")

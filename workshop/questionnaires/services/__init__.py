@@ -8,6 +8,7 @@ Callers import from here; the modules import each other directly.
 """
 
 from workshop.questionnaires.services.answers import (
+    OTHER,
     AnswerInput,
     AnswerLine,
     CheckedAnswers,
@@ -46,6 +47,7 @@ from workshop.questionnaires.services.definitions import (
 )
 
 __all__ = [
+    "OTHER",
     "TYPE_NAMES",
     "AnswerInput",
     "AnswerLine",
