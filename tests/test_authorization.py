@@ -227,6 +227,8 @@ MATRIX: dict[str, Row] = {
     # ------------------------------------------------------------ live boards: participants
     # the board's code opens it for anyone; the resident's cookie opens only their own notes
     "boards.join": Row(public(get=200)),
+    # ------------------------------------------------------------ preferences (a cookie, back)
+    "preferences.furigana": Row(public(get=303)),
     "boards.show": Row(public(get=200)),
     "boards.board_events": Row(public(get=200)),  # an event stream; ends at once in the tests
     "boards.post_note": Row(public(post=422)),  # no text: nothing stored
