@@ -34,9 +34,11 @@ from workshop.consultations import exports
 from workshop.consultations.services import LinkInput, create_links
 from workshop.extensions import db
 from workshop.models import (
+    Answer,
     BoardGroup,
     Comment,
     Job,
+    QuestionType,
     Registration,
     RegistrationStatus,
     Role,
@@ -44,6 +46,7 @@ from workshop.models import (
     utcnow,
 )
 from workshop.models.boards import new_participant_token
+from workshop.questionnaires.services import OptionSpec, QuestionSpec, apply_questionnaire
 from workshop.results.services import publishing
 from workshop.workshops import tokens
 from workshop.workshops.errors import CannotCheckIn
@@ -212,6 +215,21 @@ MATRIX: dict[str, Row] = {
     "results_staff.withdraw": Row(
         staff(PLANNERS, post=303), parts={"consultation_id": "unpublished_id"}
     ),
+    # ------------------------------------------------------------ staff: questionnaire builder
+    "questionnaires_staff.questions": Row(staff(PLANNERS, get=200)),
+    # nothing filled in: the question's text is missing, nothing stored
+    "questionnaires_staff.new_question": Row(staff(PLANNERS, get=200, post=422)),
+    "questionnaires_staff.edit_question": Row(staff(PLANNERS, get=200, post=422)),
+    # the only question is first and last: up and down change nothing
+    "questionnaires_staff.move_up": Row(staff(PLANNERS, post=303)),
+    "questionnaires_staff.move_down": Row(staff(PLANNERS, post=303)),
+    # the question and its option have an answer: refused with the reason
+    "questionnaires_staff.delete_question": Row(staff(PLANNERS, post=303)),
+    "questionnaires_staff.delete_option": Row(staff(PLANNERS, post=303)),
+    "questionnaires_staff.add_option": Row(staff(PLANNERS, post=303)),  # no label: a message
+    # hiding one of the two options is refused (one would be left); showing it changes nothing
+    "questionnaires_staff.hide_option": Row(staff(PLANNERS, post=303)),
+    "questionnaires_staff.show_option": Row(staff(PLANNERS, post=303)),
     # ------------------------------------------------------------ staff: workshops
     "workshops_staff.index": Row(staff(STAFF, get=200)),
     "workshops_staff.new_workshop": Row(staff(STAFF, get=200, post=422)),
@@ -380,6 +398,20 @@ def world(
     access.assign_facilitators(extra.workshop, [staff_users[OTHER_FACILITATOR]])
     db.session.commit()
     comment_id = db.session.scalar(select(Comment.id).where(Comment.consultation_id == closed.id))
+    (question,) = apply_questionnaire(
+        closed.id,
+        [
+            QuestionSpec(
+                key="smartphone",
+                type=QuestionType.SINGLE,
+                text="スマートフォンを使っていますか。",
+                options=(OptionSpec("使っている"), OptionSpec("使っていない")),
+            )
+        ],
+    )
+    answered_option = question.options[0]
+    db.session.add(Answer(comment_id=comment_id, question=question, option=answered_option))
+    db.session.commit()
     board = create_board(
         first.workshop_id, BoardInput(questions=("困っていること",), is_open=True), staff_id=None
     )
@@ -421,6 +453,8 @@ def world(
         "paper_note_id": paper_note.id,
         "group_id": group_id,
         "link_id": answer_link.id,
+        "question_id": question.id,
+        "option_id": answered_option.id,
         "board_cookie": board_cookies.sign({board.id: resident_token}),
     }
     return World(

@@ -17,6 +17,8 @@ from tests.conftest import attach_pdf
 from tests.test_results import write_all
 from workshop.boards.cookies import COOKIE
 from workshop.extensions import db
+from workshop.models import QuestionType
+from workshop.questionnaires.services import OptionSpec, QuestionSpec, apply_questionnaire
 
 pytestmark = pytest.mark.browser
 pytest_plugins = ["tests.browser_support"]
@@ -48,6 +50,37 @@ NOT_PAGES = {
     "workshops_staff.export_roster",
     "workshops.calendar",
 }
+# the builder's pages (アンケートの設問) with a hidden option, a scale and a condition
+QUESTIONS = [
+    QuestionSpec(
+        key="smartphone",
+        type=QuestionType.SINGLE,
+        text="スマートフォンを使っていますか。",
+        is_required=True,
+        is_attribute=True,
+        options=(
+            OptionSpec("毎日使っている"),
+            OptionSpec("ときどき使う"),
+            OptionSpec("使っていない"),
+            OptionSpec("持っていない", is_hidden=True),
+        ),
+    ),
+    QuestionSpec(
+        key="satisfaction",
+        type=QuestionType.SCALE,
+        text="市のホームページの使いやすさは。",
+        scale_min=1,
+        scale_max=5,
+        scale_labels=("使いにくい", "使いやすい"),
+    ),
+    QuestionSpec(
+        key="why_not",
+        type=QuestionType.FREE_TEXT,
+        text="スマートフォンを使わない理由を教えてください。",
+        show_if_key="smartphone",
+        show_if_values=("使っていない",),
+    ),
+]
 # a resident's own pages and the staff login: opened without logging in
 RESIDENT_PAGES_WITHOUT_LOGIN = {"auth.login"}
 
@@ -81,6 +114,7 @@ def demo_values(app: Flask) -> dict[str, Any]:
         analysis = themes.get_analysis(closed.id, job.result_id)
         write_all(analysis)
         publishing.publish(closed.id, analysis.id, staff_id=None)
+        questions = apply_questionnaire(closed.id, QUESTIONS)
         open_plan = consultations.get_consultation_by_slug("dx-plan-2026")
         receipt = consultations.submit_comment(
             open_plan,
@@ -112,6 +146,7 @@ def demo_values(app: Flask) -> dict[str, Any]:
             "group_id": group_id,
             "board_cookie": board_cookies.sign({board.id: token}),
             "consultation_id": closed.id,
+            "question_id": questions[-1].id,  # its form shows the condition's fields
             "slug": closed.slug,
             "analysis_id": analysis.id,
             "theme_id": analysis.themes[0].id,

@@ -57,6 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         results.bp,
         results.staff_bp,
         preferences.bp,
+        questionnaires.staff_bp,
     ):
         app.register_blueprint(bp)
     for cli_group in (

@@ -25,6 +25,7 @@ from workshop.questionnaires.errors import QuestionLocked
 from workshop.questionnaires.services.definitions import (
     TYPE_NAMES,
     OptionSpec,
+    Problem,
     QuestionSpec,
     resolve_code,
     scale_points,
@@ -162,10 +163,10 @@ def prepared_specs(consultation: Consultation, specs: Sequence[QuestionSpec]) ->
 
 def lock_problems(
     stored: Sequence[Question], specs: Sequence[QuestionSpec], usage: Usage
-) -> list[str]:
+) -> list[Problem]:
     """Every change of `specs` that would break stored answers, in Japanese."""
     by_key = {spec.key: spec for spec in specs}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for question in stored:
         if not usage.is_answered(question):
             continue
@@ -173,12 +174,15 @@ def lock_problems(
         spec = by_key.get(question.key)
         name = f"「{question.key}」（{question.text[:30]}）"
         if spec is None:
-            problems.append(f"{name}には回答が{count:,}件あるため、削除できません。")
+            problems.append(Problem(f"{name}には回答が{count:,}件あるため、削除できません。"))
             continue
         if spec.type is not question.type:
             problems.append(
-                f"{name}には回答があるため、種類（{TYPE_NAMES[question.type]}）を"
-                f"{TYPE_NAMES[spec.type]}に変えられません。"
+                Problem(
+                    f"{name}には回答があるため、種類（{TYPE_NAMES[question.type]}）を"
+                    f"{TYPE_NAMES[spec.type]}に変えられません。",
+                    "type",
+                )
             )
             continue
         if question.type is QuestionType.SCALE and (spec.scale_min, spec.scale_max) != (
@@ -186,8 +190,11 @@ def lock_problems(
             question.scale_max,
         ):
             problems.append(
-                f"{name}には回答があるため、尺度の範囲（{question.scale_min}〜"
-                f"{question.scale_max}）を変えられません。両端の言葉は変えられます。"
+                Problem(
+                    f"{name}には回答があるため、尺度の範囲（{question.scale_min}〜"
+                    f"{question.scale_max}）を変えられません。両端の言葉は変えられます。",
+                    "scale_min",
+                )
             )
         stored_range = usage.number_range.get(question.id)
         if question.type is QuestionType.NUMBER and stored_range:
@@ -196,18 +203,29 @@ def lock_problems(
                 spec.number_max is not None and spec.number_max < highest
             ):
                 problems.append(
-                    f"{name}には{lowest:g}〜{highest:g}の回答があるため、範囲をそれより狭くできません。"
+                    Problem(
+                        f"{name}には{lowest:g}〜{highest:g}の回答があるため、"
+                        "範囲をそれより狭くできません。",
+                        "number_min",
+                    )
                 )
         if question.has_other and not spec.has_other and usage.other_answers[question.id]:
-            problems.append(f"{name}には「その他」の回答があるため、「その他」を外せません。")
+            problems.append(
+                Problem(
+                    f"{name}には「その他」の回答があるため、「その他」を外せません。", "has_other"
+                )
+            )
         codes = {o.code for o in spec.options}
         for option in question.options:
             if question.type is QuestionType.SCALE or option.code in codes:
                 continue
             if usage.option_answers.get(option.id):
                 problems.append(
-                    f"{name}の選択肢「{option.label}」は回答で選ばれているため削除できません。"
-                    '非表示にしてください（ファイルでは "hidden": true）。'
+                    Problem(
+                        f"{name}の選択肢「{option.label}」は回答で選ばれているため削除できません。"
+                        '非表示にしてください（ファイルでは "hidden": true）。',
+                        "options",
+                    )
                 )
     return problems
 
@@ -260,8 +278,11 @@ def _sync_options(question: Question, spec: QuestionSpec) -> None:
     question.options.sort(key=lambda o: o.position)
 
 
-def apply_questionnaire(consultation_id: int, specs: Sequence[QuestionSpec]) -> list[Question]:
+def apply_questionnaire(
+    consultation_id: int, specs: Sequence[QuestionSpec], change: str = ""
+) -> list[Question]:
     """Store `specs` as the consultation's questions, in their order; all of it or nothing.
+    `change` says in the audit log what was done (the web builder's one step), if not a file.
 
     Raises QuestionnaireInvalid (a bad definition) or QuestionLocked (stored answers)."""
     with transaction():
@@ -297,5 +318,6 @@ def apply_questionnaire(consultation_id: int, specs: Sequence[QuestionSpec]) -> 
             "questionnaire.update",
             f"consultation:{consultation.slug}",
             questions=len(questions),
+            **({"change": change} if change else {}),
         )
     return questions

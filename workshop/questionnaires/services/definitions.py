@@ -36,6 +36,8 @@ from workshop.models.questionnaires import (
 from workshop.questionnaires.errors import QuestionnaireInvalid
 from workshop.text import clean_text
 
+# nothing a reader would see: spaces, and the zero-width characters a copy and paste brings along
+BLANK = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]*")
 KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")
 CODE_PATTERN = re.compile(rf"^[A-Za-z0-9_-]{{1,{OPTION_CODE_MAX_CHARS}}}$")
 MAX_QUESTIONS = 100
@@ -46,6 +48,7 @@ FILE_FIELDS = frozenset(
     {"key", "type", "text", "help", "required", "attribute", "options", "other"}
     | {"min", "max", "labels", "show_if"}
 )
+OTHER_ONLY_MULTIPLE = "「その他」は複数選択の質問にだけ付けられます。"
 TYPE_NAMES = {
     QuestionType.SINGLE: "単一選択",
     QuestionType.MULTIPLE: "複数選択",
@@ -54,6 +57,19 @@ TYPE_NAMES = {
     QuestionType.SHORT_TEXT: "短い文章",
     QuestionType.FREE_TEXT: "自由記述",
 }
+
+
+class Problem(str):
+    """A message that also names the builder's form field it is about ("" for the question).
+
+    A str, so that files, the CLI and QuestionnaireInvalid read it as the message it is."""
+
+    field: str
+
+    def __new__(cls, message: str, field: str = "") -> Problem:
+        problem = super().__new__(cls, message)
+        problem.field = field
+        return problem
 
 
 @dataclass(frozen=True)
@@ -81,6 +97,10 @@ class QuestionSpec:
     # the key of an earlier choice question and the codes (or labels) that show this one
     show_if_key: str | None = None
     show_if_values: tuple[str, ...] = field(default=())
+
+
+def is_blank(text: str) -> bool:
+    return BLANK.fullmatch(text) is not None
 
 
 def scale_points(spec: QuestionSpec) -> list[int]:
@@ -208,17 +228,21 @@ def parse_file(data: Any) -> list[QuestionSpec]:
     return specs
 
 
-def question_problems(spec: QuestionSpec, earlier: Mapping[str, QuestionSpec]) -> list[str]:
+def question_problems(spec: QuestionSpec, earlier: Mapping[str, QuestionSpec]) -> list[Problem]:
     """What is wrong with one question, given the questions before it (by key)."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     if not KEY_PATTERN.match(spec.key):
-        problems.append("key は英字で始まる40文字以内の英数字・_・- にしてください（例: q1）。")
-    if not spec.text:
-        problems.append("質問文を入力してください。")
+        problems.append(
+            Problem("key は英字で始まる40文字以内の英数字・_・- にしてください（例: q1）。", "key")
+        )
+    if is_blank(spec.text):
+        problems.append(Problem("質問文を入力してください。", "text"))
     elif len(spec.text) > QUESTION_TEXT_MAX_CHARS:
-        problems.append(f"質問文は{QUESTION_TEXT_MAX_CHARS}文字以内にしてください。")
+        problems.append(
+            Problem(f"質問文は{QUESTION_TEXT_MAX_CHARS}文字以内にしてください。", "text")
+        )
     if len(spec.help_text) > HELP_MAX_CHARS:
-        problems.append(f"説明は{HELP_MAX_CHARS}文字以内にしてください。")
+        problems.append(Problem(f"説明は{HELP_MAX_CHARS}文字以内にしてください。", "help_text"))
     problems += _option_problems(spec)
     if spec.type is QuestionType.SCALE:
         problems += _scale_problems(spec)
@@ -228,69 +252,102 @@ def question_problems(spec: QuestionSpec, earlier: Mapping[str, QuestionSpec]) -
         and spec.number_max is not None
         and spec.number_min > spec.number_max
     ):
-        problems.append("数値の最小値が最大値より大きくなっています。")
+        problems.append(Problem("数値の最小値が最大値より大きくなっています。", "number_min"))
     if spec.show_if_key is not None:
         problems += _condition_problems(spec, earlier)
     return problems
 
 
-def _option_problems(spec: QuestionSpec) -> list[str]:
+def _option_problems(spec: QuestionSpec) -> list[Problem]:
     if spec.type not in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         if spec.options and spec.type is QuestionType.SCALE:
-            return ["尺度の質問には options を書かず、min と max を指定してください。"]
+            return [
+                Problem(
+                    "尺度の質問には options を書かず、min と max を指定してください。", "options"
+                )
+            ]
         if spec.options:
-            return [f"{TYPE_NAMES[spec.type]}の質問に選択肢は付けられません。"]
-        return ["「その他」は複数選択の質問にだけ付けられます。"] if spec.has_other else []
-    problems: list[str] = []
+            return [Problem(f"{TYPE_NAMES[spec.type]}の質問に選択肢は付けられません。", "options")]
+        return [Problem(OTHER_ONLY_MULTIPLE, "has_other")] if spec.has_other else []
+    problems: list[Problem] = []
     if spec.has_other and spec.type is not QuestionType.MULTIPLE:
-        problems.append("「その他」は複数選択の質問にだけ付けられます。")
+        problems.append(Problem(OTHER_ONLY_MULTIPLE, "has_other"))
     visible = [o for o in spec.options if not o.is_hidden]
     if len(visible) < 2:
-        problems.append("選択肢を2つ以上入力してください。")
+        problems.append(Problem("選択肢を2つ以上入力してください。", "options"))
     if len(spec.options) > MAX_OPTIONS:
-        problems.append(f"選択肢は{MAX_OPTIONS}個までです。")
+        problems.append(Problem(f"選択肢は{MAX_OPTIONS}個までです。", "options"))
     labels = [o.label for o in spec.options]
-    if any(not label for label in labels):
-        problems.append("空の選択肢があります。")
+    if any(is_blank(label) for label in labels):
+        problems.append(Problem("空の選択肢があります。", "options"))
     if any(len(label) > OPTION_LABEL_MAX_CHARS for label in labels):
-        problems.append(f"選択肢は{OPTION_LABEL_MAX_CHARS}文字以内にしてください。")
+        problems.append(
+            Problem(f"選択肢は{OPTION_LABEL_MAX_CHARS}文字以内にしてください。", "options")
+        )
     if duplicated := _duplicates(label for label in labels if label):
-        problems.append(f"同じ選択肢が2回あります: {'、'.join(duplicated)}")
+        problems.append(Problem(f"同じ選択肢が2回あります: {'、'.join(duplicated)}", "options"))
     codes = [o.code for o in spec.options if o.code is not None]
     if any(not CODE_PATTERN.match(code) for code in codes):
-        problems.append("選択肢の code は40文字以内の英数字・_・- にしてください。")
+        problems.append(
+            Problem("選択肢の code は40文字以内の英数字・_・- にしてください。", "options")
+        )
     if duplicated := _duplicates(codes):
-        problems.append(f"同じ code の選択肢が2つあります: {', '.join(duplicated)}")
+        problems.append(
+            Problem(f"同じ code の選択肢が2つあります: {', '.join(duplicated)}", "options")
+        )
     return problems
 
 
-def _scale_problems(spec: QuestionSpec) -> list[str]:
+def _scale_problems(spec: QuestionSpec) -> list[Problem]:
     if spec.scale_min is None or spec.scale_max is None:
         return []  # already said: not integers
     points = spec.scale_max - spec.scale_min + 1
-    problems = []
+    problems: list[Problem] = []
     if not 2 <= points <= SCALE_MAX_POINTS:
-        problems.append(f"尺度は2段階から{SCALE_MAX_POINTS}段階までにしてください（min < max）。")
+        problems.append(
+            Problem(
+                f"尺度は2段階から{SCALE_MAX_POINTS}段階までにしてください（min < max）。",
+                "scale_min",
+            )
+        )
     if spec.scale_min < 0:
-        problems.append("尺度の min は0以上にしてください。")
+        problems.append(Problem("尺度の min は0以上にしてください。", "scale_min"))
     if any(len(label) > SCALE_LABEL_MAX_CHARS for label in spec.scale_labels):
-        problems.append(f"尺度の両端の言葉は{SCALE_LABEL_MAX_CHARS}文字以内にしてください。")
+        problems.append(
+            Problem(
+                f"尺度の両端の言葉は{SCALE_LABEL_MAX_CHARS}文字以内にしてください。",
+                "scale_min_label",
+            )
+        )
     return problems
 
 
-def _condition_problems(spec: QuestionSpec, earlier: Mapping[str, QuestionSpec]) -> list[str]:
+def _condition_problems(spec: QuestionSpec, earlier: Mapping[str, QuestionSpec]) -> list[Problem]:
     target = earlier.get(spec.show_if_key or "")
     if target is None:
         return [
-            f"表示の条件の「{spec.show_if_key}」は、この質問より前にある質問の key にしてください。"
+            Problem(
+                f"表示の条件の「{spec.show_if_key}」は、この質問より前にある質問の key にしてください。",
+                "show_if_key",
+            )
         ]
     if target.type not in CHOICE_TYPES:
-        return ["表示の条件にできるのは、選択肢のある質問（単一・複数選択、尺度）だけです。"]
+        return [
+            Problem(
+                "表示の条件にできるのは、選択肢のある質問（単一・複数選択、尺度）だけです。",
+                "show_if_key",
+            )
+        ]
     if not spec.show_if_values:
-        return ["表示の条件の選択肢を1つ以上指定してください。"]
+        return [Problem("表示の条件の選択肢を1つ以上指定してください。", "show_if_values")]
     unknown = [v for v in spec.show_if_values if resolve_code(target, v) is None]
     if unknown:
-        return [f"表示の条件に、「{target.key}」にない選択肢があります: {'、'.join(unknown)}"]
+        return [
+            Problem(
+                f"表示の条件に、「{target.key}」にない選択肢があります: {'、'.join(unknown)}",
+                "show_if_values",
+            )
+        ]
     return []
 
 
