@@ -434,6 +434,11 @@ def test_html_and_script_are_stored_as_text_and_shown_escaped(
         assert "<script>alert" not in page and "<img src=x" not in page
         assert "&lt;script&gt;alert(" in page
 
+    # emoji, half-width kana and a combining mark are kept as typed
+    odd = "📱ｽﾏﾎで市の手続きをしたことは？（か\u3099）"
+    assert add(client, consultation, type="short_text", text=odd, options=None).status_code == 303
+    assert questions_of(consultation.id)[1].text == odd
+
 
 def test_the_builder_needs_the_csrf_token_and_a_planner(app, make_consultation, make_user):
     consultation = make_consultation()

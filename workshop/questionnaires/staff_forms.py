@@ -16,7 +16,7 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
 from workshop.formfields import JaCheckboxField, JaIntegerField, JaSelectField, at_most, required
-from workshop.models import Question, QuestionType
+from workshop.models import Question, QuestionOption, QuestionType
 from workshop.models.questionnaires import (
     CHOICE_TYPES,
     OPTION_LABEL_MAX_CHARS,
@@ -68,6 +68,18 @@ def option_lines(text: str | None) -> tuple[str, ...]:
     return tuple(line.strip() for line in clean_text(text).splitlines() if line.strip())
 
 
+def option_words(question: Question, option: QuestionOption) -> str:
+    """An option as the condition's check box says it: a scale's ends with their words."""
+    if question.type is QuestionType.SCALE:
+        ends = {
+            question.scale_min: question.scale_min_label,
+            question.scale_max: question.scale_max_label,
+        }
+        words = ends.get(int(option.code)) if option.code.isdigit() else None
+        return f"{option.label}（{words}）" if words else option.label
+    return option.label + ("（非表示）" if option.is_hidden else "")
+
+
 def condition_value(key: str, code: str) -> str:
     return f"{key}:{code}"
 
@@ -106,7 +118,7 @@ class QuestionForm(FlaskForm):
     number_min = JaNumberField("いちばん小さい値（任意）")
     number_max = JaNumberField("いちばん大きい値（任意）")
     show_if_key = JaSelectField(
-        "表示の条件",
+        "条件にする質問",
         choices=[NO_CONDITION],
         default="",
         validate_choice=False,  # a key not offered gets the service's message
@@ -132,7 +144,7 @@ class QuestionForm(FlaskForm):
             (q.key, f"問{q.position + 1}（{q.key}）{q.text[:40]}") for q in choice
         ]
         self.show_if_values.choices = [
-            (condition_value(q.key, o.code), f"問{q.position + 1}: {o.label}")
+            (condition_value(q.key, o.code), f"問{q.position + 1}: {option_words(q, o)}")
             for q in choice
             for o in q.options
         ]

@@ -223,7 +223,7 @@ def lock_problems(
                 problems.append(
                     Problem(
                         f"{name}の選択肢「{option.label}」は回答で選ばれているため削除できません。"
-                        '非表示にしてください（ファイルでは "hidden": true）。',
+                        '非表示にしてください（一覧の「非表示にする」、ファイルでは "hidden": true）。',
                         "options",
                     )
                 )
