@@ -25,19 +25,17 @@ from workshop.models import (
     Consultation,
     JobKind,
     Question,
-    QuestionType,
     Role,
     User,
     Workshop,
     WorkshopFormat,
 )
 from workshop.questionnaires.services import (
-    OTHER,
     AnswerInput,
-    RawAnswer,
     apply_questionnaire,
     check_answers,
     parse_file,
+    raw_from_cell,
     store_answers,
 )
 from workshop.timeutil import TOKYO, today_tokyo
@@ -189,18 +187,6 @@ def load_survey() -> Consultation | None:
     return consultation
 
 
-def cell_answer(cell: str, question: Question) -> RawAnswer:
-    """A LINE export's cell: a multiple choice's options joined with 「、」, a value that is
-    none of them written in その他."""
-    if question.type is not QuestionType.MULTIPLE:
-        return RawAnswer((cell,) if cell else ())
-    labels = {option.label for option in question.options}
-    values = [value for value in cell.split("、") if value]
-    other = [value for value in values if value not in labels] if question.has_other else []
-    chosen = [value for value in values if value not in other]
-    return RawAnswer(tuple(chosen + ([OTHER] if other else [])), "、".join(other))
-
-
 def load_survey_answers(
     consultation: Consultation, questions: list[Question], rows: list[list[str]]
 ) -> None:
@@ -213,7 +199,7 @@ def load_survey_answers(
         made: list[tuple[Comment, tuple[AnswerInput, ...]]] = []
         for index, (row, receipt_no) in enumerate(zip(rows, numbers, strict=True)):
             raw = {
-                key: cell_answer(row[column[name]], by_key[key])
+                key: raw_from_cell(by_key[key], row[column[name]])
                 for key, name in survey.QUESTION_COLUMNS.items()
                 if key in by_key
             }

@@ -69,22 +69,33 @@ def comments() -> None:
     pass
 
 
-def parse_attributes(values: tuple[str, ...]) -> dict[str, str]:
-    attributes: dict[str, str] = {}
+def parse_pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    """NAME=COLUMN pairs of a repeated option (--attr, --question)."""
+    pairs: dict[str, str] = {}
     for value in values:
         name, sep, column = value.partition("=")
         if not sep or not name or not column:
-            raise click.BadParameter(f"use attr=COLUMN, got {value!r}", param_hint="--attr")
-        attributes[name.strip()] = column
-    return attributes
+            raise click.BadParameter(f"use NAME=COLUMN, got {value!r}", param_hint=option)
+        pairs[name.strip()] = column
+    return pairs
 
 
 @comments.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--consultation", "slug", required=True)
-@click.option("--text-column", required=True)
+@click.option(
+    "--text-column", help="the free-text comment's column (may be left out with --question)"
+)
 @click.option("--id-column")
 @click.option("--attr", "attrs", multiple=True, help="attribute=COLUMN, e.g. age_group=年代")
+@click.option(
+    "--question",
+    "question_columns",
+    multiple=True,
+    help="KEY=COLUMN: a question's answers (a multiple choice's options in one cell joined "
+    "by 、 , or ;); KEY=PREFIX*: a multiple choice with one column per option, named PREFIX "
+    "and the option's label, a cell of 1, ○ or the label meaning chosen",
+)
 @click.option(
     "--channel",
     type=click.Choice([c.value for c in Channel]),
@@ -94,14 +105,18 @@ def parse_attributes(values: tuple[str, ...]) -> dict[str, str]:
 def import_command(
     file: Path,
     slug: str,
-    text_column: str,
+    text_column: str | None,
     id_column: str | None,
     attrs: tuple[str, ...],
+    question_columns: tuple[str, ...],
     channel: str,
 ) -> None:
     """Import comments from a CSV (UTF-8, UTF-8 with BOM or Shift_JIS/cp932)."""
     mapping = imports.Mapping(
-        text_column=text_column, id_column=id_column, attributes=parse_attributes(attrs)
+        text_column=text_column,
+        id_column=id_column,
+        attributes=parse_pairs(attrs, "--attr"),
+        questions=parse_pairs(question_columns, "--question"),
     )
     try:
         report = imports.import_comments(slug, file.read_bytes(), mapping, channel=Channel(channel))

@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import insert, select
@@ -22,7 +22,15 @@ from workshop.consultations.services import (
 from workshop.errors import ImportFailed
 from workshop.extensions import db
 from workshop.labels import AGE_GROUP_ALIASES, RELATION_ALIASES
-from workshop.models import AgeGroup, Channel, Comment, Relation
+from workshop.models import AgeGroup, Answer, Channel, Comment, Question, QuestionType, Relation
+from workshop.questionnaires.services import (
+    AnswerInput,
+    RawAnswer,
+    answer_rows,
+    check_answers,
+    raw_from_cell,
+    raw_from_option_cells,
+)
 from workshop.timeutil import today_tokyo
 from workshop.transaction import transaction
 
@@ -82,9 +90,70 @@ def row_key(row: list[str]) -> str:
 
 @dataclass(frozen=True)
 class Mapping:
-    text_column: str
+    text_column: str | None  # None: a questionnaire's answers only, no free-text comment
     id_column: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)  # attribute -> column
+    # question key -> its column; "PREFIX*": a multiple choice exported one column per
+    # option, each column named PREFIX and the option's label (困ったこと:窓口の待ち時間)
+    questions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QuestionColumns:
+    """Where a question's answer is in a row: one cell, or one cell per option (label)."""
+
+    question: Question
+    cell: int | None = None
+    option_cells: dict[str, int] = field(default_factory=dict)
+
+    def raw(self, row: list[str]) -> RawAnswer:
+        if self.cell is not None:
+            return raw_from_cell(self.question, row[self.cell])
+        return raw_from_option_cells(
+            self.question, {label: row[at] for label, at in self.option_cells.items()}
+        )
+
+
+# what may stand between a per-option column's prefix and the option's label
+LABEL_TRIM = " :：-－_|｜/／（）()[]【】「」"
+
+
+def question_columns(
+    header: list[str], questions: list[Question], mapping: Mapping
+) -> list[QuestionColumns]:
+    """The mapping's questions found in the header; ImportFailed names what is not there."""
+    by_key = {q.key: q for q in questions}
+    unknown = [key for key in mapping.questions if key not in by_key]
+    if unknown:
+        known = "、".join(f"{q.key}（{q.text}）" for q in questions) or "なし"
+        raise ImportFailed(
+            f"この意見募集にない質問です: {'、'.join(unknown)}。この意見募集の質問: {known}"
+        )
+    found: list[QuestionColumns] = []
+    for key, column in mapping.questions.items():
+        question = by_key[key]
+        if not column.endswith("*"):
+            found.append(QuestionColumns(question, cell=column_index(header, column)))
+            continue
+        prefix = column[:-1].strip()
+        if question.type is not QuestionType.MULTIPLE:
+            raise ImportFailed(
+                f"「{column}」（選択肢ごとの列）は、複数選択の質問にだけ使えます（{key}）。"
+            )
+        cells: dict[str, int] = {}
+        for at, name in enumerate(header):
+            if not name.strip().startswith(prefix):
+                continue
+            label = name.strip()[len(prefix) :].strip(LABEL_TRIM)
+            if question.option_by_code(label) is None and label not in {
+                o.label for o in question.options
+            }:
+                raise ImportFailed(f"列「{name}」は、質問「{key}」のどの選択肢にも当たりません。")
+            cells[label] = at
+        if not cells:
+            raise ImportFailed(f"「{prefix}」で始まる列が見つかりません（{key}）。")
+        found.append(QuestionColumns(question, option_cells=cells))
+    return found
 
 
 def column_index(header: list[str], name: str) -> int:
@@ -111,7 +180,11 @@ def import_comments(
     if unknown:
         raise ImportFailed(f"取り込めない属性です: {', '.join(sorted(unknown))}")
     header = rows[0]
-    text_at = column_index(header, mapping.text_column)
+    if mapping.text_column is None and not mapping.questions:
+        raise ImportFailed("意見の列か、質問の列を指定してください。")
+    text_at = column_index(header, mapping.text_column) if mapping.text_column else None
+    questions = list(consultation.questions)
+    asked = question_columns(header, questions, mapping)
     id_at = column_index(header, mapping.id_column) if mapping.id_column else None
     attr_at = {attr: column_index(header, col) for attr, col in mapping.attributes.items()}
     sections = {s.heading: s.id for s in consultation.sections}
@@ -129,9 +202,12 @@ def import_comments(
         if not any(cell.strip() for cell in row):
             continue
         row = row + [""] * (len(header) - len(row))
-        body = clean_text(row[text_at])
-        if not body:
-            report.skipped.append((number, "意見の列が空です"))
+        body = clean_text(row[text_at]) if text_at is not None else ""
+        answers = row_answers(asked, questions, row, number, report)
+        if not body and not answers:
+            report.skipped.append(
+                (number, "意見の列が空です" if not asked else "意見も回答も空です")
+            )
             continue
         if len(body) > IMPORT_MAX_CHARS:
             report.skipped.append((number, f"意見が{IMPORT_MAX_CHARS:,}文字を超えています"))
@@ -146,7 +222,7 @@ def import_comments(
         seen.add(external_id)
         values = {attr: clean_text(row[at]) for attr, at in attr_at.items()}
         data, received_on = interpret(values, body, sections, number, report)
-        pending.append((data, external_id, received_on))
+        pending.append((replace(data, answers=answers), external_id, received_on))
 
     if pending:
         with transaction():
@@ -160,7 +236,23 @@ def import_comments(
             ]
             # bulk INSERTs, not ORM objects: 50,000 rows must not swell a web worker
             for start in range(0, len(rows_to_insert), INSERT_BATCH):
-                db.session.execute(insert(Comment), rows_to_insert[start : start + INSERT_BATCH])
+                batch = rows_to_insert[start : start + INSERT_BATCH]
+                if not asked:
+                    db.session.execute(insert(Comment), batch)
+                    continue
+                # the answers need their comments' ids, in the batch's order
+                ids = db.session.scalars(
+                    insert(Comment).returning(Comment.id, sort_by_parameter_order=True), batch
+                ).all()
+                answer_rows_of_batch = [
+                    row
+                    for comment_id, (data, _, _) in zip(
+                        ids, pending[start : start + INSERT_BATCH], strict=True
+                    )
+                    for row in answer_rows(comment_id, questions, data.answers)
+                ]
+                if answer_rows_of_batch:
+                    db.session.execute(insert(Answer), answer_rows_of_batch)
             # an import adds residents' comments (names, addresses) in bulk: who did it is kept
             audit.record(
                 "comments.import",
@@ -171,6 +263,27 @@ def import_comments(
             )
     report.imported = len(pending)
     return report
+
+
+def row_answers(
+    asked: list[QuestionColumns],
+    questions: list[Question],
+    row: list[str],
+    number: int,
+    report: ImportReport,
+) -> tuple[AnswerInput, ...]:
+    """A row's answers, by the questionnaire's own rules; an answer that does not fit is left
+    out and said, with the row's number, and the rest of the row is kept."""
+    if not asked:
+        return ()
+    raw = {columns.question.key: columns.raw(row) for columns in asked}
+    checked = check_answers(questions, raw, enforce_required=False)
+    for key, problem in checked.problems.items():
+        cell = "、".join(raw[key].values + ((raw[key].other_text,) if raw[key].other_text else ()))
+        report.warnings.append(
+            (number, f"質問「{key}」の「{cell}」: {problem}この答えは取り込みませんでした")
+        )
+    return checked.answers
 
 
 def interpret(

@@ -166,9 +166,15 @@ assert set(ATTRIBUTE_LABELS) == set(ATTRIBUTES)
 class ImportForm(FlaskForm):
     file = FileField("CSVファイル", validators=[FileRequired("CSVファイルを選んでください。")])
     text_column = StringField(
-        "意見の列名", validators=[DataRequired("意見が入っている列の名前を入力してください。")]
+        "意見の列名",
+        description="アンケートの回答だけを取り込むときは、空けたままにできます。",
     )
     id_column = StringField("ID の列名（任意・二重取り込みを防ぎます）", validators=[Optional()])
+    question_columns = TextAreaField(
+        "アンケートの質問の列（任意・1行に1つ「質問のkey=列名」）",
+        description="例: smartphone=スマートフォンの利用。複数選択で選択肢ごとに列があるときは "
+        "「troubles=困ったこと*」のように列名の始まりに * を付けます（○・1・選択肢名が「選んだ」）。",
+    )
     age_group = StringField(ATTRIBUTE_LABELS["age_group"] + "（任意）", validators=[Optional()])
     district = StringField(ATTRIBUTE_LABELS["district"] + "（任意）", validators=[Optional()])
     relation = StringField(ATTRIBUTE_LABELS["relation"] + "（任意）", validators=[Optional()])
@@ -179,16 +185,35 @@ class ImportForm(FlaskForm):
         choices=[(c.value, label) for c, label in CHANNEL.items() if c is not Channel.WEB],
     )
 
+    def validate_question_columns(self, field: Field) -> None:
+        for line in lines(field.data):
+            key, sep, column = line.partition("=")
+            if not sep or not key.strip() or not column.strip():
+                raise ValidationError(f"「{line}」は「質問のkey=列名」の形で書いてください。")
+
+    def validate_text_column(self, field: Field) -> None:
+        if not (field.data or "").strip() and not lines(self.question_columns.data):
+            raise ValidationError(
+                "意見が入っている列の名前を入力してください（アンケートの回答だけなら、質問の列を）。"
+            )
+
     def to_mapping(self) -> Mapping:
         attributes = {
             name: value.strip()
             for name in ("age_group", "district", "relation", "received_on")
             if (value := getattr(self, name).data or "").strip()
         }
+        questions = dict(
+            (key.strip(), column.strip())
+            for key, _, column in (
+                line.partition("=") for line in lines(self.question_columns.data)
+            )
+        )
         return Mapping(
-            text_column=(self.text_column.data or "").strip(),
+            text_column=(self.text_column.data or "").strip() or None,
             id_column=(self.id_column.data or "").strip() or None,
             attributes=attributes,
+            questions=questions,
         )
 
 

@@ -24,6 +24,8 @@ from workshop.questionnaires.services.answers import (
     first_step_keys,
     is_shown,
     pending_questions,
+    raw_from_cell,
+    raw_from_option_cells,
     store_answers,
     stored_answers,
 )
@@ -98,6 +100,8 @@ __all__ = [
     "parse_file",
     "pending_questions",
     "question_problems",
+    "raw_from_cell",
+    "raw_from_option_cells",
     "save_question",
     "set_option_hidden",
     "spec_of",

@@ -12,6 +12,7 @@ The same rules serve the resident's form, staff proxy entry and survey files:
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -103,6 +104,48 @@ def _option_code(question: Question, value: str) -> str | None:
         if unicodedata.normalize("NFKC", option.label) == folded:
             return option.code
     return None
+
+
+# ---------------------------------------------------------------- answers from a survey file
+
+# a multiple choice's options in one cell: LINE 「、」, Google Forms ", ", Microsoft Forms ";"
+CELL_SEPARATORS = re.compile(r"\s*[、,;，；\n]\s*")
+# a cell of a one-column-per-option export that means "chosen"
+CHOSEN_MARKS = frozenset({"1", "○", "〇", "◯", "●", "✓", "✔", "true", "yes", "y", "はい"})
+
+
+def raw_from_cell(question: Question, cell: str) -> RawAnswer:
+    """One cell of a survey file as the question's answer. A multiple choice's options may
+    be joined by a separator; a label holding a separator is found whole first. A value that
+    is none of the options goes to その他 when the question has one (else it stays, and
+    check_answers says it is no option)."""
+    cell = cell.strip()
+    if not cell:
+        return RawAnswer()
+    if question.type is not QuestionType.MULTIPLE:
+        return RawAnswer((cell,))
+    found: list[str] = []
+    rest = cell
+    for option in sorted(question.visible_options, key=lambda o: -len(o.label)):
+        if option.label in rest:
+            found.append(option.label)
+            rest = rest.replace(option.label, "、")
+    values = [v for v in CELL_SEPARATORS.split(rest) if v]
+    unknown = [v for v in values if _option_code(question, v) is None]
+    if question.has_other and unknown:
+        known = [v for v in values if v not in unknown]
+        return RawAnswer(tuple(found + known + [OTHER]), "、".join(unknown))
+    return RawAnswer(tuple(found + values))
+
+
+def raw_from_option_cells(question: Question, cells: Mapping[str, str]) -> RawAnswer:
+    """A multiple choice exported one column per option: {option label or code: cell}."""
+    chosen = tuple(
+        option
+        for option, cell in cells.items()
+        if cell.strip().lower() in CHOSEN_MARKS or cell.strip() == option
+    )
+    return RawAnswer(chosen)
 
 
 def parse_number(value: str) -> float | None:
