@@ -33,7 +33,7 @@ def survey_url(live_app) -> str:
                 opens_on=today - timedelta(days=1),
                 closes_on=today + timedelta(days=20),
                 summary="市の手続きのデジタル化について、皆さんのご意見をお聞きします。",
-                receipt_prefix="ENQ",
+                receipt_prefix="QBT",
                 districts=("中央地区", "北山地区"),
                 sections=(),
             )
