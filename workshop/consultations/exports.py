@@ -18,6 +18,7 @@ from workshop.errors import NotFound
 from workshop.extensions import db
 from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
 from workshop.models import Comment, Consultation, Job, JobKind, JobStatus
+from workshop.questionnaires.services import answer_cells, answer_header, answers_of
 from workshop.transaction import transaction
 
 HEADER = (
@@ -26,30 +27,46 @@ HEADER = (
 )  # fmt: skip
 
 
+# comments read, and their answers looked up, this many at a time
+BATCH = 1000
+
+
+def header_of(consultation: Consultation) -> list[str]:
+    """The export's columns: the comment's, then its questionnaire's (if any)."""
+    return [*HEADER, *answer_header(consultation.questions)]
+
+
 def comment_rows(consultation: Consultation) -> Iterator[Sequence[tabular.Cell]]:
     stmt = (
         select(Comment)
         .where(Comment.consultation_id == consultation.id)
         .order_by(Comment.id)
-        .execution_options(yield_per=1000)
+        .execution_options(yield_per=BATCH)
     )
     headings = {s.id: s.heading for s in consultation.sections}
-    for c in db.session.scalars(stmt):
-        yield (
-            c.receipt_no,
-            c.received_on.isoformat(),
-            CHANNEL[c.channel],
-            headings.get(c.section_id or 0, ""),
-            c.body,
-            AGE_GROUP[c.age_group] if c.age_group else "",
-            c.district or "",
-            RELATION_SHORT[c.relation] if c.relation else "",
-            c.name or "",
-            c.email or "",
-            "公表しない" if c.is_hidden else "",
-            c.hidden_reason or "",
-            c.external_id or "",
-        )
+    questions = consultation.questions
+    for batch in db.session.scalars(stmt).partitions(BATCH):
+        answers = answers_of([c.id for c in batch]) if questions else {}
+        for c in batch:
+            yield (*comment_cells(c, headings), *answer_cells(questions, answers.get(c.id, {})))
+
+
+def comment_cells(c: Comment, headings: dict[int, str]) -> tuple[tabular.Cell, ...]:
+    return (
+        c.receipt_no,
+        c.received_on.isoformat(),
+        CHANNEL[c.channel],
+        headings.get(c.section_id or 0, ""),
+        c.body,
+        AGE_GROUP[c.age_group] if c.age_group else "",
+        c.district or "",
+        RELATION_SHORT[c.relation] if c.relation else "",
+        c.name or "",
+        c.email or "",
+        "公表しない" if c.is_hidden else "",
+        c.hidden_reason or "",
+        c.external_id or "",
+    )
 
 
 def comments_csv(consultation: Consultation) -> Iterator[bytes]:
@@ -64,7 +81,7 @@ def csv_pieces(consultation_id: int) -> Iterator[bytes]:
     # runs while the server sends the response, after the view's request and its database
     # session ended (stream_with_context pushes them again): so it reads the consultation anew
     consultation = db.session.get_one(Consultation, consultation_id)
-    yield from tabular.csv_chunks(HEADER, comment_rows(consultation))
+    yield from tabular.csv_chunks(header_of(consultation), comment_rows(consultation))
 
 
 def start_xlsx(consultation: Consultation, *, staff_id: int | None) -> Job:
@@ -111,7 +128,7 @@ def run_comments_xlsx(job: Job, progress: jobs.Progress) -> None:
     progress(0, f"Excelファイルを作成しています（0／{total}件）")
     rows = reporting(comment_rows(consultation), total, progress)
     try:
-        tabular.write_xlsx(str(partial), HEADER, rows, title="意見一覧")
+        tabular.write_xlsx(str(partial), header_of(consultation), rows, title="意見一覧")
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)

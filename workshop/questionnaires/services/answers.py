@@ -401,3 +401,51 @@ def stored_answers(comment: Comment) -> list[AnswerLine]:
     """A stored response's answers in words, for its receipt and staff pages."""
     answers = answers_of([comment.id]).get(comment.id, {})
     return answers_in_words(comment.consultation.questions, answers.values())
+
+
+# ---------------------------------------------------------------- answers as export columns
+
+
+def answer_header(questions: Sequence[Question]) -> list[str]:
+    """The export's columns of a questionnaire, in order: a choice's label and code, a multiple
+    choice one column per option (1 chosen, 0 not, empty when the question was not answered)
+    and its その他, a scale's point, a number, a text."""
+    header: list[str] = []
+    for number, question in enumerate(questions, start=1):
+        title = f"問{number} {question.text}"
+        if question.type is QuestionType.SINGLE:
+            header += [title, f"問{number} コード（{question.key}）"]
+        elif question.type is QuestionType.MULTIPLE:
+            header += [f"{title}：{option.label}" for option in question.options]
+            if question.has_other:
+                header.append(f"{title}：その他の内容")
+        else:
+            header.append(title)
+    return header
+
+
+def answer_cells(
+    questions: Sequence[Question], answers: Mapping[str, AnswerInput]
+) -> list[str | float | None]:
+    """One response's cells under answer_header(questions)."""
+    cells: list[str | float | None] = []
+    for question in questions:
+        answer = answers.get(question.key)
+        if question.type is QuestionType.SINGLE:
+            code = answer.codes[0] if answer and answer.codes else None
+            option = question.option_by_code(code) if code else None
+            cells += [option.label if option else None, code]
+        elif question.type is QuestionType.MULTIPLE:
+            chosen = set(answer.codes) if answer else set()
+            cells += [
+                (1 if option.code in chosen else 0) if answer else None
+                for option in question.options
+            ]
+            if question.has_other:
+                cells.append(answer.other_text if answer else None)
+        elif question.type in (QuestionType.SCALE, QuestionType.NUMBER):
+            number = answer.number if answer else None
+            cells.append(int(number) if number is not None and number.is_integer() else number)
+        else:
+            cells.append(answer.text if answer else None)
+    return cells
