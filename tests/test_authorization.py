@@ -126,6 +126,7 @@ MATRIX: dict[str, Row] = {
     "consultations.index": Row(public(get=200)),
     "consultations.show_consultation": Row(public(get=200)),
     "consultations.attachment": Row(public(get=200)),
+    "consultations.paper_form": Row(public(get=200)),
     "consultations.confirm": Row(public(post=422)),
     "consultations.submit": Row(public(post=422)),
     "consultations.receipt": Row(own_link(get=200), parts={"token": "receipt_token"}),

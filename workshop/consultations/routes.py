@@ -14,7 +14,12 @@ from workshop.consultations import bp, services
 from workshop.consultations.forms import COMMENT_FIELDS, CommentForm
 from workshop.errors import DomainError
 from workshop.models import Audience, Consultation, ConsultationStatus, Question
-from workshop.questionnaires.services import answers_in_words, stored_answers
+from workshop.questionnaires.services import (
+    answers_in_words,
+    condition_text,
+    scale_choices,
+    stored_answers,
+)
 from workshop.security import COMMENT_POSTS, limiter
 
 
@@ -142,6 +147,22 @@ def submit(slug: str) -> ResponseReturnValue:
         flash(error.message, "error")
         return show(services.get_consultation_by_slug(slug), form, error.status)
     return redirect(url_for(".receipt", slug=slug, token=receipt.receipt_token), code=303)
+
+
+@bp.get("/consultations/<slug>/paper")
+def paper_form(slug: str) -> ResponseReturnValue:
+    """The printable A4 form for those who answer on paper: the same questions in the same
+    order as the web form and staff entry."""
+    consultation = services.get_consultation_by_slug(slug)
+    if consultation.audience is Audience.STAFF and not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.path))
+    return render_template(
+        "questionnaires/paper.html",
+        consultation=consultation,
+        questions=consultation.questions,
+        condition_text=condition_text,
+        scale_choices=scale_choices,
+    )
 
 
 @bp.get("/consultations/<slug>/receipt/<token>")

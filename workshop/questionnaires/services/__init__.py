@@ -28,6 +28,7 @@ from workshop.questionnaires.services.answers import (
     pending_questions,
     raw_from_cell,
     raw_from_option_cells,
+    scale_choices,
     store_answers,
     stored_answers,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "raw_from_cell",
     "raw_from_option_cells",
     "save_question",
+    "scale_choices",
     "set_option_hidden",
     "spec_of",
     "spec_to_file",
