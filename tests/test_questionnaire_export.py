@@ -47,7 +47,7 @@ def test_each_question_has_its_columns_after_the_comments(client, login, survey)
         "問2 行政の手続きで困ったことは何ですか。：書類の書き方",
         "問2 行政の手続きで困ったことは何ですか。：開庁時間",
         "問2 行政の手続きで困ったことは何ですか。：その他の内容",
-        "問3 市のホームページの使いやすさは。",
+        "問3 市のホームページの使いやすさは。（1 使いにくい〜5 使いやすい）",
         "問4 市に住んで何年ですか。",
         "問5 スマートフォンを使わない理由を教えてください。",
         "問6 一言でいうと、市に望むことは。",
@@ -58,7 +58,7 @@ def test_each_question_has_its_columns_after_the_comments(client, login, survey)
     assert cells["問1 コード（smartphone）"] == phone["毎日使っている"]
     assert [cells[h] for h in answers[2:5]] == ["1", "0", "1"]
     assert cells[answers[5]] == "駐車場が狭い"
-    assert cells["問3 市のホームページの使いやすさは。"] == "4"
+    assert cells["問3 市のホームページの使いやすさは。（1 使いにくい〜5 使いやすい）"] == "4"
     assert cells["問4 市に住んで何年ですか。"] == "12"
     assert cells["問5 スマートフォンを使わない理由を教えてください。"] == ""  # not asked
     later = dict(zip(answers, second[len(HEADER) :], strict=True))
@@ -88,7 +88,53 @@ def test_the_excel_file_has_the_same_columns(client, login, survey):  # noqa: F8
     cells = dict(zip(header[len(HEADER) :], row[len(HEADER) :], strict=True))
     assert cells["問1 スマートフォンを使っていますか。"] == "毎日使っている"
     assert cells["問2 行政の手続きで困ったことは何ですか。：開庁時間"] == 1
+    assert cells["問1 コード（smartphone）"] == codes(survey, "smartphone")["毎日使っている"]
+    assert cells["問3 市のホームページの使いやすさは。（1 使いにくい〜5 使いやすい）"] == 4
     assert cells["問4 市に住んで何年ですか。"] == 12
+    assert cells["問5 スマートフォンを使わない理由を教えてください。"] is None  # not asked
+
+
+FORMULAS = ["=SUM(A1)", "+1", "-1", "@SUM(A1)"]
+
+
+def formula_answers(client, survey) -> None:  # noqa: F811
+    """One response per formula-like start: in the その他 text, the short and the long text."""
+    phone = codes(survey, "smartphone")
+    for formula in FORMULAS:
+        answered(client, survey, q_smartphone=phone["使っていない"],
+                 asked="smartphone trouble satisfaction years idea why_not",
+                 q_trouble=["other"], q_trouble_other=formula, q_idea=formula,
+                 q_why_not=f"{formula}<script>alert(1)</script>")  # fmt: skip
+
+
+def test_a_formula_in_an_answer_is_kept_as_text_in_the_csv(client, login, survey):  # noqa: F811
+    formula_answers(client, survey)
+    login(Role.PLANNER)
+    header, *rows = csv_rows(client, survey)
+    other = header.index("問2 行政の手続きで困ったことは何ですか。：その他の内容")
+    idea = header.index("問6 一言でいうと、市に望むことは。")
+    why_not = header.index("問5 スマートフォンを使わない理由を教えてください。")
+    for formula, row in zip(FORMULAS, rows, strict=True):
+        assert (row[other], row[idea]) == (f"'{formula}", f"'{formula}")
+        assert row[why_not] == f"'{formula}<script>alert(1)</script>"  # HTML stays text
+
+
+def test_a_formula_in_an_answer_is_kept_as_text_in_the_excel_file(client, login, survey):  # noqa: F811
+    formula_answers(client, survey)
+    login(Role.PLANNER)
+    job_page = start_xlsx(client, survey)
+    data = client.get(f"{job_page}.xlsx").data
+    sheet = load_workbook(io.BytesIO(data)).active
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    other = header.index("問2 行政の手続きで困ったことは何ですか。：その他の内容")
+    idea = header.index("問6 一言でいうと、市に望むことは。")
+    why_not = header.index("問5 スマートフォンを使わない理由を教えてください。")
+    for formula, row in zip(FORMULAS, rows, strict=True):
+        assert (row[other], row[idea]) == (f"'{formula}", f"'{formula}")
+        assert row[why_not] == f"'{formula}<script>alert(1)</script>"
+    # no cell is a formula: openpyxl reads a formula back as its text, a string cell as "s"
+    cells = load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2)
+    assert all(cell.data_type != "f" for row in cells for cell in row)
 
 
 def test_a_consultation_without_questions_exports_as_before(client, login, make_consultation):
