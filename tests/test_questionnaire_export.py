@@ -142,3 +142,18 @@ def test_a_consultation_without_questions_exports_as_before(client, login, make_
     login(Role.PLANNER)
     (header,) = csv_rows(client, consultation)
     assert header == list(HEADER)
+
+
+def test_the_comments_page_says_how_the_answers_are_written(
+    client,
+    login,
+    survey,  # noqa: F811
+    make_consultation,
+):
+    login(Role.PLANNER)
+    page = client.get(f"/staff/consultations/{survey.id}/comments").get_data(as_text=True)
+    assert 'id="export-answers"' in page
+    assert "1（選んだ）か0（選ばなかった）" in page
+    plain = make_consultation()
+    page = client.get(f"/staff/consultations/{plain.id}/comments").get_data(as_text=True)
+    assert 'id="export-answers"' not in page
