@@ -183,6 +183,8 @@ MATRIX: dict[str, Row] = {
         staff(PLANNERS, get=200), parts={"job_id": "export_job_id"}
     ),
     "consultations_staff.import_comments": Row(staff(PLANNERS, get=200, post=422)),
+    # no uploaded file waits under that token: back to the first step with a message
+    "consultations_staff.import_mapped": Row(staff(PLANNERS, post=303)),
     "consultations_staff.links": Row(staff(PLANNERS, get=200, post=422)),  # nothing filled in
     "consultations_staff.links_csv": Row(staff(PLANNERS, get=200)),
     "consultations_staff.revoke_link": Row(staff(PLANNERS, post=303)),

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.test_questionnaires import DX_SURVEY, load
+from workshop.consultations.imports import PENDING_FOLDER
 from workshop.extensions import db
 from workshop.models import Answer, Comment, Consultation, Question, QuestionOption
 
@@ -205,7 +208,6 @@ def test_a_planner_maps_questions_on_the_web(client, login, survey, tmp_path):
             {"question_columns": "smartphone"},
             "「smartphone」は「質問のkey=列名」の形で書いてください。",
         ),
-        ({"question_columns": ""}, "意見が入っている列の名前を入力してください"),
         ({"question_columns": "nothing=スマホ"}, "この意見募集にない質問です: nothing"),
     ],
 )
@@ -219,3 +221,225 @@ def test_a_bad_web_mapping_is_said_by_the_field(client, login, survey, tmp_path,
     assert response.status_code in (400, 422)
     assert message in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+WEB_HEADER = [
+    "回答ID",
+    "スマートフォンを使っていますか。",
+    "困ったこと：窓口の待ち時間",
+    "困ったこと：書類の書き方",
+    "困ったこと：開庁時間",
+    "satisfaction",
+    "住んで何年",
+    "ご意見",
+]
+WEB_ROWS = [
+    ["W-1", "毎日使っている", "○", "", "1", "4", "12", "窓口を増やして"],
+    ["W-2", "たまに", "", "書類の書き方", "", "2", "３０", ""],  # たまに: no option
+    ["W-3", "", "", "", "", "", "", ""],  # nothing but an id: skipped
+]
+SELECTED = re.compile(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', re.S)
+
+
+def selected_columns(page: str) -> dict[str, str]:
+    """Each select of the page and the value chosen ahead ("" when none)."""
+    found = {}
+    for name, options in SELECTED.findall(page):
+        chosen = re.search(r'<option selected value="([^"]*)"', options)
+        found[name] = chosen.group(1) if chosen else ""
+    return found
+
+
+def upload_for_columns(client, login, survey, tmp_path, encoding="cp932", **fields):
+    from tests.test_imports import import_on_the_web
+    from workshop.models import Role
+
+    login(Role.PLANNER)
+    data = write(tmp_path, WEB_ROWS, encoding, WEB_HEADER).read_bytes()
+    response = import_on_the_web(client, survey, data, **fields)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page
+    return page
+
+
+def field_names(survey: Consultation) -> dict[str, str]:
+    return {q.key: f"question_{q.id}" for q in survey.questions}
+
+
+def map_columns(client, survey, page: str, choices: dict[str, str], csrf: bool = True):
+    data = {"upload": re.search(r'name="upload" type="hidden" value="([^"]+)"', page).group(1)}
+    data |= {name: value for name, value in selected_columns(page).items()}
+    data |= choices
+    if csrf:
+        data["csrf_token"] = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    return client.post(f"/staff/consultations/{survey.id}/import/columns", data=data)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp932"])
+def test_the_web_import_asks_for_each_questions_column(
+    app, client, login, survey, tmp_path, encoding
+):
+    page = upload_for_columns(client, login, survey, tmp_path, encoding, id_column="回答ID")
+    names = field_names(survey)
+    chosen = selected_columns(page)
+    # a column named as the question's text or key is chosen ahead; the rest is left to choose
+    assert chosen[names["smartphone"]] == "スマートフォンを使っていますか。"
+    assert chosen[names["satisfaction"]] == "satisfaction"
+    assert chosen[names["years"]] == ""
+    assert chosen["id_column"] == "回答ID"  # typed on the first step
+    # the per-option columns are offered as one choice, and every select has its label
+    assert "「困ったこと」で始まる列（選択肢ごとの列）" in page
+    assert f'<label for="{names["trouble"]}">問2 行政の手続きで困ったことは何ですか。' in page
+    assert db.session.scalar(select(func.count(Comment.id))) == 0  # nothing yet
+
+    response = map_columns(
+        client,
+        survey,
+        page,
+        {names["trouble"]: "困ったこと*", names["years"]: "住んで何年", "text_column": "ご意見"},
+    )
+    result = response.get_data(as_text=True)
+    assert response.status_code == 200, result
+    assert "取り込み 2件" in result and "取り込めなかった行 1件" in result
+    assert "3行目: 質問「smartphone」の「たまに」: 選択肢から選んでください。" in result
+    found = answers_by_row()
+    assert found["W-1"] == {
+        "satisfaction": ["4"],
+        "smartphone": ["毎日使っている"],
+        "trouble": ["窓口の待ち時間", "開庁時間"],
+        "years": [12.0],
+    }
+    assert found["W-2"] == {"satisfaction": ["2"], "trouble": ["書類の書き方"], "years": [30.0]}
+    # the waiting file is gone once imported: the same step again is refused, nothing added
+    again = map_columns(client, survey, page, {names["years"]: "住んで何年"})
+    assert again.status_code == 303
+    assert db.session.scalar(select(func.count(Comment.id))) == 2
+    assert not list((Path(app.instance_path) / PENDING_FOLDER).glob("*.csv"))
+
+
+def test_the_same_file_mapped_again_on_the_web_adds_nothing(client, login, survey, tmp_path):
+    for _ in range(2):
+        page = upload_for_columns(client, login, survey, tmp_path, id_column="回答ID")
+        response = map_columns(client, survey, page, {})
+        assert response.status_code == 200
+    assert "取り込み 0件、取り込み済みのため省略 2件" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Comment.id))) == 2
+
+
+@pytest.mark.parametrize(
+    ("choices", "field", "message"),
+    [
+        # a column not in the file (a forged form): the select's own message
+        ({"smartphone": "ない列"}, "smartphone", "一覧から選んでください。"),
+        ({"smartphone": "<script>alert(1)</script>"}, "smartphone", "一覧から選んでください。"),
+        # per-option columns are offered for a multiple choice only
+        ({"smartphone": "困ったこと*"}, "smartphone", "一覧から選んでください。"),
+        ({"text_column": "列\u200bの名前"}, "text_column", "一覧から選んでください。"),
+    ],
+)
+def test_a_bad_column_choice_is_said_by_its_field(
+    client, login, survey, tmp_path, choices, field, message
+):
+    page = upload_for_columns(client, login, survey, tmp_path, id_column="回答ID")
+    names = field_names(survey)
+    data = {names.get(key, key): value for key, value in choices.items()}
+    response = map_columns(client, survey, page, data)
+    result = response.get_data(as_text=True)
+    assert response.status_code == 422
+    target = names.get(field, field)
+    assert f'id="{target}-error"' in result and message in result
+    assert f'href="#{target}"' in result  # the summary links to the field
+    assert "<script>alert(1)</script>" not in result
+    assert db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+def test_no_column_at_all_is_said(client, login, survey, tmp_path):
+    page = upload_for_columns(client, login, survey, tmp_path)
+    names = field_names(survey)
+    response = map_columns(client, survey, page, {name: "" for name in names.values()})
+    result = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "意見の列か、質問の列を1つ以上選んでください。" in result
+    assert db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+def test_the_column_step_without_csrf_stores_nothing(client, login, survey, tmp_path):
+    page = upload_for_columns(client, login, survey, tmp_path, id_column="回答ID")
+    response = map_columns(client, survey, page, {}, csrf=False)
+    assert response.status_code in (400, 422)
+    assert db.session.scalar(select(func.count(Comment.id))) == 0
+    # the file still waits: with the token the same step goes through
+    assert map_columns(client, survey, page, {}).status_code == 200
+    assert db.session.scalar(select(func.count(Comment.id))) == 2
+
+
+@pytest.mark.parametrize("upload", ["", "../../config", "x" * 30, "a/b" * 10])
+def test_an_unknown_or_forged_upload_is_refused(client, login, survey, upload):
+    from tests.conftest import post_form
+    from workshop.models import Role
+
+    login(Role.PLANNER)
+    path = f"/staff/consultations/{survey.id}/import/columns"
+    response = post_form(client, path, {"upload": upload})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "もう一度ファイルを選んでください" in page
+
+
+def test_an_uploaded_file_is_kept_for_its_consultation_only(
+    client, login, survey, make_consultation, tmp_path
+):
+    page = upload_for_columns(client, login, survey, tmp_path)
+    other = make_consultation()
+    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', page).group(1)
+    from tests.conftest import post_form
+
+    response = post_form(
+        client, f"/staff/consultations/{other.id}/import/columns", {"upload": token}
+    )
+    assert response.status_code == 303
+    assert db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+def test_a_per_option_column_that_names_no_option_is_said_by_the_field(
+    client, login, survey, tmp_path
+):
+    from tests.test_imports import import_on_the_web
+    from workshop.models import Role
+
+    login(Role.PLANNER)
+    header = ["回答ID", "困ったこと：窓口の待ち時間", "困ったこと：駐車場"]
+    data = write(tmp_path, [["P-1", "1", "1"]], "utf-8-sig", header).read_bytes()
+    page = import_on_the_web(client, survey, data).get_data(as_text=True)
+    trouble = field_names(survey)["trouble"]
+    response = map_columns(client, survey, page, {trouble: "困ったこと*"})
+    result = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'id="{trouble}-error"' in result
+    assert "列「困ったこと：駐車場」は、質問「trouble」のどの選択肢にも当たりません。" in result
+    assert db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+def test_every_separator_and_mark_a_survey_tool_writes(app, survey, tmp_path):
+    header = ["回答ID", "困りごと", "困りごと：窓口の待ち時間", "困りごと：開庁時間"]
+    rows = [
+        ["S-1", "窓口の待ち時間；開庁時間", "", ""],
+        ["S-2", "書類の書き方，開庁時間", "", ""],
+        ["S-3", "1;3", "", ""],  # the options' numbers
+    ]
+    path = write(tmp_path, rows, "utf-8-sig", header)
+    assert run_import(app, survey, path, "--question", "trouble=困りごと").exit_code == 0
+    found = answers_by_row()
+    assert found["S-1"]["trouble"] == ["窓口の待ち時間", "開庁時間"]
+    assert found["S-2"]["trouble"] == ["書類の書き方", "開庁時間"]
+    assert found["S-3"]["trouble"] == ["窓口の待ち時間", "開庁時間"]
+
+    marks = ["●", "✓", "TRUE", "はい", "〇", "窓口の待ち時間"]
+    rows = [[f"K-{n}", "", mark, ""] for n, mark in enumerate(marks)]
+    rows.append(["K-9", "", "0", " "])  # 0 and blank: not chosen, nothing in the row
+    path = write(tmp_path, rows, "utf-8", header)  # ✓ is not in Shift_JIS
+    result = run_import(app, survey, path, "--question", "trouble=困りごと：*")
+    assert result.exit_code == 0, result.output
+    found = answers_by_row()
+    assert all(found[f"K-{n}"]["trouble"] == ["窓口の待ち時間"] for n in range(len(marks)))
+    assert "K-9" not in found

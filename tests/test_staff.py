@@ -37,6 +37,7 @@ STAFF_ROUTES = [
     ("GET", "/staff/consultations/{id}/exports/{job}.xlsx", {Role.PLANNER}),
     ("GET", "/staff/consultations/{id}/import", {Role.PLANNER}),
     ("POST", "/staff/consultations/{id}/import", {Role.PLANNER}),
+    ("POST", "/staff/consultations/{id}/import/columns", {Role.PLANNER}),
     ("GET", "/staff/consultations/{id}/links", {Role.PLANNER}),
     ("POST", "/staff/consultations/{id}/links", {Role.PLANNER}),
     ("GET", "/staff/consultations/{id}/links.csv", {Role.PLANNER}),

@@ -92,9 +92,12 @@ def parse_pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
     "--question",
     "question_columns",
     multiple=True,
-    help="KEY=COLUMN: a question's answers (a multiple choice's options in one cell joined "
-    "by 、 , or ;); KEY=PREFIX*: a multiple choice with one column per option, named PREFIX "
-    "and the option's label, a cell of 1, ○ or the label meaning chosen",
+    help="KEY=COLUMN (repeatable): a question's answers, checked by the web form's rules (a "
+    "choice by its number or label); a multiple choice's options in one cell joined by "
+    "、 , ; ， or ；. KEY=PREFIX*: a multiple choice with one column per option, each named "
+    "PREFIX and the option's label (--question trouble=困ったこと* reads 「困ったこと:窓口の"
+    "待ち時間」, 「困ったこと:開庁時間」, ...); a cell of 1, ○, 〇, ●, ✓, TRUE, はい or the "
+    "option's label means chosen, an empty cell or 0 not chosen",
 )
 @click.option(
     "--channel",

@@ -6,9 +6,13 @@ import csv
 import hashlib
 import io
 import re
+import secrets
+import time
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import insert, select
 
 from workshop import audit
@@ -161,6 +165,97 @@ def column_index(header: list[str], name: str) -> int:
     if name.strip() not in cleaned:
         raise ImportFailed(f"列「{name}」が見つかりません。ファイルの列: {'、'.join(cleaned)}")
     return cleaned.index(name.strip())
+
+
+def read_header(raw: bytes) -> list[str]:
+    """A file's column names (its first row), as the import reads them."""
+    text, _ = decode(raw)
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error as error:
+        raise ImportFailed("CSVファイルの1行目（列名）を読み取れませんでした。") from error
+    names = [name.strip() for name in header]
+    if not any(names):
+        raise ImportFailed("ファイルが空です。1行目に列名が必要です。")
+    return names
+
+
+def option_prefixes(header: list[str], question: Question) -> list[str]:
+    """The starts of column names that are followed by one of a multiple choice's options
+    (「困ったこと:窓口の待ち時間」 → 「困ったこと」): the PREFIX of a KEY=PREFIX* mapping."""
+    if question.type is not QuestionType.MULTIPLE:
+        return []
+    # labels only: a code (1, 2, ...) would find a prefix in every 問1-like column name
+    labels = sorted({o.label for o in question.options}, key=len)
+    found: list[str] = []
+    for name in header:
+        for label in reversed(labels):  # the longest label that ends the name
+            if name.endswith(label) and len(name) > len(label):
+                prefix = name[: -len(label)].strip(LABEL_TRIM)
+                if prefix and prefix not in found:
+                    found.append(prefix)
+                break
+    return found
+
+
+def column_choices(header: list[str], question: Question) -> list[tuple[str, str]]:
+    """What a question's answers may be read from: a column, or (a multiple choice) the
+    columns of one prefix, one per option; as (Mapping.questions value, words)."""
+    choices = [(name, name) for name in header if name]
+    choices += [
+        (f"{prefix}*", f"「{prefix}」で始まる列（選択肢ごとの列）")
+        for prefix in option_prefixes(header, question)
+    ]
+    return choices
+
+
+def suggested_column(choices: list[tuple[str, str]], question: Question) -> str:
+    """The choice whose column (or prefix) is the question's text or key; else none."""
+    names = {question.key.strip(), question.text.strip()}
+    for value, _ in choices:
+        if value.removesuffix("*").strip() in names:
+            return value
+    return ""
+
+
+# A file uploaded on the import page waits here while the planner maps its columns
+PENDING_FOLDER = "import-pending"
+PENDING_KEEP_SECONDS = 24 * 3600
+TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+PENDING_GONE = (
+    "取り込むファイルが見つかりません（時間がたったか、取り込み済みです）。"
+    "もう一度ファイルを選んでください。"
+)
+
+
+def _pending_path(consultation_id: int, token: str) -> Path:
+    if not TOKEN.fullmatch(token):
+        raise ImportFailed(PENDING_GONE)
+    return Path(current_app.instance_path) / PENDING_FOLDER / f"{consultation_id}-{token}.csv"
+
+
+def keep_upload(consultation_id: int, raw: bytes) -> str:
+    """Keep an uploaded file for the next step; returns its token. Old ones are removed."""
+    folder = Path(current_app.instance_path) / PENDING_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - PENDING_KEEP_SECONDS
+    for old in folder.glob("*.csv"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    _pending_path(consultation_id, token).write_bytes(raw)
+    return token
+
+
+def pending_upload(consultation_id: int, token: str) -> bytes:
+    path = _pending_path(consultation_id, token)
+    if not path.is_file():
+        raise ImportFailed(PENDING_GONE)
+    return path.read_bytes()
+
+
+def drop_upload(consultation_id: int, token: str) -> None:
+    _pending_path(consultation_id, token).unlink(missing_ok=True)
 
 
 def import_comments(

@@ -29,6 +29,7 @@ from workshop.consultations.staff_forms import (
     ImportForm,
     LinkForm,
     ProxyCommentForm,
+    column_map_form,
 )
 from workshop.errors import DomainError
 from workshop.extensions import db
@@ -256,30 +257,80 @@ def export_xlsx_file(consultation_id: int, job_id: int) -> ResponseReturnValue:
 def import_comments(consultation_id: int) -> ResponseReturnValue:
     found = services.get_consultation(consultation_id)
     form = ImportForm()
+    form.has_questions = bool(found.questions)
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
+        return render_import(found, form), status
+    raw = form.file.data.read()
+    if form.maps_next:
+        # a questionnaire: the file waits while the planner picks each question's column
+        try:
+            header = imports.read_header(raw)
+        except DomainError as error:
+            flash(error.message, "error")
+            return render_import(found, form), error.status
+        map_form = column_map_form(list(found.questions), header, step1=form)
+        map_form.upload.data = imports.keep_upload(found.id, raw)
         return render_template(
-            "consultations/staff/import.html", consultation=found, form=form, report=None
-        ), status
+            "consultations/staff/import_map.html", consultation=found, form=map_form
+        )
     try:
         report = imports.import_comments(
-            found.slug,
-            form.file.data.read(),
-            form.to_mapping(),
-            channel=Channel(form.channel.data),
+            found.slug, raw, form.to_mapping(), channel=Channel(form.channel.data)
         )
     except DomainError as error:
         flash(error.message, "error")
-        return render_template(
-            "consultations/staff/import.html", consultation=found, form=form, report=None
-        ), error.status
+        return render_import(found, form), error.status
+    return imported(found, report)
+
+
+@staff_bp.post("/<int:consultation_id>/import/columns")
+@role_required(*PLANNERS)
+def import_mapped(consultation_id: int) -> ResponseReturnValue:
+    """The import's second step: the columns chosen per question, then the import."""
+    found = services.get_consultation(consultation_id)
+    token = request.form.get("upload", "")
+    try:
+        raw = imports.pending_upload(found.id, token)
+        header = imports.read_header(raw)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for(".import_comments", consultation_id=found.id), code=303)
+    form = column_map_form(list(found.questions), header)
+    if form.validate_on_submit():
+        try:
+            report = imports.import_comments(
+                found.slug, raw, form.to_mapping(), channel=Channel(form.channel.data)
+            )
+        except DomainError as error:
+            flash(error.message, "error")
+            status = error.status
+        else:
+            imports.drop_upload(found.id, token)
+            return imported(found, report)
+    else:
+        status = 422
+    form.upload.data = token
+    return render_template(
+        "consultations/staff/import_map.html", consultation=found, form=form
+    ), status
+
+
+def render_import(
+    consultation: Consultation, form: ImportForm, report: imports.ImportReport | None = None
+) -> str:
+    return render_template(
+        "consultations/staff/import.html", consultation=consultation, form=form, report=report
+    )
+
+
+def imported(consultation: Consultation, report: imports.ImportReport) -> ResponseReturnValue:
     if report.imported:
         # tokenize and mask them in the background: a big file must not block
-        jobs.enqueue(JobKind.TOKENS, consultation_id=found.id)
+        jobs.enqueue(JobKind.TOKENS, consultation_id=consultation.id)
     flash(report.summary, "success")
-    return render_template(
-        "consultations/staff/import.html", consultation=found, form=form, report=report
-    )
+    form = ImportForm(formdata=None)
+    return render_import(consultation, form, report)
 
 
 @staff_bp.route("/<int:consultation_id>/links", methods=["GET", "POST"])
