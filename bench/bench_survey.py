@@ -250,7 +250,7 @@ def main() -> None:
         goal = "PASS" if figures["page s"] < 2 else "MISS"
         print(
             f"  staff results page {figures['page s'] * 1000:.0f} ms "
-            f"({figures['page KB']:.0f} KB, peak {figures['page MB']:.0f} MB) "
+            f"({figures['page KB']:.0f} KB, peak {figures['page MB']:.1f} MB) "
             f"{goal}: aim under 2 s; with a cross tab "
             f"{figures['page with cross tab s'] * 1000:.0f} ms"
         )
