@@ -34,33 +34,19 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_pages import create_postgres_database
 
 SLUG = "bench-survey"
 PLANNER = "planner@example.jp"
 PASSWORD = "bench-password-1"
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-
-
-def create_postgres_database(server: str) -> tuple[str, Callable[[], None]]:
-    import psycopg
-
-    name = f"machikoe_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    url = f"{server.rsplit('/', 1)[0]}/{name}".replace("postgresql://", "postgresql+psycopg://")
-    return url, drop
 
 
 def timed(function: Callable[[], Any], runs: int = 1) -> tuple[float, Any]:

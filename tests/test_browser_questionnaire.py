@@ -3,16 +3,10 @@ without JavaScript, and axe finds nothing on the form, the confirmation page or 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from tests.browser_support import ARTIFACTS, assert_accessible, opened_page
-from tests.test_questionnaires import DX_SURVEY
-from workshop.consultations import services
-from workshop.extensions import db
-from workshop.questionnaires.services import apply_questionnaire, parse_file
-from workshop.timeutil import today_tokyo
+from tests.test_questionnaires import open_survey
 
 pytestmark = pytest.mark.browser
 pytest_plugins = ["tests.browser_support"]
@@ -25,21 +19,13 @@ PHONE = {"viewport": {"width": 360, "height": 740}}
 def survey_url(live_app) -> str:
     app, base = live_app
     with app.app_context():
-        today = today_tokyo()
-        consultation, _ = services.create_consultation(
-            services.ConsultationInput(
-                slug=SLUG,
-                title="デジタル化についてのアンケート",
-                opens_on=today - timedelta(days=1),
-                closes_on=today + timedelta(days=20),
-                summary="市の手続きのデジタル化について、皆さんのご意見をお聞きします。",
-                receipt_prefix="QBT",
-                districts=("中央地区", "北山地区"),
-                sections=(),
-            )
+        open_survey(
+            SLUG,
+            "デジタル化についてのアンケート",
+            "QBT",
+            summary="市の手続きのデジタル化について、皆さんのご意見をお聞きします。",
+            districts=("中央地区", "北山地区"),
         )
-        apply_questionnaire(consultation.id, parse_file(DX_SURVEY))
-        db.session.commit()
     return f"{base}/consultations/{SLUG}"
 
 

@@ -5,17 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 
 import pytest
 
 from tests.browser_support import ARTIFACTS, assert_accessible, log_in_as, opened_page
 from tests.test_questionnaire_import import WEB_HEADER, WEB_ROWS
-from tests.test_questionnaires import DX_SURVEY
-from workshop.consultations import services
-from workshop.extensions import db
-from workshop.questionnaires.services import apply_questionnaire, parse_file
-from workshop.timeutil import today_tokyo
+from tests.test_questionnaires import open_survey
 
 pytestmark = pytest.mark.browser
 pytest_plugins = ["tests.browser_support"]
@@ -25,22 +20,12 @@ pytest_plugins = ["tests.browser_support"]
 def survey_id(live_app) -> int:
     app, _ = live_app
     with app.app_context():
-        today = today_tokyo()
-        consultation, _ = services.create_consultation(
-            services.ConsultationInput(
-                slug="dx-survey-import",
-                title="デジタル化についてのアンケート（LINE）",
-                opens_on=today - timedelta(days=1),
-                closes_on=today + timedelta(days=20),
-                summary="LINEで集めた回答を取り込みます。",
-                receipt_prefix="QIM",
-                districts=(),
-                sections=(),
-            )
+        return open_survey(
+            "dx-survey-import",
+            "デジタル化についてのアンケート（LINE）",
+            "QIM",
+            summary="LINEで集めた回答を取り込みます。",
         )
-        apply_questionnaire(consultation.id, parse_file(DX_SURVEY))
-        db.session.commit()
-        return consultation.id
 
 
 def test_a_planner_maps_the_columns_without_javascript(browser, live_app, survey_id, tmp_path):

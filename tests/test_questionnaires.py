@@ -52,6 +52,28 @@ DX_SURVEY: dict[str, Any] = {
 }
 
 
+def open_survey(slug: str, title: str, receipt_prefix: str, **fields: Any) -> int:
+    """An open consultation with DX_SURVEY's questions, in the app context; its id."""
+    from datetime import timedelta
+
+    from workshop.questionnaires.services import apply_questionnaire, parse_file
+
+    today = today_tokyo()
+    consultation, _ = consultation_services.create_consultation(
+        consultation_services.ConsultationInput(
+            slug=slug,
+            title=title,
+            opens_on=today - timedelta(days=1),
+            closes_on=today + timedelta(days=20),
+            receipt_prefix=receipt_prefix,
+            **fields,
+        )
+    )
+    apply_questionnaire(consultation.id, parse_file(DX_SURVEY))
+    db.session.commit()
+    return consultation.id
+
+
 def load(app, slug: str, data: Any, tmp_path, name: str = "survey.json"):
     path = tmp_path / name
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
