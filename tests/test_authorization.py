@@ -250,6 +250,8 @@ MATRIX: dict[str, Row] = {
     "boards.join": Row(public(get=200)),
     # ------------------------------------------------------------ preferences (a cookie, back)
     "preferences.furigana": Row(public(get=303)),
+    # ------------------------------------------------------------ LINE (off: no channel secret)
+    "line.webhook": Row(public(post=404)),
     "boards.show": Row(public(get=200)),
     "boards.board_events": Row(public(get=200)),  # an event stream; ends at once in the tests
     "boards.post_note": Row(public(post=422)),  # no text: nothing stored

@@ -29,6 +29,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         boards,
         consultations,
         demo,
+        line,
         preferences,
         questionnaires,
         results,
@@ -58,6 +59,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         results.staff_bp,
         preferences.bp,
         questionnaires.staff_bp,
+        line.bp,
     ):
         app.register_blueprint(bp)
     for cli_group in (

@@ -18,6 +18,9 @@ ENV_SETTINGS: dict[str, Any] = {
     "DATABASE_URL": str,
     "SECRET_KEY": str,
     "REDIS_URL": str,
+    "LINE_CHANNEL_SECRET": str,
+    "LINE_CHANNEL_ACCESS_TOKEN": str,
+    "LINE_API_BASE": str,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
     "MAIL_USERNAME": str,
@@ -68,6 +71,12 @@ def defaults(instance: Path) -> dict[str, Any]:
         "DATABASE_MAX_OVERFLOW": 10,
         "DATABASE_POOL_TIMEOUT": 30,
         "REDIS_URL": None,
+        # the city's LINE official account (Messaging API channel); unset: the channel is off
+        # and /line/webhook answers 404. LINE_API_BASE: LINE's API, or a city's relay (tests:
+        # a local stand-in server)
+        "LINE_CHANNEL_SECRET": None,
+        "LINE_CHANNEL_ACCESS_TOKEN": None,
+        "LINE_API_BASE": "https://api.line.me",
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
         "MAIL_USERNAME": None,

@@ -47,6 +47,7 @@ from workshop.models.consultations import (
     Relation,
     Section,
 )
+from workshop.models.line import LineEvent, LineEventStatus
 from workshop.models.questionnaires import Answer, Question, QuestionOption, QuestionType
 from workshop.models.security import LoginFailure
 from workshop.models.staff import Role, User
@@ -90,6 +91,8 @@ __all__ = [
     "JobKind",
     "JobStatus",
     "LargeTheme",
+    "LineEvent",
+    "LineEventStatus",
     "LoginFailure",
     "Merge",
     "Move",

@@ -1,0 +1,75 @@
+"""A webhook delivery from LINE: its signature checked by LINE's own SDK (HMAC-SHA256 of the
+raw body with the channel secret, compared in constant time), then each event stored once.
+
+LINE expects an answer within seconds, so nothing else happens here: the events wait as
+rows for the background job. A redelivered event (deliveryContext.isRedelivery, the same
+webhookEventId) finds its row and is only counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from linebot.v3 import WebhookParser
+from linebot.v3.exceptions import InvalidSignatureError
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from workshop.extensions import db
+from workshop.line.errors import BadDelivery, BadSignature
+from workshop.models import LineEvent
+from workshop.transaction import transaction
+
+
+@dataclass(frozen=True)
+class Received:
+    stored: int  # new events, waiting for the background job
+    repeated: int  # events delivered before (LINE's redelivery)
+
+
+def parse(body: str, signature: str, secret: str) -> list[dict[str, object]]:
+    """The delivery's events as plain data, or BadSignature. The SDK checks the signature
+    before it reads the body: an unsigned body is never parsed."""
+    try:
+        payload = WebhookParser(secret).parse(body, signature, as_payload=True)
+    except InvalidSignatureError as error:
+        raise BadSignature() from error
+    except (ValueError, TypeError, KeyError, AttributeError) as error:  # not JSON, not events
+        raise BadDelivery() from error
+    return [event.to_dict() for event in payload.events or []]
+
+
+def receive(body: str, signature: str | None, secret: str) -> Received:
+    """Check and store a delivery; its events wait for the background job."""
+    events = parse(body, signature or "", secret)
+    stored = repeated = 0
+    with transaction():
+        for event in events:
+            event_id = str(event.get("webhookEventId") or "")[:64]
+            if not event_id:
+                continue  # every event LINE sends has one; anything else is not LINE's
+            if store_once(event_id, str(event.get("type") or "")[:40], event):
+                stored += 1
+            else:
+                repeated += 1
+    return Received(stored, repeated)
+
+
+def store_once(event_id: str, event_type: str, event: dict[str, object]) -> bool:
+    """True if the event is new. Two deliveries at once: the unique id keeps one row."""
+    known = select(LineEvent.id).where(LineEvent.webhook_event_id == event_id)
+    if db.session.scalar(known) is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    LineEvent(webhook_event_id=event_id, event_type=event_type, payload=event)
+                )
+            return True
+        except IntegrityError:
+            pass  # stored by the other delivery a moment ago
+    db.session.execute(
+        update(LineEvent)
+        .where(LineEvent.webhook_event_id == event_id)
+        .values(redelivered=LineEvent.redelivered + 1)
+    )
+    return False
