@@ -2,7 +2,9 @@
 everything is stored here (the national guideline: not on LINE's side).
 
 So far: the webhook, checked with the channel secret through LINE's SDK, stores each event
-once. The conversation that processes them in the background is the next step (issue 15)."""
+once; conversation.py is the conversation as a pure function (consent, settings, choosing,
+writing, confirming). The background job that runs it on the stored events and replies
+through the Messaging API is the next step (issue 15)."""
 
 from flask import Blueprint
 
