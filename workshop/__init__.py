@@ -43,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     jobs.register(JobKind.TOKENS, theme_services.run_tokens)
     jobs.register(JobKind.ANALYSIS, theme_services.run_analysis)
     jobs.register(JobKind.COMMENTS_XLSX, consultation_exports.run_comments_xlsx)
+    jobs.register(JobKind.LINE_EVENTS, line.services.run_line_events)
 
     for bp in (
         consultations.bp,

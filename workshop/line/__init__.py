@@ -1,10 +1,11 @@
 """The city's LINE official account: residents comment and sign up inside LINE, and
 everything is stored here (the national guideline: not on LINE's side).
 
-So far: the webhook, checked with the channel secret through LINE's SDK, stores each event
-once; conversation.py is the conversation as a pure function (consent, settings, choosing,
-writing, confirming). The background job that runs it on the stored events and replies
-through the Messaging API is the next step (issue 15)."""
+The webhook, checked with the channel secret through LINE's SDK, stores each event once;
+a background job (services/processing.py) runs each through the conversation
+(conversation.py: consent, settings, choosing, writing, confirming), stores what it says and
+replies through the Messaging API. Workshop sign-ups, the rich menu, the staff status page
+and `line forget` are still to come (issue 15)."""
 
 from flask import Blueprint
 

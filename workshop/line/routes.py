@@ -7,9 +7,11 @@ import logging
 from flask import abort, current_app, request
 from flask.typing import ResponseReturnValue
 
+from workshop import jobs
 from workshop.extensions import csrf
 from workshop.line import bp, services
 from workshop.line.errors import BadDelivery, BadSignature
+from workshop.models import JobKind
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +23,7 @@ def webhook() -> ResponseReturnValue:
     if not secret:
         abort(404)  # the channel is off
     try:
-        services.receive(
+        received = services.receive(
             request.get_data(as_text=True), request.headers.get("X-Line-Signature"), secret
         )
     except BadSignature:
@@ -31,4 +33,7 @@ def webhook() -> ResponseReturnValue:
     except BadDelivery:
         log.warning("LINE webhook: a signed delivery could not be read as events")
         return "", 400
+    if received.stored:
+        # answered in the background: LINE waits for this answer only a few seconds
+        jobs.enqueue(JobKind.LINE_EVENTS)
     return "", 200

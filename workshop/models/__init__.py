@@ -47,7 +47,7 @@ from workshop.models.consultations import (
     Relation,
     Section,
 )
-from workshop.models.line import LineEvent, LineEventStatus
+from workshop.models.line import LineEvent, LineEventStatus, LineUser
 from workshop.models.questionnaires import Answer, Question, QuestionOption, QuestionType
 from workshop.models.security import LoginFailure
 from workshop.models.staff import Role, User
@@ -93,6 +93,7 @@ __all__ = [
     "LargeTheme",
     "LineEvent",
     "LineEventStatus",
+    "LineUser",
     "LoginFailure",
     "Merge",
     "Move",

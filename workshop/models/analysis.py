@@ -27,6 +27,7 @@ class JobKind(enum.StrEnum):
     TOKENS = "tokens"  # tokenize and mask the comments that arrived
     ANALYSIS = "analysis"  # cluster the comments into themes
     COMMENTS_XLSX = "comments_xlsx"  # write the staff Excel file of all comments
+    LINE_EVENTS = "line_events"  # answer what residents sent to the city's LINE account
 
 
 class Regrouping(enum.StrEnum):

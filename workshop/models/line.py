@@ -35,3 +35,15 @@ class LineEvent(Model):
     redelivered: Mapped[int] = mapped_column(default=0)  # later deliveries of the same event
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class LineUser(Model):
+    """A LINE user who agreed to the terms: the id is kept only as an HMAC with the app's key
+    (no profile, no name), with the conversation's state and the settings (age group,
+    district) as conversation.Person's fields."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    consented_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,182 @@
+"""Residents comment through LINE, end to end: signed webhook deliveries, the background job
+(inline in tests), and replies sent to a local HTTP server standing in for LINE's Messaging
+API (it answers as LINE does and records every call)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+
+from tests.test_line_webhook import SECRET, body_of, deliver, signed, text_event
+from workshop.extensions import db
+from workshop.models import AgeGroup, Channel, Comment, LineEvent, LineUser
+
+pytestmark = pytest.mark.both_dbs
+
+USER_A = "U" + "a1" * 16
+USER_B = "U" + "b2" * 16
+
+
+class StandIn:
+    """LINE's Messaging API on 127.0.0.1: records each reply, answers 200 (or `status`)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any], str]] = []
+        self.status = 200
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                stand_in.calls.append((self.path, body, self.headers.get("Authorization", "")))
+                self.send_response(stand_in.status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                if stand_in.status == 200:  # as LINE answers a reply: the messages it sent
+                    sent = [
+                        {"id": f"{461230966842064897 + n}", "quoteToken": f"q{n}"}
+                        for n, _ in enumerate(body.get("messages", []))
+                    ]
+                    self.wfile.write(json.dumps({"sentMessages": sent}).encode())
+                else:
+                    self.wfile.write(b'{"message":"An error occurred in the server"}')
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+    def texts(self) -> list[str]:
+        return [m["text"] for _, body, _ in self.calls for m in body["messages"]]
+
+    def quick(self, call: int = -1) -> list[str]:
+        message = self.calls[call][1]["messages"][-1]
+        return [item["action"]["text"] for item in message["quickReply"]["items"]]
+
+
+@pytest.fixture
+def line_api(app, make_consultation) -> Iterator[StandIn]:
+    stand_in = StandIn()
+    thread = threading.Thread(target=stand_in.server.serve_forever, daemon=True)
+    thread.start()
+    app.config.update(
+        LINE_CHANNEL_SECRET=SECRET,
+        LINE_CHANNEL_ACCESS_TOKEN="test-access-token",
+        LINE_API_BASE=stand_in.url,
+    )
+    make_consultation(title="みどり市DX推進計画（素案）", districts=("中央地区", "北山地区"))
+    yield stand_in
+    stand_in.server.shutdown()
+
+
+class Resident:
+    def __init__(self, client: Any, user: str) -> None:
+        self.client, self.user, self.sent = client, user, 0
+
+    def says(self, message: str | None, *, event_id: str | None = None) -> None:
+        self.sent += 1
+        event = text_event(event_id or f"EV{self.user[-6:]}{self.sent:06d}", "x", user=self.user)
+        if message is None:
+            # a sticker as LINE sends one
+            event["message"] = {
+                "id": "468789577898262530",
+                "type": "sticker",
+                "quoteToken": "q",
+                "packageId": "1",
+                "stickerId": "1",
+                "stickerResourceType": "STATIC",
+                "keywords": ["ok"],
+            }
+        else:
+            event["message"]["text"] = message
+        body = body_of(event)
+        assert deliver(self.client, body, signed(body)).status_code == 200
+
+
+def comments() -> list[Comment]:
+    return list(db.session.scalars(select(Comment).order_by(Comment.id)))
+
+
+def test_a_whole_comment_through_line(client, line_api):
+    hana = Resident(client, USER_A)
+    hana.says("こんにちは")
+    assert "市のサーバーにだけ保存します" in line_api.texts()[-1]
+    assert line_api.quick() == ["同意する", "同意しない"]
+    assert db.session.scalar(select(func.count(LineUser.id))) == 0  # nothing before consent
+    for said in ("同意する", "70代", "北山地区", "1", "バスの本数を増やしてほしい。", "特に夕方。"):
+        hana.says(said)
+    hana.says("送信")
+    assert "ご意見：\nバスの本数を増やしてほしい。\n特に夕方。" in line_api.texts()[-1]
+    hana.says("この内容で送る")
+    (comment,) = comments()
+    assert comment.channel is Channel.LINE
+    assert comment.body == "バスの本数を増やしてほしい。\n特に夕方。"
+    assert comment.age_group is AgeGroup.AGE_70S and comment.district == "北山地区"
+    assert f"受付番号は {comment.receipt_no} です" in line_api.texts()[-1]
+    path, _, auth = line_api.calls[-1]
+    assert path == "/v2/bot/message/reply" and auth == "Bearer test-access-token"
+    # the LINE user id is nowhere in the database: only its HMAC
+    for table in ("line_user", "line_event", "comment"):
+        rows = db.session.execute(text(f"SELECT * FROM {table}")).all()
+        assert USER_A not in repr(rows)
+
+
+def test_cancel_midway_stores_no_comment(client, line_api):
+    hana = Resident(client, USER_A)
+    for said in ("同意する", "答えない", "答えない", "1", "書きかけの意見", "やめる"):
+        hana.says(said)
+    assert comments() == []
+    assert "やめました" in line_api.texts()[-1]
+
+
+def test_a_redelivered_event_is_answered_once(client, line_api):
+    hana = Resident(client, USER_A)
+    hana.says("こんにちは", event_id="EVREDELIVER0001")
+    hana.says("こんにちは", event_id="EVREDELIVER0001")
+    assert len(line_api.calls) == 1
+
+
+def test_two_residents_at_once_keep_their_own_drafts(client, line_api):
+    hana, taro = Resident(client, USER_A), Resident(client, USER_B)
+    for said_a, said_b in (
+        ("同意する", "同意する"),
+        ("30代", "60代"),
+        ("中央地区", "北山地区"),
+        ("1", "1"),
+        ("保育園を増やして", "図書館を遅くまで"),
+        ("送信", "送信"),
+        ("この内容で送る", "この内容で送る"),
+    ):
+        hana.says(said_a)
+        taro.says(said_b)
+    bodies = {c.body: (c.age_group, c.district) for c in comments()}
+    assert bodies == {
+        "保育園を増やして": (AgeGroup.AGE_30S, "中央地区"),
+        "図書館を遅くまで": (AgeGroup.AGE_60S, "北山地区"),
+    }
+
+
+def test_a_sticker_gets_a_polite_message(client, line_api):
+    Resident(client, USER_A).says(None)
+    assert "文字のメッセージだけ" in line_api.texts()[-1]
+
+
+def test_when_lines_api_fails_the_comment_is_kept_and_the_failure_shown(client, line_api):
+    hana = Resident(client, USER_A)
+    for said in ("同意する", "答えない", "答えない", "1", "本文です", "送信"):
+        hana.says(said)
+    line_api.status = 500
+    hana.says("この内容で送る")
+    assert [c.body for c in comments()] == ["本文です"]
+    # the earlier replies went through; only the last one failed
+    failed = db.session.scalars(select(LineEvent).where(LineEvent.error.is_not(None))).one()
+    assert "返信できませんでした" in (failed.error or "")
+    assert failed.payload is None  # processed: the LINE user id is gone with it

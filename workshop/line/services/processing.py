@@ -1,0 +1,230 @@
+"""The background job that answers LINE: each stored event, in the order it came, goes
+through the conversation (workshop/line/conversation.py); what it says is stored here and
+its replies go back through LINE's Messaging API (line-bot-sdk) at LINE_API_BASE.
+
+An event's payload, which holds the LINE user id, is cleared once it is processed; the user
+is kept only as an HMAC of that id with the app's key. A reply that fails (LINE's API down)
+does not undo the comment: the event keeps the error for staff to see.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import logging
+from typing import Any, cast
+
+from flask import current_app, url_for
+from sqlalchemy import select, update
+
+from workshop import jobs
+from workshop.consultations import services as consultations
+from workshop.extensions import db
+from workshop.line import conversation as talk
+from workshop.models import (
+    AgeGroup,
+    Audience,
+    Channel,
+    Comment,
+    ConsultationStatus,
+    Job,
+    LineEvent,
+    LineEventStatus,
+    LineUser,
+    utcnow,
+)
+from workshop.timeutil import today_tokyo
+from workshop.transaction import transaction
+
+log = logging.getLogger(__name__)
+
+
+def user_hash(user_id: str) -> str:
+    """The only form in which a LINE user id is kept."""
+    key = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    return hmac.new(key, user_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def town() -> talk.Town:
+    """The open consultations anyone may answer, with their links on the city's site."""
+    base = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
+    listed = [
+        c
+        for c in consultations.list_consultations(ConsultationStatus.OPEN)
+        if c.audience is Audience.PUBLIC
+    ]
+    shown = tuple(
+        talk.Consultation(
+            c.id,
+            c.title,
+            base + url_for("consultations.show_consultation", slug=c.slug),
+            tuple(c.districts),
+        )
+        for c in listed
+    )
+    districts = tuple(dict.fromkeys(d for c in listed for d in c.districts))
+    return talk.Town(shown, districts)
+
+
+def person_of(user: LineUser | None) -> talk.Person | None:
+    if user is None:
+        return None
+    state = dict(user.state or {})
+    return talk.Person(
+        age_group=AgeGroup(state["age_group"]) if state.get("age_group") else None,
+        district=state.get("district"),
+        step=talk.Step(state.get("step", talk.Step.IDLE.value)),
+        consultation_id=state.get("consultation_id"),
+        draft=tuple(state.get("draft", ())),
+    )
+
+
+def state_of(person: talk.Person) -> dict[str, Any]:
+    state = dataclasses.asdict(person)
+    state["draft"] = list(person.draft)
+    return state
+
+
+def text_of(event: dict[str, Any]) -> str | None:
+    message = event.get("message") or {}
+    return str(message["text"]) if message.get("type") == "text" else None
+
+
+def store_comment(submit: talk.Submit) -> Comment:
+    """The resident's comment, with the same checks and receipt numbers as the web."""
+    consultation = consultations.get_consultation(submit.consultation_id)
+    data = consultations.CommentInput(
+        body=submit.body, age_group=submit.age_group, district=submit.district
+    )
+    consultations.ensure_open(consultation)
+    consultations.validate_comment(consultation, data)
+    today = today_tokyo()
+    (receipt_no,) = consultations.next_receipt_numbers(consultation, 1, today.year)
+    comment = consultations.build_comment(
+        consultation, data, channel=Channel.LINE, received_on=today, receipt_no=receipt_no
+    )
+    db.session.add(comment)
+    return comment
+
+
+def handle(event: dict[str, Any]) -> list[talk.Reply]:
+    """One event through the conversation; its changes in the caller's transaction."""
+    source = event.get("source") or {}
+    if source.get("type") != "user" or event.get("type") not in ("message", "follow"):
+        return []  # a group, an unfollow, a postback: nothing to say
+    digest = user_hash(str(source.get("userId", "")))
+    user = db.session.scalars(select(LineUser).where(LineUser.user_hash == digest)).first()
+    text = text_of(event) if event.get("type") == "message" else ""
+    outcome = talk.respond(person_of(user), text, town())
+    if outcome.forget and user is not None:
+        db.session.delete(user)  # their comments stay, anonymous as they always were
+    elif outcome.person is not None:
+        if user is None:
+            user = LineUser(user_hash=digest)
+            db.session.add(user)
+        user.state = state_of(outcome.person)
+    replies = list(outcome.replies)
+    if outcome.submit is not None:
+        comment = store_comment(outcome.submit)
+        db.session.flush()
+        replies.append(
+            talk.Reply(
+                f"ご意見を受け付けました。受付番号は {comment.receipt_no} です。"
+                "お問い合わせのときにお伝えください。",
+                (talk.COMMENT,),
+            )
+        )
+    return replies
+
+
+def send(reply_token: str, replies: list[talk.Reply]) -> None:
+    """The replies through LINE's Messaging API (at most 5 messages a reply)."""
+    from linebot.v3.messaging import (
+        ApiClient,
+        Configuration,
+        MessageAction,
+        MessagingApi,
+        QuickReply,
+        QuickReplyItem,
+        ReplyMessageRequest,
+        TextMessage,
+    )
+
+    config = current_app.config
+    configuration = Configuration(
+        host=str(config["LINE_API_BASE"]).rstrip("/"),
+        access_token=str(config["LINE_CHANNEL_ACCESS_TOKEN"] or ""),
+    )
+    messages = [
+        TextMessage(
+            text=reply.text,
+            quick_reply=QuickReply(
+                items=[
+                    QuickReplyItem(action=MessageAction(label=label[:20], text=label))
+                    for label in reply.quick
+                ]
+            )
+            if reply.quick
+            else None,
+        )
+        for reply in replies[:5]
+    ]
+    with ApiClient(configuration) as client:
+        MessagingApi(client).reply_message(
+            ReplyMessageRequest(replyToken=reply_token, messages=cast(Any, messages))
+        )
+
+
+def claim_next() -> LineEvent | None:
+    """The oldest pending event, taken by one UPDATE: two jobs never take the same."""
+    while True:
+        event_id = db.session.scalar(
+            select(LineEvent.id)
+            .where(LineEvent.status == LineEventStatus.PENDING)
+            .order_by(LineEvent.id)
+            .limit(1)
+        )
+        if event_id is None:
+            return None
+        taken = db.session.execute(
+            update(LineEvent)
+            .where(LineEvent.id == event_id, LineEvent.status == LineEventStatus.PENDING)
+            .values(status=LineEventStatus.DONE, processed_at=utcnow())
+        )
+        db.session.commit()
+        if taken.rowcount == 1:  # type: ignore[attr-defined]
+            return db.session.get(LineEvent, event_id)
+
+
+def process(event: LineEvent) -> None:
+    payload = dict(event.payload or {})
+    try:
+        with transaction():
+            replies = handle(payload)
+            event.payload = None  # the LINE user id goes with it
+    except Exception as error:  # the event fails alone; the others are still answered
+        log.exception("LINE event %s failed", event.id)
+        with transaction():
+            event.status = LineEventStatus.FAILED
+            event.error = f"{type(error).__name__}: {error}"[:2000]
+            event.payload = None
+        return
+    token = payload.get("replyToken")
+    if not replies or not token:
+        return
+    try:
+        send(str(token), replies)
+    except Exception as error:  # LINE's API down: what the resident sent is stored
+        log.warning("LINE event %s: the reply could not be sent: %s", event.id, error)
+        with transaction():
+            event.error = f"返信できませんでした（{type(error).__name__}）"
+
+
+def run_line_events(job: Job, progress: jobs.Progress) -> None:
+    """The job: every pending event, oldest first."""
+    done = 0
+    while (event := claim_next()) is not None:
+        process(event)
+        done += 1
+        progress(min(99, done), f"LINEのイベント {done}件を処理しました")
