@@ -1,13 +1,10 @@
 """Residents comment through LINE, end to end: signed webhook deliveries, the background job
 (inline in tests), and replies sent to a local HTTP server standing in for LINE's Messaging
-API (it answers as LINE does and records every call)."""
+API (workshop/line/standin.py: it answers as LINE does and records every call)."""
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -15,6 +12,7 @@ from sqlalchemy import func, select, text
 
 from tests.test_line_webhook import SECRET, body_of, deliver, signed, text_event
 from workshop.extensions import db
+from workshop.line.standin import StandIn
 from workshop.models import AgeGroup, Channel, Comment, LineEvent, LineUser
 
 pytestmark = pytest.mark.both_dbs
@@ -23,58 +21,16 @@ USER_A = "U" + "a1" * 16
 USER_B = "U" + "b2" * 16
 
 
-class StandIn:
-    """LINE's Messaging API on 127.0.0.1: records each reply, answers 200 (or `status`)."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict[str, Any], str]] = []
-        self.status = 200
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}")
-                stand_in.calls.append((self.path, body, self.headers.get("Authorization", "")))
-                self.send_response(stand_in.status)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                if stand_in.status == 200:  # as LINE answers a reply: the messages it sent
-                    sent = [
-                        {"id": f"{461230966842064897 + n}", "quoteToken": f"q{n}"}
-                        for n, _ in enumerate(body.get("messages", []))
-                    ]
-                    self.wfile.write(json.dumps({"sentMessages": sent}).encode())
-                else:
-                    self.wfile.write(b'{"message":"An error occurred in the server"}')
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-
-    def texts(self) -> list[str]:
-        return [m["text"] for _, body, _ in self.calls for m in body["messages"]]
-
-    def quick(self, call: int = -1) -> list[str]:
-        message = self.calls[call][1]["messages"][-1]
-        return [item["action"]["text"] for item in message["quickReply"]["items"]]
-
-
 @pytest.fixture
 def line_api(app, make_consultation) -> Iterator[StandIn]:
-    stand_in = StandIn()
-    thread = threading.Thread(target=stand_in.server.serve_forever, daemon=True)
-    thread.start()
-    app.config.update(
-        LINE_CHANNEL_SECRET=SECRET,
-        LINE_CHANNEL_ACCESS_TOKEN="test-access-token",
-        LINE_API_BASE=stand_in.url,
-    )
-    make_consultation(title="みどり市DX推進計画（素案）", districts=("中央地区", "北山地区"))
-    yield stand_in
-    stand_in.server.shutdown()
+    with StandIn() as stand_in:
+        app.config.update(
+            LINE_CHANNEL_SECRET=SECRET,
+            LINE_CHANNEL_ACCESS_TOKEN="test-access-token",
+            LINE_API_BASE=stand_in.url,
+        )
+        make_consultation(title="みどり市DX推進計画（素案）", districts=("中央地区", "北山地区"))
+        yield stand_in
 
 
 class Resident:
@@ -180,3 +136,32 @@ def test_when_lines_api_fails_the_comment_is_kept_and_the_failure_shown(client, 
     failed = db.session.scalars(select(LineEvent).where(LineEvent.error.is_not(None))).one()
     assert "返信できませんでした" in (failed.error or "")
     assert failed.payload is None  # processed: the LINE user id is gone with it
+
+
+def test_line_simulate_plays_a_conversation_without_a_line_account(app, make_consultation):
+    make_consultation(title="みどり市DX推進計画（素案）", districts=("中央地区", "北山地区"))
+    result = app.test_cli_runner().invoke(args=["line", "simulate"])
+    assert result.exit_code == 0, result.output
+    assert "住民: 同意する" in result.output and "[同意する / 同意しない]" in result.output
+    (comment,) = comments()
+    assert comment.channel is Channel.LINE
+    assert f"受付番号は {comment.receipt_no} です" in result.output
+
+
+def test_forget_removes_the_settings_and_keeps_the_comments(app, client, line_api):
+    from workshop.line.services import user_hash
+    from workshop.models import AuditEntry
+
+    hana = Resident(client, USER_A)
+    for said in ("同意する", "30代", "中央地区", "1", "本文", "送信", "この内容で送る"):
+        hana.says(said)
+    with app.test_request_context():
+        digest = user_hash(USER_A)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["line", "forget", digest])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count(LineUser.id))) == 0
+    assert [c.body for c in comments()] == ["本文"]
+    assert db.session.scalars(select(AuditEntry.action)).all()[-1] == "line.forget"
+    again = runner.invoke(args=["line", "forget", digest])
+    assert again.exit_code != 0 and "すでに消えています" in again.output

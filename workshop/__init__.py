@@ -72,6 +72,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         themes.cli.themes,
         themes.cli.worker,
         questionnaires.cli.questions,
+        line.cli.line,
     ):
         app.cli.add_command(cli_group)
     app.cli.add_command(demo.demo)

@@ -11,4 +11,4 @@ from flask import Blueprint
 
 bp = Blueprint("line", __name__)
 
-from workshop.line import routes  # noqa: E402,F401  (the routes register on bp)
+from workshop.line import cli, routes  # noqa: E402,F401  (the routes register on bp)
