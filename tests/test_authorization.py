@@ -252,6 +252,7 @@ MATRIX: dict[str, Row] = {
     "preferences.furigana": Row(public(get=303)),
     # ------------------------------------------------------------ LINE (off: no channel secret)
     "line.webhook": Row(public(post=404)),
+    "line_staff.status": Row(staff(PLANNERS, get=200)),
     "boards.show": Row(public(get=200)),
     "boards.board_events": Row(public(get=200)),  # an event stream; ends at once in the tests
     "boards.post_note": Row(public(post=422)),  # no text: nothing stored

@@ -165,3 +165,28 @@ def test_forget_removes_the_settings_and_keeps_the_comments(app, client, line_ap
     assert db.session.scalars(select(AuditEntry.action)).all()[-1] == "line.forget"
     again = runner.invoke(args=["line", "forget", digest])
     assert again.exit_code != 0 and "すでに消えています" in again.output
+
+
+def test_the_status_page_shows_the_channel_without_any_resident(client, login, line_api):
+    from workshop.models import Role
+
+    hana = Resident(client, USER_A)
+    hana.says("同意する")
+    line_api.status = 500
+    hana.says("30代")
+    login(Role.PLANNER)
+    page = client.get("/staff/line/").get_data(as_text=True)
+    assert "受け付けています" in page
+    assert "/line/webhook</code>" in page
+    assert "同意した利用者</dt><dd>1人" in page
+    assert "返信できませんでした" in page  # the failed reply, for staff to see
+    assert USER_A not in page and "30代" not in page
+
+
+def test_the_status_page_says_when_the_channel_is_off(client, login, app):
+    from workshop.models import Role
+
+    login(Role.PLANNER)
+    assert "止まっています" in client.get("/staff/line/").get_data(as_text=True)
+    login(Role.FACILITATOR)
+    assert client.get("/staff/line/").status_code == 403

@@ -61,6 +61,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         preferences.bp,
         questionnaires.staff_bp,
         line.bp,
+        line.staff_bp,
     ):
         app.register_blueprint(bp)
     for cli_group in (

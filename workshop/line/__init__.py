@@ -10,5 +10,6 @@ and `line forget` are still to come (issue 15)."""
 from flask import Blueprint
 
 bp = Blueprint("line", __name__)
+staff_bp = Blueprint("line_staff", __name__, url_prefix="/staff/line")
 
-from workshop.line import cli, routes  # noqa: E402,F401  (the routes register on bp)
+from workshop.line import cli, routes, staff_routes  # noqa: E402,F401  (routes register)

@@ -1,11 +1,20 @@
 """The LINE channel, by sub-domain:
 
 - webhook: check a delivery's signature with LINE's SDK and store each event once
+- status: the channel's state for staff (on or off, the webhook address, recent events)
 - processing: the background job that runs each event through the conversation, stores what
   it says (settings, comments) and replies through the Messaging API
 """
 
 from workshop.line.services.processing import run_line_events, user_hash
+from workshop.line.services.status import ChannelStatus, channel_status
 from workshop.line.services.webhook import Received, receive
 
-__all__ = ["Received", "receive", "run_line_events", "user_hash"]
+__all__ = [
+    "ChannelStatus",
+    "Received",
+    "channel_status",
+    "receive",
+    "run_line_events",
+    "user_hash",
+]
