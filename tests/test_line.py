@@ -190,3 +190,35 @@ def test_the_status_page_says_when_the_channel_is_off(client, login, app):
     assert "止まっています" in client.get("/staff/line/").get_data(as_text=True)
     login(Role.FACILITATOR)
     assert client.get("/staff/line/").status_code == 403
+
+
+def test_one_residents_events_are_taken_one_at_a_time_in_order(app, line_api):
+    """Two jobs at once must not answer one resident's messages out of order: an event is
+    taken only when none of that resident's is earlier or being processed; an event whose
+    job died is taken again after a while."""
+    from datetime import timedelta
+
+    from workshop.line.services.processing import ABANDONED_AFTER, claim_next
+    from workshop.models import LineEventStatus, utcnow
+
+    def event(n: int, who: str, status=LineEventStatus.PENDING) -> LineEvent:
+        row = LineEvent(
+            webhook_event_id=f"ORDER{n}", event_type="message", user_hash=who, status=status
+        )
+        db.session.add(row)
+        db.session.commit()
+        return row
+
+    busy = event(1, "hana", LineEventStatus.PROCESSING)
+    busy.processed_at = utcnow()
+    db.session.commit()
+    event(2, "hana")
+    event(3, "taro")
+    event(4, "taro")
+    taken = claim_next()
+    assert taken is not None and taken.webhook_event_id == "ORDER3"  # not hana's 2
+    assert claim_next() is None  # taro's 4 waits for 3; hana's 2 waits for 1
+    busy.processed_at = utcnow() - ABANDONED_AFTER - timedelta(seconds=1)  # its job died
+    db.session.commit()
+    again = claim_next()
+    assert again is not None and again.webhook_event_id == "ORDER1"

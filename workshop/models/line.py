@@ -15,6 +15,7 @@ from workshop.models.base import UTCDateTime, enum_column, utcnow
 
 class LineEventStatus(enum.StrEnum):
     PENDING = "pending"  # stored, waiting for the background job
+    PROCESSING = "processing"  # taken by a job: the resident's next event waits for it
     DONE = "done"
     FAILED = "failed"
 
@@ -27,6 +28,9 @@ class LineEvent(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     webhook_event_id: Mapped[str] = mapped_column(String(64), unique=True)
     event_type: Mapped[str] = mapped_column(String(40))
+    # whose event (the HMAC of the LINE user id, as line_user keeps it): one resident's
+    # events are taken one at a time, in the order they came
+    user_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     status: Mapped[LineEventStatus] = mapped_column(
         enum_column(LineEventStatus), default=LineEventStatus.PENDING, index=True
     )

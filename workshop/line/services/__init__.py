@@ -6,7 +6,8 @@
   it says (settings, comments) and replies through the Messaging API
 """
 
-from workshop.line.services.processing import run_line_events, user_hash
+from workshop.line.services.people import user_hash
+from workshop.line.services.processing import run_line_events
 from workshop.line.services.status import ChannelStatus, channel_status
 from workshop.line.services.webhook import Received, receive
 

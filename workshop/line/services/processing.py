@@ -10,18 +10,19 @@ does not undo the comment: the event keeps the error for staff to see.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import hmac
 import logging
+from datetime import timedelta
 from typing import Any, cast
 
 from flask import current_app, url_for
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import aliased
 
 from workshop import jobs
 from workshop.consultations import services as consultations
 from workshop.extensions import db
 from workshop.line import conversation as talk
+from workshop.line.services.people import user_hash
 from workshop.models import (
     AgeGroup,
     Audience,
@@ -38,12 +39,8 @@ from workshop.timeutil import today_tokyo
 from workshop.transaction import transaction
 
 log = logging.getLogger(__name__)
-
-
-def user_hash(user_id: str) -> str:
-    """The only form in which a LINE user id is kept."""
-    key = str(current_app.config["SECRET_KEY"]).encode("utf-8")
-    return hmac.new(key, user_id.encode("utf-8"), hashlib.sha256).hexdigest()
+# an event taken this long ago and not finished: its job died, it is taken again
+ABANDONED_AFTER = timedelta(minutes=5)
 
 
 def town() -> talk.Town:
@@ -177,20 +174,47 @@ def send(reply_token: str, replies: list[talk.Reply]) -> None:
 
 
 def claim_next() -> LineEvent | None:
-    """The oldest pending event, taken by one UPDATE: two jobs never take the same."""
+    """The oldest pending event whose resident has no earlier event pending or being
+    processed, taken by one UPDATE: two jobs never take the same event, nor two events of one
+    resident at once, and a resident's messages are answered in the order they came."""
+    other = aliased(LineEvent)
+    earlier_or_busy = (
+        select(other.id)
+        .where(
+            other.user_hash == LineEvent.user_hash,
+            or_(
+                other.status == LineEventStatus.PROCESSING,
+                and_(other.status == LineEventStatus.PENDING, other.id < LineEvent.id),
+            ),
+        )
+        .exists()
+    )
+    # an event whose job died while taking it is taken again
+    db.session.execute(
+        update(LineEvent)
+        .where(
+            LineEvent.status == LineEventStatus.PROCESSING,
+            LineEvent.processed_at < utcnow() - ABANDONED_AFTER,
+        )
+        .values(status=LineEventStatus.PENDING)
+    )
     while True:
         event_id = db.session.scalar(
             select(LineEvent.id)
-            .where(LineEvent.status == LineEventStatus.PENDING)
+            .where(
+                LineEvent.status == LineEventStatus.PENDING,
+                or_(LineEvent.user_hash.is_(None), ~earlier_or_busy),
+            )
             .order_by(LineEvent.id)
             .limit(1)
         )
         if event_id is None:
+            db.session.commit()
             return None
         taken = db.session.execute(
             update(LineEvent)
             .where(LineEvent.id == event_id, LineEvent.status == LineEventStatus.PENDING)
-            .values(status=LineEventStatus.DONE, processed_at=utcnow())
+            .values(status=LineEventStatus.PROCESSING, processed_at=utcnow())
         )
         db.session.commit()
         if taken.rowcount == 1:  # type: ignore[attr-defined]
@@ -203,12 +227,15 @@ def process(event: LineEvent) -> None:
         with transaction():
             replies = handle(payload)
             event.payload = None  # the LINE user id goes with it
+            event.status = LineEventStatus.DONE
+            event.processed_at = utcnow()
     except Exception as error:  # the event fails alone; the others are still answered
         log.exception("LINE event %s failed", event.id)
         with transaction():
             event.status = LineEventStatus.FAILED
             event.error = f"{type(error).__name__}: {error}"[:2000]
             event.payload = None
+            event.processed_at = utcnow()
         return
     token = payload.get("replyToken")
     if not replies or not token:

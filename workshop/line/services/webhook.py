@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from workshop.extensions import db
 from workshop.line.errors import BadDelivery, BadSignature
+from workshop.line.services.people import user_hash
 from workshop.models import LineEvent
 from workshop.transaction import transaction
 
@@ -48,21 +49,32 @@ def receive(body: str, signature: str | None, secret: str) -> Received:
             event_id = str(event.get("webhookEventId") or "")[:64]
             if not event_id:
                 continue  # every event LINE sends has one; anything else is not LINE's
-            if store_once(event_id, str(event.get("type") or "")[:40], event):
+            if store_once(event_id, str(event.get("type") or "")[:40], event, who(event)):
                 stored += 1
             else:
                 repeated += 1
     return Received(stored, repeated)
 
 
-def store_once(event_id: str, event_type: str, event: dict[str, object]) -> bool:
+def who(event: dict[str, object]) -> str | None:
+    source = event.get("source")
+    user_id = source.get("userId") if isinstance(source, dict) else None
+    return user_hash(str(user_id)) if user_id else None
+
+
+def store_once(event_id: str, event_type: str, event: dict[str, object], user: str | None) -> bool:
     """True if the event is new. Two deliveries at once: the unique id keeps one row."""
     known = select(LineEvent.id).where(LineEvent.webhook_event_id == event_id)
     if db.session.scalar(known) is None:
         try:
             with db.session.begin_nested():
                 db.session.add(
-                    LineEvent(webhook_event_id=event_id, event_type=event_type, payload=event)
+                    LineEvent(
+                        webhook_event_id=event_id,
+                        event_type=event_type,
+                        user_hash=user,
+                        payload=event,
+                    )
                 )
             return True
         except IntegrityError:
