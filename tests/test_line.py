@@ -222,3 +222,24 @@ def test_one_residents_events_are_taken_one_at_a_time_in_order(app, line_api):
     db.session.commit()
     again = claim_next()
     assert again is not None and again.webhook_event_id == "ORDER1"
+
+
+def test_a_job_outside_any_request_answers_too(app, line_api):
+    """RQ workers and job processes have no request: the links in the replies are built on
+    PUBLIC_BASE_URL all the same."""
+    from flask import has_request_context
+
+    from workshop.line.services.processing import run_line_events
+    from workshop.models import Job, JobKind
+
+    for number, said in enumerate(("同意する", "答えない", "答えない"), start=1):
+        event_id = f"EVNOREQUEST{number:04d}"
+        event = text_event(event_id, said, user=USER_A)
+        db.session.add(LineEvent(webhook_event_id=event_id, event_type="message", payload=event))
+        db.session.commit()
+        assert not has_request_context()
+        run_line_events(Job(kind=JobKind.LINE_EVENTS), lambda percent, message: None)
+    failed = select(func.count(LineEvent.id)).where(LineEvent.error.is_not(None))
+    assert db.session.scalar(failed) == 0
+    base = app.config["PUBLIC_BASE_URL"].rstrip("/")
+    assert f"{base}/consultations/plan-1" in line_api.texts()[-1]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 import nh3
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, has_request_context, url_for
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -18,6 +19,18 @@ ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote",
     "table", "thead", "tbody", "tr", "th", "td", "code", "pre", "hr",
 }  # fmt: skip
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """An address on the city's public site (PUBLIC_BASE_URL), not the host the request came
+    to (a staff page, a proxy). Works in a background job or a command too, with no request."""
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        # an RQ worker, a job process, cron: build the path as a request to the site would
+        with current_app.test_request_context():
+            path = url_for(endpoint, **values)
+    return str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/") + path
 
 
 def render_markdown(text: str) -> Markup:

@@ -8,9 +8,8 @@ gets 404, as if the board did not exist.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -33,7 +32,7 @@ from workshop.errors import DomainError
 from workshop.formfields import flash_form_errors
 from workshop.models import Board, NoteStatus
 from workshop.timeutil import TOKYO
-from workshop.views import download
+from workshop.views import download, public_url
 from workshop.workshops import qr
 from workshop.workshops.services import access
 
@@ -44,11 +43,6 @@ def board_of(board_id: int) -> Board:
 
 def back_to(endpoint: str, board: Board) -> ResponseReturnValue:
     return redirect(url_for(endpoint, board_id=board.id), code=303)
-
-
-def public_url(endpoint: str, **values: Any) -> str:
-    """The address participants type or scan: on the public site, not the staff's own host."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def join_url(board: Board) -> str:

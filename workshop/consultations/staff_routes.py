@@ -37,7 +37,7 @@ from workshop.formfields import flash_form_errors
 from workshop.models import Channel, Consultation, JobKind, Role
 from workshop.tabular import csv_chunks
 from workshop.timeutil import TOKYO
-from workshop.views import download
+from workshop.views import download, public_url
 
 PLANNERS = (Role.PLANNER,)
 
@@ -378,6 +378,5 @@ def revoke_link(consultation_id: int, link_id: int) -> ResponseReturnValue:
 
 
 def answer_url(consultation: Consultation, token: str) -> str:
-    """A private link's address, on the city's public site (PUBLIC_BASE_URL)."""
-    path = url_for("consultations.show_consultation", slug=consultation.slug, link=token)
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+    """A private link's address, on the city's public site."""
+    return public_url("consultations.show_consultation", slug=consultation.slug, link=token)

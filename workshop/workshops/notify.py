@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import render_template
 
 from workshop import mail
 from workshop.models import Registration
+from workshop.views import public_url
 from workshop.workshops import qr, tokens
-
-
-def link(endpoint: str, **values: Any) -> str:
-    if has_request_context():
-        path = url_for(endpoint, **values)
-    else:
-        # cron (send-reminders) has no request: build the path as a request to the site would
-        with current_app.test_request_context():
-            path = url_for(endpoint, **values)
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
 def send(registration: Registration, subject: str, template: str, **context: Any) -> None:
@@ -30,9 +21,9 @@ def send(registration: Registration, subject: str, template: str, **context: Any
         template,
         registration=registration,
         workshop=registration.workshop,
-        status_url=link("workshops.registration", token=token),
-        calendar_url=link("workshops.calendar", token=token),
-        workshop_url=link("workshops.show", workshop_id=registration.workshop_id),
+        status_url=public_url("workshops.registration", token=token),
+        calendar_url=public_url("workshops.calendar", token=token),
+        workshop_url=public_url("workshops.show", workshop_id=registration.workshop_id),
         check_in_code=check_in_code,
         **context,
     )

@@ -13,6 +13,7 @@ from workshop.errors import DomainError
 from workshop.models import Registration, Workshop, utcnow
 from workshop.security import SIGN_UP_POSTS, limiter
 from workshop.timeutil import as_tokyo
+from workshop.views import public_url
 from workshop.workshops import bp, ics, qr
 from workshop.workshops.forms import ConfirmForm, DetailsForm, RegistrationForm, registration_form
 from workshop.workshops.services import links, lookup, seats, signup
@@ -134,7 +135,7 @@ def calendar(token: str) -> ResponseReturnValue:
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     content = ics.calendar(
         found,
-        status_url=base + url_for(".registration", token=token),
+        status_url=public_url("workshops.registration", token=token),
         host=urlsplit(base).hostname or "machikoe.local",
         now=utcnow(),
         city=current_app.config["CITY_NAME"],

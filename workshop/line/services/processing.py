@@ -14,7 +14,7 @@ import logging
 from datetime import timedelta
 from typing import Any, cast
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import aliased
 
@@ -37,6 +37,7 @@ from workshop.models import (
 )
 from workshop.timeutil import today_tokyo
 from workshop.transaction import transaction
+from workshop.views import public_url
 
 log = logging.getLogger(__name__)
 # an event taken this long ago and not finished: its job died, it is taken again
@@ -45,7 +46,6 @@ ABANDONED_AFTER = timedelta(minutes=5)
 
 def town() -> talk.Town:
     """The open consultations anyone may answer, with their links on the city's site."""
-    base = str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
     listed = [
         c
         for c in consultations.list_consultations(ConsultationStatus.OPEN)
@@ -55,7 +55,7 @@ def town() -> talk.Town:
         talk.Consultation(
             c.id,
             c.title,
-            base + url_for("consultations.show_consultation", slug=c.slug),
+            public_url("consultations.show_consultation", slug=c.slug),
             tuple(c.districts),
         )
         for c in listed

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
 from workshop.extensions import db
 from workshop.models import LineEvent, LineEventStatus, LineUser
+from workshop.views import public_url
 
 SHOWN_EVENTS = 30
 
@@ -26,7 +27,6 @@ class ChannelStatus:
 
 def channel_status() -> ChannelStatus:
     config = current_app.config
-    base = str(config["PUBLIC_BASE_URL"]).rstrip("/")
     counts = dict(
         db.session.execute(select(LineEvent.status, func.count()).group_by(LineEvent.status)).all()
     )
@@ -43,7 +43,7 @@ def channel_status() -> ChannelStatus:
     )
     return ChannelStatus(
         is_on=bool(config.get("LINE_CHANNEL_SECRET") and config.get("LINE_CHANNEL_ACCESS_TOKEN")),
-        webhook_url=base + url_for("line.webhook"),
+        webhook_url=public_url("line.webhook"),
         counts={status: counts.get(status, 0) for status in LineEventStatus},
         users=db.session.scalar(select(func.count(LineUser.id))) or 0,
         latest=latest,
