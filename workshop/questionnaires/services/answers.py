@@ -60,6 +60,11 @@ class AnswerInput:
     number: float | None = None
     text: str | None = None
 
+    @property
+    def chosen(self) -> set[str]:
+        """What a later question's condition is checked against: the codes, and その他."""
+        return set(self.codes) | ({OTHER} if self.other_text else set())
+
 
 @dataclass(frozen=True)
 class CheckedAnswers:
@@ -67,7 +72,7 @@ class CheckedAnswers:
     problems: dict[str, str]  # by question key, in plain Japanese
 
     def chosen(self) -> dict[str, set[str]]:
-        return {a.key: set(a.codes) | ({OTHER} if a.other_text else set()) for a in self.answers}
+        return {a.key: a.chosen for a in self.answers}
 
 
 def is_shown(question: Question, chosen: Mapping[str, set[str]]) -> bool:
@@ -253,7 +258,7 @@ def check_answers(
             problems[question.key] = problem
         elif answer is not None:
             answers.append(answer)
-            chosen[question.key] = set(answer.codes) | ({OTHER} if answer.other_text else set())
+            chosen[question.key] = answer.chosen
     return CheckedAnswers(tuple(answers), problems)
 
 
@@ -397,7 +402,7 @@ def answers_in_words(
 ) -> list[AnswerLine]:
     """The questions a response was asked (conditions met), each with its answer in words."""
     by_key = {a.key: a for a in answers}
-    chosen = {k: set(a.codes) | ({OTHER} if a.other_text else set()) for k, a in by_key.items()}
+    chosen = {key: answer.chosen for key, answer in by_key.items()}
     return [
         AnswerLine(number, question, answer_text(question, by_key.get(question.key)))
         for number, question in enumerate(questions, start=1)
