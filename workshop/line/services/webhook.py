@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from linebot.v3 import WebhookParser
-from linebot.v3.exceptions import InvalidSignatureError
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -31,6 +29,11 @@ class Received:
 def parse(body: str, signature: str, secret: str) -> list[dict[str, object]]:
     """The delivery's events as plain data, or BadSignature. The SDK checks the signature
     before it reads the body: an unsigned body is never parsed."""
+    # imported here: the SDK takes a third of a second to import, which every web worker, job
+    # process and command would pay at start-up for a channel that may be off
+    from linebot.v3 import WebhookParser
+    from linebot.v3.exceptions import InvalidSignatureError
+
     try:
         payload = WebhookParser(secret).parse(body, signature, as_payload=True)
     except InvalidSignatureError as error:
