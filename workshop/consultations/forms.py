@@ -9,7 +9,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from workshop.consultations.services import NAME_MAX_CHARS, CommentInput, body_problem
+from workshop.consultations.services import (
+    NAME_MAX_CHARS,
+    NOTHING_MESSAGE,
+    CommentInput,
+    body_problem,
+)
 from workshop.formfields import EmailShape, JaRadioField, JaSelectField
 from workshop.labels import AGE_GROUP, RELATION
 from workshop.models import AgeGroup, Consultation, Question, Relation
@@ -39,9 +44,6 @@ def body_rule(form: Any, field: Any) -> None:
     problem = body_problem(field.data or "")
     if problem is not None:
         raise ValidationError(problem)
-
-
-NOTHING_MESSAGE = "質問への回答か、ご意見のどちらかを入力してください。"
 
 
 def strip_spaces(value: str | None) -> str | None:

@@ -51,6 +51,7 @@ from workshop.consultations.services.moderation import (
 )
 from workshop.consultations.services.rules import (
     NAME_MAX_CHARS,
+    NOTHING_MESSAGE,
     CommentInput,
     CommentInvalid,
     body_problem,
@@ -67,6 +68,7 @@ from workshop.consultations.services.submit import (
 
 __all__ = [
     "NAME_MAX_CHARS",
+    "NOTHING_MESSAGE",
     "AlreadyAnswered",
     "AnswerNotAllowed",
     "CommentFilter",

@@ -60,6 +60,10 @@ class CommentInvalid(DomainError):
         self.problems = dict(problems)
 
 
+# beside a questionnaire the text may be left empty, but a response must hold something
+NOTHING_MESSAGE = "質問への回答か、ご意見のどちらかを入力してください。"
+
+
 def body_problem(body: str) -> str | None:
     cleaned = clean_text(body)
     if not cleaned:
@@ -76,8 +80,10 @@ def comment_problems(consultation: Consultation, data: CommentInput) -> dict[str
     """The checks every comment passes, whoever enters it: by field, in plain Japanese."""
     problems: dict[str, str] = {}
     # beside a questionnaire the text may be left empty, if something was answered
-    answers_only = bool(consultation.questions and data.answers) and not clean_text(data.body)
-    if not answers_only and (problem := body_problem(data.body)) is not None:
+    if consultation.questions and not clean_text(data.body):
+        if not data.answers:
+            problems["body"] = NOTHING_MESSAGE
+    elif (problem := body_problem(data.body)) is not None:
         problems["body"] = problem
     if data.section_id is not None and consultation.section(data.section_id) is None:
         problems["section_id"] = CHOICE_MESSAGE
