@@ -9,10 +9,21 @@ from workshop.auth.access import role_required
 from workshop.line import services, staff_bp
 from workshop.models import LineEventStatus, Role
 
+# LINE's event types in the page's words (others are shown as LINE names them)
+EVENT_TYPES = {
+    "message": "メッセージ",
+    "follow": "友だち追加",
+    "unfollow": "ブロック",
+    "postback": "ボタン",
+}
+
 
 @staff_bp.get("/")
 @role_required(Role.PLANNER)
 def status() -> ResponseReturnValue:
     return render_template(
-        "line/staff/status.html", status=services.channel_status(), LineEventStatus=LineEventStatus
+        "line/staff/status.html",
+        status=services.channel_status(),
+        LineEventStatus=LineEventStatus,
+        EVENT_TYPES=EVENT_TYPES,
     )
