@@ -13,7 +13,7 @@ from itertools import count
 
 from markupsafe import Markup, escape
 
-from workshop.themes.stats import ATTRIBUTE_LABELS, Comparison, CrossTable, share
+from workshop.themes.stats import Comparison, CrossTable, share
 
 WIDTH = 360  # about the width of a phone, so the text is not scaled down there
 ROW = 52  # label line + bar
@@ -175,7 +175,7 @@ def size_chart(
 
 
 def cross_table_chart(
-    table: CrossTable, values: Mapping[str, str], names: Mapping[int, str]
+    table: CrossTable, values: Mapping[str, str], names: Mapping[int, str], attribute_name: str
 ) -> Markup:
     """One 100% bar per attribute value, split by theme (the column shares of the table)."""
     bars = [
@@ -196,7 +196,7 @@ def cross_table_chart(
     ]
     return stacked_chart(
         bars,
-        title=f"{ATTRIBUTE_LABELS[table.attribute]}ごとのテーマの割合",
+        title=f"{attribute_name}ごとのテーマの割合",
         description="横棒1本が1つのグループの意見全体（100%）で、色がテーマです。数字は下の表にあります。",
     )
 

@@ -23,11 +23,19 @@ LEVEL_HEADINGS = {Level.LARGE: "大きなテーマ", Level.SMALL: "テーマ"}
 
 
 def build_cross_table(
-    consultation: Consultation, analysis: Analysis, attribute: str, rows_of: ThemeLevel
+    attributes: stats.Attributes, analysis: Analysis, attribute: str, rows_of: ThemeLevel
 ) -> tuple[stats.CrossTable, dict[str, str]]:
-    rows = stats.regroup_rows(stats.fetch_rows(analysis.id), rows_of.key_of)
-    values = stats.present_values(rows, attribute, consultation.districts)
+    fetched = stats.fetch_rows(analysis.id, attributes.questions([attribute]))
+    rows = stats.regroup_rows(fetched, rows_of.key_of)
+    values = stats.present_values(rows, attribute, attributes)
     return stats.cross_table(rows, attribute, rows_of.keys, list(values)), values
+
+
+def breakdown_form(attributes: stats.Attributes, formdata: Any) -> BreakdownForm:
+    """The attribute menu: the respondents' attributes, then the questionnaire's choices."""
+    form = BreakdownForm(formdata=formdata)
+    form.attribute.choices = list(attributes.names.items())
+    return form
 
 
 def level_of_page(analysis: Analysis) -> ThemeLevel:
@@ -66,19 +74,22 @@ def page_context(
 @role_required(*PLANNERS)
 def breakdown(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
     consultation, analysis = get_analysis(consultation_id, analysis_id)
-    form = BreakdownForm(formdata=request.args if request.args else None)
+    attributes = stats.Attributes.of(consultation)
+    form = breakdown_form(attributes, request.args if request.args else None)
     status = 200
     if request.args and not form.validate():
         status = 422
     attribute = form.attribute.data if status == 200 else "age_group"
     rows_of = level_of_page(analysis)
-    table, values = build_cross_table(consultation, analysis, attribute, rows_of)
-    chart = charts.cross_table_chart(table, values, rows_of.labels)
+    table, values = build_cross_table(attributes, analysis, attribute, rows_of)
+    name = attributes.names[attribute]
+    chart = charts.cross_table_chart(table, values, rows_of.labels, name)
     return render_template(
         "themes/staff/breakdown.html",
         form=form,
         attribute=attribute,
-        attribute_label=stats.ATTRIBUTE_LABELS[attribute],
+        attribute_label=name,
+        is_multiple=attribute in attributes.multiple,
         table=table,
         values=values,
         chart=chart,
@@ -90,13 +101,14 @@ def breakdown(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
 @role_required(*PLANNERS)
 def breakdown_csv(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
     consultation, analysis = get_analysis(consultation_id, analysis_id)
-    form = BreakdownForm(formdata=request.args)
+    attributes = stats.Attributes.of(consultation)
+    form = breakdown_form(attributes, request.args)
     if not form.validate():
         abort(400)
     attribute = form.attribute.data
     rows_of = level_of_page(analysis)
-    table, values = build_cross_table(consultation, analysis, attribute, rows_of)
-    name = stats.ATTRIBUTE_LABELS[attribute]
+    table, values = build_cross_table(attributes, analysis, attribute, rows_of)
+    name = attributes.names[attribute]
     parents = None
     if rows_of.level is Level.SMALL and analysis.large_themes:
         parents = {t.id: t.parent.label for t in analysis.themes if t.parent is not None}
@@ -110,7 +122,7 @@ def breakdown_csv(consultation_id: int, analysis_id: int) -> ResponseReturnValue
     )
     stamp = datetime.now(TOKYO).strftime("%Y%m%d-%H%M")
     level = "-large" if rows_of.level is Level.LARGE else ""
-    filename = f"{consultation.slug}-themes{level}-{attribute}-{stamp}.csv"
+    filename = f"{consultation.slug}-themes{level}-{attribute.replace('.', '-')}-{stamp}.csv"
     return download(tabular.to_csv(header, rows), filename, "text/csv")
 
 
@@ -118,8 +130,9 @@ def breakdown_csv(consultation_id: int, analysis_id: int) -> ResponseReturnValue
 @role_required(*PLANNERS)
 def compare(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
     consultation, analysis = get_analysis(consultation_id, analysis_id)
+    attributes = stats.Attributes.of(consultation)
     rows = stats.fetch_rows(analysis.id)
-    labels = stats.attribute_labels(rows, consultation.districts)
+    labels = stats.attribute_labels(rows, attributes)
     choices = [
         (f"{attribute}:{value}", label)
         for attribute, values in labels.items()
@@ -137,10 +150,15 @@ def compare(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
     elif asked:
         a = stats.Segment.parse(form.a.data or [])
         b = stats.Segment.parse(form.b.data or [])
+        asked_questions = attributes.questions([*a.values, *b.values])
+        if asked_questions:  # the answers to the questions the groups are made of
+            rows = stats.fetch_rows(analysis.id, asked_questions)
         regrouped = stats.regroup_rows(rows, rows_of.key_of)
         result = stats.compare(regrouped, rows_of.keys, a, b)
-        a_name = stats.describe(a, labels)
-        b_name = stats.describe(b, labels) if not b.is_empty else "A以外のすべての人"
+        a_name = stats.describe(a, labels, attributes.names)
+        b_name = (
+            stats.describe(b, labels, attributes.names) if not b.is_empty else "A以外のすべての人"
+        )
         context = {
             "result": result,
             "a_name": a_name,
@@ -154,6 +172,6 @@ def compare(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
         presets=stats.presets(labels),
         form=form,
         attribute_labels=labels,
-        attribute_names=stats.ATTRIBUTE_LABELS,
+        attribute_names=attributes.names,
         **(page | context),
     ), status

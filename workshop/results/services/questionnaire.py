@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from workshop.errors import DomainError
 from workshop.extensions import db
-from workshop.models import Analysis, Answer, Question, QuestionType, ThemeAssignment
+from workshop.models import Analysis, Answer, Question, QuestionType
 from workshop.models.questionnaires import CHOICE_TYPES
 from workshop.results import charts
 from workshop.results.tallies import (
@@ -34,6 +34,7 @@ from workshop.results.tallies import (
     quantile,
     ranks_needed,
 )
+from workshop.themes import stats
 
 
 class NotAChoiceQuestion(DomainError):
@@ -299,47 +300,36 @@ def choice_questions(results: Sequence[QuestionResult]) -> list[Question]:
 
 def themes_by_question(analysis: Analysis, key: str) -> CrossTab:
     """The options of a choice question (rows) by the themes of the free-text comments
-    (columns): the row shares say what those who never use a smartphone write about. Counted like cross_tab(): cells,
-    themes' and options' respondents in three GROUP BY queries over the analysis' comments
-    that answered the question."""
+    (columns), among the comments that answered the question: the row shares say what those
+    who never use a smartphone write about. Counted by the theme pages' own breakdown
+    (themes.stats), so both pages give the same numbers."""
     question = choice_question(analysis.consultation_id, key)
-    theme, answer = ThemeAssignment, Answer
-    mine = (theme.analysis_id == analysis.id, answer.question_id + 0 == question.id)
-    joined = select().select_from(theme).join(answer, answer.comment_id == theme.comment_id)
-    cells = db.session.execute(
-        joined.add_columns(theme.theme_id, answer.option_id, func.count())
-        .where(*mine)
-        .group_by(theme.theme_id, answer.option_id)
-    )
-    counts = {(theme_id, option_id): n for theme_id, option_id, n in cells}
-    respondents = func.count(func.distinct(theme.comment_id))
-    per_theme: dict[int, int] = dict(
-        db.session.execute(
-            joined.add_columns(theme.theme_id, respondents).where(*mine).group_by(theme.theme_id)
-        ).all()
-    )
-    per_option: dict[int | None, int] = dict(
-        db.session.execute(
-            joined.add_columns(answer.option_id, func.count())
-            .where(*mine)
-            .group_by(answer.option_id)
-        ).all()
-    )
-    total = db.session.scalar(joined.add_columns(respondents).where(*mine)) or 0
-    option_codes = codes(question)
+    attribute = stats.question_attribute(question.key)
+    rows = [
+        row
+        for row in stats.fetch_rows(analysis.id, {attribute: question.id})
+        if stats.UNANSWERED not in row.values(attribute)
+    ]
+    theme_ids = [theme.id for theme in analysis.themes]
+    values = [option.code for option in question.options] + [stats.OTHER_VALUE]
+    table = stats.cross_table(rows, attribute, theme_ids, values)
+    code_of = {stats.OTHER_VALUE: OTHER_CODE}  # tallies name 「その他」 by the empty code
+    per_option = {option.id: table.column_total(option.code) for option in question.options}
     return CrossTab(
         row_key=question.key,
         row_text=question.text,
         column_key="theme",
         column_text="テーマ",
-        rows=option_lines(question, per_option),
+        rows=option_lines(question, per_option | {None: table.column_total(stats.OTHER_VALUE)}),
         columns=tuple(
-            OptionCount(str(t.id), t.label, per_theme.get(t.id, 0)) for t in analysis.themes
+            OptionCount(str(t.id), t.label, table.row_total(t.id)) for t in analysis.themes
         ),
         counts={
-            (option_codes.get(option_id, OTHER_CODE), str(theme_id)): n
-            for (theme_id, option_id), n in counts.items()
+            (code_of.get(value, value), str(theme_id)): table.count(theme_id, value)
+            for theme_id in theme_ids
+            for value in values
+            if table.count(theme_id, value)
         },
-        total=total,
+        total=table.total,
         row_is_multiple=question.type is QuestionType.MULTIPLE,
     )
