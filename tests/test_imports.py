@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
+from flask import current_app, has_request_context
 from sqlalchemy import func, select
 
 from tests.conftest import post_form
+from workshop.consultations import import_jobs, imports
 from workshop.extensions import db
-from workshop.models import AgeGroup, AuditEntry, Channel, Comment, Relation, Role
+from workshop.models import (
+    AgeGroup,
+    AuditEntry,
+    Channel,
+    Comment,
+    Job,
+    JobKind,
+    JobStatus,
+    Relation,
+    Role,
+)
 
 pytestmark = pytest.mark.both_dbs
 
@@ -54,6 +67,13 @@ def import_on_the_web(client, consultation, content: bytes, **fields):
         {"file": (io.BytesIO(content), "line.csv"), "channel": "line", **fields},
         content_type="multipart/form-data",
     )
+
+
+def import_report(client, response) -> str:
+    """An upload is imported by a job: the page it sends the planner to, with the report."""
+    assert response.status_code == 303, response.get_data(as_text=True)
+    assert "/imports/" in response.headers["Location"]
+    return client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932"])
@@ -142,12 +162,75 @@ def test_planner_imports_through_the_web(client, login, make_consultation):
         age_group="年代",
         district="お住まいの地区",
     )
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    # the import runs as a job: the planner is sent to its page, which has the report
+    assert response.status_code == 303
+    job_page = response.headers["Location"]
+    assert f"/staff/consultations/{consultation.id}/imports/" in job_page
+    page = client.get(job_page).get_data(as_text=True)
     assert "取り込み 4件" in page
     assert "5行目: 意見の列が空です" in page
-    assert "utf-8-sig" in page
+    assert "utf-8-sig" in page and "別のファイルを取り込む" in page
     assert db.session.scalar(select(func.count(Comment.id))) == 4
+    # the kept file (names, addresses) is gone once imported
+    assert not list((Path(current_app.instance_path) / imports.PENDING_FOLDER).glob("*"))
+    # the new comments were handed on to be tokenized and masked
+    kinds = db.session.scalars(select(Job.kind).order_by(Job.id)).all()
+    assert kinds == [JobKind.COMMENTS_IMPORT, JobKind.TOKENS]
+    status = client.get(job_page + ".json").get_json()
+    assert status["status"] == "done" and status["progress"] == 100
+
+
+def test_an_import_job_runs_outside_any_request(app, make_consultation, make_user):
+    """As in an RQ worker or a job process: no request, the planner known from the job."""
+    consultation = make_consultation()
+    planner = make_user(Role.PLANNER)
+    with app.app_context():
+        assert not has_request_context()
+        upload = imports.keep_upload(consultation.id, LINE_EXPORT.encode("cp932"))
+        mapping = imports.Mapping(text_column="ご意見", id_column="回答ID")
+        job = import_jobs.start_import(
+            consultation, upload, mapping, Channel.LINE, staff_id=planner.id
+        )
+        assert job.status is JobStatus.DONE, job.error
+        report = import_jobs.report_of(job)
+        assert report is not None and (report.imported, report.encoding) == (4, "cp932")
+        entry = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "comments.import")
+        ).one()
+        assert (entry.user_id, entry.details["imported"]) == (planner.id, 4)
+
+
+def test_an_import_that_fails_in_its_job_says_why_and_keeps_nothing(
+    client, login, make_consultation
+):
+    consultation = make_consultation()
+    login(Role.PLANNER)
+    # the header is fine, a later cell is beyond what the CSV reader takes
+    content = LINE_EXPORT + "L-006,2026/11/23,20代,北山地区,在住," + "あ" * 200_000 + "\r\n"
+    response = import_on_the_web(
+        client, consultation, content.encode("utf-8"), text_column="ご意見", id_column="回答ID"
+    )
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "取り込めませんでした" in page and "とても長いセル" in page
+    assert db.session.scalar(select(func.count(Comment.id))) == 0
+    assert not list((Path(current_app.instance_path) / imports.PENDING_FOLDER).glob("*"))
+
+
+def test_an_import_job_page_belongs_to_its_consultation(client, login, make_consultation):
+    consultation, other = make_consultation(), make_consultation()
+    login(Role.PLANNER)
+    response = import_on_the_web(
+        client, consultation, LINE_EXPORT.encode("utf-8"), text_column="ご意見", id_column="回答ID"
+    )
+    job_id = response.headers["Location"].rsplit("/", 1)[1]
+    assert client.get(f"/staff/consultations/{other.id}/imports/{job_id}").status_code == 404
+    assert client.get(f"/staff/consultations/{consultation.id}/imports/999").status_code == 404
+    xlsx = post_form(client, f"/staff/consultations/{consultation.id}/comments.xlsx", {})
+    xlsx_job = xlsx.headers["Location"].rsplit("/", 1)[1]
+    assert (
+        client.get(f"/staff/consultations/{consultation.id}/imports/{xlsx_job}").status_code == 404
+    )
 
 
 def test_an_import_is_in_the_audit_log_with_who_and_how_many(client, login, make_consultation):

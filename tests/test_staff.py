@@ -10,7 +10,7 @@ from click.testing import Result
 from sqlalchemy import func, select
 
 from tests.conftest import PASSWORD, future, past, post_form
-from workshop.consultations import exports, services
+from workshop.consultations import exports, import_jobs, imports, services
 from workshop.extensions import db
 from workshop.models import Attachment, Channel, Comment, Consultation, Role, User
 from workshop.timeutil import today_tokyo
@@ -38,6 +38,8 @@ STAFF_ROUTES = [
     ("GET", "/staff/consultations/{id}/import", {Role.PLANNER}),
     ("POST", "/staff/consultations/{id}/import", {Role.PLANNER}),
     ("POST", "/staff/consultations/{id}/import/columns", {Role.PLANNER}),
+    ("GET", "/staff/consultations/{id}/imports/{job}", {Role.PLANNER}),
+    ("GET", "/staff/consultations/{id}/imports/{job}.json", {Role.PLANNER}),
     ("GET", "/staff/consultations/{id}/links", {Role.PLANNER}),
     ("POST", "/staff/consultations/{id}/links", {Role.PLANNER}),
     ("GET", "/staff/consultations/{id}/links.csv", {Role.PLANNER}),
@@ -76,9 +78,19 @@ def test_role_matrix(client, login, make_consultation, make_user, role, method, 
     if role is not None:
         login(role)
     job_id = 0
-    if "{job}" in path:  # an Excel file made by a planner (its job runs inline in tests)
+    if "{job}" in path:  # an Excel file or an import by a planner (jobs run inline in tests)
         planner = db.session.scalars(select(User.id)).first()
-        job_id = exports.start_xlsx(consultation, staff_id=planner).id
+        if "/imports/" in path:
+            upload = imports.keep_upload(
+                consultation.id, "ID,意見\r\n1,バスを増やして\r\n".encode()
+            )
+            mapping = imports.Mapping(text_column="意見", id_column="ID")
+            job = import_jobs.start_import(
+                consultation, upload, mapping, Channel.IMPORT, staff_id=planner
+            )
+        else:
+            job = exports.start_xlsx(consultation, staff_id=planner)
+        job_id = job.id
     (link,) = services.create_links(consultation.id, services.LinkInput(label="", max_uses=1))
     url = path.format(id=consultation.id, comment=comment.id, job=job_id, link=link.id)
     if method == "GET":

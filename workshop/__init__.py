@@ -38,11 +38,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         workshops,
     )
     from workshop.consultations import exports as consultation_exports
+    from workshop.consultations import import_jobs
     from workshop.themes import services as theme_services
 
     jobs.register(JobKind.TOKENS, theme_services.run_tokens)
     jobs.register(JobKind.ANALYSIS, theme_services.run_analysis)
     jobs.register(JobKind.COMMENTS_XLSX, consultation_exports.run_comments_xlsx)
+    jobs.register(JobKind.COMMENTS_IMPORT, import_jobs.run_comments_import)
     jobs.register(JobKind.LINE_EVENTS, line.services.run_line_events)
 
     for bp in (

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import click
 from flask import Flask, current_app
@@ -32,7 +32,7 @@ from sqlalchemy import select, update
 from workshop.errors import DomainError, NotFound
 from workshop.extensions import db
 from workshop.labels import JOB_STATUS
-from workshop.models import AnalysisParams, Job, JobKind, JobStatus, utcnow
+from workshop.models import Job, JobKind, JobStatus, utcnow
 from workshop.transaction import transaction
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,12 @@ JobFunction = Callable[[Job, Progress], int | None]
 # filled at app creation (create_app registers each feature's runners): this module imports
 # no feature, and a job process or RQ worker creates the app, so it finds them too
 REGISTRY: dict[JobKind, JobFunction] = {}
+
+
+class JobParams(Protocol):
+    """What a job of one kind is asked (AnalysisParams, ImportParams), kept as JSON on the job."""
+
+    def to_json(self) -> dict[str, Any]: ...
 
 
 def register(kind: JobKind, function: JobFunction) -> None:
@@ -64,7 +70,7 @@ def enqueue(
     kind: JobKind,
     *,
     consultation_id: int | None = None,
-    params: AnalysisParams | None = None,
+    params: JobParams | None = None,
     staff_id: int | None = None,
     how: str | None = None,
 ) -> Job:

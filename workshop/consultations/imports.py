@@ -8,10 +8,11 @@ import io
 import re
 import secrets
 import time
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import Table, insert, select
@@ -27,7 +28,17 @@ from workshop.consultations.services import (
 from workshop.errors import ImportFailed
 from workshop.extensions import db
 from workshop.labels import AGE_GROUP_ALIASES, RELATION_ALIASES
-from workshop.models import AgeGroup, Answer, Channel, Comment, Question, QuestionType, Relation
+from workshop.models import (
+    AgeGroup,
+    Answer,
+    Channel,
+    Comment,
+    Consultation,
+    Question,
+    QuestionType,
+    Relation,
+    User,
+)
 from workshop.questionnaires.services import (
     AnswerInput,
     RawAnswer,
@@ -42,6 +53,7 @@ from workshop.transaction import transaction
 ANSWER_TABLE = cast(Table, Answer.__table__)
 IMPORT_MAX_CHARS = 20000
 INSERT_BATCH = 2000
+PROGRESS_EVERY = 2000  # rows checked between reports (none while writing: SQLite's one writer)
 ATTRIBUTES = ("age_group", "district", "relation", "received_on", "section", "name", "email")
 DATE_PATTERN = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
 
@@ -54,6 +66,21 @@ class ImportReport:
     warnings: list[tuple[int, str]] = field(default_factory=list)
     encoding: str = ""
     consultation_id: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ImportReport:
+        """A report kept on its job (JSON has lists where the rows were tuples)."""
+        return cls(
+            imported=data["imported"],
+            already_imported=data["already_imported"],
+            skipped=[(number, reason) for number, reason in data["skipped"]],
+            warnings=[(number, warning) for number, warning in data["warnings"]],
+            encoding=data["encoding"],
+            consultation_id=data["consultation_id"],
+        )
 
     @property
     def summary(self) -> str:
@@ -102,6 +129,18 @@ class Mapping:
     # question key -> its column; "PREFIX*": a multiple choice exported one column per
     # option, each column named PREFIX and the option's label (困ったこと:窓口の待ち時間)
     questions: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Mapping:
+        return cls(
+            text_column=data["text_column"],
+            id_column=data["id_column"],
+            attributes=dict(data["attributes"]),
+            questions=dict(data["questions"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -260,9 +299,51 @@ def drop_upload(consultation_id: int, token: str) -> None:
     _pending_path(consultation_id, token).unlink(missing_ok=True)
 
 
+@dataclass(frozen=True)
+class Columns:
+    """Where the mapping's columns are in a file's rows."""
+
+    text_at: int | None
+    id_at: int | None
+    attr_at: dict[str, int]
+    asked: list[QuestionColumns]
+
+
+def locate(header: list[str], questions: list[Question], mapping: Mapping) -> Columns:
+    """The mapping's columns in ``header``; ImportFailed says what is missing or unknown."""
+    unknown = set(mapping.attributes) - set(ATTRIBUTES)
+    if unknown:
+        raise ImportFailed(f"取り込めない属性です: {', '.join(sorted(unknown))}")
+    if mapping.text_column is None and not mapping.questions:
+        raise ImportFailed("意見の列か、質問の列を指定してください。")
+    return Columns(
+        text_at=column_index(header, mapping.text_column) if mapping.text_column else None,
+        id_at=column_index(header, mapping.id_column) if mapping.id_column else None,
+        attr_at={attr: column_index(header, col) for attr, col in mapping.attributes.items()},
+        asked=question_columns(header, questions, mapping),
+    )
+
+
+def check_columns(consultation: Consultation, raw: bytes, mapping: Mapping) -> None:
+    """Before a job is started for it: the file can be read and has the mapping's columns,
+    so that the planner hears of a wrong column name at once, by the form."""
+    locate(read_header(raw), list(consultation.questions), mapping)
+
+
 def import_comments(
-    slug: str, raw: bytes, mapping: Mapping, *, channel: Channel = Channel.IMPORT
+    slug: str,
+    raw: bytes,
+    mapping: Mapping,
+    *,
+    channel: Channel = Channel.IMPORT,
+    actor: User | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
+    """Store the rows of a survey file as comments (and answers), all or none; rows already
+    imported are left out by their ID. ``actor``: who started it, for the audit log when a
+    job runs it; ``on_progress(checked, total)`` while the rows are read and checked, before
+    anything is written (a job's progress is written by another connection, and SQLite
+    has one writer at a time)."""
     consultation = get_consultation_by_slug(slug)
     text, encoding = decode(raw)
     try:
@@ -273,17 +354,15 @@ def import_comments(
         ) from error
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise ImportFailed("ファイルが空です。1行目に列名が必要です。")
-    unknown = set(mapping.attributes) - set(ATTRIBUTES)
-    if unknown:
-        raise ImportFailed(f"取り込めない属性です: {', '.join(sorted(unknown))}")
     header = rows[0]
-    if mapping.text_column is None and not mapping.questions:
-        raise ImportFailed("意見の列か、質問の列を指定してください。")
-    text_at = column_index(header, mapping.text_column) if mapping.text_column else None
     questions = list(consultation.questions)
-    asked = question_columns(header, questions, mapping)
-    id_at = column_index(header, mapping.id_column) if mapping.id_column else None
-    attr_at = {attr: column_index(header, col) for attr, col in mapping.attributes.items()}
+    columns = locate(header, questions, mapping)
+    text_at, id_at, attr_at, asked = (
+        columns.text_at,
+        columns.id_at,
+        columns.attr_at,
+        columns.asked,
+    )
     sections = {s.heading: s.id for s in consultation.sections}
 
     report = ImportReport(encoding=encoding, consultation_id=consultation.id)
@@ -296,6 +375,8 @@ def import_comments(
     )
     pending: list[tuple[CommentInput, str, date]] = []
     for number, row in enumerate(rows[1:], start=2):
+        if on_progress is not None and number % PROGRESS_EVERY == 0:
+            on_progress(number - 1, len(rows) - 1)
         if not any(cell.strip() for cell in row):
             continue
         row = row + [""] * (len(header) - len(row))
@@ -321,6 +402,8 @@ def import_comments(
         data, received_on = interpret(values, body, sections, number, report)
         pending.append((replace(data, answers=answers), external_id, received_on))
 
+    if on_progress is not None:
+        on_progress(len(rows) - 1, len(rows) - 1)
     if pending:
         with transaction():
             numbers = next_receipt_numbers(consultation, len(pending), today_tokyo().year)
@@ -354,7 +437,8 @@ def import_comments(
                     # text alternate), thousands of round trips on PostgreSQL
                     db.session.execute(insert(ANSWER_TABLE), answer_rows_of_batch)
             # an import adds residents' comments (names, addresses) in bulk: who did it is kept
-            audit.record(
+            audit.record_for(
+                actor,
                 "comments.import",
                 f"consultation:{consultation.slug}",
                 channel=channel.value,

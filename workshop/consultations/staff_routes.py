@@ -20,7 +20,7 @@ from flask_login import current_user
 
 from workshop import jobs
 from workshop.auth.access import role_required
-from workshop.consultations import exports, imports, services, staff_bp
+from workshop.consultations import exports, import_jobs, imports, services, staff_bp
 from workshop.consultations.staff_forms import (
     AttachmentForm,
     CommentFilterForm,
@@ -262,26 +262,23 @@ def import_comments(consultation_id: int) -> ResponseReturnValue:
         status = 422 if request.method == "POST" else 200
         return render_import(found, form), status
     raw = form.file.data.read()
-    if form.maps_next:
-        # a questionnaire: the file waits while the planner picks each question's column
-        try:
-            header = imports.read_header(raw)
-        except DomainError as error:
-            flash(error.message, "error")
-            return render_import(found, form), error.status
-        map_form = column_map_form(list(found.questions), header, step1=form)
-        map_form.upload.data = imports.keep_upload(found.id, raw)
-        return render_template(
-            "consultations/staff/import_map.html", consultation=found, form=map_form
-        )
     try:
-        report = imports.import_comments(
-            found.slug, raw, form.to_mapping(), channel=Channel(form.channel.data)
-        )
+        if form.maps_next:
+            # a questionnaire: the file waits while the planner picks each question's column
+            header = imports.read_header(raw)
+        else:
+            imports.check_columns(found, raw, form.to_mapping())
     except DomainError as error:
         flash(error.message, "error")
         return render_import(found, form), error.status
-    return imported(found, report)
+    upload = imports.keep_upload(found.id, raw)
+    if form.maps_next:
+        map_form = column_map_form(list(found.questions), header, step1=form)
+        map_form.upload.data = upload
+        return render_template(
+            "consultations/staff/import_map.html", consultation=found, form=map_form
+        )
+    return start_import(found, upload, form.to_mapping(), Channel(form.channel.data))
 
 
 @staff_bp.post("/<int:consultation_id>/import/columns")
@@ -299,15 +296,12 @@ def import_mapped(consultation_id: int) -> ResponseReturnValue:
     form = column_map_form(list(found.questions), header)
     if form.validate_on_submit():
         try:
-            report = imports.import_comments(
-                found.slug, raw, form.to_mapping(), channel=Channel(form.channel.data)
-            )
+            imports.check_columns(found, raw, form.to_mapping())
         except DomainError as error:
             flash(error.message, "error")
             status = error.status
         else:
-            imports.drop_upload(found.id, token)
-            return imported(found, report)
+            return start_import(found, token, form.to_mapping(), Channel(form.channel.data))
     else:
         status = 422
     form.upload.data = token
@@ -316,21 +310,38 @@ def import_mapped(consultation_id: int) -> ResponseReturnValue:
     ), status
 
 
-def render_import(
-    consultation: Consultation, form: ImportForm, report: imports.ImportReport | None = None
-) -> str:
-    return render_template(
-        "consultations/staff/import.html", consultation=consultation, form=form, report=report
+def start_import(
+    consultation: Consultation, upload: str, mapping: imports.Mapping, channel: Channel
+) -> ResponseReturnValue:
+    job = import_jobs.start_import(consultation, upload, mapping, channel, staff_id=current_user.id)
+    return redirect(
+        url_for(".import_job", consultation_id=consultation.id, job_id=job.id), code=303
     )
 
 
-def imported(consultation: Consultation, report: imports.ImportReport) -> ResponseReturnValue:
-    if report.imported:
-        # tokenize and mask them in the background: a big file must not block
-        jobs.enqueue(JobKind.TOKENS, consultation_id=consultation.id)
-    flash(report.summary, "success")
-    form = ImportForm(formdata=None)
-    return render_import(consultation, form, report)
+@staff_bp.get("/<int:consultation_id>/imports/<int:job_id>")
+@role_required(*PLANNERS)
+def import_job(consultation_id: int, job_id: int) -> ResponseReturnValue:
+    """The import's progress, then its report; another file can be chosen below."""
+    found = services.get_consultation(consultation_id)
+    job = jobs.consultation_job(found.id, job_id, JobKind.COMMENTS_IMPORT)
+    return render_template(
+        "consultations/staff/import_job.html",
+        consultation=found,
+        job=job,
+        report=import_jobs.report_of(job),
+    )
+
+
+@staff_bp.get("/<int:consultation_id>/imports/<int:job_id>.json")
+@role_required(*PLANNERS)
+def import_job_json(consultation_id: int, job_id: int) -> ResponseReturnValue:
+    found = services.get_consultation(consultation_id)
+    return jsonify(jobs.status(jobs.consultation_job(found.id, job_id, JobKind.COMMENTS_IMPORT)))
+
+
+def render_import(consultation: Consultation, form: ImportForm) -> str:
+    return render_template("consultations/staff/import.html", consultation=consultation, form=form)
 
 
 @staff_bp.route("/<int:consultation_id>/links", methods=["GET", "POST"])

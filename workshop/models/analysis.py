@@ -28,6 +28,7 @@ class JobKind(enum.StrEnum):
     ANALYSIS = "analysis"  # cluster the comments into themes
     COMMENTS_XLSX = "comments_xlsx"  # write the staff Excel file of all comments
     LINE_EVENTS = "line_events"  # answer what residents sent to the city's LINE account
+    COMMENTS_IMPORT = "comments_import"  # store the comments of a file uploaded by staff
 
 
 class Regrouping(enum.StrEnum):
@@ -169,6 +170,8 @@ class Job(Model):
     message: Mapped[str] = mapped_column(String(200), default="")
     error: Mapped[str | None] = mapped_column(Text)
     result_id: Mapped[int | None]  # e.g. the analysis it made
+    # what a job that makes no row reports back, e.g. an import's counts and skipped rows
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
