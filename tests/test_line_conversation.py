@@ -119,3 +119,24 @@ def test_quick_replies_stay_within_lines_limit():
     # a district beyond the buttons can still be typed
     typed = talk.respond(outcome.person, "19丁目", many)
     assert typed.person is not None and typed.person.district == "19丁目"
+
+
+def test_a_workshop_sign_up_step_by_step():
+    offer = talk.WorkshopOffer(
+        7, "駅前広場ワークショップ", "2026年12月17日（木）14時00分〜16時00分", "市民会館",
+        "https://city.example.jp/workshops/7", "残り3席", (("venue", "会場"),),
+    )  # fmt: skip
+    town = talk.Town((), workshops=(offer,))
+    person = talk.Person(age_group=AgeGroup.AGE_40S)
+    listing = talk.respond(person, "ワークショップ", town)
+    assert listing.person is not None and listing.person.step is talk.Step.PICK_WORKSHOP
+    assert talk.respond(listing.person, "9", town).person.step is talk.Step.PICK_WORKSHOP
+    naming = talk.respond(listing.person, "1", town)
+    assert naming.person.step is talk.Step.NAME and naming.person.mode == "venue"
+    too_long = talk.respond(naming.person, "あ" * 101, town)
+    assert "100文字まで" in too_long.replies[0].text and too_long.person == naming.person
+    summary = talk.respond(naming.person, "はなこ", town)
+    assert "場所：市民会館" in summary.replies[0].text
+    done = talk.respond(summary.person, "申し込む", town)
+    assert done.sign_up == talk.SignUp(7, "venue", "はなこ", AgeGroup.AGE_40S, None)
+    assert done.person == talk.Person(age_group=AgeGroup.AGE_40S)  # nothing under way kept

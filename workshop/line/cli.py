@@ -12,12 +12,10 @@ import time
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from workshop import audit
-from workshop.extensions import db
+from workshop.line.services import people
 from workshop.line.standin import StandIn
-from workshop.models import LineUser
 from workshop.transaction import transaction
 
 # what `line simulate` says, one message a turn (the replies come from the app itself)
@@ -44,10 +42,8 @@ def line() -> None:
 def forget(user_hash: str) -> None:
     """Remove a LINE user's settings (by the hash staff see); their comments stay, anonymous."""
     with transaction():
-        user = db.session.scalars(select(LineUser).where(LineUser.user_hash == user_hash)).first()
-        if user is None:
+        if not people.forget(user_hash):
             raise click.ClickException("この LINE 利用者の設定はありません（すでに消えています）。")
-        db.session.delete(user)
         audit.record("line.forget", f"line_user:{user_hash[:12]}")
     click.echo("設定を消しました。送られた意見は、だれのものか分からない意見として残ります。")
 

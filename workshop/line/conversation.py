@@ -4,8 +4,11 @@ out. No database, no LINE: the background job does both around it (issue 15).
 
 Steps: consent (nothing is stored before 「同意する」) → age group and district, asked once
 (「設定」 asks again) → choosing an open consultation → writing, in as many messages as needed,
-until 「送信」 → a summary to confirm → the receipt. 「やめる」 at any step cancels and keeps
-nothing of the draft. Every step also works by typing: a quick reply is only a shortcut.
+until 「送信」 → a summary to confirm → the receipt. 「ワークショップ」, at any step: choosing a
+workshop open for sign-up → the way to take part (hybrid only) → a name for the reception →
+a summary to confirm → the sign-up, with the same seats and waiting list as the web.
+「やめる」 at any step cancels and keeps nothing of the draft. Every step also works by
+typing: a quick reply is only a shortcut.
 """
 
 from __future__ import annotations
@@ -23,13 +26,16 @@ AGREE, DISAGREE = "同意する", "同意しない"
 CANCEL, SETTINGS, COMMENT, SEND, YES, FIX, SKIP = (
     "やめる", "設定", "意見を送る", "送信", "この内容で送る", "書き直す", "答えない",
 )  # fmt: skip
+WORKSHOPS, APPLY = "ワークショップ", "申し込む"
+NAME_MAX_CHARS = 100  # as the web form's name
 # LINE shows at most 13 quick-reply buttons
 QUICK_REPLY_MAX = 13
 
 CONSENT_TEXT = (
-    "みどり市の「まちの声」です。LINEで市へのご意見を送れます。\n"
+    "みどり市の「まちの声」です。LINEで市へのご意見を送ったり、ワークショップに申し込んだりできます。\n"
     "送っていただいた内容と、年代・地区は、市のサーバーにだけ保存します（LINEの会社には残りません）。"
-    "保存の期間は、市の文書の決まりに従います。お名前は聞きません。\n"
+    "保存の期間は、市の文書の決まりに従います。ご意見にはお名前は要りません"
+    "（ワークショップに申し込むときだけ、受付で使うお名前を伺います）。\n"
     "よろしければ「同意する」を押してください。"
 )
 NOT_TEXT = "ごめんなさい、文字のメッセージだけを受け付けています。スタンプや写真、位置情報は読み取れません。"
@@ -42,6 +48,10 @@ class Step(enum.StrEnum):
     CHOOSE = "choose"
     WRITE = "write"
     CONFIRM = "confirm"
+    PICK_WORKSHOP = "pick_workshop"
+    MODE = "mode"
+    NAME = "name"
+    SIGN_UP = "sign_up"
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,20 @@ class Consultation:
 
 
 @dataclass(frozen=True)
+class WorkshopOffer:
+    """A workshop open for sign-up as the conversation shows it."""
+
+    id: int
+    title: str
+    when: str  # 2026年12月17日（木）14:00〜16:00
+    where: str  # the venue, オンライン, or both
+    url: str
+    seats: str  # 残り5席 / 満席（キャンセル待ちで申し込めます）
+    # the ways to take part, (value, label); more than one for a hybrid workshop
+    modes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Person:
     """What the city keeps of a LINE user who agreed (None: has not agreed, keeps nothing)."""
 
@@ -63,6 +87,10 @@ class Person:
     step: Step = Step.IDLE
     consultation_id: int | None = None
     draft: tuple[str, ...] = ()
+    # a sign-up being made (kept only until it is sent or cancelled)
+    workshop_id: int | None = None
+    mode: str | None = None
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,19 +110,33 @@ class Submit:
 
 
 @dataclass(frozen=True)
+class SignUp:
+    """A sign-up to make, its result (seat or waiting list) in the next reply."""
+
+    workshop_id: int
+    mode: str | None
+    name: str
+    age_group: AgeGroup | None
+    district: str | None
+
+
+@dataclass(frozen=True)
 class Outcome:
     person: Person | None  # None: keep nothing (not agreed, or 「同意しない」)
     replies: tuple[Reply, ...]
     submit: Submit | None = None
     forget: bool = False  # 「同意しない」 after agreeing: remove what is kept
+    sign_up: SignUp | None = None
 
 
 @dataclass(frozen=True)
 class Town:
-    """What the conversation offers: the open consultations and the city's districts."""
+    """What the conversation offers: the open consultations, the city's districts and the
+    workshops open for sign-up."""
 
     consultations: tuple[Consultation, ...]
     districts: tuple[str, ...] = field(default=())
+    workshops: tuple[WorkshopOffer, ...] = field(default=())
 
 
 def normalised(text: str) -> str:
@@ -115,10 +157,13 @@ def respond(person: Person | None, text: str | None, town: Town) -> Outcome:
             None, (Reply("保存していた設定を消しました。またいつでもどうぞ。"),), forget=True
         )
     if said == CANCEL:
-        idle = replace(person, step=Step.IDLE, consultation_id=None, draft=())
-        return Outcome(idle, (Reply("やめました。書きかけの内容は保存していません。", (COMMENT,)),))
+        return Outcome(
+            at_rest(person), (Reply("やめました。書きかけの内容は保存していません。", (COMMENT,)),)
+        )
     if said == SETTINGS:
         return ask_age(person, "年代と地区を設定し直します。")
+    if said == WORKSHOPS:
+        return offer_workshops(at_rest(person), town, "")
     if person.step is Step.AGE:
         return answer_age(person, said, town)
     if person.step is Step.DISTRICT:
@@ -129,7 +174,28 @@ def respond(person: Person | None, text: str | None, town: Town) -> Outcome:
         return write(person, text.strip(), said, town)
     if person.step is Step.CONFIRM:
         return confirm(person, said, town)
+    if person.step is Step.PICK_WORKSHOP:
+        return pick_workshop(person, said, town)
+    if person.step is Step.MODE:
+        return answer_mode(person, said, town)
+    if person.step is Step.NAME:
+        return answer_name(person, said, town)
+    if person.step is Step.SIGN_UP:
+        return confirm_sign_up(person, said, town)
     return offer(person, town, "")
+
+
+def at_rest(person: Person) -> Person:
+    """The person with nothing under way: no draft, no sign-up being made."""
+    return replace(
+        person,
+        step=Step.IDLE,
+        consultation_id=None,
+        draft=(),
+        workshop_id=None,
+        mode=None,
+        name="",
+    )
 
 
 def ask_age(person: Person, lead: str) -> Outcome:
@@ -245,7 +311,7 @@ def confirm(person: Person, said: str, town: Town) -> Outcome:
     if said not in (YES, SEND, "はい"):
         return summary(person, town)
     chosen = find(town.consultations, person.consultation_id)
-    idle = replace(person, step=Step.IDLE, consultation_id=None, draft=())
+    idle = at_rest(person)
     if chosen is None:
         return Outcome(
             idle, (Reply("この意見募集は締め切られたため、送れませんでした。", (COMMENT,)),)
@@ -261,3 +327,98 @@ def find(consultations: Sequence[Consultation], consultation_id: int | None) -> 
 def buttons(labels: Sequence[str]) -> tuple[str, ...]:
     """Quick replies: LINE shows at most 13; with more choices, typing still works."""
     return tuple(labels[:QUICK_REPLY_MAX])
+
+
+# ---------------------------------------------------------------- workshop sign-ups
+
+
+def offer_workshops(person: Person, town: Town, lead: str) -> Outcome:
+    """The workshops open for sign-up, numbered, with their seats."""
+    if not town.workshops:
+        text = f"{lead}\nいま申し込めるワークショップはありません。".strip()
+        return Outcome(at_rest(person), (Reply(text, (COMMENT,)),))
+    lines = [
+        f"{n}. {w.title}\n{w.when}\n{w.where}　{w.seats}\n{w.url}"
+        for n, w in enumerate(town.workshops, start=1)
+    ]
+    text = f"{lead}\nどのワークショップに申し込みますか。番号を送ってください。\n\n" + "\n\n".join(
+        lines
+    )
+    numbers = tuple(str(n) for n in range(1, len(town.workshops) + 1))
+    return Outcome(
+        replace(at_rest(person), step=Step.PICK_WORKSHOP),
+        (Reply(text.strip(), buttons((*numbers, CANCEL))),),
+    )
+
+
+def pick_workshop(person: Person, said: str, town: Town) -> Outcome:
+    chosen = {str(n): w for n, w in enumerate(town.workshops, start=1)}.get(said)
+    if chosen is None:
+        return offer_workshops(person, town, "番号で選んでください。")
+    picked = replace(person, workshop_id=chosen.id, mode=None)
+    if len(chosen.modes) > 1:
+        return ask_mode(picked, chosen, "")
+    mode = chosen.modes[0][0] if chosen.modes else None
+    return ask_name(replace(picked, mode=mode))
+
+
+def ask_mode(person: Person, workshop: WorkshopOffer, lead: str) -> Outcome:
+    labels = tuple(label for _, label in workshop.modes)
+    text = f"{lead}\n「{workshop.title}」には、どの方法で参加しますか。".strip()
+    return Outcome(replace(person, step=Step.MODE), (Reply(text, (*labels, CANCEL)),))
+
+
+def answer_mode(person: Person, said: str, town: Town) -> Outcome:
+    workshop = find_workshop(town, person.workshop_id)
+    if workshop is None:
+        return offer_workshops(person, town, "このワークショップの申込は締め切られました。")
+    mode = next((value for value, label in workshop.modes if said in (label, value)), None)
+    if mode is None:
+        return ask_mode(person, workshop, "ボタンから選んでください。")
+    return ask_name(replace(person, mode=mode))
+
+
+def ask_name(person: Person) -> Outcome:
+    text = "受付でお呼びするお名前を送ってください（ニックネームでも構いません）。"
+    return Outcome(replace(person, step=Step.NAME), (Reply(text, (CANCEL,)),))
+
+
+def answer_name(person: Person, said: str, town: Town) -> Outcome:
+    if not said:
+        return ask_name(person)
+    if len(said) > NAME_MAX_CHARS:
+        text = f"お名前は{NAME_MAX_CHARS}文字までです。短くして送ってください。"
+        return Outcome(person, (Reply(text, (CANCEL,)),))
+    return sign_up_summary(replace(person, step=Step.SIGN_UP, name=said), town)
+
+
+def sign_up_summary(person: Person, town: Town) -> Outcome:
+    workshop = find_workshop(town, person.workshop_id)
+    if workshop is None:
+        return offer_workshops(person, town, "このワークショップの申込は締め切られました。")
+    how = dict(workshop.modes).get(person.mode or "", "")
+    age = AGE_GROUP[person.age_group] if person.age_group else "回答なし"
+    text = (
+        f"次の内容で申し込みます。よろしいですか。\n\n{workshop.title}\n日時：{workshop.when}\n"
+        + (f"参加の方法：{how}\n" if len(workshop.modes) > 1 else f"場所：{workshop.where}\n")
+        + f"お名前：{person.name}\n年代：{age}\n席：{workshop.seats}\n\n"
+        "キャンセル待ちから参加できるようになったときと、開催の前に、このLINEでお知らせします。"
+        "そのため、ワークショップが終わるまで、LINEの利用者IDをこの申込とともに市のサーバーに保存します。"
+    )
+    return Outcome(person, (Reply(text, (APPLY, CANCEL)),))
+
+
+def confirm_sign_up(person: Person, said: str, town: Town) -> Outcome:
+    if said not in (APPLY, YES, "はい"):
+        return sign_up_summary(person, town)
+    workshop = find_workshop(town, person.workshop_id)
+    if workshop is None:
+        return offer_workshops(
+            at_rest(person), town, "このワークショップの申込は締め切られました。"
+        )
+    sign_up = SignUp(workshop.id, person.mode, person.name, person.age_group, person.district)
+    return Outcome(at_rest(person), (), sign_up=sign_up)
+
+
+def find_workshop(town: Town, workshop_id: int | None) -> WorkshopOffer | None:
+    return next((w for w in town.workshops if w.id == workshop_id), None)

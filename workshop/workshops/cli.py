@@ -92,6 +92,8 @@ def create(
 
 @workshops.command("send-reminders")
 def send_reminders() -> None:
-    """Remind registrants of workshops starting within 48 hours, once each (run it from cron)."""
+    """Remind registrants of workshops starting within 48 hours, once each, and erase the LINE
+    ids of those whose workshop is over (run it from cron, e.g. every hour)."""
     sent = reminders.send_reminders()
-    click.echo(f"sent {sent} reminders")
+    erased = reminders.forget_line_users()
+    click.echo(f"sent {sent} reminders; erased the LINE ids of {erased} past registrations")

@@ -1,4 +1,5 @@
-"""E-mails to registrants: plain Japanese text; confirmed people also get the check-in QR code."""
+"""E-mails to registrants: plain Japanese text; confirmed people also get the check-in QR code.
+Those who signed up through the city's LINE account get a short LINE message instead."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from typing import Any
 
 from flask import render_template
 
-from workshop import mail
+from workshop import line_api, mail
 from workshop.models import Registration
+from workshop.timeutil import format_datetime
 from workshop.views import public_url
 from workshop.workshops import qr, tokens
 
@@ -45,11 +47,26 @@ def registered(registration: Registration, *, position: int | None) -> None:
     send(registration, subject, "mail/workshop_registered.txt", position=position)
 
 
+def tell_on_line(registration: Registration, lead: str) -> None:
+    """A short LINE message with the registration's page, to one who signed up in LINE."""
+    if not registration.line_user:
+        return
+    token = tokens.sign(tokens.STATUS_SALT, registration.id, registration.access_key)
+    url = public_url("workshops.registration", token=token)
+    line_api.push(registration.line_user, [line_api.Message(f"{lead}\n申込の内容: {url}")])
+
+
 def promoted(registration: Registration) -> None:
+    title = registration.workshop.title
     send(
         registration,
-        f"【参加決定】キャンセル待ちから参加できるようになりました（{registration.workshop.title}）",
+        f"【参加決定】キャンセル待ちから参加できるようになりました（{title}）",
         "mail/workshop_promoted.txt",
+    )
+    tell_on_line(
+        registration,
+        f"キャンセルが出たため、「{title}」に参加できるようになりました。"
+        f"{format_datetime(registration.workshop.starts_at)}からです。お待ちしています。",
     )
 
 
@@ -58,8 +75,10 @@ def cancelled(registration: Registration) -> None:
 
 
 def reminder(registration: Registration) -> None:
-    send(
+    workshop = registration.workshop
+    send(registration, f"【まもなく開催】{workshop.title}", "mail/workshop_reminder.txt")
+    tell_on_line(
         registration,
-        f"【まもなく開催】{registration.workshop.title}",
-        "mail/workshop_reminder.txt",
+        f"まもなく「{workshop.title}」です。{format_datetime(workshop.starts_at)}から、"
+        f"{workshop.venue or 'オンライン'}で開きます。",
     )

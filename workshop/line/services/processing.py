@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from datetime import timedelta
-from typing import Any, cast
+from datetime import datetime, timedelta
+from typing import Any
 
-from flask import current_app
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import aliased
 
-from workshop import jobs
+from workshop import jobs, line_api
 from workshop.consultations import services as consultations
+from workshop.errors import DomainError
 from workshop.extensions import db
+from workshop.labels import PARTICIPATION_MODE
 from workshop.line import conversation as talk
+from workshop.line.services import people
 from workshop.line.services.people import user_hash
 from workshop.models import (
     AgeGroup,
@@ -33,11 +35,15 @@ from workshop.models import (
     LineEvent,
     LineEventStatus,
     LineUser,
+    ParticipationMode,
+    Workshop,
+    WorkshopFormat,
     utcnow,
 )
-from workshop.timeutil import today_tokyo
+from workshop.timeutil import as_tokyo, format_datetime, today_tokyo
 from workshop.transaction import transaction
 from workshop.views import public_url
+from workshop.workshops.services import links, lookup, seats, signup, waitlist
 
 log = logging.getLogger(__name__)
 # an event taken this long ago and not finished: its job died, it is taken again
@@ -61,7 +67,49 @@ def town() -> talk.Town:
         for c in listed
     )
     districts = tuple(dict.fromkeys(d for c in listed for d in c.districts))
-    return talk.Town(shown, districts)
+    return talk.Town(shown, districts, workshop_offers())
+
+
+def workshop_offers(now: datetime | None = None) -> tuple[talk.WorkshopOffer, ...]:
+    """The workshops open for sign-up, with their seats as the web shows them."""
+    now = now or utcnow()
+    open_now = [w for w in lookup.upcoming_workshops(now) if w.is_signup_open(now)]
+    numbers = seats.numbers_for(open_now)
+    offers = []
+    for workshop in open_now:
+        left = sum(n.seats_left for n in numbers[workshop.id])
+        waiting = sum(n.waitlisted for n in numbers[workshop.id])
+        if left and not waiting:
+            room = f"残り{left}席"
+        elif workshop.has_waitlist:
+            room = "満席（キャンセル待ちで申し込めます）"
+        else:
+            continue  # full, and no waiting list: nothing to sign up for
+        offers.append(
+            talk.WorkshopOffer(
+                id=workshop.id,
+                title=workshop.title,
+                when=period_of(workshop),
+                where=workshop_place(workshop),
+                url=public_url("workshops.show", workshop_id=workshop.id),
+                seats=room,
+                modes=tuple((mode.value, PARTICIPATION_MODE[mode]) for mode in workshop.modes),
+            )
+        )
+    return tuple(offers)
+
+
+def period_of(workshop: Workshop) -> str:
+    ends = as_tokyo(workshop.ends_at)
+    return f"{format_datetime(workshop.starts_at)}〜{ends.hour}時{ends.minute:02d}分"
+
+
+def workshop_place(workshop: Workshop) -> str:
+    if workshop.format is WorkshopFormat.ONLINE:
+        return "オンライン"
+    if workshop.format is WorkshopFormat.HYBRID:
+        return f"{workshop.venue}（オンラインでも参加できます）"
+    return workshop.venue
 
 
 def person_of(user: LineUser | None) -> talk.Person | None:
@@ -74,6 +122,9 @@ def person_of(user: LineUser | None) -> talk.Person | None:
         step=talk.Step(state.get("step", talk.Step.IDLE.value)),
         consultation_id=state.get("consultation_id"),
         draft=tuple(state.get("draft", ())),
+        workshop_id=state.get("workshop_id"),
+        mode=state.get("mode"),
+        name=state.get("name", ""),
     )
 
 
@@ -114,14 +165,16 @@ def handle(event: dict[str, Any]) -> list[talk.Reply]:
     user = db.session.scalars(select(LineUser).where(LineUser.user_hash == digest)).first()
     text = text_of(event) if event.get("type") == "message" else ""
     outcome = talk.respond(person_of(user), text, town())
-    if outcome.forget and user is not None:
-        db.session.delete(user)  # their comments stay, anonymous as they always were
+    if outcome.forget:
+        people.forget(digest)  # their comments stay, anonymous as they always were
     elif outcome.person is not None:
         if user is None:
             user = LineUser(user_hash=digest)
             db.session.add(user)
         user.state = state_of(outcome.person)
     replies = list(outcome.replies)
+    if outcome.sign_up is not None:
+        replies.append(sign_up(outcome.sign_up, str(source.get("userId"))))
     if outcome.submit is not None:
         comment = store_comment(outcome.submit)
         db.session.flush()
@@ -135,42 +188,33 @@ def handle(event: dict[str, Any]) -> list[talk.Reply]:
     return replies
 
 
-def send(reply_token: str, replies: list[talk.Reply]) -> None:
-    """The replies through LINE's Messaging API (at most 5 messages a reply)."""
-    from linebot.v3.messaging import (
-        ApiClient,
-        Configuration,
-        MessageAction,
-        MessagingApi,
-        QuickReply,
-        QuickReplyItem,
-        ReplyMessageRequest,
-        TextMessage,
+def sign_up(wanted: talk.SignUp, line_user: str) -> talk.Reply:
+    """The sign-up, by the web's rules (seats, waiting list, one per person); the reply
+    says where it stands and gives the page to see or cancel it."""
+    applicant = signup.Applicant(
+        name=wanted.name,
+        age_group=wanted.age_group,
+        district=wanted.district or "",
+        mode=ParticipationMode(wanted.mode) if wanted.mode else None,
     )
-
-    config = current_app.config
-    configuration = Configuration(
-        host=str(config["LINE_API_BASE"]).rstrip("/"),
-        access_token=str(config["LINE_CHANNEL_ACCESS_TOKEN"] or ""),
+    try:
+        registration = signup.register(wanted.workshop_id, applicant, line_user=line_user)
+    except DomainError as error:
+        return talk.Reply(error.message, (talk.WORKSHOPS, talk.COMMENT))
+    status_url = public_url("workshops.registration", token=links.status_token(registration))
+    title = registration.workshop.title
+    if registration.is_confirmed:
+        lead = f"「{title}」に申し込みました。参加が決まりました。"
+    else:
+        position = waitlist.waitlist_position(registration)
+        lead = (
+            f"「{title}」はいま満席のため、キャンセル待ち（{position}番目）で申し込みました。"
+            "参加できるようになったら、このLINEでお知らせします。"
+        )
+    return talk.Reply(
+        f"{lead}\n申込の内容の確認と取り消しは、次のページでできます。\n{status_url}",
+        (talk.WORKSHOPS, talk.COMMENT),
     )
-    messages = [
-        TextMessage(
-            text=reply.text,
-            quick_reply=QuickReply(
-                items=[
-                    QuickReplyItem(action=MessageAction(label=label[:20], text=label))
-                    for label in reply.quick
-                ]
-            )
-            if reply.quick
-            else None,
-        )
-        for reply in replies[:5]
-    ]
-    with ApiClient(configuration) as client:
-        MessagingApi(client).reply_message(
-            ReplyMessageRequest(replyToken=reply_token, messages=cast(Any, messages))
-        )
 
 
 def claim_next() -> LineEvent | None:
@@ -241,7 +285,7 @@ def process(event: LineEvent) -> None:
     if not replies or not token:
         return
     try:
-        send(str(token), replies)
+        line_api.reply(str(token), replies)
     except Exception as error:  # LINE's API down: what the resident sent is stored
         log.warning("LINE event %s: the reply could not be sent: %s", event.id, error)
         with transaction():

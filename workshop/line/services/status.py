@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import func, select
 
+from workshop import line_api
 from workshop.extensions import db
 from workshop.models import LineEvent, LineEventStatus, LineUser
 from workshop.views import public_url
@@ -26,7 +26,6 @@ class ChannelStatus:
 
 
 def channel_status() -> ChannelStatus:
-    config = current_app.config
     counts = dict(
         db.session.execute(select(LineEvent.status, func.count()).group_by(LineEvent.status)).all()
     )
@@ -42,7 +41,7 @@ def channel_status() -> ChannelStatus:
         )
     )
     return ChannelStatus(
-        is_on=bool(config.get("LINE_CHANNEL_SECRET") and config.get("LINE_CHANNEL_ACCESS_TOKEN")),
+        is_on=line_api.is_on(),
         webhook_url=public_url("line.webhook"),
         counts={status: counts.get(status, 0) for status in LineEventStatus},
         users=db.session.scalar(select(func.count(LineUser.id))) or 0,

@@ -1,10 +1,11 @@
-"""Reminder e-mails to confirmed registrants of workshops starting within 48 hours."""
+"""Reminder e-mails (and LINE messages) to confirmed registrants of workshops starting within
+48 hours; and, once a workshop is over, its registrants' LINE user ids are erased."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from workshop.extensions import db
 from workshop.models import Registration, RegistrationStatus, Workshop, utcnow
@@ -25,7 +26,7 @@ def send_reminders(now: datetime | None = None) -> int:
         .join(Workshop, Workshop.id == Registration.workshop_id)
         .where(
             Registration.status == RegistrationStatus.CONFIRMED,
-            Registration.email.is_not(None),
+            or_(Registration.email.is_not(None), Registration.line_user.is_not(None)),
             Registration.reminder_sent_at.is_(None),
             Registration.is_walk_in.is_(False),
             Workshop.starts_at > now,
@@ -49,3 +50,18 @@ def send_reminders(now: datetime | None = None) -> int:
             notify.reminder(registration)
             sent += 1
     return sent
+
+
+def forget_line_users(now: datetime | None = None) -> int:
+    """Erase the LINE user ids kept with the registrations of workshops that are over: they
+    were kept only to tell those people of a seat or remind them. The number erased."""
+    now = now or utcnow()
+    over = select(Workshop.id).where(Workshop.ends_at <= now)
+    with transaction():
+        erased = db.session.execute(
+            update(Registration)
+            .where(Registration.line_user.is_not(None), Registration.workshop_id.in_(over))
+            .values(line_user=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+    return int(erased)

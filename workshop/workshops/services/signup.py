@@ -89,14 +89,30 @@ def find_by_email(workshop_id: int, email: str) -> Registration | None:
     return db.session.scalars(stmt).first()
 
 
+def find_earlier(workshop_id: int, email: str | None, line_user: str | None) -> Registration | None:
+    """The person's earlier registration, known by e-mail, or by LINE user through LINE."""
+    if email is not None:
+        return find_by_email(workshop_id, email)
+    if line_user is not None:
+        stmt = select(Registration).where(
+            Registration.workshop_id == workshop_id, Registration.line_user == line_user
+        )
+        return db.session.scalars(stmt).first()
+    return None
+
+
 def take_seat_or_wait(
-    workshop_id: int, applicant: Applicant, email: str | None, now: datetime
+    workshop_id: int,
+    applicant: Applicant,
+    email: str | None,
+    now: datetime,
+    line_user: str | None = None,
 ) -> Registration:
     """The sign-up under the workshop's lock; a cancelled registration is taken up again."""
     workshop = lock_workshop(workshop_id)
     ensure_signup_open(workshop, now)
     mode = choose_mode(workshop, applicant.mode)
-    registration = find_by_email(workshop.id, email) if email else None
+    registration = find_earlier(workshop.id, email, line_user)
     if registration is not None and not registration.is_cancelled:
         raise AlreadyRegistered()
     # nobody jumps the queue: while people wait, a new sign-up waits behind them
@@ -104,7 +120,7 @@ def take_seat_or_wait(
     if full and not workshop.has_waitlist:
         raise WorkshopFull()
     if registration is None:
-        registration = Registration(workshop_id=workshop.id, email=email)
+        registration = Registration(workshop_id=workshop.id, email=email, line_user=line_user)
     apply_applicant(registration, workshop, applicant)
     db.session.add(registration)
     registration.seq = workshop.registration_seq
@@ -122,16 +138,18 @@ def register(
     applicant: Applicant,
     *,
     staff_id: int | None = None,
+    line_user: str | None = None,
     now: datetime | None = None,
 ) -> Registration:
-    """A sign-up: a seat if one is left, else the waiting list, else WorkshopFull."""
+    """A sign-up: a seat if one is left, else the waiting list, else WorkshopFull. On the web
+    the person is known by e-mail; through LINE by their LINE user id (``line_user``)."""
     now = now or utcnow()
     email = normalise_email(applicant.email)
-    if staff_id is None and email is None:
+    if staff_id is None and email is None and line_user is None:
         raise DomainError("メールアドレスを入力してください。")
     try:
         with transaction():
-            registration = take_seat_or_wait(workshop_id, applicant, email, now)
+            registration = take_seat_or_wait(workshop_id, applicant, email, now, line_user)
             registration.entered_by_id = staff_id
             db.session.flush()  # the same e-mail pressed twice at once fails here, rolled back
     except IntegrityError as error:

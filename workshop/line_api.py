@@ -1,0 +1,105 @@
+"""LINE's Messaging API (line-bot-sdk v3) at LINE_API_BASE: replies to what a resident sent,
+and messages pushed to a resident later (a move up from a waiting list, a reminder).
+
+A neutral module like mail.py: the LINE conversation replies through it and the workshops
+push through it, and it imports neither. The SDK is imported when a message goes out, not
+at start-up (about 0.3 s).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, cast
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
+MESSAGES_PER_CALL = 5  # LINE takes at most 5 messages a reply or push
+QUICK_LABEL_MAX = 20  # characters of a quick-reply button's label
+
+
+class Said(Protocol):
+    """A text message, with quick-reply buttons that send their own label."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def quick(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    quick: tuple[str, ...] = ()
+
+
+def is_on() -> bool:
+    config = current_app.config
+    return bool(config.get("LINE_CHANNEL_SECRET") and config.get("LINE_CHANNEL_ACCESS_TOKEN"))
+
+
+def reply(reply_token: str, messages: Sequence[Said]) -> None:
+    """Answer an event (its reply token is good for one reply, about a minute)."""
+    from linebot.v3.messaging import MessagingApi, ReplyMessageRequest
+
+    with _client() as client:
+        MessagingApi(client).reply_message(
+            ReplyMessageRequest(replyToken=reply_token, messages=_messages(messages))
+        )
+
+
+def push(user_id: str, messages: Sequence[Said]) -> bool:
+    """Send to a resident unasked; False when the channel is off or LINE's API fails (the
+    caller's work stands: a push is a courtesy beside the web page and the e-mail)."""
+    if not is_on():
+        return False
+    from linebot.v3.messaging import MessagingApi, PushMessageRequest
+
+    try:
+        with _client() as client:
+            MessagingApi(client).push_message(
+                PushMessageRequest(to=user_id, messages=_messages(messages))
+            )
+    except Exception as error:  # LINE down or the user blocked the account
+        log.warning("LINE push failed: %s: %s", type(error).__name__, error)
+        return False
+    return True
+
+
+def _client() -> Any:
+    from linebot.v3.messaging import ApiClient, Configuration
+
+    config = current_app.config
+    return ApiClient(
+        Configuration(
+            host=str(config["LINE_API_BASE"]).rstrip("/"),
+            access_token=str(config["LINE_CHANNEL_ACCESS_TOKEN"] or ""),
+        )
+    )
+
+
+def _messages(messages: Sequence[Said]) -> Any:
+    from linebot.v3.messaging import MessageAction, QuickReply, QuickReplyItem, TextMessage
+
+    return cast(
+        Any,
+        [
+            TextMessage(
+                text=message.text,
+                quick_reply=QuickReply(
+                    items=[
+                        QuickReplyItem(
+                            action=MessageAction(label=label[:QUICK_LABEL_MAX], text=label)
+                        )
+                        for label in message.quick
+                    ]
+                )
+                if message.quick
+                else None,
+            )
+            for message in messages[:MESSAGES_PER_CALL]
+        ],
+    )
