@@ -19,8 +19,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from workshop.labels import AGE_GROUP, AGE_GROUP_ALIASES
-from workshop.models import AgeGroup
+from workshop.line import asking
+from workshop.models import AgeGroup, Question
 from workshop.models.consultations import COMMENT_MAX_CHARS
+from workshop.questionnaires.services.answers import (
+    REQUIRED_MESSAGE,
+    AnswerInput,
+    RawAnswer,
+    answers_in_words,
+)
 
 AGREE, DISAGREE = "同意する", "同意しない"
 CANCEL, SETTINGS, COMMENT, SEND, YES, FIX, SKIP = (
@@ -46,6 +53,7 @@ class Step(enum.StrEnum):
     AGE = "age"
     DISTRICT = "district"
     CHOOSE = "choose"
+    ANSWER = "answer"  # a question of the consultation's questionnaire
     WRITE = "write"
     CONFIRM = "confirm"
     PICK_WORKSHOP = "pick_workshop"
@@ -62,6 +70,7 @@ class Consultation:
     title: str
     url: str
     districts: tuple[str, ...] = ()
+    questions: tuple[Question, ...] = ()  # its questionnaire, asked before the free text
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,9 @@ class Person:
     step: Step = Step.IDLE
     consultation_id: int | None = None
     draft: tuple[str, ...] = ()
+    # the questionnaire being answered: the answers as typed, the questions asked so far
+    given: tuple[asking.Given, ...] = ()
+    asked: tuple[str, ...] = ()
     # a sign-up being made (kept only until it is sent or cancelled)
     workshop_id: int | None = None
     mode: str | None = None
@@ -107,6 +119,7 @@ class Submit:
     body: str
     age_group: AgeGroup | None
     district: str | None
+    answers: tuple[AnswerInput, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,6 +183,8 @@ def respond(person: Person | None, text: str | None, town: Town) -> Outcome:
         return answer_district(person, said, town)
     if person.step is Step.CHOOSE:
         return choose(person, said, town)
+    if person.step is Step.ANSWER:
+        return answer(person, said, town)
     if person.step is Step.WRITE:
         return write(person, text.strip(), said, town)
     if person.step is Step.CONFIRM:
@@ -192,6 +207,8 @@ def at_rest(person: Person) -> Person:
         step=Step.IDLE,
         consultation_id=None,
         draft=(),
+        given=(),
+        asked=(),
         workshop_id=None,
         mode=None,
         name="",
@@ -251,17 +268,72 @@ def choose(person: Person, said: str, town: Town) -> Outcome:
     chosen = {str(n): c for n, c in enumerate(town.consultations, start=1)}.get(said)
     if chosen is None:
         return offer(person, town, "番号で選んでください。")
-    text = (
-        f"「{chosen.title}」へのご意見を書いてください。何回かに分けて送っても構いません。"
-        f"書き終えたら「{SEND}」を押してください（{COMMENT_MAX_CHARS:,}文字まで）。"
+    started = replace(at_rest(person), consultation_id=chosen.id)
+    if chosen.questions:
+        lead = f"「{chosen.title}」のアンケートです（{len(chosen.questions)}問まで）。"
+        return ask_next(started, chosen, lead)
+    return ask_to_write(started, chosen)
+
+
+def ask_to_write(person: Person, chosen: Consultation) -> Outcome:
+    if chosen.questions:
+        text = (
+            "最後に、ご意見があれば書いてください。何回かに分けて送っても構いません。"
+            f"書き終えたら、またはご意見がなければ「{SEND}」を押してください"
+            f"（{COMMENT_MAX_CHARS:,}文字まで）。"
+        )
+    else:
+        text = (
+            f"「{chosen.title}」へのご意見を書いてください。何回かに分けて送っても構いません。"
+            f"書き終えたら「{SEND}」を押してください（{COMMENT_MAX_CHARS:,}文字まで）。"
+        )
+    return Outcome(replace(person, step=Step.WRITE, draft=()), (Reply(text, (SEND, CANCEL)),))
+
+
+def ask_next(person: Person, chosen: Consultation, lead: str = "") -> Outcome:
+    """The next question whose condition the answers so far meet; then the free text."""
+    question = asking.next_question(chosen.questions, person.given, person.asked)
+    if question is None:
+        return ask_to_write(person, chosen)
+    number = chosen.questions.index(question) + 1
+    text, quick = asking.asking(question, number, SKIP)
+    asked_now = replace(person, step=Step.ANSWER, asked=(*person.asked, question.key))
+    return Outcome(
+        asked_now, (Reply(f"{lead}\n{text}".strip(), (*quick, CANCEL)[:QUICK_REPLY_MAX]),)
     )
-    writing = replace(person, step=Step.WRITE, consultation_id=chosen.id, draft=())
-    return Outcome(writing, (Reply(text, (SEND, CANCEL)),))
+
+
+def answer(person: Person, said: str, town: Town) -> Outcome:
+    """The answer to the question just asked, checked by the questionnaire's rules."""
+    chosen = find(town.consultations, person.consultation_id)
+    question = current_question(person, chosen)
+    if chosen is None or question is None:
+        return Outcome(
+            at_rest(person),
+            (Reply("この意見募集は締め切られたため、送れませんでした。", (COMMENT,)),),
+        )
+    raw = RawAnswer() if said == SKIP else asking.read(question, said)
+    if said == SKIP and question.is_required:
+        problem: str | None = REQUIRED_MESSAGE
+    else:
+        given = asking.given_with(person.given, question.key, raw)
+        problem = asking.check(chosen.questions, given, person.asked).problems.get(question.key)
+    if problem is not None:
+        number = chosen.questions.index(question) + 1
+        text, quick = asking.asking(question, number, SKIP)
+        return Outcome(person, (Reply(f"{problem}\n\n{text}", (*quick, CANCEL)[:QUICK_REPLY_MAX]),))
+    return ask_next(replace(person, given=given), chosen)
+
+
+def current_question(person: Person, chosen: Consultation | None) -> Question | None:
+    if chosen is None or not person.asked:
+        return None
+    return next((q for q in chosen.questions if q.key == person.asked[-1]), None)
 
 
 def write(person: Person, text: str, said: str, town: Town) -> Outcome:
     if said == SEND:
-        if not person.draft:
+        if not person.draft and not person.given:
             return Outcome(
                 person, (Reply("まだ何も書かれていません。ご意見を送ってください。", (CANCEL,)),)
             )
@@ -290,9 +362,18 @@ def summary(person: Person, town: Town) -> Outcome:
     chosen = find(town.consultations, person.consultation_id)
     title = chosen.title if chosen else "（募集が終わりました）"
     age = AGE_GROUP[person.age_group] if person.age_group else "回答なし"
+    answered = ""
+    if chosen and chosen.questions:
+        checked = asking.check(chosen.questions, person.given, person.asked)
+        lines = answers_in_words(chosen.questions, checked.answers)
+        answered = "".join(
+            f"問{line.number}　{line.question.text}：{line.text}\n" for line in lines
+        )
+        answered = f"\nアンケート：\n{answered}"
     text = (
         f"次の内容で送ります。よろしいですか。\n\n意見募集：{title}\n年代：{age}\n"
-        f"地区：{person.district or '回答なし'}\n\nご意見：\n" + "\n".join(person.draft)
+        f"地区：{person.district or '回答なし'}\n{answered}\nご意見：\n"
+        + ("\n".join(person.draft) or "（なし）")
     )
     return Outcome(person, (Reply(text, (YES, FIX, CANCEL)),))
 
@@ -316,7 +397,14 @@ def confirm(person: Person, said: str, town: Town) -> Outcome:
         return Outcome(
             idle, (Reply("この意見募集は締め切られたため、送れませんでした。", (COMMENT,)),)
         )
-    submit = Submit(chosen.id, "\n".join(person.draft), person.age_group, person.district)
+    checked = asking.check(chosen.questions, person.given, person.asked)
+    submit = Submit(
+        chosen.id,
+        "\n".join(person.draft),
+        person.age_group,
+        person.district,
+        checked.answers,
+    )
     return Outcome(idle, (), submit=submit)
 
 

@@ -40,6 +40,7 @@ from workshop.models import (
     WorkshopFormat,
     utcnow,
 )
+from workshop.questionnaires.services import store_answers
 from workshop.timeutil import as_tokyo, format_datetime, today_tokyo
 from workshop.transaction import transaction
 from workshop.views import public_url
@@ -63,6 +64,7 @@ def town() -> talk.Town:
             c.title,
             public_url("consultations.show_consultation", slug=c.slug),
             tuple(c.districts),
+            tuple(c.questions),
         )
         for c in listed
     )
@@ -122,6 +124,8 @@ def person_of(user: LineUser | None) -> talk.Person | None:
         step=talk.Step(state.get("step", talk.Step.IDLE.value)),
         consultation_id=state.get("consultation_id"),
         draft=tuple(state.get("draft", ())),
+        given=tuple((key, tuple(values), other) for key, values, other in state.get("given", ())),
+        asked=tuple(state.get("asked", ())),
         workshop_id=state.get("workshop_id"),
         mode=state.get("mode"),
         name=state.get("name", ""),
@@ -143,7 +147,10 @@ def store_comment(submit: talk.Submit) -> Comment:
     """The resident's comment, with the same checks and receipt numbers as the web."""
     consultation = consultations.get_consultation(submit.consultation_id)
     data = consultations.CommentInput(
-        body=submit.body, age_group=submit.age_group, district=submit.district
+        body=submit.body,
+        age_group=submit.age_group,
+        district=submit.district,
+        answers=submit.answers,
     )
     consultations.ensure_open(consultation)
     consultations.validate_comment(consultation, data)
@@ -153,6 +160,8 @@ def store_comment(submit: talk.Submit) -> Comment:
         consultation, data, channel=Channel.LINE, received_on=today, receipt_no=receipt_no
     )
     db.session.add(comment)
+    db.session.flush()
+    store_answers(comment.id, consultation.questions, data.answers)
     return comment
 
 
