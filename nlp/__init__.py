@@ -20,6 +20,8 @@ A pure library: no Flask, no database, no network. Entry points::
     # a live board: each new note into the nearest group, or a new one (see nlp.live)
     found = assign(LiveNote(note_id, text, tokens), groups)  # groups: list[LiveGroup]
     result = regroup(notes, groups)  # on the facilitator's click; their names are kept
+
+    detect_language("Tôi muốn học cách dùng điện thoại")  # -> Detection("vi", 1.0); see nlp.language
 """
 
 from importlib import import_module
@@ -41,6 +43,8 @@ _EXPORTS = {
     "assign": "nlp.live",
     "regroup": "nlp.live",
     "TfidfFeatures": "nlp.features",
+    "Detection": "nlp.language",
+    "detect_language": "nlp.language",
     "normalize": "nlp.normalize",
     "OTHER_THEME_ID": "nlp.pipeline",
     "analyze": "nlp.pipeline",
@@ -58,6 +62,7 @@ if TYPE_CHECKING:
     from nlp.cache import TokenCache, token_cache_key, tokenize_many, tokenize_normalized
     from nlp.cluster import ThemeClusterer
     from nlp.features import LsaFeatures, TfidfFeatures
+    from nlp.language import Detection, detect_language
     from nlp.live import Assignment, LiveGroup, LiveNote, Regrouping, assign, regroup
     from nlp.normalize import normalize
     from nlp.pipeline import OTHER_THEME_ID, analyze, extend
@@ -79,6 +84,7 @@ __all__ = [
     "OTHER_THEME_ID",
     "Analyzer",
     "Assignment",
+    "Detection",
     "KScore",
     "LiveGroup",
     "LiveNote",
@@ -92,6 +98,7 @@ __all__ = [
     "TokenCache",
     "analyze",
     "assign",
+    "detect_language",
     "extend",
     "normalize",
     "read_seed_themes",
