@@ -243,3 +243,21 @@ def test_a_job_outside_any_request_answers_too(app, line_api):
     assert db.session.scalar(failed) == 0
     base = app.config["PUBLIC_BASE_URL"].rstrip("/")
     assert f"{base}/consultations/plan-1" in line_api.texts()[-1]
+
+
+def test_a_confirming_event_taken_twice_stores_one_comment(app, line_api):
+    """As when a job dies after the comment was stored and the event is taken again: the
+    event's id is the submission token of the web's own submit."""
+    from workshop.line import conversation as talk
+    from workshop.line.services.processing import store_comment
+    from workshop.models import Consultation
+
+    consultation = db.session.scalars(select(Consultation)).one()
+    submit = talk.Submit(consultation.id, "ごみの分別アプリがほしいです。", AgeGroup.AGE_30S, None)
+    first = store_comment(submit, "01HZ0EXAMPLE000000000000001")
+    again = store_comment(submit, "01HZ0EXAMPLE000000000000001")
+    (comment,) = comments()
+    assert comment.channel is Channel.LINE and comment.age_group is AgeGroup.AGE_30S
+    assert first.text == again.text and comment.receipt_no in first.text
+    other = store_comment(submit, "01HZ0EXAMPLE000000000000002")
+    assert len(comments()) == 2 and other.text != first.text

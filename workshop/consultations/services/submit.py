@@ -59,8 +59,11 @@ def submit_comment(
     submission_token: str,
     link_token: str = "",
     staff_id: int | None = None,
+    channel: Channel = Channel.WEB,
 ) -> Receipt:
     """A resident's final submit. The same confirmation page sent twice returns the first receipt.
+    Through LINE (``channel``) the token is the confirming event's: an event taken again after
+    its job died finds the comment it stored.
 
     The busiest write of a consultation's last evening, so it holds the lock briefly: reserve the
     receipt number, insert the row with the table's own INSERT, commit; the comment is read back
@@ -79,7 +82,7 @@ def submit_comment(
             # everything is ready before the UPDATE takes the write lock (on SQLite, the whole
             # database's), so that the lock is held for the two statements and the commit only
             values = comment_values(
-                consultation, data, channel=Channel.WEB, received_on=today, receipt_no=""
+                consultation, data, channel=channel, received_on=today, receipt_no=""
             )
             receipt_token = new_token()
             values |= {"submission_token": submission_token, "receipt_token": receipt_token}

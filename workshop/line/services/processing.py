@@ -29,7 +29,6 @@ from workshop.models import (
     AgeGroup,
     Audience,
     Channel,
-    Comment,
     ConsultationStatus,
     Job,
     LineEvent,
@@ -40,8 +39,7 @@ from workshop.models import (
     WorkshopFormat,
     utcnow,
 )
-from workshop.questionnaires.services import store_answers
-from workshop.timeutil import as_tokyo, format_datetime, today_tokyo
+from workshop.timeutil import as_tokyo, format_datetime
 from workshop.transaction import transaction
 from workshop.views import public_url
 from workshop.workshops.services import links, lookup, seats, signup, waitlist
@@ -143,8 +141,10 @@ def text_of(event: dict[str, Any]) -> str | None:
     return str(message["text"]) if message.get("type") == "text" else None
 
 
-def store_comment(submit: talk.Submit) -> Comment:
-    """The resident's comment, with the same checks and receipt numbers as the web."""
+def store_comment(submit: talk.Submit, event_id: str) -> talk.Reply:
+    """The resident's comment through the web's own submit (checks, receipt number, answers),
+    the confirming event's id as its submission token: stored once, even if the event is
+    taken again after its job died."""
     consultation = consultations.get_consultation(submit.consultation_id)
     data = consultations.CommentInput(
         body=submit.body,
@@ -152,17 +152,17 @@ def store_comment(submit: talk.Submit) -> Comment:
         district=submit.district,
         answers=submit.answers,
     )
-    consultations.ensure_open(consultation)
-    consultations.validate_comment(consultation, data)
-    today = today_tokyo()
-    (receipt_no,) = consultations.next_receipt_numbers(consultation, 1, today.year)
-    comment = consultations.build_comment(
-        consultation, data, channel=Channel.LINE, received_on=today, receipt_no=receipt_no
+    try:
+        receipt = consultations.submit_comment(
+            consultation, data, submission_token=f"line-{event_id}", channel=Channel.LINE
+        )
+    except DomainError as error:  # closed meanwhile, or refused by the rules
+        return talk.Reply(f"送れませんでした。{error.message}", (talk.COMMENT,))
+    return talk.Reply(
+        f"ご意見を受け付けました。受付番号は {receipt.receipt_no} です。"
+        "お問い合わせのときにお伝えください。",
+        (talk.COMMENT,),
     )
-    db.session.add(comment)
-    db.session.flush()
-    store_answers(comment.id, consultation.questions, data.answers)
-    return comment
 
 
 def handle(event: dict[str, Any]) -> list[talk.Reply]:
@@ -185,15 +185,7 @@ def handle(event: dict[str, Any]) -> list[talk.Reply]:
     if outcome.sign_up is not None:
         replies.append(sign_up(outcome.sign_up, str(source.get("userId"))))
     if outcome.submit is not None:
-        comment = store_comment(outcome.submit)
-        db.session.flush()
-        replies.append(
-            talk.Reply(
-                f"ご意見を受け付けました。受付番号は {comment.receipt_no} です。"
-                "お問い合わせのときにお伝えください。",
-                (talk.COMMENT,),
-            )
-        )
+        replies.append(store_comment(outcome.submit, str(event.get("webhookEventId", ""))))
     return replies
 
 
