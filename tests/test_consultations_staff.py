@@ -217,7 +217,8 @@ def test_csv_export_is_streamed_in_pieces_of_500_rows(client, login, make_consul
     rows = list(csv.reader(io.StringIO(b"".join(pieces).decode("utf-8-sig"))))
     assert len(rows) == 1201
     assert rows[1200][4] == "1200番目の回答です。駅前の駐輪場を増やしてほしい。"
-    assert rows[1200][12] == "L1200"
+    assert rows[1200][rows[0].index("外部ID")] == "L1200"
+    assert rows[1200][rows[0].index("言語")] == "日本語"
     # who took the residents' comments is recorded once the download starts
     assert (
         db.session.scalar(

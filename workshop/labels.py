@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nlp.language import LANGUAGE_NAMES
 from workshop.models import (
     AgeGroup,
     Audience,
@@ -79,6 +80,9 @@ WORKSHOP_FORMAT = {
     WorkshopFormat.HYBRID: "会場とオンライン（ハイブリッド）",
 }
 
+# the languages comments are told apart in (Comment.language), as staff read them
+LANGUAGE = dict(LANGUAGE_NAMES)
+
 PARTICIPATION_MODE = {
     ParticipationMode.VENUE: "会場",
     ParticipationMode.ONLINE: "オンライン",
@@ -149,6 +153,7 @@ def labels() -> dict[str, object]:
         "AUDIENCE": AUDIENCE,
         "RELATION": RELATION,
         "RELATION_SHORT": RELATION_SHORT,
+        "LANGUAGE": LANGUAGE,
         "CHANNEL": CHANNEL,
         "STATUS": STATUS,
         "ROLE": ROLE,

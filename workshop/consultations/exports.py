@@ -16,13 +16,13 @@ from workshop import audit, jobs, tabular
 from workshop.consultations.services import count_comments
 from workshop.errors import NotFound
 from workshop.extensions import db
-from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
+from workshop.labels import AGE_GROUP, CHANNEL, LANGUAGE, RELATION_SHORT
 from workshop.models import Comment, Consultation, Job, JobKind, JobStatus
 from workshop.questionnaires.services import answer_cells, answer_header, answers_of
 from workshop.transaction import transaction
 
 HEADER = (
-    "受付番号", "受付日", "経路", "章・節", "意見", "年代", "地区", "市との関係",
+    "受付番号", "受付日", "経路", "章・節", "意見", "言語", "年代", "地区", "市との関係",
     "氏名", "メールアドレス", "公表しない", "公表しない理由", "外部ID",
 )  # fmt: skip
 
@@ -58,6 +58,7 @@ def comment_cells(c: Comment, headings: dict[int, str]) -> tuple[tabular.Cell, .
         CHANNEL[c.channel],
         headings.get(c.section_id or 0, ""),
         c.body,
+        LANGUAGE.get(c.language or "", ""),
         AGE_GROUP[c.age_group] if c.age_group else "",
         c.district or "",
         RELATION_SHORT[c.relation] if c.relation else "",

@@ -29,7 +29,7 @@ from workshop.consultations.services import CommentFilter, ConsultationInput, Li
 from workshop.consultations.services.audience import LINK_MAX_USES
 from workshop.errors import ImportFailed
 from workshop.formfields import JaDateField, JaIntegerField, JaRadioField, JaSelectField, at_most
-from workshop.labels import AGE_GROUP, AUDIENCE, CHANNEL, RELATION_SHORT
+from workshop.labels import AGE_GROUP, AUDIENCE, CHANNEL, LANGUAGE, RELATION_SHORT
 from workshop.models import AgeGroup, Audience, Channel, Consultation, Question, Relation
 from workshop.models.audience import LINK_LABEL_MAX_CHARS
 from workshop.text import clean_text
@@ -355,6 +355,7 @@ class CommentFilterForm(FlaskForm):
     relation = JaSelectField(
         "市との関係", choices=[ALL] + [(r.value, x) for r, x in RELATION_SHORT.items()]
     )
+    language = JaSelectField("言語", choices=[ALL, *LANGUAGE.items()])
     hidden = JaSelectField("公表", choices=[ALL, ("no", "公表する意見"), ("yes", "公表しない意見")])
     received_from = JaDateField("受付日（この日から）", validators=[Optional()])
     received_to = JaDateField("受付日（この日まで）", validators=[Optional()])
@@ -389,6 +390,7 @@ class CommentFilterForm(FlaskForm):
             age_group=AgeGroup(age) if (age := value(self.age_group)) else None,
             district=value(self.district),
             relation=Relation(relation) if (relation := value(self.relation)) else None,
+            language=value(self.language),
             hidden=None if hidden is None else hidden == "yes",
             received_from=None if reversed_range else value(self.received_from),
             received_to=value(self.received_to),

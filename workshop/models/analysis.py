@@ -263,7 +263,10 @@ class AnalysisTheme(Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("large_theme.id", ondelete="SET NULL"), index=True
-    )  # None for その他 (and for analyses made before large themes)
+    )  # None for その他 and the language groups (and for analyses made before large themes)
+    # the comments written in another language than Japanese, one group per language (vi,
+    # en, ...): Janome reads Japanese only, so they are kept together, never dropped
+    language: Mapped[str | None] = mapped_column(String(8))
 
     analysis: Mapped[Analysis] = relationship(back_populates="themes")
     parent: Mapped[LargeTheme | None] = relationship(back_populates="children")

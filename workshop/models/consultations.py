@@ -172,6 +172,9 @@ class Comment(Model):
     name: Mapped[str | None] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(254))
     channel: Mapped[Channel] = mapped_column(enum_column(Channel), default=Channel.WEB)
+    # the language it is written in (nlp.language: ja, en, zh, ko, vi, pt, und); None: no
+    # text (a questionnaire's answers only), or stored before languages were told apart
+    language: Mapped[str | None] = mapped_column(String(8))
     received_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     receipt_no: Mapped[str] = mapped_column(String(40), unique=True)

@@ -44,6 +44,13 @@ def next_receipt_numbers(consultation: Consultation, count: int, year: int) -> l
     return [f"{consultation.receipt_prefix}-{year}-{seq:06d}" for seq in range(first, last + 1)]
 
 
+def language_of(body: str) -> str | None:
+    """The language a comment is written in (None: no text), told offline by its letters."""
+    from nlp.language import detect_language
+
+    return detect_language(body).code if body else None
+
+
 def comment_values(
     consultation: Consultation,
     data: CommentInput,
@@ -53,10 +60,12 @@ def comment_values(
     receipt_no: str,
 ) -> dict[str, Any]:
     """The stored fields of a new comment, cleaned; one place for the form, staff and imports."""
+    body = clean_text(data.body)
     return {
         "consultation_id": consultation.id,
         "section_id": data.section_id,
-        "body": clean_text(data.body),
+        "body": body,
+        "language": language_of(body),
         "age_group": data.age_group,
         "district": clean_text(data.district) or None,
         "relation": data.relation,

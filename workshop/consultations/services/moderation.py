@@ -24,6 +24,7 @@ class CommentFilter:
     age_group: AgeGroup | None = None
     district: str | None = None
     relation: Relation | None = None
+    language: str | None = None
     hidden: bool | None = None
     received_from: date | None = None
     received_to: date | None = None
@@ -37,6 +38,7 @@ def filtered_comments(consultation_id: int, filters: CommentFilter) -> Select[Co
         (Comment.age_group, filters.age_group),
         (Comment.district, filters.district),
         (Comment.relation, filters.relation),
+        (Comment.language, filters.language),
         (Comment.is_hidden, filters.hidden),
     ]
     for column, value in equal:

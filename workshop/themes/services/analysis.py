@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from flask import current_app
-from sqlalchemy import insert, select
+from sqlalchemy import Row, insert, select
 
 from workshop import jobs, masks
 from workshop.errors import DomainError
@@ -31,10 +31,12 @@ from workshop.themes.services.corrections import body_hash, replay_corrections
 from workshop.themes.services.lookup import get_analysis, latest_analysis, members
 from workshop.themes.services.tokens import (
     comment_bodies,
+    is_japanese,
     load_token_cache,
     mask_new_comments,
     reporting,
     store_tokens,
+    tag_languages,
 )
 
 MIN_COMMENTS = 5
@@ -82,12 +84,17 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
 
     started = time.perf_counter()
     assert job.consultation_id is not None
-    rows = comment_bodies(job.consultation_id)
+    tag_languages(job.consultation_id)
+    every = comment_bodies(job.consultation_id)
+    rows = [row for row in every if is_japanese(row.language)]
     if len(rows) < MIN_COMMENTS:
-        raise DomainError(f"分析するには意見が{MIN_COMMENTS}件以上必要です（いま{len(rows)}件）。")
+        raise DomainError(
+            f"分析するには日本語の意見が{MIN_COMMENTS}件以上必要です（いま{len(rows)}件）。"
+        )
+    others = language_groups(every)
     ids = [row.id for row in rows]
     texts = [row.body for row in rows]
-    hashes = {comment_id: body_hash(text) for comment_id, text in zip(ids, texts, strict=True)}
+    hashes = {row.id: body_hash(row.body) for row in every}
     progress(5, f"{len(rows)}件の意見を読み込みました")
 
     analyzer = Analyzer()
@@ -103,7 +110,7 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
         result = extend(
             texts,
             ids,
-            previous=earlier_assignments(previous, hashes),
+            previous=earlier_assignments(previous, {i: hashes[i] for i in ids}),
             parents={t.number: t.parent.number for t in previous.themes if t.parent},
             seed=params.seed,
             token_cache=cache,
@@ -122,7 +129,7 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
             on_progress=reporting(progress, 10, 50),
         )
     progress(70, "テーマを作りました。同じ内容の意見を探しています")
-    groups = find_near_duplicates(texts, ids)
+    groups = find_near_duplicates([row.body for row in every], [row.id for row in every])
     masked = mask_new_comments(job.consultation_id, progress, 75, 85)
     # the last progress report: from here the session writes, and SQLite has one writer at a time
     progress(85, "結果を保存しています")
@@ -132,8 +139,8 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
     analysis = Analysis(
         consultation_id=job.consultation_id,
         params=params.to_json(),
-        n_comments=len(ids),
-        n_themes=result.n_themes,
+        n_comments=len(every),
+        n_themes=result.n_themes + len(others),
         k_scores=[[score.k, score.score] for score in result.k_scores],
         duplicate_groups=[list(group.ids) for group in groups],
         created_by_id=job.created_by_id,
@@ -141,17 +148,23 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
     db.session.add(analysis)
     with db.session.no_autoflush:  # a theme joins its large theme before the analysis
         by_number = store_themes(analysis, result, previous)
+        by_number |= store_language_groups(analysis, others)
     db.session.flush()
+    numbers = {comment_id: result.assignments[comment_id] for comment_id in ids} | {
+        comment_id: LANGUAGE_NUMBERS[code]
+        for code, members in others.items()
+        for comment_id in members
+    }
     db.session.execute(
         insert(ThemeAssignment),
         [
             {
                 "analysis_id": analysis.id,
                 "comment_id": comment_id,
-                "theme_id": by_number[result.assignments[comment_id]].id,
+                "theme_id": by_number[number].id,
                 "body_hash": hashes[comment_id],
             }
-            for comment_id in ids
+            for comment_id, number in numbers.items()
         ],
     )
     replay_corrections(analysis)
@@ -163,9 +176,50 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
     return analysis.id
 
 
+# the theme numbers of the language groups, apart from the pipeline's (0, 1, 2, ...): the same
+# language keeps its number from one analysis to the next
+LANGUAGE_NUMBERS = {code: 900_001 + n for n, code in enumerate(("en", "zh", "ko", "vi", "pt"))}
+LANGUAGE_GROUP_NUMBERS = frozenset(LANGUAGE_NUMBERS.values())
+
+
+def language_groups(rows: Sequence[Row[int, str, str | None]]) -> dict[str, list[int]]:
+    """language -> the ids of the comments written in it, for the languages other than
+    Japanese (Janome reads Japanese only): each becomes a group of its own."""
+    groups: dict[str, list[int]] = {}
+    for row in rows:
+        if not is_japanese(row.language):
+            groups.setdefault(str(row.language), []).append(row.id)
+    return {code: groups[code] for code in LANGUAGE_NUMBERS if code in groups}
+
+
+def store_language_groups(
+    analysis: Analysis, groups: Mapping[str, Sequence[int]]
+) -> dict[int, AnalysisTheme]:
+    """A theme per language, after the pipeline's: 「ベトナム語の意見」, its first comments as
+    its representatives. No keywords or summary: those come from Janome."""
+    from nlp.language import LANGUAGE_NAMES
+
+    found: dict[int, AnalysisTheme] = {}
+    for code, comment_ids in groups.items():
+        label = f"{LANGUAGE_NAMES[code]}の意見"
+        theme = AnalysisTheme(
+            number=LANGUAGE_NUMBERS[code],
+            position=len(analysis.themes),
+            label=label,
+            original_label=label,
+            keywords=[],
+            representative_ids=list(comment_ids[:3]),
+            language=code,
+        )
+        analysis.themes.append(theme)
+        found[theme.number] = theme
+    return found
+
+
 def earlier_assignments(previous: Analysis, hashes: Mapping[int, str]) -> dict[int | str, int]:
     """comment id -> theme number in an earlier analysis, as the planner left it (moves and
-    merges included); a comment changed since then is placed again like a new one."""
+    merges included); a comment changed since then is placed again like a new one. Only the
+    pipeline's themes: a language group is made again by store_language_groups()."""
     stmt = (
         select(ThemeAssignment.comment_id, ThemeAssignment.body_hash, AnalysisTheme.number)
         .join(AnalysisTheme, AnalysisTheme.id == ThemeAssignment.theme_id)
@@ -174,7 +228,7 @@ def earlier_assignments(previous: Analysis, hashes: Mapping[int, str]) -> dict[i
     kept: dict[int | str, int] = {  # nlp takes int or str ids
         comment_id: number
         for comment_id, stored_hash, number in db.session.execute(stmt)
-        if hashes.get(comment_id) == stored_hash
+        if hashes.get(comment_id) == stored_hash and number not in LANGUAGE_GROUP_NUMBERS
     }
     return kept
 

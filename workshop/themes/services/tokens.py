@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 
-from sqlalchemy import Row, delete, insert, select
+from sqlalchemy import Row, delete, insert, select, update
 
 from workshop import jobs, masks
 from workshop.extensions import db
@@ -35,14 +35,43 @@ def reporting(
     return report
 
 
-def comment_bodies(consultation_id: int) -> Sequence[Row[int, str]]:
-    """(id, body) of every comment of a consultation with a text, in id order: what both jobs
-    read. A questionnaire's response may hold answers only: it has no text to group."""
+def comment_bodies(consultation_id: int) -> Sequence[Row[int, str, str | None]]:
+    """(id, body, language) of every comment of a consultation with a text, in id order: what
+    both jobs read. A questionnaire's response may hold answers only: it has no text to group."""
     return db.session.execute(
-        select(Comment.id, Comment.body)
+        select(Comment.id, Comment.body, Comment.language)
         .where(Comment.consultation_id == consultation_id, Comment.body != "")
         .order_by(Comment.id)
     ).all()
+
+
+def is_japanese(language: str | None) -> bool:
+    """Janome reads Japanese: so are the comments too short to tell (und, 「OK」) and those
+    stored before languages were told apart (None, tagged by tag_languages())."""
+    return language in (None, "ja", "und")
+
+
+def tag_languages(consultation_id: int) -> dict[int, str]:
+    """Tag the consultation's comments stored before languages were told apart; comment id ->
+    its language, for those tagged now. Committed at once: a job reports its progress through
+    another connection afterwards, and SQLite has one writer at a time."""
+    from nlp.language import detect_language
+
+    untagged = db.session.execute(
+        select(Comment.id, Comment.body).where(
+            Comment.consultation_id == consultation_id,
+            Comment.language.is_(None),
+            Comment.body != "",
+        )
+    ).all()
+    tagged = {row.id: detect_language(row.body).code for row in untagged}
+    if tagged:
+        db.session.execute(
+            update(Comment),
+            [{"id": comment_id, "language": code} for comment_id, code in tagged.items()],
+        )
+        db.session.commit()
+    return tagged
 
 
 def run_tokens(job: Job, progress: jobs.Progress) -> None:
@@ -50,7 +79,8 @@ def run_tokens(job: Job, progress: jobs.Progress) -> None:
     from nlp import Analyzer, tokenize_many
 
     assert job.consultation_id is not None
-    rows = comment_bodies(job.consultation_id)
+    tag_languages(job.consultation_id)
+    rows = [row for row in comment_bodies(job.consultation_id) if is_japanese(row.language)]
     ids = [row.id for row in rows]
     texts = [row.body for row in rows]
     analyzer = Analyzer()
