@@ -119,6 +119,14 @@ def test_demo_load_is_idempotent(app):
         (Comment.received_on < closed.opens_on) | (Comment.received_on > closed.closes_on),
     )
     assert db.session.scalar(outside) == 0
+    # its analysis keeps the comments written in other languages as a group per language
+    from workshop.themes.services import latest_analysis, theme_sizes
+
+    analysis = latest_analysis(closed.id)
+    assert analysis is not None
+    groups = {t.language: t for t in analysis.themes if t.language}
+    assert set(groups) == {"vi", "en", "zh", "ko", "pt"}
+    assert theme_sizes(analysis)[groups["vi"].id] == 3
     # the アンケート: 2,000 responses, each with its answers, by web, paper and LINE
     survey = db.session.scalars(
         select(Consultation).where(Consultation.slug == "dx-survey-2026")

@@ -130,9 +130,27 @@ def load_closed_round() -> Consultation | None:
     )
 
 
+# comments foreign residents wrote in their own languages (ours, like every demo text): the
+# analysis keeps them as a group per language, beside the Japanese themes
+OTHER_LANGUAGE_COMMENTS = (
+    ("V01", "Tôi muốn có lớp học dùng điện thoại thông minh bằng tiếng Việt ở nhà văn hóa.", "30代", "駅前地区"),
+    ("V02", "Giấy tờ ở tòa thị chính rất khó hiểu. Xin hãy có hướng dẫn bằng tiếng Việt.", "20代", "南浜地区"),
+    ("V03", "Tôi làm việc vào ngày thường nên muốn làm thủ tục trên mạng vào buổi tối.", "20代", "駅前地区"),
+    ("E01", "Please make the city website readable in English, especially the garbage rules.", "40代", "中央地区"),
+    ("E02", "I would like to apply for childcare online, with English help on each step.", "30代", "東台地区"),
+    ("C01", "希望市政府的网站和通知也能提供中文版本，现在很多信息我们看不懂。", "30代", "駅前地区"),
+    ("K01", "시청 창구에서 외국인을 위한 통역 서비스가 있으면 좋겠습니다.", "40代", "中央地区"),
+    ("P01", "Gostaria que os avisos de desastre também fossem enviados em português pelo LINE.", "40代", "南浜地区"),
+)  # fmt: skip
+
+
 def load_comments(consultation: Consultation) -> int:
     text = resources.files("workshop.demo_data").joinpath("comments.csv").read_text("utf-8")
     rows = list(csv.DictReader(text.splitlines(keepends=True)))
+    rows += [
+        {"id": key, "text": body, "age_group": age, "district": district}
+        for key, body, age, district in OTHER_LANGUAGE_COMMENTS
+    ]
     with transaction():
         numbers = services.next_receipt_numbers(consultation, len(rows), today_tokyo().year)
         start = consultation.opens_on
