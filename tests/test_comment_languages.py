@@ -11,12 +11,10 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.test_consultations import submit
-from tests.test_themes import DISASTER, SMARTPHONE
-from workshop.consultations import services as consultations
+from tests.test_themes import DISASTER, SMARTPHONE, add_paper_comment
 from workshop.extensions import db
 from workshop.models import (
     Analysis,
-    Channel,
     Comment,
     JobStatus,
     Regrouping,
@@ -24,7 +22,6 @@ from workshop.models import (
     ThemeAssignment,
 )
 from workshop.themes import services as themes
-from workshop.timeutil import today_tokyo
 
 VIETNAMESE = [
     "Tôi muốn có lớp học dùng điện thoại thông minh ở nhà văn hóa gần nhà.",
@@ -35,16 +32,6 @@ ENGLISH = [
     "Please add English guidance to the online application for childcare.",
     "The city office should open on Saturdays for people who work on weekdays.",
 ]
-
-
-def enter(consultation, body: str) -> Comment:
-    return consultations.enter_comment(
-        consultation.id,
-        consultations.CommentInput(body=body),
-        channel=Channel.PAPER,
-        received_on=today_tokyo(),
-        staff_id=None,
-    )
 
 
 @pytest.mark.both_dbs
@@ -66,9 +53,9 @@ def test_the_staff_list_filters_by_language_and_the_export_says_it(
     client, login, make_consultation
 ):
     consultation = make_consultation()
-    enter(consultation, VIETNAMESE[1])
-    enter(consultation, ENGLISH[0])
-    enter(consultation, SMARTPHONE[0])
+    add_paper_comment(consultation, VIETNAMESE[1])
+    add_paper_comment(consultation, ENGLISH[0])
+    add_paper_comment(consultation, SMARTPHONE[0])
     login(Role.PLANNER)
     url = f"/staff/consultations/{consultation.id}/comments"
     page = client.get(url, query_string={"language": "vi"}).get_data(as_text=True)
@@ -114,7 +101,7 @@ def test_the_analysis_groups_other_languages_apart_and_counts_them(
 ):
     consultation = make_consultation()
     for body in SMARTPHONE + DISASTER + VIETNAMESE[:2] + ENGLISH:
-        enter(consultation, body)
+        add_paper_comment(consultation, body)
     # two stored before languages were told apart: the job tags them first
     db.session.execute(
         update(Comment)
@@ -146,7 +133,7 @@ def test_the_analysis_groups_other_languages_apart_and_counts_them(
     assert f'data-cell="{group.id}:paper">2' in breakdown
 
     # 1 % more comments, re-analysed in the app: the new one joins its language's group
-    enter(consultation, VIETNAMESE[2])
+    add_paper_comment(consultation, VIETNAMESE[2])
     extended = analyse(consultation, Regrouping.EXTEND)
     assert members(extended)["ベトナム語の意見"] == set(VIETNAMESE)
     assert {t.number for t in extended.themes if t.language} == {

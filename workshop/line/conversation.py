@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from workshop.labels import AGE_GROUP, AGE_GROUP_ALIASES
@@ -177,27 +177,10 @@ def respond(person: Person | None, text: str | None, town: Town) -> Outcome:
         return ask_age(person, "年代と地区を設定し直します。")
     if said == WORKSHOPS:
         return offer_workshops(at_rest(person), town, "")
-    if person.step is Step.AGE:
-        return answer_age(person, said, town)
-    if person.step is Step.DISTRICT:
-        return answer_district(person, said, town)
-    if person.step is Step.CHOOSE:
-        return choose(person, said, town)
-    if person.step is Step.ANSWER:
-        return answer(person, said, town)
-    if person.step is Step.WRITE:
+    if person.step is Step.WRITE:  # the comment is kept as typed, not normalised
         return write(person, text.strip(), said, town)
-    if person.step is Step.CONFIRM:
-        return confirm(person, said, town)
-    if person.step is Step.PICK_WORKSHOP:
-        return pick_workshop(person, said, town)
-    if person.step is Step.MODE:
-        return answer_mode(person, said, town)
-    if person.step is Step.NAME:
-        return answer_name(person, said, town)
-    if person.step is Step.SIGN_UP:
-        return confirm_sign_up(person, said, town)
-    return offer(person, town, "")
+    step = STEPS.get(person.step)
+    return step(person, said, town) if step else offer(person, town, "")
 
 
 def at_rest(person: Person) -> Person:
@@ -510,3 +493,17 @@ def confirm_sign_up(person: Person, said: str, town: Town) -> Outcome:
 
 def find_workshop(town: Town, workshop_id: int | None) -> WorkshopOffer | None:
     return next((w for w in town.workshops if w.id == workshop_id), None)
+
+
+# what is said at each step goes to (Step.WRITE, which keeps the text as typed, is apart)
+STEPS: dict[Step, Callable[[Person, str, Town], Outcome]] = {
+    Step.AGE: answer_age,
+    Step.DISTRICT: answer_district,
+    Step.CHOOSE: choose,
+    Step.ANSWER: answer,
+    Step.CONFIRM: confirm,
+    Step.PICK_WORKSHOP: pick_workshop,
+    Step.MODE: answer_mode,
+    Step.NAME: answer_name,
+    Step.SIGN_UP: confirm_sign_up,
+}
