@@ -258,3 +258,31 @@ def test_web_import_with_wrong_column_saves_nothing(client, login, make_consulta
     assert response.status_code == 400
     assert "列「意見本文」が見つかりません" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+def test_the_sweep_removes_uploads_left_waiting_and_old_exports(app, make_consultation):
+    """A planner who never came back to the column step leaves residents' data in instance/:
+    the cron sweep removes it once a day old, and keeps what is newer."""
+    import os
+    import time
+
+    from workshop.consultations import exports
+
+    consultation = make_consultation()
+    with app.test_request_context():
+        old = imports.keep_upload(consultation.id, LINE_EXPORT.encode())
+        new = imports.keep_upload(consultation.id, LINE_EXPORT.encode())
+        folder = Path(current_app.instance_path) / imports.PENDING_FOLDER
+        day_ago = time.time() - imports.PENDING_KEEP_SECONDS - 60
+        os.utime(folder / f"{consultation.id}-{old}.csv", (day_ago, day_ago))
+        export = exports.exports_folder() / "999.xlsx"
+        export.parent.mkdir(parents=True, exist_ok=True)
+        export.write_bytes(b"PK")
+        long_ago = time.time() - exports.keep_seconds() - 60
+        os.utime(export, (long_ago, long_ago))
+    result = app.test_cli_runner().invoke(args=["jobs", "sweep"])
+    assert result.exit_code == 0, result.output
+    assert "uploads waiting for their columns: 1 expired file(s) removed" in result.output
+    assert "Excel exports: 1 expired file(s) removed" in result.output
+    assert [p.name for p in folder.glob("*.csv")] == [f"{consultation.id}-{new}.csv"]
+    assert not export.exists()

@@ -39,6 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     from workshop.consultations import exports as consultation_exports
     from workshop.consultations import import_jobs
+    from workshop.consultations import imports as consultation_imports
     from workshop.themes import services as theme_services
 
     jobs.register(JobKind.TOKENS, theme_services.run_tokens)
@@ -46,6 +47,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     jobs.register(JobKind.COMMENTS_XLSX, consultation_exports.run_comments_xlsx)
     jobs.register(JobKind.COMMENTS_IMPORT, import_jobs.run_comments_import)
     jobs.register(JobKind.LINE_EVENTS, line.services.run_line_events)
+    jobs.register_cleaner("Excel exports", consultation_exports.remove_expired_exports)
+    jobs.register_cleaner(
+        "uploads waiting for their columns", consultation_imports.remove_stale_uploads
+    )
 
     for bp in (
         consultations.bp,

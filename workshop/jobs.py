@@ -59,6 +59,16 @@ def register(kind: JobKind, function: JobFunction) -> None:
     REGISTRY[kind] = function
 
 
+# files with residents' data that jobs and uploads leave in instance/ for a while (an Excel
+# export, an upload waiting for its column step): each feature registers how to remove its
+# own once expired, and `jobs sweep` (cron) runs them; a function returns the number removed
+CLEANERS: dict[str, Callable[[], int]] = {}
+
+
+def register_cleaner(name: str, function: Callable[[], int]) -> None:
+    CLEANERS[name] = function
+
+
 def mode(app: Flask) -> str:
     configured = app.config.get("JOBS_MODE", "auto")
     if configured != "auto":
@@ -342,11 +352,14 @@ def jobs_cli() -> None:
 @jobs_cli.command("sweep")
 @with_appcontext
 def sweep_command() -> None:
-    """Mark jobs whose runner died as failed (run it from cron, e.g. every 5 minutes)."""
+    """Mark jobs whose runner died as failed, and remove expired files with residents' data
+    (run it from cron, e.g. every 5 minutes)."""
     swept = sweep_stale()
     for stale in swept:
         click.echo(f"job {stale.job_id}: {stale.reason}")
     click.echo(f"{len(swept)} stale job(s) marked failed")
+    for name, clean in CLEANERS.items():
+        click.echo(f"{name}: {clean()} expired file(s) removed")
 
 
 @jobs_cli.command("run")

@@ -117,6 +117,11 @@ def remove_expired(folder: Path, now: float | None = None) -> list[Path]:
     return removed
 
 
+def remove_expired_exports() -> int:
+    folder = exports_folder()
+    return len(remove_expired(folder)) if folder.is_dir() else 0
+
+
 def run_comments_xlsx(job: Job, progress: jobs.Progress) -> None:
     """Write the Excel file of all comments to xlsx_path(job.id); a failed run leaves none."""
     assert job.consultation_id is not None

@@ -275,14 +275,24 @@ def _pending_path(consultation_id: int, token: str) -> Path:
     return Path(current_app.instance_path) / PENDING_FOLDER / f"{consultation_id}-{token}.csv"
 
 
+def remove_stale_uploads(now: float | None = None) -> int:
+    """Remove the uploads left waiting longer than PENDING_KEEP_SECONDS (a planner who never
+    came back to the column step): they hold residents' names and addresses."""
+    folder = Path(current_app.instance_path) / PENDING_FOLDER
+    cutoff = (now if now is not None else time.time()) - PENDING_KEEP_SECONDS
+    removed = 0
+    for old in folder.glob("*.csv") if folder.is_dir() else ():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def keep_upload(consultation_id: int, raw: bytes) -> str:
     """Keep an uploaded file for the next step; returns its token. Old ones are removed."""
     folder = Path(current_app.instance_path) / PENDING_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - PENDING_KEEP_SECONDS
-    for old in folder.glob("*.csv"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+    remove_stale_uploads()
     token = secrets.token_urlsafe(24)
     _pending_path(consultation_id, token).write_bytes(raw)
     return token
