@@ -140,3 +140,36 @@ def test_a_workshop_sign_up_step_by_step():
     done = talk.respond(summary.person, "申し込む", town)
     assert done.sign_up == talk.SignUp(7, "venue", "はなこ", AgeGroup.AGE_40S, None)
     assert done.person == talk.Person(age_group=AgeGroup.AGE_40S)  # nothing under way kept
+
+
+def test_how_to_use_explains_the_menu_and_keeps_what_is_under_way():
+    person = say(None, talk.AGREE, "30代", "中央地区", "1", "書きかけの意見").person
+    outcome = talk.respond(person, "使い方", TOWN)
+    assert "「まちの声」の使い方です" in outcome.replies[0].text
+    assert "ワークショップ：参加できるワークショップを選んで申し込めます" in outcome.replies[0].text
+    assert "いまの続きは、そのまま送ってください" in outcome.replies[0].text
+    assert outcome.person == person  # the draft is not touched, nor joined with 「使い方」
+    done = say(outcome.person, "続きの文です", talk.SEND, talk.YES)
+    assert done.submit is not None and done.submit.body == "書きかけの意見\n続きの文です"
+    at_rest = say(None, talk.AGREE, "30代", "中央地区", talk.CANCEL).person
+    idle = talk.respond(at_rest, "使い方", TOWN)
+    assert idle.replies[0].quick == (talk.COMMENT, talk.WORKSHOPS, talk.SETTINGS)
+
+
+def test_how_to_use_before_agreeing_keeps_nothing_and_asks_for_consent():
+    outcome = talk.respond(None, "使い方", TOWN)
+    assert outcome.person is None
+    assert "「まちの声」の使い方です" in outcome.replies[0].text
+    assert "市のサーバーにだけ保存します" in outcome.replies[1].text
+    assert outcome.replies[1].quick == (talk.AGREE, talk.DISAGREE)
+
+
+def test_send_a_comment_from_any_step_starts_afresh():
+    writing = say(None, talk.AGREE, "30代", "中央地区", "2", "書きかけ").person
+    outcome = talk.respond(writing, "意見を送る", TOWN)
+    assert outcome.person is not None and outcome.person.step is Step.CHOOSE
+    assert outcome.person.draft == ()  # not a line of the comment
+    assert outcome.replies[0].text.startswith("書きかけの内容は保存していません。")
+    assert "1. みどり市DX推進計画（素案）" in outcome.replies[0].text
+    fresh = talk.respond(say(None, talk.AGREE, "30代", "中央地区").person, "意見を送る", TOWN)
+    assert fresh.replies[0].text.startswith("どの計画にご意見を送りますか")

@@ -7,8 +7,10 @@ Steps: consent (nothing is stored before 「同意する」) → age group and d
 until 「送信」 → a summary to confirm → the receipt. 「ワークショップ」, at any step: choosing a
 workshop open for sign-up → the way to take part (hybrid only) → a name for the reception →
 a summary to confirm → the sign-up, with the same seats and waiting list as the web.
-「やめる」 at any step cancels and keeps nothing of the draft. Every step also works by
-typing: a quick reply is only a shortcut.
+「やめる」 at any step cancels and keeps nothing of the draft; 「意見を送る」 starts a comment
+afresh; 「使い方」 explains the account and leaves whatever is under way as it was (these and
+「ワークショップ」 「設定」 are also the rich menu's buttons). Every step also works by typing: a
+quick reply is only a shortcut.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ CANCEL, SETTINGS, COMMENT, SEND, YES, FIX, SKIP = (
     "やめる", "設定", "意見を送る", "送信", "この内容で送る", "書き直す", "答えない",
 )  # fmt: skip
 WORKSHOPS, APPLY = "ワークショップ", "申し込む"
+HELP = "使い方"  # with 意見を送る, ワークショップ and 設定: the rich menu's four buttons
 NAME_MAX_CHARS = 100  # as the web form's name
 # LINE shows at most 13 quick-reply buttons
 QUICK_REPLY_MAX = 13
@@ -46,6 +49,14 @@ CONSENT_TEXT = (
     "よろしければ「同意する」を押してください。"
 )
 NOT_TEXT = "ごめんなさい、文字のメッセージだけを受け付けています。スタンプや写真、位置情報は読み取れません。"
+HELP_TEXT = (
+    "「まちの声」の使い方です。画面の下のメニューを押すか、同じ言葉を送ってください。\n"
+    f"・{COMMENT}：市の計画にご意見を送れます。計画を番号で選んで書き、"
+    f"書き終えたら「{SEND}」を押します。\n"
+    f"・{WORKSHOPS}：参加できるワークショップを選んで申し込めます。\n"
+    f"・{SETTINGS}：年代と地区を変えられます。\n"
+    f"・{CANCEL}：とちゅうでやめます。書きかけの内容は保存しません。"
+)
 
 
 class Step(enum.StrEnum):
@@ -164,6 +175,8 @@ def respond(person: Person | None, text: str | None, town: Town) -> Outcome:
     if person is None:
         if said == AGREE:
             return ask_age(Person(), "ありがとうございます。")
+        if said == HELP:
+            return Outcome(None, (Reply(HELP_TEXT), Reply(CONSENT_TEXT, (AGREE, DISAGREE))))
         return Outcome(None, (Reply(CONSENT_TEXT, (AGREE, DISAGREE)),))
     if said == DISAGREE:
         return Outcome(
@@ -177,6 +190,11 @@ def respond(person: Person | None, text: str | None, town: Town) -> Outcome:
         return ask_age(person, "年代と地区を設定し直します。")
     if said == WORKSHOPS:
         return offer_workshops(at_rest(person), town, "")
+    if said == HELP:
+        return explain(person)
+    if said == COMMENT:
+        lead = "書きかけの内容は保存していません。" if is_busy(person) else ""
+        return offer(at_rest(person), town, lead)
     if person.step is Step.WRITE:  # the comment is kept as typed, not normalised
         return write(person, text.strip(), said, town)
     step = STEPS.get(person.step)
@@ -196,6 +214,20 @@ def at_rest(person: Person) -> Person:
         mode=None,
         name="",
     )
+
+
+def is_busy(person: Person) -> bool:
+    """A comment, its questionnaire's answers or a sign-up are under way: a new start
+    would drop them."""
+    return bool(person.draft or person.given or person.workshop_id)
+
+
+def explain(person: Person) -> Outcome:
+    """How to use the account; whatever is under way stays as it was."""
+    if person.step is Step.IDLE:
+        return Outcome(person, (Reply(HELP_TEXT, (COMMENT, WORKSHOPS, SETTINGS)),))
+    text = f"{HELP_TEXT}\n\nいまの続きは、そのまま送ってください。"
+    return Outcome(person, (Reply(text, (CANCEL,)),))
 
 
 def ask_age(person: Person, lead: str) -> Outcome:
