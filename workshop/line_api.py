@@ -2,7 +2,7 @@
 and messages pushed to a resident later (a move up from a waiting list, a reminder).
 
 A neutral module like mail.py: the LINE conversation replies through it and the workshops
-push through it, and it imports neither. The SDK is imported when a message goes out, not
+push through it, and it imports neither; `line setup-richmenu` uses its client. The SDK is imported when a message goes out, not
 at start-up (about 0.3 s).
 """
 
@@ -12,12 +12,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import current_app
 
 log = logging.getLogger(__name__)
 MESSAGES_PER_CALL = 5  # LINE takes at most 5 messages a reply or push
 QUICK_LABEL_MAX = 20  # characters of a quick-reply button's label
+LINE_API_HOST, LINE_DATA_HOST = "api.line.me", "api-data.line.me"
 
 
 class Said(Protocol):
@@ -45,7 +47,7 @@ def reply(reply_token: str, messages: Sequence[Said]) -> None:
     """Answer an event (its reply token is good for one reply, about a minute)."""
     from linebot.v3.messaging import MessagingApi, ReplyMessageRequest
 
-    with _client() as client:
+    with api_client() as client:
         MessagingApi(client).reply_message(
             ReplyMessageRequest(replyToken=reply_token, messages=_messages(messages))
         )
@@ -59,7 +61,7 @@ def push(user_id: str, messages: Sequence[Said]) -> bool:
     from linebot.v3.messaging import MessagingApi, PushMessageRequest
 
     try:
-        with _client() as client:
+        with api_client() as client:
             MessagingApi(client).push_message(
                 PushMessageRequest(to=user_id, messages=_messages(messages))
             )
@@ -69,16 +71,30 @@ def push(user_id: str, messages: Sequence[Said]) -> bool:
     return True
 
 
-def _client() -> Any:
+def api_client(host: str | None = None) -> Any:
+    """The SDK's client for LINE_API_BASE (or `host`), with the channel's access token."""
     from linebot.v3.messaging import ApiClient, Configuration
 
     config = current_app.config
     return ApiClient(
         Configuration(
-            host=str(config["LINE_API_BASE"]).rstrip("/"),
+            host=host or api_base(),
             access_token=str(config["LINE_CHANNEL_ACCESS_TOKEN"] or ""),
         )
     )
+
+
+def api_base() -> str:
+    return str(current_app.config["LINE_API_BASE"]).rstrip("/")
+
+
+def data_base() -> str:
+    """Where images and other content go: LINE serves them from api-data.line.me, not
+    api.line.me. A city's relay or our stand-in takes both at LINE_API_BASE."""
+    base = urlsplit(api_base())
+    if base.hostname != LINE_API_HOST:
+        return api_base()
+    return urlunsplit(base._replace(netloc=base.netloc.replace(LINE_API_HOST, LINE_DATA_HOST)))
 
 
 def _messages(messages: Sequence[Said]) -> Any:

@@ -1,4 +1,5 @@
-"""flask line ...: forget a LINE user; play a conversation without a LINE account."""
+"""flask line ...: forget a LINE user; play a conversation without a LINE account; set up
+the account's rich menu."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ import hmac
 import json
 import secrets
 import time
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from workshop import audit
+from workshop.errors import DomainError
 from workshop.line.services import people
+from workshop.line.services import richmenu as richmenu_setup
 from workshop.line.standin import StandIn
 from workshop.transaction import transaction
 
@@ -87,6 +91,35 @@ def simulate(said: tuple[str, ...]) -> None:
                     if labels:
                         click.echo(f"      [{' / '.join(labels)}]")
             click.echo("")
+
+
+@line.command("setup-richmenu")
+@click.option(
+    "--dry-run",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="write richmenu.json and richmenu.png to this folder; contact nothing",
+)
+def setup_richmenu(folder: Path | None) -> None:
+    """Create the account's rich menu (意見を送る / ワークショップ / 設定 / 使い方) with its
+    image, and make it the menu every friend sees."""
+    try:
+        if folder is None:
+            richmenu_setup.check_channel()  # before drawing, to say so at once
+        drawn = richmenu_setup.draw()
+        size = drawn.menu["size"]
+        click.echo(f"リッチメニュー「{drawn.menu['name']}」（{size['width']}×{size['height']}）:")
+        for area in drawn.menu["areas"]:
+            x, y, action = area["bounds"]["x"], area["bounds"]["y"], area["action"]
+            place = ("左" if x == 0 else "右") + ("上" if y == 0 else "下")  # two rows of two
+            click.echo(f"  {place}　{action['label']}（押すと「{action['text']}」と送ります）")
+        if folder is not None:
+            menu_file, image_file = richmenu_setup.write(drawn, folder)
+            click.echo(f"書き出しました（LINE には送っていません）: {menu_file}, {image_file}")
+            return
+        richmenu_setup.set_up(drawn, click.echo)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
 
 
 def delivery(user: str, text: str, number: int) -> bytes:

@@ -19,3 +19,22 @@ class BadDelivery(DomainError):
     message = "内容を読み取れません。"
     status = 400
     code = "bad_delivery"
+
+
+class ChannelOff(DomainError):
+    """LINE_CHANNEL_SECRET or LINE_CHANNEL_ACCESS_TOKEN is not set."""
+
+    message = (
+        "LINE のチャネルが設定されていません。LINE_CHANNEL_SECRET と "
+        "LINE_CHANNEL_ACCESS_TOKEN を設定してから、もう一度実行してください"
+        "（LINE に送らずに試すときは --dry-run フォルダ）。"
+    )
+    status = 409
+    code = "line_off"
+
+
+class LineApiFailed(DomainError):
+    """LINE's API (or the city's relay) refused a call or could not be reached."""
+
+    status = 502
+    code = "line_api_failed"
