@@ -40,7 +40,8 @@ def test_setup_creates_the_menu_uploads_its_image_and_makes_it_the_default(app, 
     result = setup_richmenu(app)
     assert result.exit_code == 0, result.output
 
-    (created, default) = stand_in.calls
+    (looked, created, default) = stand_in.calls
+    assert looked == ("GET /v2/bot/user/all/richmenu", {}, f"Bearer {TOKEN}")
     path, menu, authorization = created
     assert path == "/v2/bot/richmenu" and authorization == f"Bearer {TOKEN}"
     assert menu["size"] == {"width": 2500, "height": 1686}
@@ -69,6 +70,14 @@ def test_setup_creates_the_menu_uploads_its_image_and_makes_it_the_default(app, 
     assert f"リッチメニューを作りました: {rich_menu_id}" in result.output
     assert "画像を登録しました（PNG 2500×1686" in result.output
     assert "友だち全員の既定のリッチメニューにしました" in result.output
+
+    assert "これまでの既定" not in result.output
+
+    # run again: a new menu, which takes the place of the first
+    again = setup_richmenu(app)
+    assert again.exit_code == 0, again.output
+    assert stand_in.default_rich_menu not in (None, rich_menu_id)
+    assert f"これまでの既定のリッチメニュー {rich_menu_id} に代わりました" in again.output
 
     # what a dry run writes is exactly what was sent
     assert setup_richmenu(app, "--dry-run", str(tmp_path)).exit_code == 0
@@ -118,9 +127,9 @@ def test_when_line_refuses_it_says_so_in_japanese(app, stand_in):
     stand_in.status = 500
     result = setup_richmenu(app)
     assert result.exit_code != 0
-    assert "リッチメニューを作るところで、LINE の API がエラーを返しました（500）" in result.output
+    assert "ところで、LINE の API がエラーを返しました（500）" in result.output
     assert "An error occurred in the server" in result.output
-    assert stand_in.default_rich_menu is None
+    assert stand_in.rich_menus == {} and stand_in.default_rich_menu is None
 
 
 def test_images_go_to_lines_content_host_or_the_relay(app):

@@ -56,6 +56,13 @@ class StandIn:
                 self.end_headers()
                 self.wfile.write(json.dumps(answer).encode())
 
+            def do_GET(self) -> None:
+                status, answer = stand_in.look_up(self.path, self.headers)
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(json.dumps(answer).encode())
+
             def log_message(self, *args: Any) -> None:
                 pass
 
@@ -95,6 +102,14 @@ class StandIn:
             for n, _ in enumerate(body.get("messages", []))
         ]
         return 200, {"sentMessages": sent}
+
+    def look_up(self, path: str, headers: Any) -> Answer:
+        self.calls.append((f"GET {path}", {}, headers.get("Authorization", "")))
+        if self.status != 200:
+            return self.status, {"message": "An error occurred in the server"}
+        if path == "/v2/bot/user/all/richmenu" and self.default_rich_menu:
+            return 200, {"richMenuId": self.default_rich_menu}
+        return 404, {"message": "no default richmenu"}
 
     def create_rich_menu(self, menu: dict[str, Any]) -> Answer:
         problems = rich_menu_problems(menu)

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
 
@@ -33,6 +33,7 @@ class Drawn:
 class SetUp:
     rich_menu_id: str
     image_bytes: int
+    replaced: str | None  # the menu that was the default before
 
 
 def draw() -> Drawn:
@@ -58,6 +59,7 @@ def set_up(drawn: Drawn, report: Callable[[str], None]) -> SetUp:
     from linebot.v3.messaging import MessagingApi, MessagingApiBlob, RichMenuRequest
 
     with line_api.api_client() as client:
+        previous = default_rich_menu(MessagingApi(client))
         request = RichMenuRequest.from_dict(drawn.menu)
         created = calling(
             "リッチメニューを作る", lambda: MessagingApi(client).create_rich_menu(request)
@@ -84,7 +86,26 @@ def set_up(drawn: Drawn, report: Callable[[str], None]) -> SetUp:
             left,
         )
     report("友だち全員の既定のリッチメニューにしました（トーク画面の下に出ます）。")
-    return SetUp(rich_menu_id, len(drawn.png))
+    if previous:
+        report(
+            f"これまでの既定のリッチメニュー {previous} に代わりました（LINE には残っています）。"
+        )
+    return SetUp(rich_menu_id, len(drawn.png), previous)
+
+
+def default_rich_menu(api: Any) -> str | None:
+    """The id of the menu every friend sees now; None when there is none."""
+    from linebot.v3.messaging import ApiException
+
+    def ask() -> str | None:
+        try:
+            return str(api.get_default_rich_menu_id().rich_menu_id)
+        except ApiException as error:
+            if error.status == 404:  # LINE's answer when no menu is the default
+                return None
+            raise
+
+    return cast(str | None, calling("いまの既定のリッチメニューを調べる", ask))
 
 
 def check_channel() -> None:
