@@ -7,7 +7,8 @@ a background job (services/processing.py) runs each through the conversation
 replies through the Messaging API (workshop/line_api.py). Workshop sign-ups follow the web's
 rules (workshops/services/signup.py); a move up from the waiting list and the reminder are
 pushed (workshops/notify.py), the LINE id kept on the registration until the workshop is
-over. Staff see the channel at /staff/line; `flask line forget` removes what is kept."""
+over. Staff see the channel at /staff/line; `flask line forget` removes what is kept;
+`flask line setup-richmenu` gives the account its menu of four buttons (richmenu.py)."""
 
 from flask import Blueprint
 
