@@ -142,6 +142,8 @@ def test_demo_load_is_idempotent(app):
     answered = select(func.count(func.distinct(Answer.comment_id)))
     assert db.session.scalar(answered) == 2000
     assert len(survey.questions) == 9
+    # it comes analysed: its results page shows the themes split by a choice
+    assert latest_analysis(survey.id) is not None
 
 
 def test_receipt_mail_goes_through_a_real_smtp_server(

@@ -178,6 +178,14 @@ SURVEY_ANSWERS = 2000
 SURVEY_CHANNELS = (Channel.WEB,) * 12 + (Channel.PAPER,) * 3 + (Channel.LINE,) * 5
 
 
+def analyse(consultation: Consultation) -> None:
+    """Tokenize and analyse a demo round here and now, as a planner's 分析する would."""
+    from workshop.themes.services import start_analysis
+
+    jobs.enqueue(JobKind.TOKENS, consultation_id=consultation.id, how="inline")
+    start_analysis(consultation.id, how="inline")
+
+
 def load_survey() -> Consultation | None:
     """An open アンケート beside the free text, with 2,000 answers of our own making: the
     questionnaire's results page has charts, cross tabs and themes split by a choice."""
@@ -378,7 +386,8 @@ def load() -> None:
     code = load_board()
     if code:
         click.echo(f"demo board added: join at /b/{code}")
-    if load_survey():
+    if (survey_round := load_survey()) is not None:
+        analyse(survey_round)  # its results page shows the themes split by a choice
         click.echo(
             f"demo questionnaire added: {SURVEY_ANSWERS:,} answers at /consultations/{SURVEY_SLUG}"
         )
@@ -388,10 +397,7 @@ def load() -> None:
     count = 0
     if closed is not None:
         count = load_comments(closed)
-        from workshop.themes.services import start_analysis
-
-        jobs.enqueue(JobKind.TOKENS, consultation_id=closed.id, how="inline")
         # the closed round comes analysed: its large themes and themes are there to read
-        start_analysis(closed.id, how="inline")
+        analyse(closed)
     users = db.session.scalars(select(User)).all()
     click.echo(f"demo data loaded: {len(users)} staff accounts, 3 consultations, {count} comments")
