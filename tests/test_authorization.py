@@ -250,6 +250,7 @@ MATRIX: dict[str, Row] = {
     "boards.join": Row(public(get=200)),
     # ------------------------------------------------------------ preferences (a cookie, back)
     "preferences.furigana": Row(public(get=303)),
+    "preferences.text_size": Row(public(get=303)),
     # ------------------------------------------------------------ LINE (off: no channel secret)
     "line.webhook": Row(public(post=404)),
     "line_staff.status": Row(staff(PLANNERS, get=200)),

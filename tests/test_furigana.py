@@ -78,10 +78,10 @@ def test_the_switch_keeps_a_japanese_path(client):
 def test_plan_page_has_ruby_only_when_on(client, plan):
     off = client.get(f"/consultations/{plan.slug}").get_data(as_text=True)
     assert "<ruby>" not in off
-    assert "ふりがな：<a" in off and "<strong>なし</strong>" in off
+    assert "ふりがな：<a" in off and '<strong aria-current="true">なし</strong>' in off
     turn(client, "on")
     on = client.get(f"/consultations/{plan.slug}").get_data(as_text=True)
-    assert "<strong>あり</strong>" in on
+    assert '<strong aria-current="true">あり</strong>' in on
     assert f"<h1>{ruby_of('御所見', 'ごしょみ')}{ruby_of('地区', 'ちく')}" in on
     assert ruby_of("推進", "すいしん") in on  # the plan's text and its section titles
     assert f"<li>{ruby_of('第', 'だい')}1{ruby_of('章', 'しょう')} " in on

@@ -1,10 +1,10 @@
-"""A resident's reading preferences, kept in a cookie: ふりがな on or off."""
+"""A resident's reading preferences, kept in cookies: ふりがな on or off, text 標準 or 大きい."""
 
 from flask import Blueprint
 
 # residents' own settings; no login, no database
 bp = Blueprint("preferences", __name__)
 
-from workshop.preferences import furigana, routes  # noqa: E402
+from workshop.preferences import furigana, routes, text_size  # noqa: E402
 
-__all__ = ["bp", "furigana", "routes"]
+__all__ = ["bp", "furigana", "routes", "text_size"]

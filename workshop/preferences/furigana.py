@@ -17,6 +17,7 @@ from flask import Flask, g, has_request_context, request
 from markupsafe import Markup, escape
 
 from nlp.furigana import has_kanji, ruby_segments
+from workshop.preferences.text_size import text_large
 from workshop.security import is_staff_page
 
 COOKIE = "furigana"
@@ -122,9 +123,18 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def reading_switch() -> dict[str, object]:
         if not has_request_context():  # an e-mail rendered by a job
-            return {"furigana": False, "furigana_switch": False}
+            return {
+                "furigana": False,
+                "text_large": False,
+                "resident_page": False,
+                "preference_switches": False,
+            }
+        resident = is_resident_page()
         return {
             "furigana": furigana_on(),
-            # a page answered to a POST (the confirmation page) cannot be reloaded by a link
-            "furigana_switch": is_resident_page() and request.method == "GET",
+            "text_large": text_large(),
+            "resident_page": resident,
+            # the ふりがな and text-size switches: a page answered to a POST (the confirmation
+            # page) cannot be reloaded by a link
+            "preference_switches": resident and request.method == "GET",
         }

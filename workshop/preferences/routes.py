@@ -1,4 +1,4 @@
-"""The ふりがな switch: a plain link that sets the cookie and goes back to the page."""
+"""The reading switches: plain links that set a cookie and go back to the page."""
 
 from __future__ import annotations
 
@@ -7,18 +7,30 @@ from urllib.parse import urlsplit
 from flask import current_app, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from workshop.preferences import bp
-from workshop.preferences.furigana import COOKIE, MAX_AGE
+from workshop.preferences import bp, furigana, text_size
+
+MAX_AGE = furigana.MAX_AGE
 
 
-@bp.get("/furigana")
-def furigana() -> Response:
+@bp.get("/furigana", endpoint="furigana")
+def furigana_switch() -> Response:
     """``?to=on|off&next=/page``: remembered for a year; back to ``next`` on this site only."""
-    on = request.args.get("to") == "on"
+    return remembered(furigana.COOKIE, "1" if request.args.get("to") == "on" else "0")
+
+
+@bp.get("/text-size", endpoint="text_size")
+def text_size_switch() -> Response:
+    """``?to=large|standard&next=/page``: as the ふりがな switch."""
+    large = request.args.get("to") == text_size.LARGE
+    return remembered(text_size.COOKIE, text_size.LARGE if large else text_size.STANDARD)
+
+
+def remembered(cookie: str, value: str) -> Response:
+    """Back to ``next`` with the cookie set for a year."""
     response = redirect(local_path(request.args.get("next", "")), code=303)
     response.set_cookie(
-        COOKIE,
-        "1" if on else "0",
+        cookie,
+        value,
         max_age=MAX_AGE,
         httponly=True,
         samesite="Lax",
