@@ -251,6 +251,8 @@ MATRIX: dict[str, Row] = {
     # ------------------------------------------------------------ preferences (a cookie, back)
     "preferences.furigana": Row(public(get=303)),
     "preferences.text_size": Row(public(get=303)),
+    # ------------------------------------------------------------ the accessibility policy
+    "accessibility.policy": Row(public(get=200)),
     # ------------------------------------------------------------ LINE (off: no channel secret)
     "line.webhook": Row(public(post=404)),
     "line_staff.status": Row(staff(PLANNERS, get=200)),

@@ -41,7 +41,13 @@ FOCUSED = """() => {
     const color = getComputedStyle(node).backgroundColor;
     if (color !== 'rgba(0, 0, 0, 0)' && color !== 'transparent') { background = color; break; }
   }
-  const top = document.elementFromPoint(rect.left + rect.width / 2, rect.top + rect.height / 2);
+  // a region taller than the window (a long table that scrolls sideways) cannot fit in it:
+  // it must show, and be uncovered, where it crosses the window
+  const tall = rect.height > innerHeight;
+  const middle = tall
+    ? (Math.max(rect.top, 0) + Math.min(rect.bottom, innerHeight)) / 2
+    : rect.top + rect.height / 2;
+  const top = document.elementFromPoint(rect.left + rect.width / 2, middle);
   return {
     tag: el.tagName.toLowerCase(),
     id: el.id,
@@ -56,8 +62,9 @@ FOCUSED = """() => {
     outlineColor: style.outlineColor,
     boxShadow: style.boxShadow,
     background,
-    inViewport: rect.top >= 0 && rect.left >= 0 && rect.bottom <= innerHeight
-      && rect.right <= innerWidth,
+    inViewport: rect.left >= 0 && rect.right <= innerWidth && (tall
+      ? rect.top < innerHeight && rect.bottom > 0
+      : rect.top >= 0 && rect.bottom <= innerHeight),
     unobscured: !!top && (top === el || el.contains(top) || top.contains(el)),
   };
 }"""

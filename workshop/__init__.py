@@ -24,6 +24,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     slots.init_app(app)
 
     from workshop import (
+        accessibility,
         api,
         auth,
         boards,
@@ -66,6 +67,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         results.bp,
         results.staff_bp,
         preferences.bp,
+        accessibility.bp,
         questionnaires.staff_bp,
         line.bp,
         line.staff_bp,

@@ -30,6 +30,7 @@ ENV_SETTINGS: dict[str, Any] = {
     "MAIL_DEFAULT_SENDER": str,
     "PUBLIC_BASE_URL": str,
     "CITY_NAME": str,
+    "ACCESSIBILITY_CONTACT": str,
     "SESSION_COOKIE_SECURE": lambda value: value.lower() in {"1", "true", "yes", "on"},
     "PROXY_FIX_X_FOR": int,
     "PROXY_FIX_X_PROTO": int,
@@ -88,6 +89,9 @@ def defaults(instance: Path) -> dict[str, Any]:
         "UPLOAD_FOLDER": str(instance / "uploads"),
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
         "CITY_NAME": "みどり市",
+        # who residents write to about the accessibility of the site (the policy page's last
+        # line), e.g. "みどり市 デジタル推進課（電話 0000-00-0000）"; unset: a general line
+        "ACCESSIBILITY_CONTACT": None,
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
         "MAX_ATTACHMENT_BYTES": 20 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
