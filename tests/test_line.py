@@ -80,7 +80,7 @@ def test_a_whole_comment_through_line(client, line_api):
     path, _, auth = line_api.calls[-1]
     assert path == "/v2/bot/message/reply" and auth == "Bearer test-access-token"
     # the LINE user id is nowhere in the database: only its HMAC
-    for table in ("line_user", "line_event", "comment"):
+    for table in ("line_user", "line_event", "comment", "registration"):
         rows = db.session.execute(text(f"SELECT * FROM {table}")).all()
         assert USER_A not in repr(rows)
 

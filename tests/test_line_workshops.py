@@ -16,6 +16,7 @@ from tests.test_workshops import sign_up as sign_up_on_the_web
 from tests.test_workshops import workshop_factory
 from workshop.extensions import db
 from workshop.line.services import user_hash
+from workshop.line_api import unseal
 from workshop.models import (
     AgeGroup,
     LineUser,
@@ -84,7 +85,10 @@ def test_a_sign_up_in_line(client, line_api, make_workshop):  # noqa: F811
     assert registration.status is RegistrationStatus.CONFIRMED
     assert (registration.name, registration.email) == ("みどりのはな", None)
     assert registration.age_group is AgeGroup.AGE_70S and registration.district == "北山地区"
-    assert registration.line_user == USER_A
+    # who, as an HMAC; the id itself only sealed with the app's key, to push to them later
+    assert registration.line_user_hash == user_hash(USER_A)
+    assert USER_A not in registration.line_user_sealed
+    assert unseal(registration.line_user_sealed) == USER_A
     done = line_api.texts()[-1]
     assert "参加が決まりました" in done
     assert link_in(done) == registration
@@ -197,17 +201,18 @@ def test_the_line_id_is_erased_when_the_workshop_is_over_or_on_request(
         for said in ("ワークショップ", "1", f"参加者{user[-2:]}", "申し込む"):
             resident.says(said)
     a, b = registrations()
-    assert (a.line_user, b.line_user) == (USER_A, USER_B)
+    assert (a.line_user_hash, b.line_user_hash) == (user_hash(USER_A), user_hash(USER_B))
 
     # 「同意しない」 (or `line forget`) erases the id; the sign-up stays, by its name
     residents[USER_A].says("同意しない")
     db.session.expire_all()
-    assert registrations()[0].line_user is None
+    assert registrations()[0].line_user_sealed is None
     assert registrations()[0].status is RegistrationStatus.CONFIRMED
     result = app.test_cli_runner().invoke(args=["line", "forget", user_hash(USER_B)])
     assert result.exit_code == 0, result.output
     db.session.expire_all()
-    assert [r.line_user for r in registrations()] == [None, None]
+    assert [r.line_user_sealed for r in registrations()] == [None, None]
+    assert [r.line_user_hash for r in registrations()] == [None, None]
 
     # and once the workshop is over, whoever is left is erased by the hourly run
     resident = Resident(client, "U" + "c3" * 16)
@@ -215,8 +220,8 @@ def test_the_line_id_is_erased_when_the_workshop_is_over_or_on_request(
     set_up(resident)
     for said in ("ワークショップ", "2", "さん", "申し込む"):
         resident.says(said)
-    assert registrations()[-1].line_user is not None
+    assert registrations()[-1].line_user_sealed is not None
     assert reminders.forget_line_users(now=workshop.ends_at) == 0  # the other is not over
     assert reminders.forget_line_users(now=other.ends_at + timedelta(minutes=1)) == 1
     db.session.expire_all()
-    assert all(r.line_user is None for r in registrations())
+    assert all(r.line_user_sealed is None for r in registrations())

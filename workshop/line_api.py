@@ -8,6 +8,9 @@ at start-up (about 0.3 s).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,6 +39,30 @@ class Said(Protocol):
 class Message:
     text: str
     quick: tuple[str, ...] = ()
+
+
+def user_hash(user_id: str) -> str:
+    """How a LINE user is known here: an HMAC of their LINE id with the app's key."""
+    key = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    return hmac.new(key, user_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def seal(user_id: str) -> str:
+    """A LINE id encrypted with a key made from the app's (Fernet): kept only where the city
+    must write to the resident later (a workshop registration), never in the clear."""
+    return _fernet().encrypt(user_id.encode("utf-8")).decode("ascii")
+
+
+def unseal(sealed: str) -> str:
+    return _fernet().decrypt(sealed.encode("ascii")).decode("utf-8")
+
+
+def _fernet() -> Any:
+    from cryptography.fernet import Fernet
+
+    secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    key = hashlib.sha256(b"machikoe line user id\0" + secret).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
 
 
 def is_on() -> bool:

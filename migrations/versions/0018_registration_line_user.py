@@ -1,4 +1,5 @@
-"""A registration made through LINE keeps the LINE user id until the workshop is over
+"""A registration made through LINE keeps who (the HMAC of the LINE id) and the id sealed
+with the app's key, until the workshop is over
 
 Revision ID: 0018_registration_line_user
 Revises: 0017_job_result
@@ -18,13 +19,15 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('registration', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('line_user', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('line_user_hash', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('line_user_sealed', sa.Text(), nullable=True))
         batch_op.create_unique_constraint(
-            'uq_registration_workshop_id_line_user', ['workshop_id', 'line_user']
+            'uq_registration_workshop_id_line_user_hash', ['workshop_id', 'line_user_hash']
         )
 
 
 def downgrade():
     with op.batch_alter_table('registration', schema=None) as batch_op:
-        batch_op.drop_constraint('uq_registration_workshop_id_line_user', type_='unique')
-        batch_op.drop_column('line_user')
+        batch_op.drop_constraint('uq_registration_workshop_id_line_user_hash', type_='unique')
+        batch_op.drop_column('line_user_sealed')
+        batch_op.drop_column('line_user_hash')

@@ -120,7 +120,7 @@ class Registration(Model):
 
     __table_args__ = (
         UniqueConstraint("workshop_id", "email"),
-        UniqueConstraint("workshop_id", "line_user"),
+        UniqueConstraint("workshop_id", "line_user_hash"),
         Index("ix_registration_workshop_status", "workshop_id", "status", "seq"),
     )
 
@@ -132,9 +132,11 @@ class Registration(Model):
     name: Mapped[str] = mapped_column(String(100))
     furigana: Mapped[str] = mapped_column(String(100), default="")
     email: Mapped[str | None] = mapped_column(String(254))
-    # signed up through the city's LINE account: the LINE user id, so that a move up from the
-    # waiting list and the reminder can be pushed to them; erased once the workshop is over
-    line_user: Mapped[str | None] = mapped_column(String(64))
+    # signed up through the city's LINE account: who (the HMAC of the LINE id, as line_user),
+    # and the id sealed with the app's key (line_api.seal) so that a move up from the waiting
+    # list and the reminder can be pushed to them; both erased once the workshop is over
+    line_user_hash: Mapped[str | None] = mapped_column(String(64))
+    line_user_sealed: Mapped[str | None] = mapped_column(Text)
     phone: Mapped[str] = mapped_column(String(30), default="")
     age_group: Mapped[AgeGroup | None] = mapped_column(enum_column(AgeGroup))
     district: Mapped[str] = mapped_column(String(100), default="")

@@ -49,11 +49,12 @@ def registered(registration: Registration, *, position: int | None) -> None:
 
 def tell_on_line(registration: Registration, lead: str) -> None:
     """A short LINE message with the registration's page, to one who signed up in LINE."""
-    if not registration.line_user:
+    if not registration.line_user_sealed:
         return
     token = tokens.sign(tokens.STATUS_SALT, registration.id, registration.access_key)
     url = public_url("workshops.registration", token=token)
-    line_api.push(registration.line_user, [line_api.Message(f"{lead}\n申込の内容: {url}")])
+    to = line_api.unseal(registration.line_user_sealed)
+    line_api.push(to, [line_api.Message(f"{lead}\n申込の内容: {url}")])
 
 
 def promoted(registration: Registration) -> None:

@@ -26,7 +26,7 @@ def send_reminders(now: datetime | None = None) -> int:
         .join(Workshop, Workshop.id == Registration.workshop_id)
         .where(
             Registration.status == RegistrationStatus.CONFIRMED,
-            or_(Registration.email.is_not(None), Registration.line_user.is_not(None)),
+            or_(Registration.email.is_not(None), Registration.line_user_sealed.is_not(None)),
             Registration.reminder_sent_at.is_(None),
             Registration.is_walk_in.is_(False),
             Workshop.starts_at > now,
@@ -60,8 +60,8 @@ def forget_line_users(now: datetime | None = None) -> int:
     with transaction():
         erased = db.session.execute(
             update(Registration)
-            .where(Registration.line_user.is_not(None), Registration.workshop_id.in_(over))
-            .values(line_user=None)
+            .where(Registration.line_user_hash.is_not(None), Registration.workshop_id.in_(over))
+            .values(line_user_hash=None, line_user_sealed=None)
             .execution_options(synchronize_session=False)
         ).rowcount  # type: ignore[attr-defined]
     return int(erased)

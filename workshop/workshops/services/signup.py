@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from workshop import line_api
 from workshop.errors import DomainError
 from workshop.extensions import db
 from workshop.models import (
@@ -95,7 +96,8 @@ def find_earlier(workshop_id: int, email: str | None, line_user: str | None) -> 
         return find_by_email(workshop_id, email)
     if line_user is not None:
         stmt = select(Registration).where(
-            Registration.workshop_id == workshop_id, Registration.line_user == line_user
+            Registration.workshop_id == workshop_id,
+            Registration.line_user_hash == line_api.user_hash(line_user),
         )
         return db.session.scalars(stmt).first()
     return None
@@ -120,7 +122,10 @@ def take_seat_or_wait(
     if full and not workshop.has_waitlist:
         raise WorkshopFull()
     if registration is None:
-        registration = Registration(workshop_id=workshop.id, email=email, line_user=line_user)
+        registration = Registration(workshop_id=workshop.id, email=email)
+    if line_user is not None:
+        registration.line_user_hash = line_api.user_hash(line_user)
+        registration.line_user_sealed = line_api.seal(line_user)
     apply_applicant(registration, workshop, applicant)
     db.session.add(registration)
     registration.seq = workshop.registration_seq
