@@ -30,12 +30,13 @@ from tests.test_workshops import workshop_factory
 from workshop.boards import cookies as board_cookies
 from workshop.boards.services import moderation, notes, running
 from workshop.boards.services.setup import BoardInput, create_board
-from workshop.consultations import exports
+from workshop.consultations import exports, import_jobs, imports
 from workshop.consultations.services import LinkInput, create_links
 from workshop.extensions import db
 from workshop.models import (
     Answer,
     BoardGroup,
+    Channel,
     Comment,
     Job,
     QuestionType,
@@ -183,6 +184,13 @@ MATRIX: dict[str, Row] = {
         staff(PLANNERS, get=200), parts={"job_id": "export_job_id"}
     ),
     "consultations_staff.import_comments": Row(staff(PLANNERS, get=200, post=422)),
+    # an upload is imported by a job (inline in tests); the world has one that is done
+    "consultations_staff.import_job": Row(
+        staff(PLANNERS, get=200), parts={"job_id": "import_job_id"}
+    ),
+    "consultations_staff.import_job_json": Row(
+        staff(PLANNERS, get=200), parts={"job_id": "import_job_id"}
+    ),
     # no uploaded file waits under that token: back to the first step with a message
     "consultations_staff.import_mapped": Row(staff(PLANNERS, post=303)),
     "consultations_staff.links": Row(staff(PLANNERS, get=200, post=422)),  # nothing filled in
@@ -398,6 +406,14 @@ def world(
     publishing.publish(closed.id, analysis.id, staff_id=None)
     job_id = db.session.scalar(select(Job.id).where(Job.consultation_id == closed.id))
     export_job = exports.start_xlsx(closed, staff_id=staff_users[PLANNER].id)
+    upload = imports.keep_upload(closed.id, "ID,意見\r\nX1,ベンチを増やしてほしい。\r\n".encode())
+    import_job = import_jobs.start_import(
+        closed,
+        upload,
+        imports.Mapping(text_column="意見", id_column="ID"),
+        Channel.IMPORT,
+        staff_id=staff_users[PLANNER].id,
+    )
     open_plan = make_consultation()
     receipt = add_comment(open_plan, "駅前の駐輪場を増やしてほしい。")
     attachment = attach_pdf(open_plan.id, "計画の素案")
@@ -448,6 +464,7 @@ def world(
         "theme_number": 1,
         "job_id": job_id,
         "export_job_id": export_job.id,
+        "import_job_id": import_job.id,
         "workshop_id": first.workshop_id,
         "registration_id": second.id,
         "extension": "csv",
