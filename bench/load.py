@@ -303,17 +303,22 @@ class Server:
         return random.choice(self.workers()), "state unknown"
 
     def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        # the master's group: the master and the workers it forked, nothing else
+        stop_group(self.process)
+
+
+def stop_group(process: subprocess.Popen[bytes]) -> None:
+    """A process started in a session of its own, with everything it forked (gunicorn's
+    workers, an RQ worker's work horse) and nothing else: SIGTERM, then SIGKILL."""
+    if process.poll() is not None:
+        return
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
         with suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            with suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(5)
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(5)
 
 
 def free_port() -> int:
@@ -377,8 +382,9 @@ class Scene:
     seats: int
 
 
-def prepare(env: dict[str, str], seats: int) -> Scene:
-    """Migrations, one open consultation and one workshop with a waiting list, in-process."""
+def prepare(env: dict[str, str], seats: int, districts: tuple[str, ...] = ()) -> Scene:
+    """Migrations, one open consultation (asking for `districts`, if any) and one workshop
+    with a waiting list, in-process."""
     os.environ.update(env)
     instance = Path(env["MACHIKOE_INSTANCE"])
     instance.mkdir(parents=True, exist_ok=True)
@@ -405,6 +411,7 @@ def prepare(env: dict[str, str], seats: int) -> Scene:
                 opens_on=today - timedelta(days=1),
                 closes_on=today + timedelta(days=30),
                 receipt_prefix="LT",
+                districts=districts,
             )
         )
         starts = datetime.combine(today + timedelta(days=14), clock(13, 30), tzinfo=TOKYO)
@@ -679,11 +686,7 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--postgres", action="store_true", help=f"fresh databases on {POSTGRES_SERVER}"
-    )
-    where.add_argument("--database-url", help="an empty PostgreSQL database to use (kept)")
+    database_options(parser)
     parser.add_argument("--residents", type=int, default=12, help="simulated residents (threads)")
     parser.add_argument("--duration", type=float, default=30, help="seconds of the crash phase")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (2 or more)")
@@ -695,12 +698,26 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.workers < 2:
         parser.error("--workers: at least 2, or killing one leaves nobody to answer")
-    # SIGTERM (a CI timeout) unwinds like Ctrl-C, so the finally blocks stop gunicorn
+    return run_until_stopped(run, args)
+
+
+def database_options(parser: argparse.ArgumentParser) -> None:
+    """--postgres or --database-url, for databases()."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--postgres", action="store_true", help=f"fresh databases on {POSTGRES_SERVER}"
+    )
+    where.add_argument("--database-url", help="an empty PostgreSQL database to use (kept)")
+
+
+def run_until_stopped(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """run(args); SIGTERM (a CI timeout) unwinds like Ctrl-C, so the finally blocks stop
+    what it started (gunicorn, workers) and drop the bench databases."""
     signal.signal(signal.SIGTERM, interrupt)
     try:
         return run(args)
     except KeyboardInterrupt:
-        print("interrupted: gunicorn stopped, bench databases dropped", file=sys.stderr)
+        print("interrupted: servers stopped, bench databases dropped", file=sys.stderr)
         return 130
 
 

@@ -73,13 +73,13 @@ def simulate(said: tuple[str, ...]) -> None:
             click.echo(f"住民: {text}")
             before = len(stand_in.calls)
             body = delivery(user, text, number)
-            signature = base64.b64encode(
-                hmac.new(secret.encode(), body, hashlib.sha256).digest()
-            ).decode()
             response = client.post(
                 "/line/webhook",
                 data=body,
-                headers={"Content-Type": "application/json", "X-Line-Signature": signature},
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Line-Signature": sign(secret, body),
+                },
             )
             if response.status_code != 200:
                 raise click.ClickException(f"webhook answered {response.status_code}")
@@ -122,16 +122,31 @@ def setup_richmenu(folder: Path | None) -> None:
         raise click.ClickException(error.message) from error
 
 
-def delivery(user: str, text: str, number: int) -> bytes:
+def delivery(
+    user: str,
+    text: str,
+    number: int,
+    *,
+    event_id: str | None = None,
+    reply_token: str | None = None,
+    redelivery: bool = False,
+) -> bytes:
+    """One text message from `user` as LINE delivers it; the same `event_id` with
+    `redelivery` is LINE's later delivery of an event (bench/line_load.py sends both)."""
     event = {
         "type": "message",
         "mode": "active",
         "timestamp": int(time.time() * 1000),
         "source": {"type": "user", "userId": user},
-        "webhookEventId": f"SIM{secrets.token_hex(10)}{number:04d}",
-        "deliveryContext": {"isRedelivery": False},
-        "replyToken": secrets.token_hex(16),
+        "webhookEventId": event_id or f"SIM{secrets.token_hex(10)}{number:04d}",
+        "deliveryContext": {"isRedelivery": redelivery},
+        "replyToken": reply_token or secrets.token_hex(16),
         "message": {"id": str(number), "type": "text", "quoteToken": "q", "text": text},
     }
     payload = {"destination": "U" + "0" * 32, "events": [event]}
     return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+
+
+def sign(secret: str, body: bytes) -> str:
+    """X-Line-Signature: the body's HMAC-SHA256 with the channel secret, in base64."""
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
