@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from workshop.extensions import db
+from workshop.line import services
 from workshop.models import Job, JobKind, LineEvent, LineEventStatus
 
 pytestmark = pytest.mark.both_dbs
@@ -107,6 +108,23 @@ def test_a_redelivered_event_is_one_row(client, line_on):
     assert deliver(client, again, signed(again)).status_code == 200
     row = db.session.scalars(select(LineEvent)).one()
     assert row.redelivered == 1
+
+
+def test_a_redelivery_hands_on_an_event_its_first_delivery_left_waiting(client, line_on):
+    # the first delivery's web worker was killed after storing the event and before handing
+    # the job on: LINE got no answer and delivers the event again
+    first = body_of(text_event("01JEVENT0000000000000000H1", "この内容で送る"))
+    services.receive(first.decode("utf-8"), signed(first), SECRET)
+    assert db.session.scalars(select(LineEvent)).one().status is LineEventStatus.PENDING
+    assert db.session.scalar(select(func.count(Job.id))) == 0
+    again = body_of(text_event("01JEVENT0000000000000000H1", "この内容で送る", again=True))
+    assert deliver(client, again, signed(again)).status_code == 200
+    db.session.expire_all()
+    row = db.session.scalars(select(LineEvent)).one()
+    assert row.status is LineEventStatus.DONE and row.redelivered == 1
+    # an event already answered is not handed on again
+    assert deliver(client, again, signed(again)).status_code == 200
+    assert db.session.scalar(select(func.count(Job.id))) == 1
 
 
 def test_several_events_in_one_delivery(client, line_on):

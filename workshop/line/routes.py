@@ -33,7 +33,7 @@ def webhook() -> ResponseReturnValue:
     except BadDelivery:
         log.warning("LINE webhook: a signed delivery could not be read as events")
         return "", 400
-    if received.stored:
+    if received.stored or received.pending:
         # answered in the background: LINE waits for this answer only a few seconds
         jobs.enqueue(JobKind.LINE_EVENTS)
     return "", 200

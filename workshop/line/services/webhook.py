@@ -3,7 +3,8 @@ raw body with the channel secret, compared in constant time), then each event st
 
 LINE expects an answer within seconds, so nothing else happens here: the events wait as
 rows for the background job. A redelivered event (deliveryContext.isRedelivery, the same
-webhookEventId) finds its row and is only counted.
+webhookEventId) finds its row and is only counted; if that row is still pending, the job is
+handed on again (the delivery that stored it may have been cut off before it did).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from workshop.extensions import db
 from workshop.line.errors import BadDelivery, BadSignature
 from workshop.line.services.people import user_hash
-from workshop.models import LineEvent
+from workshop.models import LineEvent, LineEventStatus
 from workshop.transaction import transaction
 
 
@@ -24,6 +25,10 @@ from workshop.transaction import transaction
 class Received:
     stored: int  # new events, waiting for the background job
     repeated: int  # events delivered before (LINE's redelivery)
+    # of those, still pending: the web worker that stored one may have died (SIGKILL, a
+    # restart) after its commit and before it handed the job on, and LINE delivers it again
+    # because it got no answer; without a new job it would wait for someone else's message
+    pending: int = 0
 
 
 def parse(body: str, signature: str, secret: str) -> list[dict[str, object]]:
@@ -46,7 +51,7 @@ def parse(body: str, signature: str, secret: str) -> list[dict[str, object]]:
 def receive(body: str, signature: str | None, secret: str) -> Received:
     """Check and store a delivery; its events wait for the background job."""
     events = parse(body, signature or "", secret)
-    stored = repeated = 0
+    stored = repeated = pending = 0
     with transaction():
         for event in events:
             event_id = str(event.get("webhookEventId") or "")[:64]
@@ -56,7 +61,8 @@ def receive(body: str, signature: str | None, secret: str) -> Received:
                 stored += 1
             else:
                 repeated += 1
-    return Received(stored, repeated)
+                pending += still_pending(event_id)
+    return Received(stored, repeated, pending)
 
 
 def who(event: dict[str, object]) -> str | None:
@@ -88,3 +94,8 @@ def store_once(event_id: str, event_type: str, event: dict[str, object], user: s
         .values(redelivered=LineEvent.redelivered + 1)
     )
     return False
+
+
+def still_pending(event_id: str) -> bool:
+    status = select(LineEvent.status).where(LineEvent.webhook_event_id == event_id)
+    return db.session.scalar(status) is LineEventStatus.PENDING
