@@ -7,6 +7,9 @@ import base64
 import hashlib
 import hmac
 import json
+import os
+import subprocess
+import sys
 import threading
 from typing import Any
 
@@ -170,3 +173,23 @@ def test_a_signed_body_that_is_not_json_is_refused(client, line_on):
     response = deliver(client, body, signed(body))
     assert response.status_code == 400
     assert stored() == 0
+
+
+@pytest.mark.parametrize(("secret", "loaded"), [(SECRET, "True"), ("", "False")])
+def test_the_sdk_is_loaded_at_start_up_only_when_the_channel_is_on(tmp_path, secret, loaded):
+    # on: a fresh web worker's first delivery does not wait for the import; off: nobody pays
+    code = (
+        "import sys\nfrom workshop import create_app\ncreate_app()\n"
+        "print('linebot.v3' in sys.modules)"
+    )
+    env = {
+        **os.environ,
+        "MACHIKOE_INSTANCE": str(tmp_path),
+        "SECRET_KEY": "test-" + "k" * 32,
+        "LINE_CHANNEL_SECRET": secret,
+    }
+    env.pop("DATABASE_URL", None)
+    run = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert run.stdout.strip().splitlines()[-1] == loaded

@@ -48,6 +48,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     jobs.register(JobKind.COMMENTS_XLSX, consultation_exports.run_comments_xlsx)
     jobs.register(JobKind.COMMENTS_IMPORT, import_jobs.run_comments_import)
     jobs.register(JobKind.LINE_EVENTS, line.services.run_line_events)
+    if app.config.get("LINE_CHANNEL_SECRET"):
+        line.services.webhook.load_sdk()
     jobs.register_cleaner("Excel exports", consultation_exports.remove_expired_exports)
     jobs.register_cleaner(
         "uploads waiting for their columns", consultation_imports.remove_stale_uploads

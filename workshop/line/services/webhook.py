@@ -31,6 +31,14 @@ class Received:
     pending: int = 0
 
 
+def load_sdk() -> None:
+    """Import the SDK's parser at start-up when the channel is on: otherwise a fresh web
+    worker's first delivery pays for it while LINE waits, and so does every delivery that
+    worker took meanwhile (bench/line_load.py: the slowest answers, after a start or a
+    restart). A channel that is off still pays nothing."""
+    from linebot.v3 import WebhookParser  # noqa: F401
+
+
 def parse(body: str, signature: str, secret: str) -> list[dict[str, object]]:
     """The delivery's events as plain data, or BadSignature. The SDK checks the signature
     before it reads the body: an unsigned body is never parsed."""
