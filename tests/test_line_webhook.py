@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from workshop.extensions import db
 from workshop.line import services
-from workshop.models import Job, JobKind, LineEvent, LineEventStatus
+from workshop.models import Job, JobKind, JobStatus, LineEvent, LineEventStatus
 
 pytestmark = pytest.mark.both_dbs
 
@@ -193,3 +193,24 @@ def test_the_sdk_is_loaded_at_start_up_only_when_the_channel_is_on(tmp_path, sec
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert run.stdout.strip().splitlines()[-1] == loaded
+
+
+def test_a_burst_of_deliveries_shares_the_job_waiting_to_start(client, line_on):
+    """One job answers every pending event: while one is queued, a delivery only stores."""
+    waiting = Job(kind=JobKind.LINE_EVENTS)  # queued, not started yet (an RQ worker busy)
+    db.session.add(waiting)
+    db.session.commit()
+    for n in range(3):
+        body = body_of(text_event(f"01JEVENT0000000000000000B{n}", "駐輪場を増やして"))
+        assert deliver(client, body, signed(body)).status_code == 200
+    assert db.session.scalar(select(func.count(Job.id))) == 1
+    statuses = db.session.scalars(select(LineEvent.status)).all()
+    assert statuses == [LineEventStatus.PENDING] * 3  # for the waiting job to answer
+    # once it has run (here: gone), the next delivery hands the events on again
+    waiting.status = JobStatus.DONE
+    db.session.commit()
+    body = body_of(text_event("01JEVENT0000000000000000B9", "よろしくお願いします"))
+    assert deliver(client, body, signed(body)).status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Job.id))) == 2
+    assert set(db.session.scalars(select(LineEvent.status))) == {LineEventStatus.DONE}

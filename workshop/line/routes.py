@@ -7,11 +7,9 @@ import logging
 from flask import abort, current_app, request
 from flask.typing import ResponseReturnValue
 
-from workshop import jobs
 from workshop.extensions import csrf
 from workshop.line import bp, services
 from workshop.line.errors import BadDelivery, BadSignature
-from workshop.models import JobKind
 
 log = logging.getLogger(__name__)
 
@@ -35,5 +33,5 @@ def webhook() -> ResponseReturnValue:
         return "", 400
     if received.stored or received.pending:
         # answered in the background: LINE waits for this answer only a few seconds
-        jobs.enqueue(JobKind.LINE_EVENTS)
+        services.hand_on()
     return "", 200

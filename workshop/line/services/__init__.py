@@ -9,12 +9,13 @@
 from workshop.line.services.people import user_hash
 from workshop.line.services.processing import run_line_events
 from workshop.line.services.status import ChannelStatus, channel_status
-from workshop.line.services.webhook import Received, receive
+from workshop.line.services.webhook import Received, hand_on, receive
 
 __all__ = [
     "ChannelStatus",
     "Received",
     "channel_status",
+    "hand_on",
     "receive",
     "run_line_events",
     "user_hash",

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from workshop import jobs
 from workshop.extensions import db
 from workshop.line.errors import BadDelivery, BadSignature
 from workshop.line.services.people import user_hash
-from workshop.models import LineEvent, LineEventStatus
+from workshop.models import Job, JobKind, JobStatus, LineEvent, LineEventStatus
 from workshop.transaction import transaction
 
 
@@ -31,6 +32,17 @@ class Received:
     pending: int = 0
 
 
+def hand_on() -> None:
+    """Have the stored events answered. One job answers every pending event, oldest first, so
+    a new one is enqueued only when none is waiting to start: under a burst of deliveries the
+    webhook then only stores, and one job drains them, instead of a job (and, with RQ, a
+    forked work horse) per delivery. A running job is no reason to skip: it may have looked
+    for events just before these were stored."""
+    waiting = select(Job.id).where(Job.kind == JobKind.LINE_EVENTS, Job.status == JobStatus.QUEUED)
+    if db.session.scalar(waiting.limit(1)) is None:
+        jobs.enqueue(JobKind.LINE_EVENTS)
+
+
 def load_sdk() -> None:
     """Import the SDK's parser at start-up when the channel is on: otherwise a fresh web
     worker's first delivery pays for it while LINE waits, and so does every delivery that
@@ -42,8 +54,9 @@ def load_sdk() -> None:
 def parse(body: str, signature: str, secret: str) -> list[dict[str, object]]:
     """The delivery's events as plain data, or BadSignature. The SDK checks the signature
     before it reads the body: an unsigned body is never parsed."""
-    # imported here: the SDK takes a third of a second to import, which every web worker, job
-    # process and command would pay at start-up for a channel that may be off
+    # imported here, not at the top: the SDK takes a third of a second to import, which every
+    # web worker, job process and command would pay for a channel that is off (load_sdk()
+    # imports it at app creation when the channel is on)
     from linebot.v3 import WebhookParser
     from linebot.v3.exceptions import InvalidSignatureError
 
