@@ -651,3 +651,13 @@ def test_every_theme_page_is_for_planners_only(app, analysed, make_user):
                 assert response.status_code < 500, (rule.endpoint, role)
     # an empty city-theme form is a valid "not a city theme"; nothing else was changed
     assert set(db.session.scalars(select(Correction.kind))) <= {"city_theme"}
+
+
+def test_a_bar_chart_leaves_room_for_its_longest_value():
+    """The value after the longest bar (174件（36.4%）) stays inside the chart's width."""
+    from workshop.themes import charts
+
+    bars = [charts.Bar("個人情報", 174, "174件（36.4%）"), charts.Bar("交通", 99, "99件（20.7%）")]
+    svg = str(charts.bar_chart(bars, title="テーマごとの件数"))
+    x = float(re.search(r'class="chart-value" x="([\d.]+)"', svg).group(1))
+    assert x + charts.text_width("174件（36.4%）") <= charts.WIDTH

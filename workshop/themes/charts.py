@@ -19,6 +19,7 @@ WIDTH = 360  # about the width of a phone, so the text is not scaled down there
 ROW = 52  # label line + bar
 BAR = 20
 LABEL_CHARS = 20  # what fits on one line at the chart's font size
+FONT_PX = 17  # the charts' text size (static/css/themes.css: .chart text)
 SERIES = 8  # colours .series-0 … .series-7 in site.css
 
 _ids = count(1)
@@ -50,6 +51,12 @@ def short(label: str, limit: int = LABEL_CHARS) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+def text_width(text: str) -> float:
+    """About how wide a text is at the charts' 17 px bold: a full-width character (漢字, 件,
+    （）) takes the font's size, a digit, a point or a per cent sign about 0.6 of it."""
+    return sum(FONT_PX if ord(char) > 0x2E7F else 0.6 * FONT_PX for char in text)
+
+
 def number(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
@@ -69,7 +76,8 @@ def svg(title: str, description: str, height: float, body: list[str]) -> Markup:
 def bar_chart(bars: Sequence[Bar], *, title: str, description: str = "") -> Markup:
     """Horizontal bars, the label above each bar and the value at its end."""
     top = max((bar.value for bar in bars), default=0) or 1
-    room = WIDTH - 120  # leave space for the value text after the longest bar
+    # leave space for the longest value text (174件（36.4%）) after the longest bar
+    room = WIDTH - 8 - max((text_width(bar.text) for bar in bars), default=0)
     body = []
     for index, bar in enumerate(bars):
         y = index * ROW
