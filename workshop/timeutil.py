@@ -28,6 +28,12 @@ def format_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日（{WEEKDAYS[day.weekday()]}）"
 
 
+def format_time(moment: datetime) -> str:
+    """14時30分, Tokyo time."""
+    local = as_tokyo(moment)
+    return f"{local.hour}時{local.minute:02d}分"
+
+
 def format_datetime(moment: datetime) -> str:
     local = as_tokyo(moment)
     return f"{format_date(local.date())} {local.hour}時{local.minute:02d}分"

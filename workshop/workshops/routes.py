@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -12,7 +11,7 @@ from werkzeug.wrappers import Response
 from workshop.errors import DomainError
 from workshop.models import Registration, Workshop, utcnow
 from workshop.security import SIGN_UP_POSTS, limiter
-from workshop.timeutil import as_tokyo
+from workshop.timeutil import format_time
 from workshop.views import public_url
 from workshop.workshops import bp, ics, qr
 from workshop.workshops.forms import ConfirmForm, DetailsForm, RegistrationForm, registration_form
@@ -30,10 +29,7 @@ PRIVATE_LINK_PAGES = frozenset(
 )
 
 
-@bp.app_template_filter("jtime")
-def format_time(moment: datetime) -> str:
-    local = as_tokyo(moment)
-    return f"{local.hour}時{local.minute:02d}分"
+bp.add_app_template_filter(format_time, "jtime")
 
 
 @bp.after_request

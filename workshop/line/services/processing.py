@@ -39,7 +39,7 @@ from workshop.models import (
     WorkshopFormat,
     utcnow,
 )
-from workshop.timeutil import as_tokyo, format_datetime
+from workshop.timeutil import format_datetime, format_time
 from workshop.transaction import transaction
 from workshop.views import public_url
 from workshop.workshops.services import links, lookup, seats, signup, waitlist
@@ -100,8 +100,8 @@ def workshop_offers(now: datetime | None = None) -> tuple[talk.WorkshopOffer, ..
 
 
 def period_of(workshop: Workshop) -> str:
-    ends = as_tokyo(workshop.ends_at)
-    return f"{format_datetime(workshop.starts_at)}〜{ends.hour}時{ends.minute:02d}分"
+    """As the workshop pages write it: 2026年12月17日（木） 14時00分〜16時00分."""
+    return f"{format_datetime(workshop.starts_at)}〜{format_time(workshop.ends_at)}"
 
 
 def workshop_place(workshop: Workshop) -> str:
