@@ -47,14 +47,18 @@ def registered(registration: Registration, *, position: int | None) -> None:
     send(registration, subject, "mail/workshop_registered.txt", position=position)
 
 
+def status_url(registration: Registration) -> str:
+    """The registration's private page, where the resident sees or cancels it."""
+    token = tokens.sign(tokens.STATUS_SALT, registration.id, registration.access_key)
+    return public_url("workshops.registration", token=token)
+
+
 def tell_on_line(registration: Registration, lead: str) -> None:
     """A short LINE message with the registration's page, to one who signed up in LINE."""
     if not registration.line_user_sealed:
         return
-    token = tokens.sign(tokens.STATUS_SALT, registration.id, registration.access_key)
-    url = public_url("workshops.registration", token=token)
     to = line_api.unseal(registration.line_user_sealed)
-    line_api.push(to, [line_api.Message(f"{lead}\n申込の内容: {url}")])
+    line_api.push(to, [line_api.Message(f"{lead}\n申込の内容: {status_url(registration)}")])
 
 
 def promoted(registration: Registration) -> None:

@@ -42,7 +42,8 @@ from workshop.models import (
 from workshop.timeutil import format_datetime, format_time
 from workshop.transaction import transaction
 from workshop.views import public_url
-from workshop.workshops.services import links, lookup, seats, signup, waitlist
+from workshop.workshops import notify
+from workshop.workshops.services import lookup, seats, signup, waitlist
 
 log = logging.getLogger(__name__)
 # an event taken this long ago and not finished: its job died, it is taken again
@@ -202,7 +203,6 @@ def sign_up(wanted: talk.SignUp, line_user: str) -> talk.Reply:
         registration = signup.register(wanted.workshop_id, applicant, line_user=line_user)
     except DomainError as error:
         return talk.Reply(error.message, (talk.WORKSHOPS, talk.COMMENT))
-    status_url = public_url("workshops.registration", token=links.status_token(registration))
     title = registration.workshop.title
     if registration.is_confirmed:
         lead = f"「{title}」に申し込みました。参加が決まりました。"
@@ -213,7 +213,7 @@ def sign_up(wanted: talk.SignUp, line_user: str) -> talk.Reply:
             "参加できるようになったら、このLINEでお知らせします。"
         )
     return talk.Reply(
-        f"{lead}\n申込の内容の確認と取り消しは、次のページでできます。\n{status_url}",
+        f"{lead}\n申込の内容の確認と取り消しは、次のページでできます。\n{notify.status_url(registration)}",
         (talk.WORKSHOPS, talk.COMMENT),
     )
 
