@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from sqlalchemy import Row, delete, insert, select, update
 
 from workshop import jobs, masks
+from workshop.consultations.services.comments import language_of
 from workshop.extensions import db
 from workshop.models import (
     Comment,
@@ -51,12 +52,10 @@ def is_japanese(language: str | None) -> bool:
     return language in (None, "ja", "und")
 
 
-def tag_languages(consultation_id: int) -> dict[int, str]:
+def tag_languages(consultation_id: int) -> dict[int, str | None]:
     """Tag the consultation's comments stored before languages were told apart; comment id ->
     its language, for those tagged now. Committed at once: a job reports its progress through
     another connection afterwards, and SQLite has one writer at a time."""
-    from nlp.language import detect_language
-
     untagged = db.session.execute(
         select(Comment.id, Comment.body).where(
             Comment.consultation_id == consultation_id,
@@ -64,7 +63,7 @@ def tag_languages(consultation_id: int) -> dict[int, str]:
             Comment.body != "",
         )
     ).all()
-    tagged = {row.id: detect_language(row.body).code for row in untagged}
+    tagged = {row.id: language_of(row.body) for row in untagged}
     if tagged:
         db.session.execute(
             update(Comment),
