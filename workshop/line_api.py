@@ -22,6 +22,7 @@ from flask import current_app
 log = logging.getLogger(__name__)
 MESSAGES_PER_CALL = 5  # LINE takes at most 5 messages a reply or push
 QUICK_LABEL_MAX = 20  # characters of a quick-reply button's label
+QUICK_REPLY_MAX = 13  # quick-reply buttons LINE shows under a message
 LINE_API_HOST, LINE_DATA_HOST = "api.line.me", "api-data.line.me"
 
 

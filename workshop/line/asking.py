@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
+from workshop.line_api import QUICK_REPLY_MAX
 from workshop.models import Question, QuestionType
 from workshop.questionnaires.services.answers import (
     CheckedAnswers,
@@ -22,7 +23,6 @@ from workshop.questionnaires.services.answers import (
     scale_choices,
 )
 
-QUICK_REPLY_MAX = 13  # LINE shows at most 13 quick-reply buttons
 SEPARATORS = re.compile(r"\s*[、,;，；\s]\s*")
 # (question key, values, その他 text): one question's answer as typed, kept in the state
 Given = tuple[str, tuple[str, ...], str]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from workshop.labels import AGE_GROUP, AGE_GROUP_ALIASES
 from workshop.line import asking
+from workshop.line_api import QUICK_REPLY_MAX
 from workshop.models import AgeGroup, Question
 from workshop.models.consultations import COMMENT_MAX_CHARS
 from workshop.questionnaires.services.answers import (
@@ -38,8 +39,6 @@ CANCEL, SETTINGS, COMMENT, SEND, YES, FIX, SKIP = (
 WORKSHOPS, APPLY = "ワークショップ", "申し込む"
 HELP = "使い方"  # with 意見を送る, ワークショップ and 設定: the rich menu's four buttons
 NAME_MAX_CHARS = 100  # as the web form's name
-# LINE shows at most 13 quick-reply buttons
-QUICK_REPLY_MAX = 13
 
 CONSENT_TEXT = (
     "みどり市の「まちの声」です。LINEで市へのご意見を送ったり、ワークショップに申し込んだりできます。\n"
@@ -313,9 +312,7 @@ def ask_next(person: Person, chosen: Consultation, lead: str = "") -> Outcome:
     number = chosen.questions.index(question) + 1
     text, quick = asking.asking(question, number, SKIP)
     asked_now = replace(person, step=Step.ANSWER, asked=(*person.asked, question.key))
-    return Outcome(
-        asked_now, (Reply(f"{lead}\n{text}".strip(), (*quick, CANCEL)[:QUICK_REPLY_MAX]),)
-    )
+    return Outcome(asked_now, (Reply(f"{lead}\n{text}".strip(), buttons((*quick, CANCEL))),))
 
 
 def answer(person: Person, said: str, town: Town) -> Outcome:
@@ -336,7 +333,7 @@ def answer(person: Person, said: str, town: Town) -> Outcome:
     if problem is not None:
         number = chosen.questions.index(question) + 1
         text, quick = asking.asking(question, number, SKIP)
-        return Outcome(person, (Reply(f"{problem}\n\n{text}", (*quick, CANCEL)[:QUICK_REPLY_MAX]),))
+        return Outcome(person, (Reply(f"{problem}\n\n{text}", buttons((*quick, CANCEL))),))
     return ask_next(replace(person, given=given), chosen)
 
 
