@@ -6,7 +6,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app workshop
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install db demo run test lint browser-deps bench clean
+.PHONY: install db demo run test lint browser-deps bench clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# the message catalogues of the resident pages, compiled from the .po files kept in git
+CATALOGUES := $(wildcard workshop/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@ --statistics
+
+install: $(STAMP) $(COMPILED)
+
+# after marking or changing a message: extract them all and update every catalogue
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output \
+		--omit-header -o workshop/translations/messages.pot .
+	$(BIN)/pybabel update -i workshop/translations/messages.pot -d workshop/translations \
+		--no-fuzzy-matching --ignore-obsolete
 
 db: install
 	$(FLASK) db upgrade

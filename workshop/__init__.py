@@ -93,5 +93,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.cli.add_command(jobs.jobs_cli)
     errors.init_app(app)
     views.init_app(app)
+    preferences.language.init_app(app)
     preferences.furigana.init_app(app)
     return app

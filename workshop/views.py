@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
 from typing import Any
 
 import nh3
@@ -11,7 +10,7 @@ from flask import Flask, Response, current_app, has_request_context, url_for
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from workshop import labels, timeutil
+from workshop import labels
 
 # raw HTML off: a planner's Markdown cannot inject markup; nh3 is the second fence
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -45,14 +44,6 @@ def render_markdown(text: str) -> Markup:
     return Markup(clean)
 
 
-def format_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return timeutil.format_datetime(value)
-    return timeutil.format_date(value)
-
-
 def download(content: bytes | Iterable[bytes], filename: str, mimetype: str) -> Response:
     """A file to save (CSV, XLSX), whole or streamed (an iterable of pieces).
 
@@ -65,7 +56,6 @@ def download(content: bytes | Iterable[bytes], filename: str, mimetype: str) -> 
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.filters["jdate"] = format_date
     app.jinja_env.globals.update(labels.labels())
 
     @app.context_processor

@@ -1,10 +1,11 @@
-"""A resident's reading preferences, kept in cookies: ふりがな on or off, text 標準 or 大きい."""
+"""A resident's reading preferences, kept in cookies: the language, ふりがな on or off, text
+標準 or 大きい."""
 
 from flask import Blueprint
 
 # residents' own settings; no login, no database
 bp = Blueprint("preferences", __name__)
 
-from workshop.preferences import furigana, routes, text_size  # noqa: E402
+from workshop.preferences import furigana, language, routes, text_size  # noqa: E402
 
-__all__ = ["bp", "furigana", "routes", "text_size"]
+__all__ = ["bp", "furigana", "language", "routes", "text_size"]

@@ -17,6 +17,7 @@ from flask import Flask, g, has_request_context, request
 from markupsafe import Markup, escape
 
 from nlp.furigana import has_kanji, ruby_segments
+from workshop.preferences import language
 from workshop.preferences.text_size import text_large
 from workshop.security import is_staff_page
 
@@ -31,8 +32,20 @@ def furigana_on() -> bool:
     if not has_request_context():
         return False
     if "furigana_on" not in g:
-        g.furigana_on = request.cookies.get(COOKIE) == "1" and not is_staff_page()
+        g.furigana_on = _wanted() and not is_staff_page()
     return bool(g.furigana_on)
+
+
+def _wanted() -> bool:
+    """The cookie decides; without one, やさしい日本語 has ふりがな and 日本語 has none.
+    Other languages never do: Japanese readings over Chinese characters would mislead."""
+    page_language = language.chosen()
+    if not page_language.japanese:
+        return False
+    cookie = request.cookies.get(COOKIE)
+    if cookie is None:
+        return page_language is language.EASY_JAPANESE
+    return cookie == "1"
 
 
 def ruby(value: object) -> Markup:
@@ -128,6 +141,7 @@ def init_app(app: Flask) -> None:
                 "text_large": False,
                 "resident_page": False,
                 "preference_switches": False,
+                "furigana_switch": False,
             }
         resident = is_resident_page()
         return {
@@ -137,4 +151,5 @@ def init_app(app: Flask) -> None:
             # the ふりがな and text-size switches: a page answered to a POST (the confirmation
             # page) cannot be reloaded by a link
             "preference_switches": resident and request.method == "GET",
+            "furigana_switch": language.chosen().japanese,
         }

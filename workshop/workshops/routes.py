@@ -11,7 +11,6 @@ from werkzeug.wrappers import Response
 from workshop.errors import DomainError
 from workshop.models import Registration, Workshop, utcnow
 from workshop.security import SIGN_UP_POSTS, limiter
-from workshop.timeutil import format_time
 from workshop.views import public_url
 from workshop.workshops import bp, ics, qr
 from workshop.workshops.forms import ConfirmForm, DetailsForm, RegistrationForm, registration_form
@@ -27,9 +26,6 @@ PRIVATE_LINK_PAGES = frozenset(
         "workshops.cancel",
     }
 )
-
-
-bp.add_app_template_filter(format_time, "jtime")
 
 
 @bp.after_request
