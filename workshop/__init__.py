@@ -35,6 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         questionnaires,
         results,
         staff,
+        summaries,
         themes,
         workshops,
     )
@@ -73,6 +74,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         questionnaires.staff_bp,
         line.bp,
         line.staff_bp,
+        summaries.staff_bp,
     ):
         app.register_blueprint(bp)
     for cli_group in (

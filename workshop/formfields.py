@@ -1,4 +1,5 @@
-"""WTForms fields whose own messages (bad choice, bad date) are in Japanese."""
+"""WTForms fields whose own messages (bad choice, bad date) are in Japanese, translated for a
+resident's page by the catalogues (staff pages stay Japanese)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import unicodedata
 from typing import Any, ClassVar
 
 from flask import flash
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -33,7 +36,7 @@ class ChoiceMixin:
             return  # emptiness is for Optional / InputRequired to judge
         values = [choice[0] for choice in self.choices or []]
         if self.data not in values:
-            raise ValidationError(self.choice_message)
+            raise ValidationError(_(self.choice_message))
 
 
 class JaSelectField(ChoiceMixin, SelectField):
@@ -53,7 +56,7 @@ class JaCheckboxField(SelectMultipleField):
             return
         values = [choice[0] for choice in self.choices or []]
         if any(value not in values for value in self.data or []):
-            raise ValidationError(CHOICE_MESSAGE)
+            raise ValidationError(_(CHOICE_MESSAGE))
 
 
 class JaIntegerField(IntegerField):
@@ -68,7 +71,7 @@ class JaIntegerField(IntegerField):
             self.data = int(text)
         except ValueError as error:
             self.data = None
-            raise ValueError("半角または全角の数字で入力してください（例: 30）。") from error
+            raise ValueError(_("半角または全角の数字で入力してください（例: 30）。")) from error
 
 
 class JaDateField(DateField):
@@ -81,18 +84,24 @@ class JaDateField(DateField):
             self.data = datetime.datetime.strptime(text, "%Y-%m-%d").date()
         except ValueError as error:
             self.data = None
-            raise ValueError("日付は 2026-11-23 の形で入力してください。") from error
+            raise ValueError(_("日付は 2026-11-23 の形で入力してください。")) from error
 
 
 def at_most(max_chars: int, what: str = "") -> Length:
-    """At most max_chars characters: 「（whatは）N文字以内で入力してください。」"""
-    subject = f"{what}は" if what else ""
-    return Length(max=max_chars, message=f"{subject}{max_chars:,}文字以内で入力してください。")
+    """At most max_chars characters: 「（whatは）N文字以内で入力してください。」
+
+    ``what`` is a field's name, marked by the caller (``_l("お名前")``)."""
+    limit = f"{max_chars:,}"
+    if what:
+        message = _l("%(what)sは%(max)s文字以内で入力してください。", what=what, max=limit)
+    else:
+        message = _l("%(max)s文字以内で入力してください。", max=limit)
+    return Length(max=max_chars, message=message)
 
 
 def required(what: str, max_chars: int) -> list[Any]:
     """A text the person must write: 「whatを入力してください。」, and at_most(max_chars)."""
-    return [DataRequired(f"{what}を入力してください。"), at_most(max_chars, what)]
+    return [DataRequired(_l("%(what)sを入力してください。", what=what)), at_most(max_chars, what)]
 
 
 def flash_form_errors(form: FlaskForm) -> None:
@@ -110,7 +119,7 @@ class EmailShape:
     def __call__(self, _form: Any, field: Any) -> None:
         problem = email_problem(field.data or "")
         if problem is not None:
-            raise ValidationError(problem)
+            raise ValidationError(_(problem))
 
 
 def email_field(

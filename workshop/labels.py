@@ -1,4 +1,7 @@
-"""Japanese labels of the enums: what residents and staff read."""
+"""Japanese labels of the enums: what residents and staff read.
+
+Staff pages, exports and imports read them as they are. The ones a resident can see are
+marked with ``N_`` for the catalogues, and a resident's page shows them through ``_()``."""
 
 from __future__ import annotations
 
@@ -19,23 +22,24 @@ from workshop.models import (
     Role,
     WorkshopFormat,
 )
+from workshop.text import N_
 
 AGE_GROUP = {
-    AgeGroup.UNDER_20: "10代以下",
-    AgeGroup.AGE_20S: "20代",
-    AgeGroup.AGE_30S: "30代",
-    AgeGroup.AGE_40S: "40代",
-    AgeGroup.AGE_50S: "50代",
-    AgeGroup.AGE_60S: "60代",
-    AgeGroup.AGE_70S: "70代",
-    AgeGroup.AGE_80_PLUS: "80代以上",
+    AgeGroup.UNDER_20: N_("10代以下"),
+    AgeGroup.AGE_20S: N_("20代"),
+    AgeGroup.AGE_30S: N_("30代"),
+    AgeGroup.AGE_40S: N_("40代"),
+    AgeGroup.AGE_50S: N_("50代"),
+    AgeGroup.AGE_60S: N_("60代"),
+    AgeGroup.AGE_70S: N_("70代"),
+    AgeGroup.AGE_80_PLUS: N_("80代以上"),
 }
 
 RELATION = {
-    Relation.RESIDENT: "市内に住んでいる（在住）",
-    Relation.WORKER: "市内で働いている（在勤）",
-    Relation.STUDENT: "市内の学校に通っている（在学）",
-    Relation.OTHER: "その他",
+    Relation.RESIDENT: N_("市内に住んでいる（在住）"),
+    Relation.WORKER: N_("市内で働いている（在勤）"),
+    Relation.STUDENT: N_("市内の学校に通っている（在学）"),
+    Relation.OTHER: N_("その他"),
 }
 
 RELATION_SHORT = {
@@ -52,20 +56,20 @@ AUDIENCE = {
 }
 
 CHANNEL = {
-    Channel.WEB: "ウェブ",
-    Channel.PAPER: "紙（郵送・持参）",
-    Channel.FAX: "ファクス",
-    Channel.COUNTER: "窓口",
-    Channel.PHONE: "電話",
-    Channel.WORKSHOP: "ワークショップ",
-    Channel.LINE: "LINE",
-    Channel.IMPORT: "取り込み",
+    Channel.WEB: N_("ウェブ"),
+    Channel.PAPER: N_("紙（郵送・持参）"),
+    Channel.FAX: N_("ファクス"),
+    Channel.COUNTER: N_("窓口"),
+    Channel.PHONE: N_("電話"),
+    Channel.WORKSHOP: N_("ワークショップ"),
+    Channel.LINE: N_("LINE"),
+    Channel.IMPORT: N_("取り込み"),
 }
 
 STATUS = {
-    ConsultationStatus.UPCOMING: "募集前",
-    ConsultationStatus.OPEN: "募集中",
-    ConsultationStatus.CLOSED: "募集終了",
+    ConsultationStatus.UPCOMING: N_("募集前"),
+    ConsultationStatus.OPEN: N_("募集中"),
+    ConsultationStatus.CLOSED: N_("募集終了"),
 }
 
 ROLE = {
@@ -75,31 +79,31 @@ ROLE = {
 }
 
 WORKSHOP_FORMAT = {
-    WorkshopFormat.IN_PERSON: "会場で開催",
-    WorkshopFormat.ONLINE: "オンライン",
-    WorkshopFormat.HYBRID: "会場とオンライン（ハイブリッド）",
+    WorkshopFormat.IN_PERSON: N_("会場で開催"),
+    WorkshopFormat.ONLINE: N_("オンライン"),
+    WorkshopFormat.HYBRID: N_("会場とオンライン（ハイブリッド）"),
 }
 
 # the languages comments are told apart in (Comment.language), as staff read them
 LANGUAGE = dict(LANGUAGE_NAMES)
 
 PARTICIPATION_MODE = {
-    ParticipationMode.VENUE: "会場",
-    ParticipationMode.ONLINE: "オンライン",
+    ParticipationMode.VENUE: N_("会場"),
+    ParticipationMode.ONLINE: N_("オンライン"),
 }
 
 REGISTRATION_STATUS = {
-    RegistrationStatus.CONFIRMED: "申込完了",
-    RegistrationStatus.WAITLISTED: "キャンセル待ち",
-    RegistrationStatus.CANCELLED: "取り消し済み",
+    RegistrationStatus.CONFIRMED: N_("申込完了"),
+    RegistrationStatus.WAITLISTED: N_("キャンセル待ち"),
+    RegistrationStatus.CANCELLED: N_("取り消し済み"),
 }
 
 NEED = {
-    Need.CHILDCARE: "託児",
-    Need.SIGN_LANGUAGE: "手話通訳",
-    Need.CAPTIONING: "要約筆記",
-    Need.WHEELCHAIR: "車椅子",
-    Need.OTHER: "その他",
+    Need.CHILDCARE: N_("託児"),
+    Need.SIGN_LANGUAGE: N_("手話通訳"),
+    Need.CAPTIONING: N_("要約筆記"),
+    Need.WHEELCHAIR: N_("車椅子"),
+    Need.OTHER: N_("その他"),
 }
 
 JOB_STATUS = {
@@ -110,17 +114,17 @@ JOB_STATUS = {
 }
 
 OUTCOME = {
-    Outcome.REFLECTED: "反映",
-    Outcome.PARTLY: "一部反映",
-    Outcome.ALREADY: "既に記載",
-    Outcome.NOTED: "参考",
-    Outcome.OTHER: "その他",
+    Outcome.REFLECTED: N_("反映"),
+    Outcome.PARTLY: N_("一部反映"),
+    Outcome.ALREADY: N_("既に記載"),
+    Outcome.NOTED: N_("参考"),
+    Outcome.OTHER: N_("その他"),
 }
 
 BOARD_STATUS = {
-    BoardStatus.DRAFT: "準備中",
-    BoardStatus.OPEN: "受付中",
-    BoardStatus.CLOSED: "終了",
+    BoardStatus.DRAFT: N_("準備中"),
+    BoardStatus.OPEN: N_("受付中"),
+    BoardStatus.CLOSED: N_("終了"),
 }
 
 NOTE_STATUS = {

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Self
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
@@ -43,7 +45,7 @@ def body_rule(form: Any, field: Any) -> None:
         return
     problem = body_problem(field.data or "")
     if problem is not None:
-        raise ValidationError(problem)
+        raise ValidationError(problem)  # in the page's language (rules.body_problem)
 
 
 def strip_spaces(value: str | None) -> str | None:
@@ -63,28 +65,29 @@ class CommentForm(FlaskForm):
         csrf = False
 
     body = TextAreaField(
-        "ご意見",
+        _l("ご意見"),
         validators=[body_rule],
-        description=f"{COMMENT_MAX_CHARS:,}文字まで入力できます。",
+        description=_l("%(max)s文字まで入力できます。", max=f"{COMMENT_MAX_CHARS:,}"),
     )
-    section_id = JaSelectField("どの部分についてのご意見ですか（任意）")
-    age_group = JaSelectField("年代（任意）")
-    district = JaSelectField("お住まいの地区（任意）")
-    relation = JaRadioField("市との関係（任意）")
+    section_id = JaSelectField(_l("どの部分についてのご意見ですか（任意）"))
+    age_group = JaSelectField(_l("年代（任意）"))
+    district = JaSelectField(_l("お住まいの地区（任意）"))
+    relation = JaRadioField(_l("市との関係（任意）"))
     name = StringField(
-        "お名前（任意）",
+        _l("お名前（任意）"),
         validators=[
             Optional(),
             Length(
-                max=NAME_MAX_CHARS, message=f"お名前は{NAME_MAX_CHARS}文字以内で入力してください。"
+                max=NAME_MAX_CHARS,
+                message=_l("お名前は%(max)s文字以内で入力してください。", max=NAME_MAX_CHARS),
             ),
         ],
     )
     email = EmailField(
-        "メールアドレス（任意）",
+        _l("メールアドレス（任意）"),
         validators=[Optional(), EmailShape()],
         filters=[strip_spaces],
-        description="入力すると、受付番号をメールでもお知らせします。",
+        description=_l("入力すると、受付番号をメールでもお知らせします。"),
     )
 
     # the consultation's questions, each a field of a subclass made by for_consultation()
@@ -108,16 +111,16 @@ class CommentForm(FlaskForm):
         return form_class().configure(consultation)
 
     def configure(self, consultation: Consultation) -> Self:
-        self.section_id.choices = [("", "選ばない（全体について）")] + [
+        self.section_id.choices = [("", _("選ばない（全体について）"))] + [
             (str(s.id), s.heading) for s in consultation.sections
         ]
-        self.age_group.choices = [("", "選ばない")] + [
-            (a.value, label) for a, label in AGE_GROUP.items()
+        self.age_group.choices = [("", _("選ばない"))] + [
+            (a.value, _(label)) for a, label in AGE_GROUP.items()
         ]
-        self.district.choices = [("", "選ばない")] + [(d, d) for d in consultation.districts]
-        self.relation.choices = [(r.value, label) for r, label in RELATION.items()]
+        self.district.choices = [("", _("選ばない"))] + [(d, d) for d in consultation.districts]
+        self.relation.choices = [(r.value, _(label)) for r, label in RELATION.items()]
         if self.questions:
-            self.body.label.text = "そのほか、ご意見があればお書きください（任意）"
+            self.body.label.text = _("そのほか、ご意見があればお書きください（任意）")
             if not self.asked.data:
                 self.asked.data = " ".join(self.first_asked())
         return self

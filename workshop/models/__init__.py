@@ -51,6 +51,7 @@ from workshop.models.line import LineEvent, LineEventStatus, LineUser
 from workshop.models.questionnaires import Answer, Question, QuestionOption, QuestionType
 from workshop.models.security import LoginFailure
 from workshop.models.staff import Role, User
+from workshop.models.summaries import SUMMARY_MAX_CHARS, TranslatedSummary
 from workshop.models.workshops import (
     Need,
     ParticipationMode,
@@ -61,6 +62,7 @@ from workshop.models.workshops import (
 )
 
 __all__ = [
+    "SUMMARY_MAX_CHARS",
     "AgeGroup",
     "Analysis",
     "AnalysisParams",
@@ -116,6 +118,7 @@ __all__ = [
     "StaffResponse",
     "ThemeAssignment",
     "ThemeResponse",
+    "TranslatedSummary",
     "User",
     "Workshop",
     "WorkshopFormat",

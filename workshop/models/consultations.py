@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from workshop.extensions import Model
 from workshop.models.audience import Audience
 from workshop.models.base import UTCDateTime, enum_column, utcnow
+from workshop.models.summaries import HasTranslatedSummaries, TranslatedSummary
 from workshop.timeutil import today_tokyo
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def period_status(opens_on: date, closes_on: date, day: date) -> ConsultationSta
     return ConsultationStatus.OPEN
 
 
-class Consultation(Model):
+class Consultation(HasTranslatedSummaries, Model):
     """An 意見募集 (public comment period) on a draft plan."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,6 +97,13 @@ class Consultation(Model):
     )
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="consultation", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+    # the planner's summaries in other languages; loaded with the consultation for its pages
+    translated_summaries: Mapped[list[TranslatedSummary]] = relationship(
+        order_by="TranslatedSummary.language",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        foreign_keys=[TranslatedSummary.consultation_id],
     )
     # the published results, if any: the consultation's page loads them with it (one LEFT
     # JOIN, consultations.services.WITH_SECTIONS), so its link to them needs no query of its own;

@@ -12,6 +12,7 @@ from workshop.extensions import Model
 from workshop.models.base import UTCDateTime, enum_column, utcnow
 from workshop.models.consultations import AgeGroup, Consultation
 from workshop.models.staff import User
+from workshop.models.summaries import HasTranslatedSummaries, TranslatedSummary
 
 
 class WorkshopFormat(enum.StrEnum):
@@ -52,7 +53,7 @@ workshop_facilitator = Table(
 )
 
 
-class Workshop(Model):
+class Workshop(HasTranslatedSummaries, Model):
     """A 市民ワークショップ or 意見交換会: in person, online or both (hybrid)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,6 +83,13 @@ class Workshop(Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     consultation: Mapped[Consultation | None] = relationship()
+    # the planner's summaries in other languages; loaded with the workshop for its pages
+    translated_summaries: Mapped[list[TranslatedSummary]] = relationship(
+        order_by="TranslatedSummary.language",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        foreign_keys=[TranslatedSummary.workshop_id],
+    )
     facilitators: Mapped[list[User]] = relationship(
         secondary=workshop_facilitator, order_by=User.id, passive_deletes=True
     )

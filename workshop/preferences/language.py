@@ -182,6 +182,7 @@ def init_app(app: Flask) -> None:
         return {
             "language": chosen(),
             "languages": LANGUAGES,
+            "LANGUAGE_BY_CODE": BY_CODE,
             "language_alternates": alternates,
             "site_root": str(app.config["PUBLIC_BASE_URL"]).rstrip("/"),
         }

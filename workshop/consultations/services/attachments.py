@@ -6,6 +6,8 @@ import uuid
 from pathlib import Path
 from typing import IO
 
+from flask_babel import gettext as _
+
 from workshop.consultations.services.consultations import get_consultation
 from workshop.consultations.services.rules import clean_text
 from workshop.errors import InvalidUpload, NotFound
@@ -60,5 +62,5 @@ def add_attachment(
 def get_attachment(consultation: Consultation, attachment_id: int) -> Attachment:
     attachment = next((a for a in consultation.attachments if a.id == attachment_id), None)
     if attachment is None:
-        raise NotFound("この資料は見つかりません。")
+        raise NotFound(_("この資料は見つかりません。"))
     return attachment

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -35,20 +37,22 @@ class AnswerNotAllowed(DomainError):
 
 
 class AlreadyAnswered(AnswerNotAllowed):
-    message = "このアンケートには、すでに回答していただいています。回答は1人1回です。"
+    message = _l("このアンケートには、すでに回答していただいています。回答は1人1回です。")
     status = 409
     code = "already_answered"
 
 
-NEEDS_LINK = (
+NEEDS_LINK = _l(
     "この意見募集には、市からお送りしたリンクからお答えいただけます。"
     "リンクをお持ちでない方は、担当課にお問い合わせください。"
 )
-LINK_USED_UP = (
+LINK_USED_UP = _l(
     "このリンクは、回答できる回数に達したため使えません。"
     "心当たりのない方は、担当課にお問い合わせください。"
 )
-NEEDS_STAFF = "この意見募集は市の職員向けです。職員のアカウントでログインしてからお答えください。"
+NEEDS_STAFF = _l(
+    "この意見募集は市の職員向けです。職員のアカウントでログインしてからお答えください。"
+)
 
 
 @dataclass(frozen=True)
@@ -82,13 +86,13 @@ def respondent_for(
     if consultation.audience is Audience.LINK:
         link = find_link(consultation, link_token)
         if link is None:
-            raise AnswerNotAllowed(NEEDS_LINK)
+            raise AnswerNotAllowed(str(NEEDS_LINK))
         if link.remaining <= 0:
-            raise AnswerNotAllowed(LINK_USED_UP)
+            raise AnswerNotAllowed(str(LINK_USED_UP))
         return Respondent(link=link)
     if consultation.audience is Audience.STAFF:
         if staff_id is None:
-            raise AnswerNotAllowed(NEEDS_STAFF)
+            raise AnswerNotAllowed(str(NEEDS_STAFF))
         if has_answered(consultation, staff_id):
             raise AlreadyAnswered()
         return Respondent(staff_id=staff_id)
@@ -108,7 +112,7 @@ def take_use(consultation: Consultation, respondent: Respondent, comment_id: int
             .values(uses=LINK_TABLE.c.uses + 1)
         )
         if taken.rowcount != 1:  # used up by another answer in the meantime
-            raise AnswerNotAllowed(LINK_USED_UP)
+            raise AnswerNotAllowed(str(LINK_USED_UP))
     if respondent.staff_id is not None:
         # anonymous: only that this person answered, never which answer is theirs
         kept_id = None if consultation.staff_anonymous else comment_id
@@ -185,7 +189,7 @@ def revoke_link(consultation_id: int, link_id: int) -> AnswerLink:
     with transaction():
         link = db.session.get(AnswerLink, link_id)
         if link is None or link.consultation_id != consultation_id:
-            raise NotFound("このリンクは見つかりません。")
+            raise NotFound(_("このリンクは見つかりません。"))
         if link.revoked_at is None:
             link.revoked_at = utcnow()
             audit.record("consultation.link_revoked", f"link:{link.id}")

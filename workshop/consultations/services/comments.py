@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
+from flask_babel import gettext as _
 from sqlalchemy import Table, bindparam, select, update
 
 from workshop import audit, mail
@@ -147,5 +148,5 @@ def get_receipt(slug: str, receipt_token: str) -> Comment:
     )
     comment = db.session.scalars(stmt).first()
     if comment is None:
-        raise NotFound("この受付番号のページは見つかりません。")
+        raise NotFound(_("この受付番号のページは見つかりません。"))
     return comment

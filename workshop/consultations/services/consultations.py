@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only
@@ -21,7 +22,7 @@ from workshop.transaction import transaction
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 PREFIX_PATTERN = re.compile(r"^[A-Z0-9]{1,10}$")
 RECOMMENDED_PERIOD_DAYS = 30
-CONSULTATION_NOT_FOUND = "この意見募集のページが見つかりません。"
+CONSULTATION_NOT_FOUND = _l("この意見募集のページが見つかりません。")
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class ConsultationInput:
 def get_consultation(consultation_id: int) -> Consultation:
     consultation = db.session.get(Consultation, consultation_id)
     if consultation is None:
-        raise NotFound(CONSULTATION_NOT_FOUND)
+        raise NotFound(str(CONSULTATION_NOT_FOUND))
     return consultation
 
 
@@ -79,7 +80,7 @@ def get_consultation_by_slug(slug: str, *, for_comment: bool = False) -> Consult
     stmt = FOR_COMMENT if for_comment else WITH_SECTIONS
     consultation = db.session.scalars(stmt, {"slug": slug}).unique().first()
     if consultation is None:
-        raise NotFound(CONSULTATION_NOT_FOUND)
+        raise NotFound(str(CONSULTATION_NOT_FOUND))
     return consultation
 
 

@@ -1,16 +1,20 @@
-"""What every comment must be, whoever enters it: the checks and their Japanese messages."""
+"""What every comment must be, whoever enters it: the checks and their messages, in the
+language of the page (Japanese for staff, LINE and files)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from workshop.errors import ConsultationNotOpen, DomainError
 from workshop.models import AgeGroup, Consultation, ConsultationStatus, Relation
 from workshop.models.consultations import COMMENT_MAX_CHARS
+from workshop.preferences.language import format_date
 from workshop.questionnaires.services import AnswerInput
 from workshop.text import clean_text
-from workshop.timeutil import format_date
 from workshop.validation import CHOICE_MESSAGE
 
 
@@ -28,15 +32,15 @@ class CommentInput:
     answers: tuple[AnswerInput, ...] = ()
 
 
-CLOSED_MESSAGES = {
-    ConsultationStatus.UPCOMING: "この意見募集はまだ始まっていません。{opens}から受け付けます。",
-    ConsultationStatus.CLOSED: "この意見募集は{closes}で締め切りました。ご意見は受け付けていません。",
-}
-
-
 def closed_message(consultation: Consultation) -> str:
-    return CLOSED_MESSAGES[consultation.status].format(
-        opens=format_date(consultation.opens_on), closes=format_date(consultation.closes_on)
+    if consultation.status is ConsultationStatus.UPCOMING:
+        return _(
+            "この意見募集はまだ始まっていません。%(opens)sから受け付けます。",
+            opens=format_date(consultation.opens_on),
+        )
+    return _(
+        "この意見募集は%(closes)sで締め切りました。ご意見は受け付けていません。",
+        closes=format_date(consultation.closes_on),
     )
 
 
@@ -51,7 +55,7 @@ NAME_MAX_CHARS = 100
 class CommentInvalid(DomainError):
     """What a resident typed does not pass; `problems` names each field with its message."""
 
-    message = "入力内容をご確認ください。"
+    message = _l("入力内容をご確認ください。")
     status = 422
 
     def __init__(self, problems: Mapping[str, str]) -> None:
@@ -61,17 +65,18 @@ class CommentInvalid(DomainError):
 
 
 # beside a questionnaire the text may be left empty, but a response must hold something
-NOTHING_MESSAGE = "質問への回答か、ご意見のどちらかを入力してください。"
+NOTHING_MESSAGE = _l("質問への回答か、ご意見のどちらかを入力してください。")
 
 
 def body_problem(body: str) -> str | None:
     cleaned = clean_text(body)
     if not cleaned:
-        return "ご意見を入力してください。"
+        return _("ご意見を入力してください。")
     if len(cleaned) > COMMENT_MAX_CHARS:
-        return (
-            f"ご意見は{COMMENT_MAX_CHARS:,}文字以内で入力してください"
-            f"（いま{len(cleaned):,}文字です）。"
+        return _(
+            "ご意見は%(max)s文字以内で入力してください（いま%(now)s文字です）。",
+            max=f"{COMMENT_MAX_CHARS:,}",
+            now=f"{len(cleaned):,}",
         )
     return None
 
@@ -82,13 +87,13 @@ def comment_problems(consultation: Consultation, data: CommentInput) -> dict[str
     # beside a questionnaire the text may be left empty, if something was answered
     if consultation.questions and not clean_text(data.body):
         if not data.answers:
-            problems["body"] = NOTHING_MESSAGE
+            problems["body"] = str(NOTHING_MESSAGE)
     elif (problem := body_problem(data.body)) is not None:
         problems["body"] = problem
     if data.section_id is not None and consultation.section(data.section_id) is None:
-        problems["section_id"] = CHOICE_MESSAGE
+        problems["section_id"] = _(CHOICE_MESSAGE)
     if data.district and consultation.districts and data.district not in consultation.districts:
-        problems["district"] = CHOICE_MESSAGE
+        problems["district"] = _(CHOICE_MESSAGE)
     return problems
 
 
