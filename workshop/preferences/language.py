@@ -24,6 +24,7 @@ from babel.dates import format_skeleton
 from babel.dates import format_time as babel_time
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from workshop import timeutil
@@ -143,6 +144,15 @@ def format_time(moment: datetime, language: Language | None = None) -> str:
     return babel_time(timeutil.as_tokyo(moment), "HH:mm", locale=language.formats)
 
 
+def japanese_text(value: object) -> Markup:
+    """Jinja filter ``ja``: the city's own Japanese (a question, a title) inside a page in
+    another language, marked ``lang="ja"`` so a screen reader reads it with a Japanese voice."""
+    text = escape("" if value is None else value)
+    if chosen().japanese:
+        return text
+    return Markup('<span lang="ja">%s</span>') % text
+
+
 def remember(response: Response) -> Response:
     """A page asked for with ``?lang=`` keeps that language in the cookie."""
     asked = by_code(request.args.get(PARAM))
@@ -173,6 +183,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=lambda: chosen().catalogue)
     app.jinja_env.filters["jdate"] = format_date
     app.jinja_env.filters["jtime"] = format_time
+    app.jinja_env.filters["ja"] = japanese_text
     app.after_request(remember)
 
     @app.context_processor
@@ -183,6 +194,8 @@ def init_app(app: Flask) -> None:
             "language": chosen(),
             "languages": LANGUAGES,
             "LANGUAGE_BY_CODE": BY_CODE,
+            # ` lang="ja"` on an element holding the city's Japanese, on pages in another language
+            "ja_attr": Markup("") if chosen().japanese else Markup(' lang="ja"'),
             "language_alternates": alternates,
             "site_root": str(app.config["PUBLIC_BASE_URL"]).rstrip("/"),
         }
