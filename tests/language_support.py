@@ -1,0 +1,22 @@
+"""Finding Japanese interface text left on a page meant to be in another language."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff々〆ー]+[^\s<>]*")
+# the language menu names each language in itself: 日本語, やさしい日本語, 中文（简体）
+MENU = re.compile(r'<nav class="language-menu".*?</nav>', re.S)
+HIDDEN = re.compile(r"<(script|style|title)\b.*?</\1>", re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def leftover_japanese(page: str, data: Iterable[str] = ()) -> list[str]:
+    """The Japanese runs in a page's visible text once the city's own data is taken out:
+    titles, places, questions, the city's name, what the resident typed."""
+    text = html.unescape(TAG.sub(" ", HIDDEN.sub(" ", MENU.sub(" ", page))))
+    for value in sorted(data, key=len, reverse=True):  # longest first: a title holds a place
+        text = text.replace(value, " ")
+    return JAPANESE.findall(text)
