@@ -38,6 +38,7 @@ from workshop.questionnaires.services import (
     raw_from_cell,
     store_answers,
 )
+from workshop.summaries.services import save_summaries
 from workshop.timeutil import TOKYO, today_tokyo
 from workshop.transaction import transaction
 from workshop.workshops.services import access, events
@@ -110,6 +111,23 @@ def load_consultation() -> Consultation | None:
             sections=SECTIONS,
         )
     )
+
+
+# the open round's summary in other languages, as a planner would write it: short and plain
+SUMMARIES = {
+    "easy": "市の デジタル化の 計画を 作っています。あなたの 考えを 教えて ください。"
+    "スマホが 苦手な 人の 声も 大切です。",
+    "en": "The city is writing its plan for going digital. Please tell us what you think. "
+    "We especially want to hear from people who find smartphones hard to use.",
+    "zh": "市政府正在制定数字化推进计划的草案。欢迎提出您的意见，"
+    "也特别希望听到不擅长使用智能手机的市民的声音。",
+    "ko": "시는 디지털화 추진 계획안을 만들고 있습니다. 의견을 보내 주십시오. "
+    "스마트폰 사용이 어려운 분들의 의견도 기다립니다.",
+    "vi": "Thành phố đang soạn kế hoạch chuyển đổi số. Hãy cho chúng tôi biết ý kiến của bạn. "
+    "Chúng tôi cũng muốn nghe ý kiến của những người thấy khó dùng điện thoại thông minh.",
+    "pt": "A prefeitura está preparando o seu plano de transformação digital. Dê a sua opinião. "
+    "Queremos ouvir também quem tem dificuldade para usar o smartphone.",
+}
 
 
 def load_closed_round() -> Consultation | None:
@@ -391,6 +409,8 @@ def load() -> None:
         click.echo(
             f"demo questionnaire added: {SURVEY_ANSWERS:,} answers at /consultations/{SURVEY_SLUG}"
         )
+    if opened is not None:
+        save_summaries(opened, SUMMARIES)
     if opened is None and closed is None:
         click.echo("demo data already loaded")
         return
