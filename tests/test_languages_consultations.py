@@ -100,11 +100,19 @@ def test_a_planner_writes_a_summary_per_language(client, make_consultation, logi
     login(Role.PLANNER)
     path = f"/staff/consultations/{consultation.id}/summaries"
     form = client.get(path).get_data(as_text=True)
-    assert "English" in form and "한국어" in form and "日本語" not in re.findall(r"<label[^>]*>([^<]*)", form)
+    assert (
+        "English" in form
+        and "한국어" in form
+        and "日本語" not in re.findall(r"<label[^>]*>([^<]*)", form)
+    )
     response = post_form(
         client,
         path,
-        {"en": "A plan for how the city goes digital. Tell us what you think.", "vi": "  ", "ko": "시의 디지털화 계획입니다."},
+        {
+            "en": "A plan for how the city goes digital. Tell us what you think.",
+            "vi": "  ",
+            "ko": "시의 디지털화 계획입니다.",
+        },
     )
     assert response.status_code == 303
     saved = {s.language: s.text for s in db.session.scalars(select(TranslatedSummary))}

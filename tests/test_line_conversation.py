@@ -115,7 +115,9 @@ def test_quick_replies_stay_within_lines_limit():
     many = Town(consultations=TOWN.consultations, districts=tuple(f"{n}丁目" for n in range(20)))
     person = talk.respond(None, talk.AGREE, many).person
     outcome = talk.respond(person, "30代", many)
-    assert len(outcome.replies[0].quick) == talk.QUICK_REPLY_MAX
+    quick = outcome.replies[0].quick
+    assert len(quick) == talk.QUICK_REPLY_MAX
+    assert quick[-1] == talk.SKIP  # 答えない stays a button however many districts there are
     # a district beyond the buttons can still be typed
     typed = talk.respond(outcome.person, "19丁目", many)
     assert typed.person is not None and typed.person.district == "19丁目"
@@ -173,3 +175,26 @@ def test_send_a_comment_from_any_step_starts_afresh():
     assert "1. みどり市DX推進計画（素案）" in outcome.replies[0].text
     fresh = talk.respond(say(None, talk.AGREE, "30代", "中央地区").person, "意見を送る", TOWN)
     assert fresh.replies[0].text.startswith("どの計画にご意見を送りますか")
+
+
+def test_many_options_keep_the_skip_and_cancel_buttons():
+    """A question with more options than LINE's 13 buttons: 答えない and やめる stay buttons;
+    the last options are typed (their numbers are in the message)."""
+    from workshop.line import asking
+    from workshop.models import Question, QuestionOption, QuestionType
+
+    question = Question(
+        key="place",
+        type=QuestionType.SINGLE,
+        text="よく行く公共施設はどこですか",
+        is_required=False,
+    )
+    question.options = [
+        QuestionOption(code=f"p{n}", label=f"施設{n}", position=n) for n in range(1, 16)
+    ]
+    text, quick, controls = asking.asking(question, 1, talk.SKIP)
+    assert "15. 施設15" in text and controls == (talk.SKIP,)
+    sent = talk.buttons(quick, *controls, talk.CANCEL)
+    assert len(sent) == talk.QUICK_REPLY_MAX
+    assert sent[-2:] == (talk.SKIP, talk.CANCEL)
+    assert sent[0] == "施設1"

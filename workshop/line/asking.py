@@ -12,7 +12,6 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
-from workshop.line_api import QUICK_REPLY_MAX
 from workshop.models import Question, QuestionType
 from workshop.questionnaires.services.answers import (
     CheckedAnswers,
@@ -60,8 +59,11 @@ def choices(question: Question) -> list[tuple[str, str]]:
     return []
 
 
-def asking(question: Question, number: int, skip: str) -> tuple[str, tuple[str, ...]]:
-    """The message that asks a question, and its quick replies."""
+def asking(
+    question: Question, number: int, skip: str
+) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The message that asks a question, its choices as quick replies, and the controls that
+    go after them (``skip`` when the question may be left unanswered)."""
     lines = [f"問{number}　{question.text}"]
     if question.help_text:
         lines.append(question.help_text)
@@ -86,12 +88,11 @@ def asking(question: Question, number: int, skip: str) -> tuple[str, tuple[str, 
         lines.append(f"数字で送ってください{span}。")
     else:
         lines.append("書いて送ってください。")
+    controls: tuple[str, ...] = ()
     if not question.is_required:
         lines.append(f"答えないときは「{skip}」。")
-        quick.append(skip)
-    if len(quick) > QUICK_REPLY_MAX:  # typing still works for the rest
-        quick = quick[: QUICK_REPLY_MAX - 1] + ([skip] if not question.is_required else [])
-    return "\n".join(lines), tuple(quick[:QUICK_REPLY_MAX])
+        controls = (skip,)
+    return "\n".join(lines), tuple(quick), controls
 
 
 def read(question: Question, said: str) -> RawAnswer:

@@ -248,7 +248,7 @@ def answer_age(person: Person, said: str, town: Town) -> Outcome:
 def ask_district(person: Person, town: Town) -> Outcome:
     if not town.districts:
         return offer(replace(person, district=None), town, "設定しました。")
-    quick = buttons((*town.districts, SKIP))
+    quick = buttons(town.districts, SKIP)
     text = f"お住まいの地区を教えてください（答えたくないときは「{SKIP}」）。"
     return Outcome(replace(person, step=Step.DISTRICT), (Reply(text, quick),))
 
@@ -257,7 +257,7 @@ def answer_district(person: Person, said: str, town: Town) -> Outcome:
     if said == SKIP:
         return offer(replace(person, district=None), town, "設定しました。")
     if said not in town.districts:
-        quick = buttons((*town.districts, SKIP))
+        quick = buttons(town.districts, SKIP)
         return Outcome(person, (Reply("一覧にある地区を選ぶか、入力してください。", quick),))
     return offer(replace(person, district=said), town, "設定しました。")
 
@@ -274,7 +274,7 @@ def offer(person: Person, town: Town, lead: str) -> Outcome:
     numbers = tuple(str(n) for n in range(1, len(town.consultations) + 1))
     return Outcome(
         replace(person, step=Step.CHOOSE, consultation_id=None, draft=()),
-        (Reply(text.strip(), buttons((*numbers, CANCEL))),),
+        (Reply(text.strip(), buttons(numbers, CANCEL)),),
     )
 
 
@@ -310,9 +310,10 @@ def ask_next(person: Person, chosen: Consultation, lead: str = "") -> Outcome:
     if question is None:
         return ask_to_write(person, chosen)
     number = chosen.questions.index(question) + 1
-    text, quick = asking.asking(question, number, SKIP)
+    text, quick, controls = asking.asking(question, number, SKIP)
     asked_now = replace(person, step=Step.ANSWER, asked=(*person.asked, question.key))
-    return Outcome(asked_now, (Reply(f"{lead}\n{text}".strip(), buttons((*quick, CANCEL))),))
+    reply = Reply(f"{lead}\n{text}".strip(), buttons(quick, *controls, CANCEL))
+    return Outcome(asked_now, (reply,))
 
 
 def answer(person: Person, said: str, town: Town) -> Outcome:
@@ -332,8 +333,9 @@ def answer(person: Person, said: str, town: Town) -> Outcome:
         problem = asking.check(chosen.questions, given, person.asked).problems.get(question.key)
     if problem is not None:
         number = chosen.questions.index(question) + 1
-        text, quick = asking.asking(question, number, SKIP)
-        return Outcome(person, (Reply(f"{problem}\n\n{text}", buttons((*quick, CANCEL))),))
+        text, quick, controls = asking.asking(question, number, SKIP)
+        reply = Reply(f"{problem}\n\n{text}", buttons(quick, *controls, CANCEL))
+        return Outcome(person, (reply,))
     return ask_next(replace(person, given=given), chosen)
 
 
@@ -424,9 +426,10 @@ def find(consultations: Sequence[Consultation], consultation_id: int | None) -> 
     return next((c for c in consultations if c.id == consultation_id), None)
 
 
-def buttons(labels: Sequence[str]) -> tuple[str, ...]:
-    """Quick replies: LINE shows at most 13; with more choices, typing still works."""
-    return tuple(labels[:QUICK_REPLY_MAX])
+def buttons(choices: Sequence[str], *controls: str) -> tuple[str, ...]:
+    """Quick replies: the choices, then the controls (答えない, やめる). LINE shows at most 13:
+    with more choices the controls stay, and a choice beyond the buttons is typed."""
+    return (*choices[: QUICK_REPLY_MAX - len(controls)], *controls)
 
 
 # ---------------------------------------------------------------- workshop sign-ups
@@ -447,7 +450,7 @@ def offer_workshops(person: Person, town: Town, lead: str) -> Outcome:
     numbers = tuple(str(n) for n in range(1, len(town.workshops) + 1))
     return Outcome(
         replace(at_rest(person), step=Step.PICK_WORKSHOP),
-        (Reply(text.strip(), buttons((*numbers, CANCEL))),),
+        (Reply(text.strip(), buttons(numbers, CANCEL)),),
     )
 
 
