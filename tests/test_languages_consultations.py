@@ -171,3 +171,14 @@ def test_a_summary_without_the_form_token_is_refused(client, make_consultation, 
     )
     assert response.status_code == 400
     assert db.session.scalar(select(func.count(TranslatedSummary.id))) == 0
+
+
+def test_numbers_are_written_the_way_each_language_writes_them(client, make_consultation):
+    consultation = make_consultation()
+    path = f"/consultations/{consultation.slug}/confirm"
+    client.get("/?lang=pt")
+    page = post_form(client, path, {"body": "あ" * 4001}).get_data(as_text=True)
+    assert "4.000" in page and "4.001" in page and "4,000" not in page
+    client.get("/?lang=en")
+    page = post_form(client, path, {"body": "あ" * 4001}).get_data(as_text=True)
+    assert "4,000" in page and "4,001" in page

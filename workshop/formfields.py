@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from workshop.preferences.language import lazy_number
 from workshop.validation import CHOICE_MESSAGE, EMAIL_MAX_CHARS, email_problem
 
 
@@ -91,7 +92,7 @@ def at_most(max_chars: int, what: str = "") -> Length:
     """At most max_chars characters: 「（whatは）N文字以内で入力してください。」
 
     ``what`` is a field's name, marked by the caller (``_l("お名前")``)."""
-    limit = f"{max_chars:,}"
+    limit = lazy_number(max_chars)
     if what:
         message = _l("%(what)sは%(max)s文字以内で入力してください。", what=what, max=limit)
     else:

@@ -21,6 +21,7 @@ from workshop.formfields import EmailShape, JaRadioField, JaSelectField
 from workshop.labels import AGE_GROUP, RELATION
 from workshop.models import AgeGroup, Consultation, Question, Relation
 from workshop.models.consultations import COMMENT_MAX_CHARS
+from workshop.preferences.language import lazy_number
 from workshop.questionnaires.forms import (
     answer_fields,
     put_problems,
@@ -67,7 +68,7 @@ class CommentForm(FlaskForm):
     body = TextAreaField(
         _l("ご意見"),
         validators=[body_rule],
-        description=_l("%(max)s文字まで入力できます。", max=f"{COMMENT_MAX_CHARS:,}"),
+        description=_l("%(max)s文字まで入力できます。", max=lazy_number(COMMENT_MAX_CHARS)),
     )
     section_id = JaSelectField(_l("どの部分についてのご意見ですか（任意）"))
     age_group = JaSelectField(_l("年代（任意）"))
@@ -79,7 +80,9 @@ class CommentForm(FlaskForm):
             Optional(),
             Length(
                 max=NAME_MAX_CHARS,
-                message=_l("お名前は%(max)s文字以内で入力してください。", max=NAME_MAX_CHARS),
+                message=_l(
+                    "お名前は%(max)s文字以内で入力してください。", max=lazy_number(NAME_MAX_CHARS)
+                ),
             ),
         ],
     )

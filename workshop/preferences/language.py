@@ -22,8 +22,9 @@ from urllib.parse import urlencode
 from babel.dates import format_date as babel_date
 from babel.dates import format_skeleton
 from babel.dates import format_time as babel_time
+from babel.numbers import format_decimal
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Babel
+from flask_babel import Babel, LazyString
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
@@ -144,6 +145,17 @@ def format_time(moment: datetime, language: Language | None = None) -> str:
     return babel_time(timeutil.as_tokyo(moment), "HH:mm", locale=language.formats)
 
 
+def format_number(value: float, language: Language | None = None) -> str:
+    """4,000 in Japanese and English, 4.000 in Vietnamese and Portuguese."""
+    return format_decimal(value, locale=(language or chosen()).formats)
+
+
+def lazy_number(value: float) -> LazyString:
+    """A number written in the page's language when the message holding it is shown: for a
+    form's class-level message (``_l("%(max)s文字まで", max=lazy_number(4000))``)."""
+    return LazyString(format_number, value)
+
+
 def japanese_text(value: object) -> Markup:
     """Jinja filter ``ja``: the city's own Japanese (a question, a title) inside a page in
     another language, marked ``lang="ja"`` so a screen reader reads it with a Japanese voice."""
@@ -184,6 +196,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["jdate"] = format_date
     app.jinja_env.filters["jtime"] = format_time
     app.jinja_env.filters["ja"] = japanese_text
+    app.jinja_env.filters["num"] = format_number
     app.after_request(remember)
 
     @app.context_processor

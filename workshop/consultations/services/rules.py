@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from workshop.errors import ConsultationNotOpen, DomainError
 from workshop.models import AgeGroup, Consultation, ConsultationStatus, Relation
 from workshop.models.consultations import COMMENT_MAX_CHARS
-from workshop.preferences.language import format_date
+from workshop.preferences.language import format_date, format_number
 from workshop.questionnaires.services import AnswerInput
 from workshop.text import clean_text
 from workshop.validation import CHOICE_MESSAGE
@@ -75,8 +75,8 @@ def body_problem(body: str) -> str | None:
     if len(cleaned) > COMMENT_MAX_CHARS:
         return _(
             "ご意見は%(max)s文字以内で入力してください（いま%(now)s文字です）。",
-            max=f"{COMMENT_MAX_CHARS:,}",
-            now=f"{len(cleaned):,}",
+            max=format_number(COMMENT_MAX_CHARS),
+            now=format_number(len(cleaned)),
         )
     return None
 
