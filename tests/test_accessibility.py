@@ -35,14 +35,17 @@ def test_the_city_contact_comes_from_the_config(app, client):
 def test_every_checked_page_and_its_checks_are_on_the_policy(app, client):
     page = policy(client)
     assert f"全部で {len(RESIDENT_PAGES)} 種類のページです" in page
-    for description in CHECKS.values():
+    with app.test_request_context():
+        shown = {check: description.translated() for check, description in CHECKS.items()}
+    assert shown[Check.NARROW].label == "幅 360 px"
+    for description in shown.values():
         assert f"<dt>{description.label}</dt>" in page and description.how in page
     cards = re.findall(r'<li class="card">(.*?)</li>', page, re.S)
     assert len(cards) == len(RESIDENT_PAGES)
     for checked, card in zip(RESIDENT_PAGES, cards, strict=True):
         assert f"<h3>{checked.name}</h3>" in card
         assert f"<code>{url_pattern(app, checked.endpoint)}</code>" in card
-        labels = "、".join(CHECKS[check].label for check in checked.checks)
+        labels = "、".join(shown[check].label for check in checked.checks)
         assert f"<dd>{labels}</dd>" in card
 
 

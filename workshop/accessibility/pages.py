@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Flask
+from flask_babel import gettext
+
+from workshop.text import N_
 
 TARGET_STANDARD = "JIS X 8341-3:2016"
 TARGET_LEVEL = "AA"
@@ -35,38 +38,54 @@ class Check(enum.Enum):
 
 @dataclass(frozen=True)
 class CheckDescription:
+    """Japanese messages (the catalogues' msgids); ``%(width)s`` is the phone's width."""
+
     label: str  # short, in the list of pages
     how: str  # what the test does and what must hold
+
+    def translated(self) -> CheckDescription:
+        """In the page's language, the width filled in."""
+        return CheckDescription(
+            gettext(self.label, width=NARROW_WIDTH), gettext(self.how, width=NARROW_WIDTH)
+        )
 
 
 CHECKS: dict[Check, CheckDescription] = {
     Check.AXE: CheckDescription(
-        "自動検査",
-        "axe-core の規則（WCAG 2.0・2.1 のレベル A と AA、ほかの推奨事項）で調べ、"
-        "違反が一つもないこと。",
+        N_("自動検査"),
+        N_(
+            "axe-core の規則（WCAG 2.0・2.1 のレベル A と AA、ほかの推奨事項）で調べ、"
+            "違反が一つもないこと。"
+        ),
     ),
     Check.KEYBOARD: CheckDescription(
-        "キーボード",
-        "Tab キーだけで「本文へ移動」からページの最後のリンクまで進めること。"
-        "フォーカスのある部品には、周りと見分けられる枠が見え、画面の中にあって隠れていないこと。",
+        N_("キーボード"),
+        N_(
+            "Tab キーだけで「本文へ移動」からページの最後のリンクまで進めること。"
+            "フォーカスのある部品には、周りと見分けられる枠が見え、画面の中にあって隠れていないこと。"
+        ),
     ),
     Check.NARROW: CheckDescription(
-        f"幅 {NARROW_WIDTH} px",
-        f"スマートフォンの画面の幅（{NARROW_WIDTH} px）で開き、"
-        "横にスクロールしなくても読めること。はみ出した文字や切れた文字がないこと。",
+        N_("幅 %(width)s px"),
+        N_(
+            "スマートフォンの画面の幅（%(width)s px）で開き、"
+            "横にスクロールしなくても読めること。はみ出した文字や切れた文字がないこと。"
+        ),
     ),
     Check.FURIGANA: CheckDescription(
-        "ふりがな",
-        "ふりがな「あり」でも「なし」でも、自動検査で違反がないこと。",
+        N_("ふりがな"),
+        N_("ふりがな「あり」でも「なし」でも、自動検査で違反がないこと。"),
     ),
     Check.LARGE_TEXT: CheckDescription(
-        "文字 大きい",
-        f"文字の大きさ「大きい」で、幅 {NARROW_WIDTH} px でも、自動検査で違反がなく、"
-        "横にスクロールしなくても読めること。",
+        N_("文字 大きい"),
+        N_(
+            "文字の大きさ「大きい」で、幅 %(width)s px でも、自動検査で違反がなく、"
+            "横にスクロールしなくても読めること。"
+        ),
     ),
     Check.NO_JAVASCRIPT: CheckDescription(
-        "JavaScript なし",
-        "JavaScript を切ったブラウザーでも、ページが開き、見出しと本文が表示されること。",
+        N_("JavaScript なし"),
+        N_("JavaScript を切ったブラウザーでも、ページが開き、見出しと本文が表示されること。"),
     ),
 }
 EVERY_CHECK = tuple(Check)
@@ -75,26 +94,28 @@ EVERY_CHECK = tuple(Check)
 @dataclass(frozen=True)
 class CheckedPage:
     endpoint: str
-    name: str
+    name: str  # a Japanese message: shown through gettext
     checks: tuple[Check, ...] = EVERY_CHECK
 
 
 RESIDENT_PAGES: tuple[CheckedPage, ...] = (
-    CheckedPage("consultations.index", "意見募集の一覧（トップページ）"),
-    CheckedPage("consultations.show_consultation", "意見募集のページ（計画の内容と意見の送信）"),
-    CheckedPage("consultations.receipt", "意見の受付番号のページ"),
-    CheckedPage("consultations.paper_form", "紙の意見用紙（印刷用）"),
-    CheckedPage("results.show", "意見募集の結果"),
-    CheckedPage("results.theme", "結果のテーマごとの意見"),
-    CheckedPage("results.print_page", "結果の印刷用ページ"),
-    CheckedPage("workshops.index", "ワークショップの一覧"),
-    CheckedPage("workshops.show", "ワークショップの案内と申込"),
-    CheckedPage("workshops.registration", "申込内容の確認（メールのリンク）"),
-    CheckedPage("workshops.cancel", "申込の取り消し"),
-    CheckedPage("boards.join", "付箋ボードへの参加（コードの入力）"),
-    CheckedPage("boards.show", "付箋ボード（参加者のスマートフォン）"),
-    CheckedPage("boards.edit_note", "自分の付箋の書き直し"),
-    CheckedPage("accessibility.policy", "ウェブアクセシビリティ方針（このページ）"),
+    CheckedPage("consultations.index", N_("意見募集の一覧（トップページ）")),
+    CheckedPage(
+        "consultations.show_consultation", N_("意見募集のページ（計画の内容と意見の送信）")
+    ),
+    CheckedPage("consultations.receipt", N_("意見の受付番号のページ")),
+    CheckedPage("consultations.paper_form", N_("紙の意見用紙（印刷用）")),
+    CheckedPage("results.show", N_("意見募集の結果")),
+    CheckedPage("results.theme", N_("結果のテーマごとの意見")),
+    CheckedPage("results.print_page", N_("結果の印刷用ページ")),
+    CheckedPage("workshops.index", N_("ワークショップの一覧")),
+    CheckedPage("workshops.show", N_("ワークショップの案内と申込")),
+    CheckedPage("workshops.registration", N_("申込内容の確認（メールのリンク）")),
+    CheckedPage("workshops.cancel", N_("申込の取り消し")),
+    CheckedPage("boards.join", N_("付箋ボードへの参加（コードの入力）")),
+    CheckedPage("boards.show", N_("付箋ボード（参加者のスマートフォン）")),
+    CheckedPage("boards.edit_note", N_("自分の付箋の書き直し")),
+    CheckedPage("accessibility.policy", N_("ウェブアクセシビリティ方針（このページ）")),
 )
 
 
