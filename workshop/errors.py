@@ -110,7 +110,7 @@ def wants_json() -> bool:
 
 def answer(status: int, code: str, message: str) -> ResponseReturnValue:
     if wants_json():
-        response: Response = jsonify(error=code, message=message)
+        response: Response = jsonify(error=code, message=str(message))  # a lazy message too
         return response, status
     # a staff page's language is Japanese: gettext gives the message back as it is
     return render_template("error.html", status=status, message=gettext(str(message))), status
