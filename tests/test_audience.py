@@ -14,8 +14,6 @@ from tests.conftest import post_form
 from workshop.extensions import db
 from workshop.models import AnswerLink, Audience, Comment, Consultation, Role, StaffResponse
 
-pytestmark = pytest.mark.both_dbs
-
 TOKEN = re.compile(r'name="submission_token" value="([^"]+)"')
 BODY = "アンケートの結果を市の広報でも教えてください。"
 NEEDS_LINK = "市からお送りしたリンクからお答えいただけます"
@@ -57,6 +55,7 @@ def answer(client, consultation: Consultation, link: str = ""):
     return submit_from(client, consultation, page, link)
 
 
+@pytest.mark.both_dbs
 def test_only_public_consultations_are_listed(client, make_consultation):
     public = make_consultation(title="公開の意見募集")
     by_link = make_consultation(title="パネル調査（リンクの方のみ）")
@@ -84,6 +83,7 @@ def test_without_a_link_the_page_says_how_to_answer_and_takes_nothing(client, ma
     assert comment_count() == 0
 
 
+@pytest.mark.both_dbs
 def test_a_one_use_link_answers_once_and_a_double_click_is_one_answer(client, make_consultation):
     consultation = make_consultation()
     set_audience(consultation, Audience.LINK)
@@ -107,6 +107,7 @@ def test_a_one_use_link_answers_once_and_a_double_click_is_one_answer(client, ma
     assert comment_count() == 1
 
 
+@pytest.mark.both_dbs
 def test_a_shared_link_takes_its_set_number_of_answers(client, make_consultation):
     consultation = make_consultation()
     set_audience(consultation, Audience.LINK)
@@ -124,6 +125,7 @@ def answer_or_page(client, consultation: Consultation, link: str) -> str:
     return page
 
 
+@pytest.mark.both_dbs
 def test_a_link_used_up_between_confirmation_and_submit_stores_nothing(client, make_consultation):
     consultation = make_consultation()
     set_audience(consultation, Audience.LINK)
@@ -161,6 +163,7 @@ def test_staff_only_asks_for_a_login(client, make_consultation):
     assert comment_count() == 0
 
 
+@pytest.mark.both_dbs
 def test_anonymous_staff_answers_once_and_nothing_ties_the_answer_to_them(
     client, make_consultation, login
 ):
@@ -184,6 +187,7 @@ def test_anonymous_staff_answers_once_and_nothing_ties_the_answer_to_them(
     assert comment_count() == 1
 
 
+@pytest.mark.both_dbs
 def test_named_staff_answers_are_kept_with_the_account(client, make_consultation, login):
     consultation = make_consultation()
     set_audience(consultation, Audience.STAFF, anonymous=False)
@@ -196,6 +200,7 @@ def test_named_staff_answers_are_kept_with_the_account(client, make_consultation
     assert record.comment_id == db.session.scalars(select(Comment.id)).one()
 
 
+@pytest.mark.both_dbs
 def test_anonymity_cannot_change_once_answers_are_in(client, make_consultation, login):
     consultation = make_consultation()
     set_audience(consultation, Audience.STAFF, anonymous=True)
@@ -219,6 +224,7 @@ def test_anonymity_cannot_change_once_answers_are_in(client, make_consultation, 
     assert consultation.staff_anonymous is True
 
 
+@pytest.mark.both_dbs
 def test_planners_make_links_and_download_them(app, client, make_consultation, login):
     consultation = make_consultation()
     set_audience(consultation, Audience.LINK)

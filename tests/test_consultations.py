@@ -11,8 +11,6 @@ from tests.conftest import csrf_token, future, past, post_form
 from workshop.extensions import db
 from workshop.models import Comment
 
-pytestmark = pytest.mark.both_dbs
-
 RECEIPT = re.compile(r"DX-\d{4}-\d{6}")
 TOKEN = re.compile(r'name="submission_token" value="([^"]+)"')
 
@@ -56,6 +54,7 @@ def test_confirmation_page_shows_text_and_stores_nothing(client, make_consultati
     assert comment_count() == 0
 
 
+@pytest.mark.both_dbs
 def test_submit_gives_receipt_number_on_screen(client, make_consultation):
     consultation = make_consultation()
     response = submit(client, consultation, relation="resident")
@@ -69,6 +68,7 @@ def test_submit_gives_receipt_number_on_screen(client, make_consultation):
     assert comment.channel.value == "web"
 
 
+@pytest.mark.both_dbs
 def test_receipt_numbers_count_up_per_consultation(client, make_consultation):
     first, second = make_consultation(), make_consultation(receipt_prefix="KO")
     for _ in range(2):
@@ -79,6 +79,7 @@ def test_receipt_numbers_count_up_per_consultation(client, make_consultation):
     assert numbers[-1].startswith("KO-")
 
 
+@pytest.mark.both_dbs
 def test_double_submit_of_one_confirmation_stores_once(client, make_consultation):
     consultation = make_consultation()
     page = confirm(client, consultation).get_data(as_text=True)
@@ -94,6 +95,7 @@ def test_double_submit_of_one_confirmation_stores_once(client, make_consultation
     assert comment_count() == 1
 
 
+@pytest.mark.both_dbs
 def test_submit_keeps_the_chosen_section_and_district(client, make_consultation):
     consultation = make_consultation()
     section = consultation.sections[1]
@@ -118,6 +120,7 @@ def test_submit_keeps_the_chosen_section_and_district(client, make_consultation)
     assert comment_count() == 1
 
 
+@pytest.mark.both_dbs
 def test_a_repeated_confirmation_leaves_no_gap_in_receipt_numbers(client, make_consultation):
     consultation = make_consultation()
     page = confirm(client, consultation).get_data(as_text=True)
@@ -221,6 +224,7 @@ def test_bad_input_gets_message_next_to_field_and_nothing_stored(
     assert comment_count() == 0
 
 
+@pytest.mark.both_dbs
 def test_exactly_4000_characters_is_accepted(client, make_consultation):
     consultation = make_consultation()
     assert submit(client, consultation, body="あ" * 4000).status_code == 303
@@ -328,6 +332,7 @@ def test_script_payload_is_stored_as_typed_and_shown_escaped(client, make_consul
     assert db.session.scalars(select(Comment)).one().body == payload
 
 
+@pytest.mark.both_dbs
 @pytest.mark.parametrize(
     "body",
     [
@@ -344,6 +349,7 @@ def test_odd_unicode_is_kept(client, make_consultation, body):
     assert stored == body.replace("\r\n", "\n").replace("\r", "\n")
 
 
+@pytest.mark.both_dbs
 def test_control_characters_are_dropped_not_refused(client, make_consultation):
     consultation = make_consultation()
     assert submit(client, consultation, body="意見\x00です\x07").status_code == 303
@@ -362,6 +368,7 @@ def test_unknown_consultation_is_404_in_japanese(client):
     assert "ページが見つかりません" in response.get_data(as_text=True)
 
 
+@pytest.mark.both_dbs
 def test_api_returns_consultation_json(client, make_consultation):
     consultation = make_consultation(slug="dx-plan-2026")
     submit(client, consultation)

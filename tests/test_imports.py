@@ -24,8 +24,6 @@ from workshop.models import (
     Role,
 )
 
-pytestmark = pytest.mark.both_dbs
-
 LINE_EXPORT = (
     "回答ID,回答日時,年代,お住まいの地区,市との関係,ご意見\r\n"
     "L-001,2026/11/20 10:15,70代,北山地区,在住,スマホの使い方を教えてくれる場所が近くにほしい\r\n"
@@ -76,6 +74,7 @@ def import_report(client, response) -> str:
     return client.get(response.headers["Location"]).get_data(as_text=True)
 
 
+@pytest.mark.both_dbs
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932"])
 def test_import_reads_each_encoding(app, make_consultation, tmp_path, encoding):
     consultation = make_consultation()
@@ -98,6 +97,7 @@ def test_import_reads_each_encoding(app, make_consultation, tmp_path, encoding):
     assert all(c.receipt_no.startswith("DX-") for c in comments)
 
 
+@pytest.mark.both_dbs
 def test_importing_the_same_file_twice_adds_nothing(app, make_consultation, tmp_path):
     consultation = make_consultation()
     path = write(tmp_path, LINE_EXPORT, "cp932")
@@ -107,6 +107,7 @@ def test_importing_the_same_file_twice_adds_nothing(app, make_consultation, tmp_
     assert db.session.scalar(select(func.count(Comment.id))) == 4
 
 
+@pytest.mark.both_dbs
 def test_without_id_column_the_row_content_identifies_it(app, make_consultation, tmp_path):
     consultation = make_consultation()
     path = write(tmp_path, "意見\n回覧板を電子化してほしい\n回覧板は紙のままがいい\n", "utf-8")
@@ -150,6 +151,7 @@ def test_unknown_consultation_is_refused(app, tmp_path):
     assert result.exit_code != 0 and "見つかりません" in result.output
 
 
+@pytest.mark.both_dbs
 def test_planner_imports_through_the_web(client, login, make_consultation):
     consultation = make_consultation()
     login(Role.PLANNER)
@@ -180,6 +182,7 @@ def test_planner_imports_through_the_web(client, login, make_consultation):
     assert status["status"] == "done" and status["progress"] == 100
 
 
+@pytest.mark.both_dbs
 def test_an_import_job_runs_outside_any_request(app, make_consultation, make_user):
     """As in an RQ worker or a job process: no request, the planner known from the job."""
     consultation = make_consultation()
@@ -200,6 +203,7 @@ def test_an_import_job_runs_outside_any_request(app, make_consultation, make_use
         assert (entry.user_id, entry.details["imported"]) == (planner.id, 4)
 
 
+@pytest.mark.both_dbs
 def test_an_import_that_fails_in_its_job_says_why_and_keeps_nothing(
     client, login, make_consultation
 ):
@@ -233,6 +237,7 @@ def test_an_import_job_page_belongs_to_its_consultation(client, login, make_cons
     )
 
 
+@pytest.mark.both_dbs
 def test_an_import_is_in_the_audit_log_with_who_and_how_many(client, login, make_consultation):
     consultation = make_consultation()
     login(Role.ADMIN)
@@ -260,6 +265,7 @@ def test_web_import_with_wrong_column_saves_nothing(client, login, make_consulta
     assert db.session.scalar(select(func.count(Comment.id))) == 0
 
 
+@pytest.mark.both_dbs
 def test_the_sweep_removes_uploads_left_waiting_and_old_exports(app, make_consultation):
     """A planner who never came back to the column step leaves residents' data in instance/:
     the cron sweep removes it once a day old, and keeps what is newer."""

@@ -15,8 +15,6 @@ from workshop.extensions import db
 from workshop.line.standin import StandIn
 from workshop.models import AgeGroup, Channel, Comment, LineEvent, LineUser
 
-pytestmark = pytest.mark.both_dbs
-
 USER_A = "U" + "a1" * 16
 USER_B = "U" + "b2" * 16
 
@@ -61,6 +59,7 @@ def comments() -> list[Comment]:
     return list(db.session.scalars(select(Comment).order_by(Comment.id)))
 
 
+@pytest.mark.both_dbs
 def test_a_whole_comment_through_line(client, line_api):
     hana = Resident(client, USER_A)
     hana.says("こんにちは")
@@ -93,6 +92,7 @@ def test_cancel_midway_stores_no_comment(client, line_api):
     assert "やめました" in line_api.texts()[-1]
 
 
+@pytest.mark.both_dbs
 def test_a_redelivered_event_is_answered_once(client, line_api):
     hana = Resident(client, USER_A)
     hana.says("こんにちは", event_id="EVREDELIVER0001")
@@ -100,6 +100,7 @@ def test_a_redelivered_event_is_answered_once(client, line_api):
     assert len(line_api.calls) == 1
 
 
+@pytest.mark.both_dbs
 def test_two_residents_at_once_keep_their_own_drafts(client, line_api):
     hana, taro = Resident(client, USER_A), Resident(client, USER_B)
     for said_a, said_b in (
@@ -125,6 +126,7 @@ def test_a_sticker_gets_a_polite_message(client, line_api):
     assert "文字のメッセージだけ" in line_api.texts()[-1]
 
 
+@pytest.mark.both_dbs
 def test_when_lines_api_fails_the_comment_is_kept_and_the_failure_shown(client, line_api):
     hana = Resident(client, USER_A)
     for said in ("同意する", "答えない", "答えない", "1", "本文です", "送信"):
@@ -148,6 +150,7 @@ def test_line_simulate_plays_a_conversation_without_a_line_account(app, make_con
     assert f"受付番号は {comment.receipt_no} です" in result.output
 
 
+@pytest.mark.both_dbs
 def test_forget_removes_the_settings_and_keeps_the_comments(app, client, line_api):
     from workshop.line.services import user_hash
     from workshop.models import AuditEntry
@@ -192,6 +195,7 @@ def test_the_status_page_says_when_the_channel_is_off(client, login, app):
     assert client.get("/staff/line/").status_code == 403
 
 
+@pytest.mark.both_dbs
 def test_one_residents_events_are_taken_one_at_a_time_in_order(app, line_api):
     """Two jobs at once must not answer one resident's messages out of order: an event is
     taken only when none of that resident's is earlier or being processed; an event whose
@@ -224,6 +228,7 @@ def test_one_residents_events_are_taken_one_at_a_time_in_order(app, line_api):
     assert again is not None and again.webhook_event_id == "ORDER1"
 
 
+@pytest.mark.both_dbs
 def test_a_job_outside_any_request_answers_too(app, line_api):
     """RQ workers and job processes have no request: the links in the replies are built on
     PUBLIC_BASE_URL all the same."""
@@ -245,6 +250,7 @@ def test_a_job_outside_any_request_answers_too(app, line_api):
     assert f"{base}/consultations/plan-1" in line_api.texts()[-1]
 
 
+@pytest.mark.both_dbs
 def test_a_confirming_event_taken_twice_stores_one_comment(app, line_api):
     """As when a job dies after the comment was stored and the event is taken again: the
     event's id is the submission token of the web's own submit."""

@@ -12,8 +12,6 @@ from workshop.extensions import db
 from workshop.models import Answer, Channel, Question
 from workshop.questionnaires import services as questionnaires
 
-pytestmark = pytest.mark.both_dbs
-
 QUESTIONS = {
     "questions": [
         {"key": "smartphone", "type": "single", "text": "スマートフォンを使っていますか",
@@ -69,6 +67,7 @@ def answers_of(comment_id: int) -> dict[str, list[object]]:
     return {key: sorted(values, key=str) for key, values in found.items()}  # any order
 
 
+@pytest.mark.both_dbs
 def test_a_questionnaire_answered_in_line(client, line_api, survey):  # noqa: F811
     hana = Resident(client, USER_A)
     start(hana)

@@ -20,8 +20,6 @@ from workshop.extensions import db
 from workshop.line import services
 from workshop.models import Job, JobKind, JobStatus, LineEvent, LineEventStatus
 
-pytestmark = pytest.mark.both_dbs
-
 SECRET = "0123456789abcdef0123456789abcdef"  # a channel secret's shape: 32 hex characters
 URL = "/line/webhook"
 
@@ -70,6 +68,7 @@ def stored() -> int:
     return db.session.scalar(select(func.count(LineEvent.id))) or 0
 
 
+@pytest.mark.both_dbs
 def test_a_signed_delivery_is_stored_and_handed_to_the_background_job(client, line_on):
     body = body_of(text_event("01JEVENT0000000000000000A1", "窓口の待ち時間が長いです"))
     response = deliver(client, body, signed(body))
@@ -103,6 +102,7 @@ def test_a_body_changed_after_signing_is_refused(client, line_on):
     assert stored() == 0
 
 
+@pytest.mark.both_dbs
 def test_a_redelivered_event_is_one_row(client, line_on):
     event = text_event("01JEVENT0000000000000000D1", "送信")
     first = body_of(event)
@@ -113,6 +113,7 @@ def test_a_redelivered_event_is_one_row(client, line_on):
     assert row.redelivered == 1
 
 
+@pytest.mark.both_dbs
 def test_a_redelivery_hands_on_an_event_its_first_delivery_left_waiting(client, line_on):
     # the first delivery's web worker was killed after storing the event and before handing
     # the job on: LINE got no answer and delivers the event again
@@ -130,6 +131,7 @@ def test_a_redelivery_hands_on_an_event_its_first_delivery_left_waiting(client, 
     assert db.session.scalar(select(func.count(Job.id))) == 1
 
 
+@pytest.mark.both_dbs
 def test_several_events_in_one_delivery(client, line_on):
     body = body_of(
         text_event("01JEVENT0000000000000000E1", "やめる", user="U" + "1" * 32),
@@ -139,6 +141,7 @@ def test_several_events_in_one_delivery(client, line_on):
     assert stored() == 2
 
 
+@pytest.mark.both_dbs
 def test_two_deliveries_of_one_event_at_once_make_one_row(app, line_on):
     if app.config["DATABASE_URL"].startswith("sqlite"):
         pytest.skip("SQLite serialises writers: the race is PostgreSQL's to test")
@@ -195,6 +198,7 @@ def test_the_sdk_is_loaded_at_start_up_only_when_the_channel_is_on(tmp_path, sec
     assert run.stdout.strip().splitlines()[-1] == loaded
 
 
+@pytest.mark.both_dbs
 def test_a_burst_of_deliveries_shares_the_job_waiting_to_start(client, line_on):
     """One job answers every pending event: while one is queued, a delivery only stores."""
     waiting = Job(kind=JobKind.LINE_EVENTS)  # queued, not started yet (an RQ worker busy)

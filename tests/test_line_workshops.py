@@ -28,8 +28,6 @@ from workshop.models import (
 )
 from workshop.workshops.services import links, reminders
 
-pytestmark = pytest.mark.both_dbs
-
 
 @pytest.fixture
 def make_workshop(app):
@@ -188,6 +186,7 @@ def test_no_workshop_open_says_so(client, line_api):  # noqa: F811
     assert "いま申し込めるワークショップはありません" in line_api.texts()[-1]
 
 
+@pytest.mark.both_dbs
 def test_the_line_id_is_erased_when_the_workshop_is_over_or_on_request(
     app,
     client,

@@ -16,8 +16,6 @@ from workshop.consultations.exports import HEADER
 from workshop.extensions import db
 from workshop.models import Question, Role
 
-pytestmark = pytest.mark.both_dbs
-
 
 def answered(client, survey, **change) -> None:  # noqa: F811
     response = submit(client, survey, full_answer(survey) | change)
@@ -31,6 +29,7 @@ def csv_rows(client, survey) -> list[list[str]]:  # noqa: F811
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
+@pytest.mark.both_dbs
 def test_each_question_has_its_columns_after_the_comments(client, login, survey):  # noqa: F811
     answered(client, survey)
     answered(client, survey, q_smartphone=codes(survey, "smartphone")["使っていない"],
@@ -67,6 +66,7 @@ def test_each_question_has_its_columns_after_the_comments(client, login, survey)
     assert later["問6 一言でいうと、市に望むことは。"] == "'=SUM(A1)"  # a formula, kept as text
 
 
+@pytest.mark.both_dbs
 def test_a_hidden_option_keeps_its_column(client, login, survey):  # noqa: F811
     answered(client, survey)
     question = db.session.scalars(select(Question).where(Question.key == "trouble")).one()
@@ -78,6 +78,7 @@ def test_a_hidden_option_keeps_its_column(client, login, survey):  # noqa: F811
     assert row[at] == "1"
 
 
+@pytest.mark.both_dbs
 def test_the_excel_file_has_the_same_columns(client, login, survey):  # noqa: F811
     answered(client, survey)
     login(Role.PLANNER)
@@ -107,6 +108,7 @@ def formula_answers(client, survey) -> None:  # noqa: F811
                  q_why_not=f"{formula}<script>alert(1)</script>")  # fmt: skip
 
 
+@pytest.mark.both_dbs
 def test_a_formula_in_an_answer_is_kept_as_text_in_the_csv(client, login, survey):  # noqa: F811
     formula_answers(client, survey)
     login(Role.PLANNER)
@@ -119,6 +121,7 @@ def test_a_formula_in_an_answer_is_kept_as_text_in_the_csv(client, login, survey
         assert row[why_not] == f"'{formula}<script>alert(1)</script>"  # HTML stays text
 
 
+@pytest.mark.both_dbs
 def test_a_formula_in_an_answer_is_kept_as_text_in_the_excel_file(client, login, survey):  # noqa: F811
     formula_answers(client, survey)
     login(Role.PLANNER)
@@ -137,6 +140,7 @@ def test_a_formula_in_an_answer_is_kept_as_text_in_the_excel_file(client, login,
     assert all(cell.data_type != "f" for row in cells for cell in row)
 
 
+@pytest.mark.both_dbs
 def test_a_consultation_without_questions_exports_as_before(client, login, make_consultation):
     consultation = make_consultation()
     login(Role.PLANNER)

@@ -15,8 +15,6 @@ from tests.test_questionnaires import DX_SURVEY, load
 from workshop.extensions import db
 from workshop.models import Answer, Channel, Comment, Consultation, Question, Role
 
-pytestmark = pytest.mark.both_dbs
-
 TOKEN = re.compile(r'name="submission_token" value="([^"]+)"')
 FIRST_STEP = "smartphone trouble satisfaction years idea"
 
@@ -101,6 +99,7 @@ def test_the_form_shows_the_questions_in_order_and_hides_a_conditional_one(clien
     assert "そのほか、ご意見があればお書きください（任意）" in page
 
 
+@pytest.mark.both_dbs
 def test_answers_are_confirmed_stored_and_shown_on_the_receipt(client, survey):
     data = full_answer(survey)
     page = confirm(client, survey, data).get_data(as_text=True)
@@ -209,6 +208,7 @@ def test_a_bad_answer_gets_its_message_by_the_field_and_nothing_is_stored(
     assert comment_count() == 0 and answer_count() == 0
 
 
+@pytest.mark.both_dbs
 def test_a_response_may_be_answers_only_but_not_empty(client, survey):
     nothing = {"asked": FIRST_STEP, "body": ""}
     required_missing = confirm(client, survey, nothing).get_data(as_text=True)
@@ -257,6 +257,7 @@ def test_an_option_hidden_by_staff_is_no_longer_offered_or_accepted(client, surv
     assert response.status_code == 422
 
 
+@pytest.mark.both_dbs
 def test_staff_enter_a_paper_form_with_every_question_and_none_required(client, survey, login):
     login(Role.PLANNER)
     path = f"/staff/consultations/{survey.id}/comments/new"
@@ -296,6 +297,7 @@ def test_a_consultation_without_questions_keeps_its_form(client, make_consultati
     assert "ご意見を入力してください。" in response.get_data(as_text=True)
 
 
+@pytest.mark.both_dbs
 def test_a_response_of_answers_only_is_not_read_by_the_theme_analysis(client, survey):
     from workshop.themes.services.tokens import comment_bodies
 

@@ -18,8 +18,6 @@ from workshop.consultations.imports import PENDING_FOLDER
 from workshop.extensions import db
 from workshop.models import Answer, Comment, Consultation, Question, QuestionOption
 
-pytestmark = pytest.mark.both_dbs
-
 HEADER = ["回答ID", "スマホ", "困りごと", "満足度", "年数", "一言", "ご意見"]
 ROWS = [
     [
@@ -85,6 +83,7 @@ def answers_by_row() -> dict[str, dict[str, Any]]:
     return {row: {k: sorted(v, key=str) for k, v in keys.items()} for row, keys in found.items()}
 
 
+@pytest.mark.both_dbs
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp932"])
 def test_a_line_export_is_imported_with_its_answers(app, survey, tmp_path, encoding):
     path = write(tmp_path, ROWS, encoding)
@@ -114,6 +113,7 @@ def test_a_line_export_is_imported_with_its_answers(app, survey, tmp_path, encod
     assert "why_not" not in found["L-2"]
 
 
+@pytest.mark.both_dbs
 def test_the_same_file_again_adds_nothing(app, survey, tmp_path):
     path = write(tmp_path, ROWS, "utf-8-sig")
     assert run_import(app, survey, path, *with_questions()).exit_code == 0
@@ -123,6 +123,7 @@ def test_the_same_file_again_adds_nothing(app, survey, tmp_path):
     assert db.session.scalar(select(func.count(Answer.id))) == answers
 
 
+@pytest.mark.both_dbs
 def test_answers_only_without_a_comment_column(app, survey, tmp_path):
     path = write(tmp_path, ROWS, "utf-8-sig")
     result = run_import(app, survey, path, *with_questions(text_column=False))
@@ -131,6 +132,7 @@ def test_answers_only_without_a_comment_column(app, survey, tmp_path):
     assert set(db.session.scalars(select(Comment.body))) == {""}
 
 
+@pytest.mark.both_dbs
 def test_a_multiple_choice_with_one_column_per_option(app, survey, tmp_path):
     header = ["回答ID", "困りごと：窓口の待ち時間", "困りごと：書類の書き方", "困りごと：開庁時間"]
     rows = [["M-1", "○", "", "1"], ["M-2", "", "書類の書き方", ""], ["M-3", "0", "", ""]]
@@ -184,6 +186,7 @@ def test_script_in_a_cell_is_kept_as_text(app, survey, tmp_path):
     )
 
 
+@pytest.mark.both_dbs
 def test_a_planner_maps_questions_on_the_web(client, login, survey, tmp_path):
     from tests.test_imports import import_on_the_web
     from workshop.models import Role
@@ -275,6 +278,7 @@ def map_columns(client, survey, page: str, choices: dict[str, str], csrf: bool =
     return client.post(f"/staff/consultations/{survey.id}/import/columns", data=data)
 
 
+@pytest.mark.both_dbs
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp932"])
 def test_the_web_import_asks_for_each_questions_column(
     app, client, login, survey, tmp_path, encoding
@@ -316,6 +320,7 @@ def test_the_web_import_asks_for_each_questions_column(
     assert not list((Path(app.instance_path) / PENDING_FOLDER).glob("*.csv"))
 
 
+@pytest.mark.both_dbs
 def test_the_same_file_mapped_again_on_the_web_adds_nothing(client, login, survey, tmp_path):
     for _ in range(2):
         page = upload_for_columns(client, login, survey, tmp_path, id_column="回答ID")

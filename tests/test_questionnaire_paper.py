@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import select
 
 from tests.test_questionnaires import DX_SURVEY, load
 from workshop.extensions import db
 from workshop.models import Audience, Question
-
-pytestmark = pytest.mark.both_dbs
 
 
 def paper(client, consultation) -> str:
