@@ -37,6 +37,8 @@ POSTGRES_SERVER = os.environ.get(
     "MACHIKOE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
 )
 REQUIRE_SERVICES = os.environ.get("MACHIKOE_REQUIRE_SERVICES") == "1"
+# pytest-xdist runs the suite in workers gw0, gw1, ... (make test: two); alone it is gw0
+WORKER_NUMBER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
 PASSWORD = "correct-horse-battery"
 CSRF_INPUT = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
@@ -49,6 +51,22 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         if metafunc.definition.get_closest_marker("both_dbs"):
             backends.append("postgresql")
         metafunc.parametrize("db_backend", backends)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `--dist loadgroup` (make test) every test on the demo data goes to one worker, which
+    loads it once (`demo_instance`, about a minute); the other worker takes the rest meanwhile."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if "demo_instance" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("demo"))
+
+
+def redis_url(database: int) -> str:
+    """Redis database 13, 14 or 15 of the tests, one set per xdist worker (gw1 uses 9 to 11):
+    a worker empties its queues and hears its boards' channels without touching another's."""
+    return f"redis://127.0.0.1:6379/{database - 4 * (WORKER_NUMBER % 4)}"
 
 
 def service_unavailable(reason: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from tests.conftest import free_port, post_form, service_unavailable
+from tests.conftest import free_port, post_form, redis_url, service_unavailable
 from workshop import jobs
 from workshop.extensions import db
 from workshop.models import Job, JobKind, JobStatus, Role, utcnow
@@ -192,7 +192,7 @@ def test_redis_down_fails_the_job_at_once_with_a_message(app, make_consultation)
     assert themes.running_job(consultation.id) is None
 
 
-def reachable_redis(url: str = "redis://127.0.0.1:6379/14") -> str:
+def reachable_redis(url: str = redis_url(14)) -> str:
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisDown
 

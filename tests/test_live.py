@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import update
 from werkzeug.serving import make_server
 
-from tests.conftest import CSRF_INPUT, service_unavailable
+from tests.conftest import CSRF_INPUT, redis_url, service_unavailable
 from tests.test_boards import board_factory
 from workshop import live
 from workshop.boards.live import channel, version_of
@@ -24,7 +24,7 @@ from workshop.extensions import db
 from workshop.live.sse import sse_stream
 from workshop.models import Board
 
-REDIS = "redis://127.0.0.1:6379/13"
+REDIS = redis_url(13)
 
 
 def reachable_redis() -> str:
@@ -177,7 +177,7 @@ def test_deployments_on_other_redis_databases_do_not_hear_each_other(app, make_b
     events = live.subscribe(channel(board.id), fresh_reader(board.id), tick=0.05)
     first = next_event(events)
     bump_elsewhere(board.id)
-    app.config["REDIS_URL"] = REDIS.rsplit("/", 1)[0] + "/14"  # another deployment's board 1
+    app.config["REDIS_URL"] = redis_url(14)  # another deployment's board 1
     live.publish(channel(board.id), {"board": board.id, "version": first["version"] + 1})
     assert all(next(events) is None for _ in range(10))
     app.config["REDIS_URL"] = REDIS

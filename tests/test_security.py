@@ -11,7 +11,7 @@ import pytest
 import redis
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, csrf_token, post_form, service_unavailable
+from tests.conftest import PASSWORD, csrf_token, post_form, redis_url, service_unavailable
 from tests.test_workshops import workshop_factory
 from workshop import create_app
 from workshop.extensions import db
@@ -324,7 +324,7 @@ def test_login_posts_are_limited_per_address(limited):
 
 
 def test_limiter_counts_in_redis_when_redis_url_is_set(app):
-    url = "redis://127.0.0.1:6379/15"
+    url = redis_url(15)
     try:
         server = redis.Redis.from_url(url, socket_connect_timeout=2)
         server.ping()

@@ -244,13 +244,13 @@ def redis_url(app):
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisDown
 
-    from tests.conftest import service_unavailable
+    from tests import conftest
 
-    url = "redis://127.0.0.1:6379/15"
+    url = conftest.redis_url(15)  # the fixture has the helper's name
     try:
         Redis.from_url(url, socket_connect_timeout=2).ping()
     except RedisDown as error:
-        service_unavailable(f"Redis not reachable: {error}")
+        conftest.service_unavailable(f"Redis not reachable: {error}")
     return url
 
 
