@@ -42,7 +42,7 @@ def test_the_consultation_pages_have_no_japanese_interface_text(
         assert not leftover_japanese(page, data), (path, leftover_japanese(page, data))
     # a form sent back with its errors, the confirmation page and the receipt
     empty = post_form(client, f"/consultations/{consultation.slug}/confirm", {"body": ""})
-    assert empty.status_code == 200
+    assert empty.status_code == 422
     assert not leftover_japanese(empty.get_data(as_text=True), data)
     confirm = post_form(
         client,
@@ -182,3 +182,11 @@ def test_numbers_are_written_the_way_each_language_writes_them(client, make_cons
     client.get("/?lang=en")
     page = post_form(client, path, {"body": "あ" * 4001}).get_data(as_text=True)
     assert "4,000" in page and "4,001" in page
+
+
+def test_easy_japanese_shows_its_own_summary_first(client, make_consultation):
+    consultation = make_consultation()
+    save_summaries(consultation, {"easy": "市の デジタル化の 計画です。"})
+    page = client.get(f"/consultations/{consultation.slug}?lang=easy").get_data(as_text=True)
+    assert '<div class="summary-translated" lang="ja">' in page
+    assert page.index("summary-translated") < page.index("original-label")
