@@ -3,8 +3,9 @@ everything is stored here (the national guideline: not on LINE's side).
 
 The webhook, checked with the channel secret through LINE's SDK, stores each event once;
 a background job (services/processing.py) runs each through the conversation
-(conversation.py: consent, settings, choosing, writing, confirming), stores what it says and
-replies through the Messaging API (workshop/line_api.py). Workshop sign-ups follow the web's
+(conversation/: the consent and the words of any step in turn.py, then settings.py,
+comments.py, signups.py), stores what it says and replies through the Messaging API
+(workshop/line_api.py). Workshop sign-ups follow the web's
 rules (workshops/services/signup.py); a move up from the waiting list and the reminder are
 pushed (workshops/notify.py), the LINE id kept on the registration until the workshop is
 over. Staff see the channel at /staff/line; `flask line forget` removes what is kept;

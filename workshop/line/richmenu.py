@@ -1,5 +1,5 @@
 """The city's LINE rich menu: four large buttons under the chat (意見を送る / ワークショップ /
-設定 / 使い方), each sending a word the conversation understands (conversation.py), and the
+設定 / 使い方), each sending a word the conversation understands (conversation/words.py), and the
 image LINE shows for them, drawn here with Pillow.
 
 Pure: no Flask, no LINE. `menu()` is the request body of LINE's "create rich menu" (the

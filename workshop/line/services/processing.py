@@ -1,5 +1,5 @@
 """The background job that answers LINE: each stored event, in the order it came, goes
-through the conversation (workshop/line/conversation.py); what it says is stored here and
+through the conversation (workshop/line/conversation/); what it says is stored here and
 its replies go back through LINE's Messaging API (line-bot-sdk) at LINE_API_BASE.
 
 An event's payload, which holds the LINE user id, is cleared once it is processed; the user
