@@ -13,6 +13,8 @@
   var status = document.getElementById("live-status");
   var version = root.getAttribute("data-version");
   var said = (document.getElementById(targetId) || root).getAttribute("data-live-say");
+  // the page's language: the template passes the words (the projector has none: Japanese)
+  var updated = root.getAttribute("data-live-updated") || "更新しました。";
   var loading = false, again = false, missed = false, failures = 0, source = null;
   var lastSpoken = 0, speakTimer = null;
 
@@ -23,7 +25,7 @@
     speakTimer = window.setTimeout(function () {
       speakTimer = null;
       lastSpoken = Date.now();
-      status.textContent = "更新しました。" + said;
+      status.textContent = updated + " " + said;
     }, wait);
   }
 

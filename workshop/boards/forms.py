@@ -1,9 +1,12 @@
-"""Participants' forms: the code, a 付箋, a nickname. Plain Japanese, large, no JavaScript."""
+"""Participants' forms: the code, a 付箋, a nickname. Plain words in the participant's language,
+large, no JavaScript."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import ValidationError
@@ -35,28 +38,31 @@ class JoinForm(FlaskForm):
         csrf = False
 
     code = StringField(
-        "ボードのコード",
-        description=f"スクリーンや机の案内にある{CODE_LENGTH}文字の英数字です（例: ABC-234）。",
+        _l("ボードのコード"),
+        description=_l(
+            "スクリーンや机の案内にある%(length)s文字の英数字です（例: ABC-234）。",
+            length=CODE_LENGTH,
+        ),
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
 
 
 def note_text_field() -> TextAreaField:
     return TextAreaField(
-        "付箋に書くこと",
+        _l("付箋に書くこと"),
         validators=[valid_note],
-        description=f"{NOTE_MAX_CHARS}文字まで。1枚に1つのことを書いてください。",
+        description=_l("%(max)s文字まで。1枚に1つのことを書いてください。", max=NOTE_MAX_CHARS),
         render_kw={"rows": 4, "maxlength": NOTE_MAX_CHARS},
     )
 
 
 class NoteForm(FlaskForm):
     text = note_text_field()
-    table_id = JaSelectField("あなたのテーブル", coerce=choice_number)
+    table_id = JaSelectField(_l("あなたのテーブル"), coerce=choice_number)
 
     def configure(self, board: Board) -> NoteForm:
         if board.tables:
-            self.table_id.choices = [(0, "選ばない")] + [(t.id, t.name) for t in board.tables]
+            self.table_id.choices = [(0, _("選ばない"))] + [(t.id, t.name) for t in board.tables]
         else:
             del self.table_id
         return self
@@ -72,8 +78,8 @@ class EditNoteForm(FlaskForm):
 
 class NicknameForm(FlaskForm):
     nickname = StringField(
-        "ニックネーム（なくてもかまいません）",
-        description=f"{NICKNAME_MAX_CHARS}文字まで。本名は書かないでください。",
+        _l("ニックネーム（なくてもかまいません）"),
+        description=_l("%(max)s文字まで。本名は書かないでください。", max=NICKNAME_MAX_CHARS),
         render_kw={"maxlength": NICKNAME_MAX_CHARS, "autocomplete": "off"},
     )
 

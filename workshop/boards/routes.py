@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from workshop.boards import bp, cookies, shared_notes
@@ -47,7 +48,7 @@ def join() -> ResponseReturnValue:
     if typed is None:
         return render_template("boards/join.html", form=form)
     if not typed.strip():
-        form.code.errors = ["コードを入力してください。"]
+        form.code.errors = [_("コードを入力してください。")]
         return render_template("boards/join.html", form=form), 422
     try:
         board = lookup.board_by_code(typed)
@@ -128,9 +129,9 @@ def post_note(code: str) -> ResponseReturnValue:
         flash(error.message, "error")
         return board_page(board, form, status=error.status)
     if board.is_moderated:
-        flash("付箋を貼りました。進行役が確認したあと、みんなに表示されます。", "success")
+        flash(_("付箋を貼りました。進行役が確認したあと、みんなに表示されます。"), "success")
     else:
-        flash("付箋を貼りました。", "success")
+        flash(_("付箋を貼りました。"), "success")
     return redirect(url_for(".show", code=board.code, _anchor="mine"), code=303)
 
 
@@ -148,7 +149,7 @@ def nickname(code: str) -> ResponseReturnValue:
     except DomainError as error:
         flash(error.message, "error")
         return board_page(board, nickname_form=form, status=error.status)
-    flash("ニックネームを保存しました。", "success")
+    flash(_("ニックネームを保存しました。"), "success")
     return redirect(url_for(".show", code=board.code), code=303)
 
 
@@ -174,10 +175,10 @@ def edit_note(code: str, note_id: int) -> ResponseReturnValue:
     except DomainError as error:
         flash(error.message, "error")
         return page(error.status)
-    flash(
-        "付箋を直しました。" + ("進行役がもう一度確認します。" if board.is_moderated else ""),
-        "success",
-    )
+    if board.is_moderated:
+        flash(_("付箋を直しました。進行役がもう一度確認します。"), "success")
+    else:
+        flash(_("付箋を直しました。"), "success")
     return redirect(url_for(".show", code=board.code, _anchor="mine"), code=303)
 
 
@@ -190,7 +191,7 @@ def delete_note(code: str, note_id: int) -> ResponseReturnValue:
     except BoardNotOpen as error:
         flash(error.message, "error")
         return redirect(url_for(".show", code=board.code), code=303)
-    flash("付箋をはがしました。", "success")
+    flash(_("付箋をはがしました。"), "success")
     return redirect(url_for(".show", code=board.code, _anchor="mine"), code=303)
 
 
@@ -203,5 +204,5 @@ def like(code: str, note_id: int) -> ResponseReturnValue:
     except (AlreadyLiked, OwnNote, BoardNotOpen) as error:
         flash(error.message, "error")
         return board_page(board, status=error.status)
-    flash("共感しました。", "success")
+    flash(_("共感しました。"), "success")
     return redirect(url_for(".show", code=board.code, _anchor=f"note-{note_id}"), code=303)

@@ -5,7 +5,9 @@ hall of 200 that is the same list, read and rendered 200 times within a few seco
 is the same for everyone but for each note's 共感 row (your own note, one you already liked,
 or the button with your form token), so it is rendered once per (board, version, question)
 with a marker in place of that row, kept in this process, and each request fills in its own
-rows. A new version is a new key: nothing is ever served from an older state of the board.
+rows. The list's words are in the page's language (with or without ふりがな), so both are in
+the key too. A new version is a new key: nothing is ever served from an older state of the
+board.
 The lists are kept per app (a test's app, a restored database behind a restarted server).
 """
 
@@ -22,10 +24,13 @@ from markupsafe import Markup
 
 from workshop.boards.services import notes
 from workshop.models import Board, BoardQuestion
+from workshop.preferences import language
+from workshop.preferences.furigana import furigana_on
 
 # a phone reloads the page with 更新 again and again: the newest notes, not hundreds
 SHOWN_NOTES = 100
-# (board, version, question) kept per process: a few boards at once, a few versions each
+# (board, version, question, language, ふりがな) kept per process: a few boards at once, a few
+# versions each
 KEPT = 32
 LIKE_MARK = re.compile(r"<!--like:(\d+):(\d*)-->")
 
@@ -36,7 +41,7 @@ class SharedNotes:
     total: int  # approved notes of the question (the list shows the newest SHOWN_NOTES)
 
 
-Key = tuple[int, int, int]
+Key = tuple[int, int, int, str, bool]
 
 
 @dataclass
@@ -56,7 +61,7 @@ def shared_notes(board: Board, question: BoardQuestion | None) -> SharedNotes:
     """The list at the board's version as this request read it."""
     if question is None:
         return SharedNotes(render(board, [], 0), 0)
-    key = (board.id, board.version, question.id)
+    key = (board.id, board.version, question.id, language.chosen().code, furigana_on())
     store = kept()
     with store.lock:
         found = store.lists.get(key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -56,5 +57,5 @@ def note_of(board: Board, note_id: int) -> BoardNote:
     """A note of this board; another board's note is NotFound, as if it did not exist."""
     note = db.session.get(BoardNote, note_id)
     if note is None or note.board_id != board.id:
-        raise NotFound("この付箋は見つかりません。")
+        raise NotFound(_("この付箋は見つかりません。"))
     return note

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -30,10 +31,14 @@ def note_body(text: str | None) -> str:
     """The note as it is kept; NoteInvalid with what to fix when it is empty or too long."""
     body = plain_text(text)
     if not body:
-        raise NoteInvalid("付箋に書く内容を入力してください。")
+        raise NoteInvalid(_("付箋に書く内容を入力してください。"))
     if len(body) > NOTE_MAX_CHARS:
         raise NoteInvalid(
-            f"付箋は{NOTE_MAX_CHARS}文字までです（いま{len(body)}文字）。短くしてください。"
+            _(
+                "付箋は%(max)s文字までです（いま%(now)s文字）。短くしてください。",
+                max=NOTE_MAX_CHARS,
+                now=len(body),
+            )
         )
     return body
 
@@ -42,14 +47,14 @@ def ensure_open(board: Board) -> None:
     if board.is_closed:
         raise BoardClosed()
     if board.status is BoardStatus.DRAFT:
-        raise BoardNotOpen("このボードはまだ始まっていません。進行役の合図をお待ちください。")
+        raise BoardNotOpen(_("このボードはまだ始まっていません。進行役の合図をお待ちください。"))
 
 
 def check_table(board: Board, table_id: int | None) -> int | None:
     if table_id is None:
         return None
     if board.table(table_id) is None:
-        raise NoteInvalid("選ばれたテーブルはこのボードにありません。")
+        raise NoteInvalid(_("選ばれたテーブルはこのボードにありません。"))
     return table_id
 
 
@@ -88,7 +93,7 @@ def own_note(board: Board, token: str | None, note_id: int) -> BoardNote:
     note = note_of(board, note_id)
     participant = find(board, token)
     if participant is None or note.participant_id != participant.id:
-        raise NotFound("この付箋は見つかりません。")
+        raise NotFound(_("この付箋は見つかりません。"))
     return note
 
 
@@ -129,7 +134,7 @@ def like(board_id: int, token: str, note_id: int) -> BoardNote:
         ensure_open(board)
         note = note_of(board, note_id)
         if not note.is_approved:
-            raise NotFound("この付箋は見つかりません。")
+            raise NotFound(_("この付箋は見つかりません。"))
         participant = find_or_add(board, token)
         if note.participant_id == participant.id:
             raise OwnNote()

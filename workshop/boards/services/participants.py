@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -69,7 +70,9 @@ def find_or_add(board: Board, token: str) -> BoardParticipant:
 def set_nickname(board_id: int, token: str, nickname: str) -> BoardParticipant:
     name = plain_text(nickname).replace("\n", " ")
     if len(name) > NICKNAME_MAX_CHARS:
-        raise NoteInvalid(f"ニックネームは{NICKNAME_MAX_CHARS}文字以内で入力してください。")
+        raise NoteInvalid(
+            _("ニックネームは%(max)s文字以内で入力してください。", max=NICKNAME_MAX_CHARS)
+        )
     with transaction():
         board = get_board(board_id)
         if board.is_closed:
