@@ -7,6 +7,8 @@ image with a title and a description (role="img"); the numbers are in a real tab
 viewBox is a phone's width, so that on a 360 px screen the text is not scaled down; colours
 are CSS classes (static/css/themes.css). Long Japanese labels wrap onto a second line and are
 cut with 「…」 after it; the full label is in the bar's own <title> and in the table.
+The words a chart adds (its description, 人, 平均) are in the page's language: Japanese on staff
+pages, the resident's own on the published results.
 """
 
 from __future__ import annotations
@@ -14,9 +16,18 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
-from workshop.results.tallies import ChoiceTally, CrossTab, NumberSummary, format_number
+from workshop.results.tallies import (
+    OTHER_CODE,
+    ChoiceTally,
+    CrossTab,
+    NumberSummary,
+    OptionCount,
+    format_number,
+)
 from workshop.themes.charts import SERIES, WIDTH, Part, StackedBar, number, stacked_chart, svg
 
 LINE = 20  # one line of label text at the chart's font size (17px)
@@ -78,7 +89,12 @@ def label_lines(lines: Sequence[str], y: float, *, x: float = 0, css: str = "cha
 
 
 def people(count: int) -> str:
-    return f"{count:,}人"
+    return ngettext("%(count)s人", "%(count)s人", count, count=format(count, ","))
+
+
+def option_label(option: OptionCount) -> str:
+    """An option's label as the city wrote it; the 「その他」 line in the page's language."""
+    return _("その他") if option.code == OTHER_CODE else option.label
 
 
 def choice_chart(tally: ChoiceTally) -> Markup:
@@ -89,23 +105,32 @@ def choice_chart(tally: ChoiceTally) -> Markup:
     body = []
     y = 0.0
     for option in tally.options:
-        lines = wrap(option.label)
-        text = f"{people(option.count)}（{tally.percent(option)}）"
+        label = option_label(option)
+        lines = wrap(label)
+        text = _(
+            "%(people)s（%(share)s）", people=people(option.count), share=tally.percent(option)
+        )
         bar_y = y + 6 + LINE * len(lines)
         width = max(room * option.count / top, 1 if option.count else 0)
         body.append(
-            f"<g><title>{escape(option.label)}: {escape(text)}</title>"
+            f"<g><title>{escape(label)}: {escape(text)}</title>"
             + label_lines(lines, y + 17)
             + f'<rect class="bar" x="0" y="{number(bar_y)}" width="{number(width)}" height="{BAR}"/>'
             f'<text class="chart-value" x="{number(width + 6)}" y="{number(bar_y + 16)}">'
             f"{escape(text)}</text></g>"
         )
         y = bar_y + BAR + 12
-    description = (
-        f"回答者 {people(tally.answered)}。横棒の長さが人数です。同じ数字を表にも載せています。"
-    )
     if tally.is_multiple:
-        description += "複数回答のため、割合の合計は100%を超えます。"
+        description = _(
+            "回答者 %(people)s。横棒の長さが人数です。同じ数字を表にも載せています。"
+            "複数回答のため、割合の合計は100%%を超えます。",
+            people=people(tally.answered),
+        )
+    else:
+        description = _(
+            "回答者 %(people)s。横棒の長さが人数です。同じ数字を表にも載せています。",
+            people=people(tally.answered),
+        )
     return svg(tally.text, description, max(y, LINE) + 4, body)
 
 
@@ -126,9 +151,11 @@ def scale_chart(tally: ChoiceTally, low_label: str = "", high_label: str = "") -
         height = (plot_bottom - plot_top) * tally.share(option) / top_share
         if option.count:
             height = max(height, 1)
-        text = f"{people(option.count)}（{tally.percent(option)}）"
+        text = _(
+            "%(people)s（%(share)s）", people=people(option.count), share=tally.percent(option)
+        )
         body.append(
-            f"<g><title>{escape(option.label)}: {escape(text)}</title>"
+            f"<g><title>{escape(option_label(option))}: {escape(text)}</title>"
             f'<rect class="bar" x="{number(centre - column / 2)}" y="{number(plot_bottom - height)}" '
             f'width="{number(column)}" height="{number(height)}"/>'
             f'<text class="chart-value" x="{number(centre)}" y="{number(plot_bottom - height - 6)}" '
@@ -149,11 +176,19 @@ def scale_chart(tally: ChoiceTally, low_label: str = "", high_label: str = "") -
             f'<text class="chart-axis" x="{WIDTH}" y="{plot_bottom + 42}" text-anchor="end">'
             f"{spans}</text>"
         )
-    mean = f"平均 {format_number(tally.mean)}。" if tally.mean is not None else ""
-    description = (
-        f"回答者 {people(tally.answered)}。{mean}"
-        "柱の高さが選んだ人の割合（%）です。同じ数字を表にも載せています。"
-    )
+    people_text = people(tally.answered)
+    if tally.mean is not None:
+        description = _(
+            "回答者 %(people)s。平均 %(mean)s。柱の高さが選んだ人の割合（%%）です。"
+            "同じ数字を表にも載せています。",
+            people=people_text,
+            mean=format_number(tally.mean),
+        )
+    else:
+        description = _(
+            "回答者 %(people)s。柱の高さが選んだ人の割合（%%）です。同じ数字を表にも載せています。",
+            people=people_text,
+        )
     return svg(tally.text, description, plot_bottom + 42 + LINE * 2, body)
 
 
@@ -161,7 +196,7 @@ def number_chart(summary: NumberSummary) -> Markup:
     """A box plot: the line from the smallest to the largest answer, the box from the first to
     the third quartile, a thick line at the median and a diamond at the mean."""
     if not summary.n or summary.minimum is None or summary.maximum is None:
-        return svg(summary.text, "まだ回答がありません。", LINE * 2, [])
+        return svg(summary.text, _("まだ回答がありません。"), LINE * 2, [])
     low, high = summary.minimum, summary.maximum
     span = (high - low) or 1.0
     margin = 16.0
@@ -178,20 +213,22 @@ def number_chart(summary: NumberSummary) -> Markup:
         f'<rect class="box" x="{number(q1)}" y="{middle - 18}" width="{number(max(q3 - q1, 1))}" height="36"/>',
         f'<line class="median" x1="{number(median)}" y1="{middle - 18}" x2="{number(median)}" y2="{middle + 18}"/>',
         f'<text class="chart-value" x="{number(median)}" y="{middle - 26}" text-anchor="middle">'
-        f"中央値 {escape(format_number(summary.median))}</text>",
-        f'<text class="chart-axis" x="{number(x(low))}" y="{middle + 40}">最小 {escape(format_number(low))}</text>',
+        f"{escape(_('中央値'))} {escape(format_number(summary.median))}</text>",
+        f'<text class="chart-axis" x="{number(x(low))}" y="{middle + 40}">{escape(_("最小"))} '
+        f"{escape(format_number(low))}</text>",
         f'<text class="chart-axis" x="{number(x(high))}" y="{middle + 40}" text-anchor="end">'
-        f"最大 {escape(format_number(high))}</text>",
+        f"{escape(_('最大'))} {escape(format_number(high))}</text>",
     ]
     if summary.mean is not None:
         mx = x(summary.mean)
         body.append(
             f'<path class="mean" d="M{number(mx)} {middle - 7}l7 7l-7 7l-7 -7z">'
-            f"<title>平均 {escape(format_number(summary.mean))}</title></path>"
+            f"<title>{escape(_('平均'))} {escape(format_number(summary.mean))}</title></path>"
         )
-    description = (
-        f"回答者 {people(summary.n)}。箱は真ん中の半数（第1四分位から第3四分位）、"
-        "太い線が中央値、ひし形が平均です。数字は表にあります。"
+    description = _(
+        "回答者 %(people)s。箱は真ん中の半数（第1四分位から第3四分位）、"
+        "太い線が中央値、ひし形が平均です。数字は表にあります。",
+        people=people(summary.n),
     )
     return svg(summary.text, description, middle + 52, body)
 

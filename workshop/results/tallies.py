@@ -10,8 +10,13 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from workshop.text import N_
+
 OTHER_CODE = ""  # the 「その他」 line of a multiple choice: answers with a text and no option
-OTHER_LABEL = "その他"
+OTHER_LABEL = N_("その他")  # a resident's page shows it in its language
 MULTIPLE_NOTE = "回答者数に対する割合、複数回答のため合計は100%を超えます"
 
 
@@ -69,17 +74,19 @@ class NumberSummary:
     maximum: float | None = None
 
     def rows(self) -> list[tuple[str, str]]:
-        """The summary as label and value, for the table under the chart."""
+        """The summary as label and value, for the table under the chart, in the page's
+        language (Japanese on staff pages and outside a request)."""
+        people = ngettext("%(count)s人", "%(count)s人", self.n, count=format(self.n, ","))
         if not self.n:
-            return [("回答者数", "0人")]
+            return [(_("回答者数"), people)]
         return [
-            ("回答者数", f"{self.n:,}人"),
-            ("平均", format_number(self.mean)),
-            ("最小", format_number(self.minimum)),
-            ("第1四分位（25%）", format_number(self.q1)),
-            ("中央値", format_number(self.median)),
-            ("第3四分位（75%）", format_number(self.q3)),
-            ("最大", format_number(self.maximum)),
+            (_("回答者数"), people),
+            (_("平均"), format_number(self.mean)),
+            (_("最小"), format_number(self.minimum)),
+            (_("第1四分位（25%）"), format_number(self.q1)),
+            (_("中央値"), format_number(self.median)),
+            (_("第3四分位（75%）"), format_number(self.q3)),
+            (_("最大"), format_number(self.maximum)),
         ]
 
 

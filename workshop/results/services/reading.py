@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from workshop import masks
@@ -236,7 +237,7 @@ def published_theme(slug: str, number: int, page: int = 1, per_page: int = 100) 
     consultation, publication = published_analysis(slug)
     themes = publication.analysis.themes
     if not 1 <= number <= len(themes):
-        raise NotFound("このテーマは見つかりません。")
+        raise NotFound(_("このテーマは見つかりません。"))
     theme = themes[number - 1]
     count = published_counts(publication.analysis.id)[theme.id]
     pages = max(-(-count // per_page), 1)
