@@ -2,7 +2,9 @@
 
 Each question becomes one field named ``q_<key>`` (a multiple choice's その他 text:
 ``q_<key>_other``). The fields only carry what was ticked or typed: the rules are the
-service's (`check_answers`), whose messages the form puts by each field.
+service's (`check_answers`), whose messages the form puts by each field. The fields are made
+for each request, so their words are in the resident's language; the questions and options
+stay as the city wrote them.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from flask_babel import gettext as _
 from wtforms import StringField, TextAreaField
 from wtforms.fields.core import UnboundField
 
@@ -35,14 +38,15 @@ def other_name(question: Question) -> str:
 
 
 def question_label(question: Question, number: int) -> str:
-    mark = "（必須）" if question.is_required else "（任意）"
-    return f"問{number}　{question.text}{mark}"
+    if question.is_required:
+        return _("問%(number)s　%(question)s（必須）", number=number, question=question.text)
+    return _("問%(number)s　%(question)s（任意）", number=number, question=question.text)
 
 
 def question_hint(question: Question) -> str:
     parts = [condition_text(question) or "", question.help_text]
     if question.type is QuestionType.MULTIPLE and not question.help_text:
-        parts.append("あてはまるものをすべて選んでください。")
+        parts.append(_("あてはまるものをすべて選んでください。"))
     if question.type is QuestionType.NUMBER:
         parts.append(_number_hint(question))
     return " ".join(p for p in parts if p)
@@ -51,11 +55,14 @@ def question_hint(question: Question) -> str:
 def _number_hint(question: Question) -> str:
     low, high = question.number_min, question.number_max
     if low is None and high is None:
-        return "数字で入力してください。"
-    shown = [f"{v:g}" for v in (low, high) if v is not None]
+        return _("数字で入力してください。")
     if low is not None and high is not None:
-        return f"{shown[0]}から{shown[1]}までの数字で入力してください。"
-    return f"{shown[0]}{'以上' if low is not None else '以下'}の数字で入力してください。"
+        return _(
+            "%(low)sから%(high)sまでの数字で入力してください。", low=f"{low:g}", high=f"{high:g}"
+        )
+    if low is not None:
+        return _("%(low)s以上の数字で入力してください。", low=f"{low:g}")
+    return _("%(high)s以下の数字で入力してください。", high=f"{high:g}")
 
 
 def _field(question: Question, number: int) -> UnboundField[Any]:
@@ -70,17 +77,15 @@ def _field(question: Question, number: int) -> UnboundField[Any]:
     if question.type is QuestionType.MULTIPLE:
         choices = [(o.code, o.label) for o in question.visible_options]
         if question.has_other:
-            choices.append((OTHER, "その他"))
+            choices.append((OTHER, _("その他")))
         return JaCheckboxField(label, choices=choices, description=hint, validate_choice=False)
     if question.type is QuestionType.NUMBER:
         return StringField(label, description=hint)
     if question.type is QuestionType.SHORT_TEXT:
-        return StringField(
-            label, description=f"{hint} {SHORT_TEXT_MAX_CHARS}文字まで入力できます。".strip()
-        )
-    return TextAreaField(
-        label, description=f"{hint} {FREE_TEXT_MAX_CHARS:,}文字まで入力できます。".strip()
-    )
+        limit = _("%(max)s文字まで入力できます。", max=SHORT_TEXT_MAX_CHARS)
+        return StringField(label, description=f"{hint} {limit}".strip())
+    limit = _("%(max)s文字まで入力できます。", max=f"{FREE_TEXT_MAX_CHARS:,}")
+    return TextAreaField(label, description=f"{hint} {limit}".strip())
 
 
 def question_fields(questions: Sequence[Question]) -> dict[str, UnboundField[Any]]:
@@ -90,8 +95,11 @@ def question_fields(questions: Sequence[Question]) -> dict[str, UnboundField[Any
         fields[field_name(question)] = _field(question, number)
         if question.type is QuestionType.MULTIPLE and question.has_other:
             fields[other_name(question)] = StringField(
-                f"問{number}の「その他」の内容",
-                description=f"「その他」を選んだときに書いてください（{OTHER_TEXT_MAX_CHARS}文字まで）。",
+                _("問%(number)sの「その他」の内容", number=number),
+                description=_(
+                    "「その他」を選んだときに書いてください（%(max)s文字まで）。",
+                    max=OTHER_TEXT_MAX_CHARS,
+                ),
             )
     return fields
 

@@ -18,12 +18,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+from flask_babel import gettext as _
 from sqlalchemy import Table, insert, select
 
 from workshop.extensions import db
 from workshop.models import Answer, Comment, Question, QuestionOption, QuestionType
 from workshop.models.questionnaires import CHOICE_TYPES
-from workshop.text import clean_text
+from workshop.text import N_, clean_text
 
 SHORT_TEXT_MAX_CHARS = 200
 FREE_TEXT_MAX_CHARS = 4000
@@ -31,11 +32,13 @@ OTHER_TEXT_MAX_CHARS = 200
 OTHER = "other"  # the value of a multiple choice's その他 box
 ANSWER_TABLE = cast(Table, Answer.__table__)
 
-REQUIRED_MESSAGE = "この質問は回答が必要です。"
-UNKNOWN_CHOICE_MESSAGE = "選択肢から選んでください。"
-ONE_CHOICE_MESSAGE = "選べるのは1つだけです。"
-OTHER_TEXT_MESSAGE = "「その他」を選んだときは、内容を入力してください。"
-NUMBER_MESSAGE = "数字で入力してください（例: 30）。"
+# in Japanese here (LINE, files, staff entry); check_answers() gives them in the resident's
+# language when a resident's request checks the web form
+REQUIRED_MESSAGE = N_("この質問は回答が必要です。")
+UNKNOWN_CHOICE_MESSAGE = N_("選択肢から選んでください。")
+ONE_CHOICE_MESSAGE = N_("選べるのは1つだけです。")
+OTHER_TEXT_MESSAGE = N_("「その他」を選んだときは、内容を入力してください。")
+NUMBER_MESSAGE = N_("数字で入力してください（例: 30）。")
 
 
 @dataclass(frozen=True)
@@ -93,9 +96,12 @@ def condition_text(question: Question) -> str | None:
         for code in question.show_if_codes
         for option in [condition.option_by_code(code)]
     ]
-    number = condition.position + 1
-    said = "」「".join(labels)
-    return f"問{number}で「{said}」と答えた方にお聞きします。"
+    said = "".join(f"「{label}」" for label in labels)
+    return _(
+        "問%(number)sで%(said)sと答えた方にお聞きします。",
+        number=condition.position + 1,
+        said=said,
+    )
 
 
 def _option_code(question: Question, value: str) -> str | None:
@@ -176,18 +182,20 @@ def _check_choice(question: Question, raw: RawAnswer) -> tuple[AnswerInput | Non
             continue
         code = _option_code(question, value)
         if code is None:
-            return None, UNKNOWN_CHOICE_MESSAGE
+            return None, _(UNKNOWN_CHOICE_MESSAGE)
         if code not in codes:
             codes.append(code)
     if question.type is QuestionType.MULTIPLE and question.has_other:
         if raw.other_text.strip() and other_text is None:
             other_text = clean_text(raw.other_text)  # the text alone: その他 is meant
         if other_text == "":
-            return None, OTHER_TEXT_MESSAGE
+            return None, _(OTHER_TEXT_MESSAGE)
         if other_text is not None and len(other_text) > OTHER_TEXT_MAX_CHARS:
-            return None, f"「その他」の内容は{OTHER_TEXT_MAX_CHARS}文字以内で入力してください。"
+            return None, _(
+                "「その他」の内容は%(max)s文字以内で入力してください。", max=OTHER_TEXT_MAX_CHARS
+            )
     if question.type is not QuestionType.MULTIPLE and len(codes) > 1:
-        return None, ONE_CHOICE_MESSAGE
+        return None, _(ONE_CHOICE_MESSAGE)
     if not codes and other_text is None:
         return None, None
     number = float(codes[0]) if question.type is QuestionType.SCALE else None
@@ -200,17 +208,24 @@ def _check_number(question: Question, raw: RawAnswer) -> tuple[AnswerInput | Non
         return None, None
     number = parse_number(text)
     if number is None:
-        return None, NUMBER_MESSAGE
+        return None, _(NUMBER_MESSAGE)
     low, high = question.number_min, question.number_max
     if (low is not None and number < low) or (high is not None and number > high):
-        if low is not None and high is not None:
-            rng = f"{_number_text(low)}から{_number_text(high)}まで"
-        elif low is not None:
-            rng = f"{_number_text(low)}以上"
-        else:
-            rng = f"{_number_text(high or 0)}以下"
-        return None, f"{rng}の数字で入力してください。"
+        return None, number_range_message(low, high)
     return AnswerInput(question.key, number=number), None
+
+
+def number_range_message(low: float | None, high: float | None) -> str:
+    """What to type when a number is out of the question's range, in the page's language."""
+    if low is not None and high is not None:
+        return _(
+            "%(low)sから%(high)sまでの数字で入力してください。",
+            low=_number_text(low),
+            high=_number_text(high),
+        )
+    if low is not None:
+        return _("%(low)s以上の数字で入力してください。", low=_number_text(low))
+    return _("%(high)s以下の数字で入力してください。", high=_number_text(high or 0))
 
 
 def _check_text(question: Question, raw: RawAnswer) -> tuple[AnswerInput | None, str | None]:
@@ -221,7 +236,11 @@ def _check_text(question: Question, raw: RawAnswer) -> tuple[AnswerInput | None,
         SHORT_TEXT_MAX_CHARS if question.type is QuestionType.SHORT_TEXT else FREE_TEXT_MAX_CHARS
     )
     if len(text) > limit:
-        return None, f"{limit:,}文字以内で入力してください（いま{len(text):,}文字です）。"
+        return None, _(
+            "%(max)s文字以内で入力してください（いま%(now)s文字です）。",
+            max=f"{limit:,}",
+            now=f"{len(text):,}",
+        )
     return AnswerInput(question.key, text=text), None
 
 
@@ -253,7 +272,7 @@ def check_answers(
             answer, problem = _check_text(question, given)
         was_asked = asked_keys is None or question.key in asked_keys
         if problem is None and answer is None and question.is_required and enforce_required:
-            problem = REQUIRED_MESSAGE if was_asked else None
+            problem = _(REQUIRED_MESSAGE) if was_asked else None
         if problem is not None:
             problems[question.key] = problem
         elif answer is not None:
@@ -309,7 +328,7 @@ def answer_rows(
 def answer_text(question: Question, answer: AnswerInput | None) -> str:
     """An answer in words, for the confirmation page, the receipt and staff pages."""
     if answer is None:
-        return "回答なし"
+        return _("回答なし")
     if question.type in CHOICE_TYPES:
         labels = [
             (option.label if option is not None else code)
@@ -319,11 +338,11 @@ def answer_text(question: Question, answer: AnswerInput | None) -> str:
         if question.type is QuestionType.SCALE and answer.codes:
             labels = [_scale_label(question, int(answer.codes[0]))]
         if answer.other_text:
-            labels.append(f"その他（{answer.other_text}）")
+            labels.append(_("その他（%(text)s）", text=answer.other_text))
         return "、".join(labels)
     if question.type is QuestionType.NUMBER and answer.number is not None:
         return _number_text(answer.number)
-    return answer.text or "回答なし"
+    return answer.text or _("回答なし")
 
 
 def _scale_label(question: Question, point: int) -> str:
