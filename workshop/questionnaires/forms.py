@@ -18,6 +18,7 @@ from wtforms.fields.core import UnboundField
 
 from workshop.formfields import JaCheckboxField, JaRadioField
 from workshop.models import Question, QuestionType
+from workshop.preferences.language import format_number
 from workshop.questionnaires.services.answers import (
     FREE_TEXT_MAX_CHARS,
     OTHER,
@@ -58,11 +59,13 @@ def _number_hint(question: Question) -> str:
         return _("数字で入力してください。")
     if low is not None and high is not None:
         return _(
-            "%(low)sから%(high)sまでの数字で入力してください。", low=f"{low:g}", high=f"{high:g}"
+            "%(low)sから%(high)sまでの数字で入力してください。",
+            low=format_number(low),
+            high=format_number(high),
         )
     if low is not None:
-        return _("%(low)s以上の数字で入力してください。", low=f"{low:g}")
-    return _("%(high)s以下の数字で入力してください。", high=f"{high:g}")
+        return _("%(low)s以上の数字で入力してください。", low=format_number(low))
+    return _("%(high)s以下の数字で入力してください。", high=format_number(high or 0))
 
 
 def _field(question: Question, number: int) -> UnboundField[Any]:
@@ -84,7 +87,7 @@ def _field(question: Question, number: int) -> UnboundField[Any]:
     if question.type is QuestionType.SHORT_TEXT:
         limit = _("%(max)s文字まで入力できます。", max=SHORT_TEXT_MAX_CHARS)
         return StringField(label, description=f"{hint} {limit}".strip())
-    limit = _("%(max)s文字まで入力できます。", max=f"{FREE_TEXT_MAX_CHARS:,}")
+    limit = _("%(max)s文字まで入力できます。", max=format_number(FREE_TEXT_MAX_CHARS))
     return TextAreaField(label, description=f"{hint} {limit}".strip())
 
 

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup, escape
 
+from workshop.preferences.language import format_number as number_in_language
 from workshop.results.tallies import (
     OTHER_CODE,
     ChoiceTally,
@@ -89,7 +90,7 @@ def label_lines(lines: Sequence[str], y: float, *, x: float = 0, css: str = "cha
 
 
 def people(count: int) -> str:
-    return ngettext("%(count)s人", "%(count)s人", count, count=format(count, ","))
+    return ngettext("%(count)s人", "%(count)s人", count, count=number_in_language(count))
 
 
 def option_label(option: OptionCount) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from workshop.preferences.language import format_number as number_in_language
 from workshop.text import N_
 
 OTHER_CODE = ""  # the 「その他」 line of a multiple choice: answers with a text and no option
@@ -76,7 +77,7 @@ class NumberSummary:
     def rows(self) -> list[tuple[str, str]]:
         """The summary as label and value, for the table under the chart, in the page's
         language (Japanese on staff pages and outside a request)."""
-        people = ngettext("%(count)s人", "%(count)s人", self.n, count=format(self.n, ","))
+        people = ngettext("%(count)s人", "%(count)s人", self.n, count=number_in_language(self.n))
         if not self.n:
             return [(_("回答者数"), people)]
         return [

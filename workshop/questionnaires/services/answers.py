@@ -24,6 +24,7 @@ from sqlalchemy import Table, insert, select
 from workshop.extensions import db
 from workshop.models import Answer, Comment, Question, QuestionOption, QuestionType
 from workshop.models.questionnaires import CHOICE_TYPES
+from workshop.preferences.language import format_number
 from workshop.text import N_, clean_text
 
 SHORT_TEXT_MAX_CHARS = 200
@@ -220,12 +221,12 @@ def number_range_message(low: float | None, high: float | None) -> str:
     if low is not None and high is not None:
         return _(
             "%(low)sから%(high)sまでの数字で入力してください。",
-            low=_number_text(low),
-            high=_number_text(high),
+            low=format_number(low),
+            high=format_number(high),
         )
     if low is not None:
-        return _("%(low)s以上の数字で入力してください。", low=_number_text(low))
-    return _("%(high)s以下の数字で入力してください。", high=_number_text(high or 0))
+        return _("%(low)s以上の数字で入力してください。", low=format_number(low))
+    return _("%(high)s以下の数字で入力してください。", high=format_number(high or 0))
 
 
 def _check_text(question: Question, raw: RawAnswer) -> tuple[AnswerInput | None, str | None]:
@@ -238,8 +239,8 @@ def _check_text(question: Question, raw: RawAnswer) -> tuple[AnswerInput | None,
     if len(text) > limit:
         return None, _(
             "%(max)s文字以内で入力してください（いま%(now)s文字です）。",
-            max=f"{limit:,}",
-            now=f"{len(text):,}",
+            max=format_number(limit),
+            now=format_number(len(text)),
         )
     return AnswerInput(question.key, text=text), None
 
