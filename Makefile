@@ -54,8 +54,11 @@ lint: install
 	$(BIN)/ruff format --check workshop nlp tests bench
 	$(BIN)/mypy
 
+# two workers (this machine's two cores), each with its own databases, Redis databases and ports;
+# the tests on the demo data share one worker, which loads it once (tests/conftest.py)
+TEST_WORKERS ?= 2
 test: demo browser-deps lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 bench: install
 	$(BIN)/python bench/bench_nlp.py
