@@ -51,11 +51,12 @@ def test_the_policy_in_english(client):
     assert "<h1>Web accessibility policy</h1>" in page
     assert "conformance level AA of Japanese Industrial Standard JIS X 8341-3:2016" in page
     assert "<dt>360 px wide</dt>" in page and "Opened at a phone's screen width (360 px)" in page
+    assert "<dt>6 languages</dt>" in page and "Easy Japanese is checked with furigana on." in page
     assert "<h3>Checking your sign-up (the link in the e-mail)</h3>" in page
     assert "15 kinds of page in all." in page
     # each page's checks as English writes a list
-    assert "Automated check, Keyboard, 360 px wide, Furigana, " in page
-    assert "Large text and Without JavaScript</dd>" in page
+    assert "Automated check, Keyboard, 360 px wide, Furigana, Large text, " in page
+    assert "Without JavaScript and 6 languages</dd>" in page
     assert "Fri 4 Dec 2026" in page
     assert 'please tell the responsible section of <span lang="ja">みどり市</span>' in page
 

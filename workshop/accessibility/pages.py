@@ -34,6 +34,7 @@ class Check(enum.Enum):
     FURIGANA = "furigana"
     LARGE_TEXT = "large_text"
     NO_JAVASCRIPT = "no_javascript"
+    LANGUAGES = "languages"
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,14 @@ CHECKS: dict[Check, CheckDescription] = {
     Check.NO_JAVASCRIPT: CheckDescription(
         N_("JavaScript なし"),
         N_("JavaScript を切ったブラウザーでも、ページが開き、見出しと本文が表示されること。"),
+    ),
+    Check.LANGUAGES: CheckDescription(
+        N_("6 つの言語"),
+        N_(
+            "やさしい日本語・英語・中国語（簡体字）・韓国語・ベトナム語・ポルトガル語のそれぞれで、"
+            "幅 %(width)s px で開き、自動検査で違反がなく、横にスクロールしなくても読めること。"
+            "やさしい日本語は、ふりがな「あり」で確かめます。"
+        ),
     ),
 }
 EVERY_CHECK = tuple(Check)
