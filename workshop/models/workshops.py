@@ -154,6 +154,9 @@ class Registration(Model):
     # part of the signed links: a new key makes the old links useless
     access_key: Mapped[str] = mapped_column(String(32), default=new_key)
     is_walk_in: Mapped[bool] = mapped_column(default=False)
+    # the language the resident signed up in (workshop.preferences.language's code): the mails
+    # sent later (a seat from the waiting list, the reminder) are written in it
+    language: Mapped[str] = mapped_column(String(8), default="ja", server_default="ja")
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,12 +1,18 @@
-"""What can go wrong with a sign-up or a check-in; each error carries its message and status."""
+"""What can go wrong with a sign-up or a check-in; each error carries its message and status.
+A resident sees the messages in the page's language; staff pages are in Japanese."""
 
 from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
 
 from workshop.errors import DomainError
 
 
 class AlreadyRegistered(DomainError):
-    message = "このメールアドレスでは、すでにこのワークショップに申し込まれています。申込のときのメールにあるリンクから、内容の確認や変更ができます。"
+    message = _l(
+        "このメールアドレスでは、すでにこのワークショップに申し込まれています。"
+        "申込のときのメールにあるリンクから、内容の確認や変更ができます。"
+    )
     status = 409
     code = "already_registered"
 
@@ -17,13 +23,16 @@ class SignupClosed(DomainError):
 
 
 class WorkshopFull(DomainError):
-    message = "申し訳ありません。定員に達したため、申込を締め切りました（キャンセル待ちも受け付けていません）。"
+    message = _l(
+        "申し訳ありません。定員に達したため、申込を締め切りました"
+        "（キャンセル待ちも受け付けていません）。"
+    )
     status = 409
     code = "workshop_full"
 
 
 class AlreadyCancelled(DomainError):
-    message = "この申込はすでに取り消されています。"
+    message = _l("この申込はすでに取り消されています。")
     status = 409
     code = "already_cancelled"
 

@@ -1,9 +1,12 @@
-"""Residents' forms: sign-up (also used by staff for a proxy sign-up), changing it, cancelling."""
+"""Residents' forms: sign-up (also used by staff for a proxy sign-up), changing it, cancelling.
+Labels and messages are in the page's language (staff pages: Japanese)."""
 
 from __future__ import annotations
 
 from typing import Any, Self
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     StringField,
@@ -28,11 +31,11 @@ from workshop.models import AgeGroup, Need, ParticipationMode, Workshop
 from workshop.text import clean_text
 from workshop.workshops.services.signup import Applicant
 
-FURIGANA_MESSAGE = "ふりがなは、ひらがなかカタカナで入力してください。"
+FURIGANA_MESSAGE = _l("ふりがなは、ひらがなかカタカナで入力してください。")
 
 
 def age_group_choices() -> list[tuple[str, str]]:
-    return [("", "選ばない")] + [(a.value, label) for a, label in AGE_GROUP.items()]
+    return [("", _("選ばない"))] + [(a.value, _(label)) for a, label in AGE_GROUP.items()]
 
 
 def kana_only(_form: Any, field: Any) -> None:
@@ -40,48 +43,48 @@ def kana_only(_form: Any, field: Any) -> None:
     if text and not all(
         "ぁ" <= c <= "ゖ" or "ァ" <= c <= "ヺ" or c in "ー・ｰ" or "ｦ" <= c <= "ﾟ" for c in text
     ):
-        raise ValidationError(FURIGANA_MESSAGE)
+        raise ValidationError(str(FURIGANA_MESSAGE))
 
 
 class ApplicantFields(FlaskForm):
     name = StringField(
-        "お名前",
-        validators=required("お名前", 100),
+        _l("お名前"),
+        validators=required(_l("お名前"), 100),
     )
     furigana = StringField(
-        "ふりがな（任意）",
+        _l("ふりがな（任意）"),
         validators=[
             Optional(),
-            at_most(100, "ふりがな"),
+            at_most(100, _l("ふりがな")),
             kana_only,
         ],
     )
     email = email_field(
-        "メールアドレス",
-        required_message="メールアドレスを入力してください。申込の確認をお送りします。",
-        description="申込の確認と、内容の変更・取り消しのためのリンクをお送りします。",
+        _l("メールアドレス"),
+        required_message=_l("メールアドレスを入力してください。申込の確認をお送りします。"),
+        description=_l("申込の確認と、内容の変更・取り消しのためのリンクをお送りします。"),
     )
     phone = StringField(
-        "電話番号（任意）",
-        validators=[Optional(), at_most(30, "電話番号")],
-        description="当日、急な変更があったときにご連絡します。",
+        _l("電話番号（任意）"),
+        validators=[Optional(), at_most(30, _l("電話番号"))],
+        description=_l("当日、急な変更があったときにご連絡します。"),
         render_kw={"type": "tel", "autocomplete": "tel"},
     )
-    age_group = JaSelectField("年代（任意）", validators=[Optional()])
+    age_group = JaSelectField(_l("年代（任意）"), validators=[Optional()])
     district = StringField(
-        "お住まいの地区（任意）",
-        validators=[Optional(), at_most(100, "地区")],
+        _l("お住まいの地区（任意）"),
+        validators=[Optional(), at_most(100, _l("地区"))],
     )
     # no Optional(): it would clear pre_validate's error when the first value sent is empty
-    needs = JaCheckboxField("必要な配慮（任意）")
+    needs = JaCheckboxField(_l("必要な配慮（任意）"))
     needs_other = StringField(
-        "その他の配慮（任意）",
+        _l("その他の配慮（任意）"),
         validators=[Optional(), at_most(500)],
     )
 
     def configure_choices(self) -> None:
         self.age_group.choices = age_group_choices()
-        self.needs.choices = [(n.value, label) for n, label in NEED.items()]
+        self.needs.choices = [(n.value, _(label)) for n, label in NEED.items()]
 
     def applicant_fields(self) -> dict[str, Any]:
         return {
@@ -105,11 +108,11 @@ class ApplicantFields(FlaskForm):
 class ApplicantWithMode(ApplicantFields):
     """A sign-up or a walk-in: the person also chooses how they take part (hybrid)."""
 
-    mode = JaRadioField("参加の方法", validators=[Optional()])
+    mode = JaRadioField(_l("参加の方法"), validators=[Optional()])
 
     def configure(self, workshop: Workshop) -> Self:
         self.configure_choices()
-        self.mode.choices = [(m.value, PARTICIPATION_MODE[m]) for m in workshop.modes]
+        self.mode.choices = [(m.value, _(PARTICIPATION_MODE[m])) for m in workshop.modes]
         return self
 
     def chosen_mode(self) -> ParticipationMode | None:
@@ -139,7 +142,7 @@ def registration_form(
             WorkshopRegistrationForm,
             f"answer_{index}",
             TextAreaField(
-                f"{question}（任意）",
+                _l("%(question)s（任意）", question=question),
                 validators=[
                     Optional(),
                     at_most(1000),
@@ -152,7 +155,9 @@ def registration_form(
         )
     form = WorkshopRegistrationForm(**kwargs).configure(workshop)
     if workshop.is_hybrid:
-        form.mode.validators = [InputRequired("参加の方法（会場・オンライン）を選んでください。")]
+        form.mode.validators = [
+            InputRequired(_l("参加の方法（会場・オンライン）を選んでください。"))
+        ]
     return form
 
 

@@ -1,12 +1,14 @@
 """An iCalendar (RFC 5545) file for one registration, so a resident can add it to a calendar.
 
 The icalendar library escapes the text and folds long lines (never inside a UTF-8 character).
+Its texts are in the language of the resident's page (the title and place as the city wrote them).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from workshop.models import ParticipationMode, Registration
@@ -19,15 +21,15 @@ def event_status(registration: Registration) -> str:
 
 
 def description(registration: Registration, *, status_url: str, city: str) -> str:
-    lines = [f"{city}のワークショップ"]
+    lines = [_("%(city)sのワークショップ", city=city)]
     online_url = registration.workshop.online_url
     if registration.is_confirmed and registration.mode is ParticipationMode.ONLINE and online_url:
-        lines.append(f"参加用のURL: {online_url}")
+        lines.append(_("参加用のURL: %(url)s", url=online_url))
     if registration.is_waitlisted:
-        lines.append("キャンセル待ちです。参加できることが決まったらメールでお知らせします。")
+        lines.append(_("キャンセル待ちです。参加できることが決まったらメールでお知らせします。"))
     if registration.is_cancelled:
-        lines.append("この申込は取り消されました。")
-    lines.append(f"申込の確認・変更・取り消し: {status_url}")
+        lines.append(_("この申込は取り消されました。"))
+    lines.append(_("申込の確認・変更・取り消し: %(url)s", url=status_url))
     return "\n".join(lines)
 
 
@@ -43,7 +45,7 @@ def calendar(
     event.add("dtstart", workshop.starts_at.astimezone(UTC))
     event.add("dtend", workshop.ends_at.astimezone(UTC))
     event.add("summary", workshop.title)
-    event.add("location", workshop.venue if venue else "オンライン")
+    event.add("location", workshop.venue if venue else _("オンライン"))
     event.add("description", description(registration, status_url=status_url, city=city))
     event.add("url", status_url)
     event.add("status", event_status(registration))

@@ -1,20 +1,43 @@
-"""E-mails to registrants: plain Japanese text; confirmed people also get the check-in QR code.
-Those who signed up through the city's LINE account get a short LINE message instead."""
+"""E-mails to registrants: plain text in the language they signed up in (a seat from the
+waiting list or the reminder comes later, from another person's request or a job); confirmed
+people also get the check-in QR code. Those who signed up through the city's LINE account get
+a short LINE message in Japanese instead."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from workshop import line_api, mail
 from workshop.models import Registration
+from workshop.preferences import language
+from workshop.preferences.language import Language
 from workshop.timeutil import format_datetime
 from workshop.views import public_url
 from workshop.workshops import qr, tokens
 
 
-def send(registration: Registration, subject: str, template: str, **context: Any) -> None:
+def language_of(registration: Registration) -> Language:
+    return language.by_code(registration.language) or language.JAPANESE
+
+
+@contextmanager
+def written_in(registration: Registration) -> Iterator[Language]:
+    """Messages and dates in the registration's language, whoever's request or job sends it."""
+    chosen = language_of(registration)
+    with force_locale(chosen.catalogue):
+        yield chosen
+
+
+def send(
+    registration: Registration, subject: str, template: str, mail_language: Language, **context: Any
+) -> None:
+    """Called inside written_in(registration), which gives ``mail_language``."""
     if not registration.email:
         return
     token = tokens.sign(tokens.STATUS_SALT, registration.id, registration.access_key)
@@ -27,6 +50,7 @@ def send(registration: Registration, subject: str, template: str, **context: Any
         calendar_url=public_url("workshops.calendar", token=token),
         workshop_url=public_url("workshops.show", workshop_id=registration.workshop_id),
         check_in_code=check_in_code,
+        mail_language=mail_language,
         **context,
     )
     message = mail.build_message(registration.email, subject, body)
@@ -40,11 +64,18 @@ def send(registration: Registration, subject: str, template: str, **context: Any
 def registered(registration: Registration, *, position: int | None) -> None:
     """position: the place on the waiting list, None for a confirmed seat."""
     title = registration.workshop.title
-    if registration.is_confirmed:
-        subject = f"【申込完了】{title}"
-    else:
-        subject = f"【キャンセル待ち】{title}"
-    send(registration, subject, "mail/workshop_registered.txt", position=position)
+    with written_in(registration) as mail_language:
+        if registration.is_confirmed:
+            subject = _("【申込完了】%(title)s", title=title)
+        else:
+            subject = _("【キャンセル待ち】%(title)s", title=title)
+        send(
+            registration,
+            subject,
+            "mail/workshop_registered.txt",
+            mail_language,
+            position=position,
+        )
 
 
 def status_url(registration: Registration) -> str:
@@ -63,11 +94,13 @@ def tell_on_line(registration: Registration, lead: str) -> None:
 
 def promoted(registration: Registration) -> None:
     title = registration.workshop.title
-    send(
-        registration,
-        f"【参加決定】キャンセル待ちから参加できるようになりました（{title}）",
-        "mail/workshop_promoted.txt",
-    )
+    with written_in(registration) as mail_language:
+        send(
+            registration,
+            _("【参加決定】キャンセル待ちから参加できるようになりました（%(title)s）", title=title),
+            "mail/workshop_promoted.txt",
+            mail_language,
+        )
     tell_on_line(
         registration,
         f"キャンセルが出たため、「{title}」に参加できるようになりました。"
@@ -76,12 +109,24 @@ def promoted(registration: Registration) -> None:
 
 
 def cancelled(registration: Registration) -> None:
-    send(registration, f"【取り消し】{registration.workshop.title}", "mail/workshop_cancelled.txt")
+    with written_in(registration) as mail_language:
+        send(
+            registration,
+            _("【取り消し】%(title)s", title=registration.workshop.title),
+            "mail/workshop_cancelled.txt",
+            mail_language,
+        )
 
 
 def reminder(registration: Registration) -> None:
     workshop = registration.workshop
-    send(registration, f"【まもなく開催】{workshop.title}", "mail/workshop_reminder.txt")
+    with written_in(registration) as mail_language:
+        send(
+            registration,
+            _("【まもなく開催】%(title)s", title=workshop.title),
+            "mail/workshop_reminder.txt",
+            mail_language,
+        )
     tell_on_line(
         registration,
         f"まもなく「{workshop.title}」です。{format_datetime(workshop.starts_at)}から、"

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from workshop.errors import DomainError
@@ -73,7 +74,7 @@ def register(workshop_id: int) -> ResponseReturnValue:
     try:
         registration = signup.register(workshop.id, form.to_applicant(workshop))
     except DomainError as error:
-        flash(error.message, "error")
+        flash(str(error.message), "error")
         return show_page(workshop, form, error.status)
     token = links.status_token(registration)
     return redirect(url_for(".registration", token=token, new=1), code=303)
@@ -115,9 +116,9 @@ def update_registration(token: str) -> ResponseReturnValue:
     try:
         links.update_details(token, form.to_applicant())
     except DomainError as error:
-        flash(error.message, "error")
+        flash(str(error.message), "error")
         return registration_page(found, token, form, error.status)
-    flash("申込の内容を変更しました。", "success")
+    flash(_("申込の内容を変更しました。"), "success")
     return redirect(url_for(".registration", token=token), code=303)
 
 
@@ -155,7 +156,7 @@ def cancel(token: str) -> ResponseReturnValue:
     try:
         links.cancel(token)
     except DomainError as error:
-        flash(error.message, "error")
+        flash(str(error.message), "error")
         return redirect(url_for(".registration", token=token), code=303)
-    flash("申込を取り消しました。確認のメールをお送りしました。", "success")
+    flash(_("申込を取り消しました。確認のメールをお送りしました。"), "success")
     return redirect(url_for(".registration", token=token), code=303)

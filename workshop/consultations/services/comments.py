@@ -134,7 +134,11 @@ def send_receipt_mail(comment: Comment) -> None:
     consultation = comment.consultation
     mail.send_template(
         to=comment.email,
-        subject=f"【受付番号 {comment.receipt_no}】ご意見を受け付けました（{consultation.title}）",
+        subject=_(
+            "【受付番号 %(receipt_no)s】ご意見を受け付けました（%(title)s）",
+            receipt_no=comment.receipt_no,
+            title=consultation.title,
+        ),
         template="mail/comment_receipt.txt",
         comment=comment,
         consultation=consultation,

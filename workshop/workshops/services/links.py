@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from workshop.extensions import db
@@ -40,9 +41,9 @@ def registration_from_token(token: str) -> Registration:
 def update_details(token: str, applicant: Applicant) -> Registration:
     registration = registration_from_token(token)
     if registration.is_cancelled:
-        raise AlreadyCancelled("取り消された申込は変更できません。")
+        raise AlreadyCancelled(_("取り消された申込は変更できません。"))
     if registration.workshop.has_started(utcnow()):
-        raise SignupClosed("開催日を過ぎたため、申込の内容は変更できません。")
+        raise SignupClosed(_("開催日を過ぎたため、申込の内容は変更できません。"))
     email = normalise_email(applicant.email)
     try:
         with transaction():
@@ -50,7 +51,7 @@ def update_details(token: str, applicant: Applicant) -> Registration:
             if email and email != registration.email:
                 if find_by_email(registration.workshop_id, email) is not None:
                     raise AlreadyRegistered(
-                        "このメールアドレスは、このワークショップの別の申込で使われています。"
+                        _("このメールアドレスは、このワークショップの別の申込で使われています。")
                     )
                 registration.email = email
             db.session.flush()  # an e-mail taken meanwhile fails here, rolled back
@@ -72,7 +73,7 @@ def cancel(token: str, *, now: datetime | None = None) -> tuple[Registration, li
             raise AlreadyCancelled()
         if workshop.has_started(now):
             raise SignupClosed(
-                "開催時刻を過ぎたため、取り消しはできません。担当課にご連絡ください。"
+                _("開催時刻を過ぎたため、取り消しはできません。担当課にご連絡ください。")
             )
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now

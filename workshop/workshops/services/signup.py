@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,8 +21,8 @@ from workshop.models import (
     Workshop,
     utcnow,
 )
+from workshop.preferences import language
 from workshop.text import clean_text
-from workshop.timeutil import format_datetime
 from workshop.transaction import transaction
 from workshop.workshops import notify
 from workshop.workshops.errors import AlreadyRegistered, SignupClosed, WorkshopFull
@@ -52,23 +53,23 @@ def normalise_email(email: str | None) -> str | None:
 def choose_mode(workshop: Workshop, mode: ParticipationMode | None) -> ParticipationMode:
     if mode is None or mode not in workshop.modes:
         if workshop.is_hybrid:
-            raise DomainError("参加の方法（会場・オンライン）を選んでください。")
+            raise DomainError(_("参加の方法（会場・オンライン）を選んでください。"))
         return workshop.modes[0]
     return mode
 
 
 def ensure_signup_open(workshop: Workshop, now: datetime) -> None:
     if workshop.has_started(now):
-        raise SignupClosed("このワークショップは開催日を過ぎたため、申込を受け付けていません。")
+        raise SignupClosed(_("このワークショップは開催日を過ぎたため、申込を受け付けていません。"))
     if not workshop.is_signup_open(now):
-        deadline = format_datetime(workshop.signup_deadline or workshop.starts_at)
-        raise SignupClosed(f"申込の受付は{deadline}で締め切りました。")
+        deadline = language.format_date(workshop.signup_deadline or workshop.starts_at)
+        raise SignupClosed(_("申込の受付は%(deadline)sで締め切りました。", deadline=deadline))
 
 
 def apply_applicant(registration: Registration, workshop: Workshop, applicant: Applicant) -> None:
     name = clean_text(applicant.name)[:100]
     if not name:
-        raise DomainError("お名前を入力してください。")
+        raise DomainError(_("お名前を入力してください。"))
     registration.name = name
     registration.furigana = clean_text(applicant.furigana)[:100]
     registration.phone = clean_text(applicant.phone)[:30]
@@ -123,6 +124,8 @@ def take_seat_or_wait(
         raise WorkshopFull()
     if registration is None:
         registration = Registration(workshop_id=workshop.id, email=email)
+    # the mails sent later are in the language of this sign-up; LINE's are in Japanese
+    registration.language = (language.JAPANESE if line_user else language.chosen()).code
     if line_user is not None:
         registration.line_user_hash = line_api.user_hash(line_user)
         registration.line_user_sealed = line_api.seal(line_user)
@@ -151,7 +154,7 @@ def register(
     now = now or utcnow()
     email = normalise_email(applicant.email)
     if staff_id is None and email is None and line_user is None:
-        raise DomainError("メールアドレスを入力してください。")
+        raise DomainError(_("メールアドレスを入力してください。"))
     try:
         with transaction():
             registration = take_seat_or_wait(workshop_id, applicant, email, now, line_user)
