@@ -1,15 +1,15 @@
 """What can go wrong with a sign-up or a check-in; each error carries its message and status.
-A resident sees the messages in the page's language; staff pages are in Japanese."""
+A resident's page shows the messages in its language (gettext, see workshop.errors); staff
+pages, LINE and the API keep the Japanese."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from workshop.errors import DomainError
+from workshop.text import N_
 
 
 class AlreadyRegistered(DomainError):
-    message = _l(
+    message = N_(
         "このメールアドレスでは、すでにこのワークショップに申し込まれています。"
         "申込のときのメールにあるリンクから、内容の確認や変更ができます。"
     )
@@ -23,7 +23,7 @@ class SignupClosed(DomainError):
 
 
 class WorkshopFull(DomainError):
-    message = _l(
+    message = N_(
         "申し訳ありません。定員に達したため、申込を締め切りました"
         "（キャンセル待ちも受け付けていません）。"
     )
@@ -32,7 +32,7 @@ class WorkshopFull(DomainError):
 
 
 class AlreadyCancelled(DomainError):
-    message = _l("この申込はすでに取り消されています。")
+    message = N_("この申込はすでに取り消されています。")
     status = 409
     code = "already_cancelled"
 

@@ -74,7 +74,7 @@ def register(workshop_id: int) -> ResponseReturnValue:
     try:
         registration = signup.register(workshop.id, form.to_applicant(workshop))
     except DomainError as error:
-        flash(str(error.message), "error")
+        flash(_(error.message), "error")  # a class's N_ message or one already translated
         return show_page(workshop, form, error.status)
     token = links.status_token(registration)
     return redirect(url_for(".registration", token=token, new=1), code=303)
@@ -116,7 +116,7 @@ def update_registration(token: str) -> ResponseReturnValue:
     try:
         links.update_details(token, form.to_applicant())
     except DomainError as error:
-        flash(str(error.message), "error")
+        flash(_(error.message), "error")  # a class's N_ message or one already translated
         return registration_page(found, token, form, error.status)
     flash(_("申込の内容を変更しました。"), "success")
     return redirect(url_for(".registration", token=token), code=303)
@@ -156,7 +156,7 @@ def cancel(token: str) -> ResponseReturnValue:
     try:
         links.cancel(token)
     except DomainError as error:
-        flash(str(error.message), "error")
+        flash(_(error.message), "error")  # a class's N_ message or one already translated
         return redirect(url_for(".registration", token=token), code=303)
     flash(_("申込を取り消しました。確認のメールをお送りしました。"), "success")
     return redirect(url_for(".registration", token=token), code=303)

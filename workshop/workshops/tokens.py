@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from workshop.errors import DomainError
+from workshop.text import N_
 
 STATUS_SALT = "workshop-registration"
 CHECK_IN_SALT = "workshop-check-in"
@@ -16,7 +16,7 @@ DEFAULT_MAX_AGE = 400 * 24 * 3600  # a workshop is announced months ahead; links
 
 
 class InvalidToken(DomainError):
-    message = _l(
+    message = N_(
         "このリンクは正しくないか、有効期限が切れています。申込のときのメールをご確認ください。"
     )
     status = 404
@@ -24,7 +24,7 @@ class InvalidToken(DomainError):
 
 
 class ExpiredToken(InvalidToken):
-    message = _l("このリンクは有効期限が切れています。お手数ですが、担当課にお問い合わせください。")
+    message = N_("このリンクは有効期限が切れています。お手数ですが、担当課にお問い合わせください。")
     status = 410
     code = "expired_link"
 

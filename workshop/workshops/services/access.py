@@ -36,7 +36,7 @@ def workshop_for(user: User, workshop_id: int) -> Workshop:
     """The workshop if this staff member may run it; NotFound alike whether it exists or not."""
     workshop = get_workshop(workshop_id)
     if not can_run(user, workshop):
-        raise NotFound(str(NOT_FOUND))
+        raise NotFound(NOT_FOUND)
     return workshop
 
 

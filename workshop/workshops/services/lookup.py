@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from workshop.errors import NotFound
 from workshop.extensions import db
 from workshop.lookup import get_or_404
 from workshop.models import Workshop, utcnow
+from workshop.text import N_
 
-NOT_FOUND = _l("このワークショップは見つかりません。")
+NOT_FOUND = N_("このワークショップは見つかりません。")
 
 
 def get_workshop(workshop_id: int) -> Workshop:
-    return get_or_404(Workshop, workshop_id, str(NOT_FOUND))
+    return get_or_404(Workshop, workshop_id, NOT_FOUND)
 
 
 def upcoming_workshops(now: datetime | None = None) -> list[Workshop]:
@@ -40,7 +40,7 @@ def lock_workshop(workshop_id: int) -> Workshop:
     )
     seq = db.session.execute(stmt).scalar_one_or_none()
     if seq is None:
-        raise NotFound(str(NOT_FOUND))
+        raise NotFound(NOT_FOUND)
     workshop = db.session.get(Workshop, workshop_id, populate_existing=True)
     assert workshop is not None
     return workshop
