@@ -17,6 +17,12 @@ def clean_text(text: str | None) -> str:
     return CONTROL_CHARS.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
+def typed_lines(text: str | None) -> tuple[str, ...]:
+    """The lines of typed text that are not blank, each stripped (one item a line in a
+    form's text area)."""
+    return tuple(line.strip() for line in clean_text(text).splitlines() if line.strip())
+
+
 def like_contains(text: str) -> str:
     """A LIKE pattern matching values that contain ``text`` as typed: % and _ are literal."""
     escaped = (

@@ -1,4 +1,4 @@
-"""The resident's comment form; every message in plain Japanese (staff forms: staff_forms.py)."""
+"""The resident's comment form; every message in plain Japanese (staff forms: staff_forms/)."""
 
 from __future__ import annotations
 

@@ -21,16 +21,11 @@ from flask_login import current_user
 from workshop import jobs
 from workshop.auth.access import role_required
 from workshop.consultations import exports, import_jobs, imports, services, staff_bp
-from workshop.consultations.staff_forms import (
-    AttachmentForm,
-    CommentFilterForm,
-    ConsultationForm,
-    HideForm,
-    ImportForm,
-    LinkForm,
-    ProxyCommentForm,
-    column_map_form,
-)
+from workshop.consultations.staff_forms.comment_list import CommentFilterForm, HideForm
+from workshop.consultations.staff_forms.consultation import AttachmentForm, ConsultationForm
+from workshop.consultations.staff_forms.imports import ImportForm, column_map_form
+from workshop.consultations.staff_forms.links import LinkForm
+from workshop.consultations.staff_forms.proxy_entry import ProxyCommentForm
 from workshop.errors import DomainError
 from workshop.extensions import db
 from workshop.formfields import flash_form_errors
