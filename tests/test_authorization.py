@@ -241,6 +241,10 @@ MATRIX: dict[str, Row] = {
     # hiding one of the two options is refused (one would be left); showing it changes nothing
     "questionnaires_staff.hide_option": Row(staff(PLANNERS, post=303)),
     "questionnaires_staff.show_option": Row(staff(PLANNERS, post=303)),
+    # ------------------------------------------------------------ staff: translated summaries
+    # nothing filled in: every language's summary stays as it was (none), back to the page
+    "summaries_staff.consultation": Row(staff(PLANNERS, get=200, post=303)),
+    "summaries_staff.workshop": Row(assigned(get=200, post=303)),
     # ------------------------------------------------------------ staff: workshops
     "workshops_staff.index": Row(staff(STAFF, get=200)),
     "workshops_staff.new_workshop": Row(staff(STAFF, get=200, post=422)),

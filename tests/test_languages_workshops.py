@@ -13,7 +13,7 @@ from tests.conftest import post_form
 from tests.language_support import leftover_japanese as leftover_in_any_language
 from tests.test_workshops import body_of, outbox, sign_up, status_path, workshop_factory
 from workshop.extensions import db
-from workshop.models import Registration, WorkshopFormat, utcnow
+from workshop.models import Registration, Role, WorkshopFormat, utcnow
 
 NAME = "緑川 花子"
 
@@ -209,3 +209,18 @@ def test_comment_receipt_mail_in_english(client, make_consultation, smtp_server)
     body = body_of(message)
     assert "To the person who sent a comment" in body
     assert not leftover_japanese(body, ["みどり市", consultation.title]), leftover_japanese(body)
+
+
+def test_a_workshop_summary_in_the_residents_language_comes_first(client, make_workshop, login):
+    workshop = make_workshop()
+    path = f"/staff/workshops/{workshop.id}/summaries"
+    login(Role.PLANNER)
+    saved = post_form(client, path, {"en": "A workshop on digital help for older people."})
+    assert saved.status_code == 303
+    post_form(client, "/staff/logout", {})
+    client.get("/")  # the logout's notice is shown once
+    english = client.get(f"/workshops/{workshop.id}?lang=en").get_data(as_text=True)
+    assert '<div class="summary-translated" lang="en">' in english
+    assert english.index("summary-translated") < english.index("original-label")
+    japanese = client.get(f"/workshops/{workshop.id}?lang=ja").get_data(as_text=True)
+    assert "A workshop on digital help" not in japanese
