@@ -16,7 +16,7 @@ copied into the repository) and our own tests/data/eval, prints:
   fresh -1 %: a fresh analysis of 99 % of the comments vs the full run, averaged
   over ``--draws`` random draws of the 1 %;
   extend +1 %: the app's re-analysis, ``extend()`` of an analysis of 99 % with
-  the remaining 1 %, earlier comments vs before;
+  the remaining 1 % (in the features that analysis fitted), earlier comments vs before;
 - the share of discovered themes named by a phrase (``Theme.label_is_phrase``),
   averaged over the k-auto runs (the k the app uses);
 - the largest themes' names beside the majority label of the set in each, and
@@ -184,7 +184,10 @@ def evaluate(data: EvalSet, seeds: int, draws: int) -> Row:
         part = run([texts[i] for i in kept], kept_ids, None)
         fresh.append(shared_ari(full, part, kept_ids))
         parents = {t.id: t.parent_id for t in part.themes if t.parent_id is not None}
-        grown = extend(texts, ids, part.assignments, parents=parents, token_cache=cache)
+        grown = extend(
+            texts, ids, part.assignments, parents=parents, token_cache=cache,
+            features=part.features,
+        )  # fmt: skip
         extended.append(shared_ari(part, grown, kept_ids))
 
     phrase_share = statistics.mean(_phrase_share(r) for r in auto_runs)

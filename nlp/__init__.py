@@ -11,8 +11,9 @@ A pure library: no Flask, no database, no network. Entry points::
     for parent in result.parents:  # large themes (ids 1001, ...) holding the themes
         print(parent.label, [theme.label for theme in result.children(parent.id)])
 
-    # later, with more comments: earlier ones keep their themes, new ones join the nearest
-    result = extend(all_texts, all_ids, previous=result.assignments)
+    # later, with more comments: earlier ones keep their themes, new ones join the nearest;
+    # result.features (FittedFeatures, to_bytes/from_bytes) spares fitting the features again
+    result = extend(all_texts, all_ids, previous=result.assignments, features=result.features)
 
     tokens = Analyzer().analyze("マイナンバーカードの電子申請が難しい")  # store with the comment
     tokens_list = tokenize_many(texts, n_jobs=None, cache=cache)  # parallel, only new texts
@@ -35,6 +36,7 @@ _EXPORTS = {
     "tokenize_many": "nlp.cache",
     "tokenize_normalized": "nlp.cache",
     "ThemeClusterer": "nlp.cluster",
+    "FittedFeatures": "nlp.features",
     "LsaFeatures": "nlp.features",
     "Assignment": "nlp.live",
     "LiveGroup": "nlp.live",
@@ -61,7 +63,7 @@ _EXPORTS = {
 if TYPE_CHECKING:
     from nlp.cache import TokenCache, token_cache_key, tokenize_many, tokenize_normalized
     from nlp.cluster import ThemeClusterer
-    from nlp.features import LsaFeatures, TfidfFeatures
+    from nlp.features import FittedFeatures, LsaFeatures, TfidfFeatures
     from nlp.language import Detection, detect_language
     from nlp.live import Assignment, LiveGroup, LiveNote, Regrouping, assign, regroup
     from nlp.normalize import normalize
@@ -85,6 +87,7 @@ __all__ = [
     "Analyzer",
     "Assignment",
     "Detection",
+    "FittedFeatures",
     "KScore",
     "LiveGroup",
     "LiveNote",

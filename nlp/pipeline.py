@@ -7,7 +7,6 @@ large themes over the sub-themes -> labels and representative comments.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -17,7 +16,13 @@ from threadpoolctl import threadpool_limits
 
 from nlp.cache import Progress, TokenCache, tokenize_normalized
 from nlp.cluster import ThemeClusterer
-from nlp.features import CommentFeatures, LsaFeatures
+from nlp.features import (
+    CommentFeatures,
+    FittedFeatures,
+    LsaFeatures,
+    features_version,
+    text_key,
+)
 from nlp.hierarchy import group_children
 from nlp.label import OTHER_LABEL, TermScorer, label_terms, make_label, representatives
 from nlp.parallel import Beside
@@ -58,8 +63,7 @@ class _Corpus:
     position: np.ndarray  # input position of each canonical row
     vectors: np.ndarray  # L2-normalised LSA rows; zero rows for comments without words
     has_words: np.ndarray
-    features: CommentFeatures | None
-    lsa: LsaFeatures | None
+    fitted: FittedFeatures | None  # None when no comment has words
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,10 @@ def analyze(
         threadpool_limits(limits=1),
         _phrase_candidates_beside(normalized, tokens, order, analyzer, n_jobs) as phrases,
     ):
-        corpus = _corpus(normalized, ids, tokens, order, n_components, seed)
+        corpus = _corpus(
+            normalized, ids, tokens, order, None,
+            analyzer=analyzer, n_components=n_components, seed=seed,
+        )  # fmt: skip
         groups, n_themes, k_scores = _discover(
             corpus, analyzer, k=k, seed_themes=seed_themes, seed=seed, n_jobs=n_jobs
         )
@@ -139,17 +146,21 @@ def extend(
     min_similarity: float = MIN_SIMILARITY,
     n_components: int = 50,
     on_progress: Progress | None = None,
+    features: FittedFeatures | None = None,
 ) -> ThemeResult:
     """Add new comments to the themes of an earlier analysis, which stay as they were.
 
     ``texts``/``ids`` are all comments, earlier and new; ``previous`` maps the
     ids of the earlier ones to their theme id (0: その他). Earlier comments keep
     their theme and every theme its id; a new comment goes to the theme whose
-    centre (the mean of its earlier comments, in features fitted on all texts)
-    is nearest, or to その他 when its cosine to every centre is below
-    ``min_similarity``. ``parents`` (theme id -> large theme id) keeps the
-    large themes too; without it they are grouped afresh. Keywords, labels and
-    representative comments are computed again for the grown themes.
+    centre (the mean of its earlier comments' vectors) is nearest, or to その他
+    when its cosine to every centre is below ``min_similarity``. ``features``
+    (the earlier result's ``features``) are used as they were fitted: only the
+    comments without a stored vector are transformed. Without them, or fitted
+    with another analyzer, the features are fitted on all texts, and the result
+    carries them for the next time. ``parents`` (theme id -> large theme id)
+    keeps the large themes too; without it they are grouped afresh. Keywords,
+    labels and representative comments are computed again for the grown themes.
     """
     ids, analyzer = _checked(texts, ids, analyzer, extra_stopwords)
     if not texts:
@@ -163,7 +174,12 @@ def extend(
         threadpool_limits(limits=1),
         _phrase_candidates_beside(normalized, tokens, order, analyzer, n_jobs) as phrases,
     ):
-        corpus = _corpus(normalized, ids, tokens, order, n_components, seed)
+        if features is not None and features.version != features_version(analyzer.version):
+            features = None  # fitted on other tokens
+        corpus = _corpus(
+            normalized, ids, tokens, order, features,
+            analyzer=analyzer, n_components=n_components, seed=seed,
+        )  # fmt: skip
         theme_of = _extended_themes(corpus, previous, min_similarity)
         numbered: dict[int, _Group] = {}
         for theme_id in sorted(set(theme_of.tolist()) - {OTHER_THEME_ID}):
@@ -229,24 +245,29 @@ def _corpus(
     ids: list[CommentId],
     tokens: list[tuple[str, ...]],
     order: list[int],
+    fitted: FittedFeatures | None,
+    *,
+    analyzer: Analyzer,
     n_components: int,
     seed: int,
 ) -> _Corpus:
+    """The comments in canonical order with their vectors: in ``fitted`` features, or in
+    features fitted on them when it is None."""
     canonical_tokens = [tokens[i] for i in order]
     has_words = np.array([bool(t) for t in canonical_tokens], dtype=bool)
     vectors = np.zeros((len(order), 1))
-    features: CommentFeatures | None = None
-    lsa: LsaFeatures | None = None
     if has_words.any():
         word_rows = np.flatnonzero(has_words)
-        features = CommentFeatures()
-        matrix = features.fit_transform(
-            [canonical_tokens[i] for i in word_rows], [normalized[order[i]] for i in word_rows]
-        )
-        lsa = LsaFeatures(n_components=n_components, seed=seed)
-        reduced = lsa.fit_transform(matrix)
+        docs = [canonical_tokens[i] for i in word_rows]
+        texts = [normalized[order[i]] for i in word_rows]
+        if fitted is None:
+            reduced, fitted = _fit(docs, texts, analyzer.version, n_components, seed)
+        else:
+            reduced, fitted = _transform(fitted, docs, texts)
         vectors = np.zeros((len(order), reduced.shape[1]))
         vectors[word_rows] = reduced
+    else:
+        fitted = None
     return _Corpus(
         normalized=[normalized[i] for i in order],
         ids=[ids[i] for i in order],
@@ -254,9 +275,34 @@ def _corpus(
         position=np.array(order, dtype=int),
         vectors=vectors,
         has_words=has_words,
-        features=features,
-        lsa=lsa,
+        fitted=fitted,
     )
+
+
+def _fit(
+    docs: list[tuple[str, ...]],
+    texts: list[str],
+    analyzer_version: str,
+    n_components: int,
+    seed: int,
+) -> tuple[np.ndarray, FittedFeatures]:
+    """TF-IDF and LSA fitted on the comments: their vectors, and the features to keep."""
+    features = CommentFeatures()
+    lsa = LsaFeatures(n_components=n_components, seed=seed)
+    vectors = lsa.fit_transform(features.fit_transform(docs, texts))
+    return vectors, FittedFeatures.of(features, lsa, analyzer_version, texts, vectors)
+
+
+def _transform(
+    fitted: FittedFeatures, docs: list[tuple[str, ...]], texts: list[str]
+) -> tuple[np.ndarray, FittedFeatures]:
+    """Earlier features: the stored vectors as they are, the other comments transformed;
+    the features then hold the vectors of these comments."""
+    vectors, found = fitted.stored_vectors(texts)
+    new = np.flatnonzero(~found)
+    if len(new):
+        vectors[new] = fitted.transform([docs[i] for i in new], [texts[i] for i in new])
+    return vectors, fitted.with_vectors(texts, vectors)
 
 
 def _discover(
@@ -270,14 +316,14 @@ def _discover(
 ) -> tuple[list[_Group], int, tuple[KScore, ...]]:
     """Seed themes, then clusters of the remaining comments with words."""
     word_rows = np.flatnonzero(corpus.has_words)
-    if not len(word_rows) or corpus.features is None or corpus.lsa is None:
+    if not len(word_rows) or corpus.fitted is None:
         return [], 0, ()
     groups: list[_Group] = []
     remaining = word_rows
     if seed_themes:
         seed_texts = [analyzer.normalize(seed_text(s)) for s in seed_themes]
         seed_docs = [analyzer.analyze(text) for text in seed_texts]
-        seed_vectors = corpus.lsa.transform(corpus.features.transform(seed_docs, seed_texts))
+        seed_vectors = corpus.fitted.transform(seed_docs, seed_texts)
         assigner = SeedAssigner().fit(corpus.vectors[word_rows], seed_vectors)
         for index, seed_theme in enumerate(seed_themes):
             rows = tuple(int(r) for r in word_rows[assigner.labels_ == index])
@@ -296,13 +342,7 @@ def _discover(
 
 def _anchor_priority(corpus: _Corpus, rows: np.ndarray) -> np.ndarray:
     """A hash of each comment's text: a rerun with a few comments more or fewer keeps its anchors."""
-    return np.array(
-        [
-            int.from_bytes(hashlib.blake2b(corpus.normalized[r].encode(), digest_size=8).digest())
-            for r in rows
-        ],
-        dtype=np.uint64,
-    )
+    return np.array([text_key(corpus.normalized[r]) for r in rows], dtype=np.uint64)
 
 
 def _extended_themes(
@@ -411,6 +451,7 @@ def _build_result(
         n_themes=n_themes,
         k_scores=k_scores,
         parents=tuple(parents),
+        features=corpus.fitted,
     )
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nlp.features import FittedFeatures
 
 CommentId = int | str
 
@@ -57,6 +61,8 @@ class ThemeResult:
     n_themes: int  # number of themes found by clustering (seed themes and その他 excluded)
     k_scores: tuple[KScore, ...] = field(default=())  # empty when k was given
     parents: tuple[Theme, ...] = field(default=())  # large themes, each holding sub-themes
+    # what was fitted, for a later extend(); None when no comment had content words
+    features: FittedFeatures | None = field(default=None, compare=False, repr=False)
 
     def theme(self, theme_id: int) -> Theme:
         """The sub-theme or large theme with this id (KeyError if there is none)."""

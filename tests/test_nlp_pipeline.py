@@ -1,7 +1,9 @@
 import random
 from collections import Counter
 
-from nlp import OTHER_THEME_ID, Analyzer, SeedTheme, analyze, extend
+import numpy as np
+
+from nlp import OTHER_THEME_ID, Analyzer, FittedFeatures, SeedTheme, analyze, extend
 from tests.nlp_texts import four_topics, two_topics
 
 
@@ -176,6 +178,36 @@ def test_extend_keeps_earlier_themes_and_puts_a_new_comment_into_its_topic():
     assert topic_of(after.assignments["n2"]) == "garbage"
     grown = after.theme(after.assignments["n1"])
     assert grown.size == before.theme(grown.id).size + 1 and "n1" in grown.comment_ids
+
+
+def test_extend_with_the_earlier_features_transforms_only_the_new_comments():
+    texts, _ = four_topics()
+    ids = [f"c{i}" for i in range(len(texts))]
+    before = analyze(texts[:-4], ids[:-4], k=4, n_jobs=1)
+    assert before.features is not None
+    fitted = FittedFeatures.from_bytes(before.features.to_bytes())  # as the app stores them
+    after = extend(texts, ids, before.assignments, features=fitted, n_jobs=1)
+    refitted = extend(texts, ids, before.assignments, n_jobs=1)
+    assert after.assignments == refitted.assignments
+    assert after.features is not None and refitted.features is not None
+    # the earlier space is kept, and now holds the new comments' vectors for the next time
+    assert np.array_equal(after.features.projection, before.features.projection)
+    assert not np.array_equal(refitted.features.projection, before.features.projection)
+    normalized = [Analyzer().normalize(text) for text in texts]
+    assert after.features.stored_vectors(normalized)[1].all()
+
+
+def test_extend_fits_again_when_the_features_came_from_other_tokens():
+    texts, _ = four_topics()
+    before = analyze(texts[:-4], k=4, n_jobs=1)
+    other = Analyzer(extra_stopwords=("バス",))
+    after = extend(
+        texts, range(len(texts)), before.assignments, features=before.features,
+        analyzer=other, n_jobs=1,
+    )  # fmt: skip
+    assert after.features is not None
+    assert after.features.version != before.features.version
+    assert all(after.assignments[i] == before.assignments[i] for i in before.assignments)
 
 
 def test_extend_puts_a_comment_far_from_every_theme_into_other():
