@@ -7,9 +7,11 @@ import html
 import io
 import re
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 
+from nlp import FittedFeatures
 from tests.conftest import post_form
 from tests.nlp_texts import four_topics
 from workshop.consultations import services as consultations
@@ -146,6 +148,41 @@ def test_extend_keeps_earlier_comments_theme_numbers_and_the_planners_name(
     assert {t.number for t in second.large_themes} == {t.number for t in first.large_themes}
     page = client.get(f"{themes_url(consultation)}/").get_data(as_text=True)
     assert "バスと通院の足" in page
+
+
+def test_extend_places_new_comments_in_the_features_the_earlier_analysis_fitted(
+    consultation_with_four_topics,
+):
+    consultation = consultation_with_four_topics
+    first = analyse(consultation)
+    late = enter(consultation.id, LATE_BUS_COMMENT, 0)
+    second = analyse(consultation, regrouping=Regrouping.EXTEND)
+    assert first.features is not None and second.features is not None
+    earlier = FittedFeatures.from_bytes(first.features)
+    extended = FittedFeatures.from_bytes(second.features)
+    assert extended.projection is not None
+    assert np.array_equal(extended.projection, earlier.projection)
+    assert late.id in numbers_by_comment(second)
+
+
+@pytest.mark.both_dbs
+def test_an_analysis_stored_before_features_were_kept_is_still_extended(
+    consultation_with_four_topics,
+):
+    consultation = consultation_with_four_topics
+    first = analyse(consultation)
+    before = numbers_by_comment(first)
+    first.features = None  # as analyses stored before migration 0021
+    db.session.commit()
+    late = enter(consultation.id, LATE_BUS_COMMENT, 0)
+    second = analyse(consultation, regrouping=Regrouping.EXTEND)
+    after = numbers_by_comment(second)
+    assert {i: after[i] for i in before} == before
+    assert late.id in after
+    assert second.features is not None  # fitted once; the next extend uses them
+    third = analyse(consultation, regrouping=Regrouping.EXTEND)
+    kept = FittedFeatures.from_bytes(second.features).projection
+    assert np.array_equal(FittedFeatures.from_bytes(third.features).projection, kept)
 
 
 def test_extend_with_a_new_theme_count_is_refused(client, login, consultation_with_four_topics):

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workshop.extensions import Model
@@ -197,6 +197,11 @@ class Analysis(Model):
     seconds: Mapped[float] = mapped_column(default=0.0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the analysis fitted (nlp.features.FittedFeatures.to_bytes(): vocabularies, idf,
+    # the LSA projection, each comment's vector), so that extending it only transforms the
+    # new comments. In the database, not on one host: any RQ worker may run the next job.
+    # A few MB at 5,000 comments, so loaded only when read.
+    features: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     themes: Mapped[list[AnalysisTheme]] = relationship(
         back_populates="analysis",

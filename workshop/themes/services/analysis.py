@@ -26,7 +26,7 @@ from workshop.themes import reading
 from workshop.themes.errors import NothingToExtend
 
 if TYPE_CHECKING:
-    from nlp import ThemeResult
+    from nlp import FittedFeatures, ThemeResult
 from workshop.themes.services.corrections import body_hash, replay_corrections
 from workshop.themes.services.lookup import get_analysis, latest_analysis, members
 from workshop.themes.services.tokens import (
@@ -116,6 +116,7 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
             token_cache=cache,
             analyzer=analyzer,
             on_progress=reporting(progress, 10, 50),
+            features=fitted_features(previous),
         )
     else:
         result = analyze(
@@ -143,6 +144,7 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
         n_themes=result.n_themes + len(others),
         k_scores=[[score.k, score.score] for score in result.k_scores],
         duplicate_groups=[list(group.ids) for group in groups],
+        features=result.features.to_bytes() if result.features else None,
         created_by_id=job.created_by_id,
     )
     db.session.add(analysis)
@@ -174,6 +176,19 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
         progress(95, "ワードクラウドを描いています")
         reading.draw_wordclouds(analysis, members(analysis.id))
     return analysis.id
+
+
+def fitted_features(analysis: Analysis) -> FittedFeatures | None:
+    """What ``analysis`` fitted, for extending it; None for an analysis stored before they
+    were kept, or in another format: extending it fits them again (and keeps them)."""
+    from nlp import FittedFeatures
+
+    if analysis.features is None:
+        return None
+    try:
+        return FittedFeatures.from_bytes(analysis.features)
+    except ValueError:
+        return None
 
 
 # the theme numbers of the language groups, apart from the pipeline's (0, 1, 2, ...): the same
