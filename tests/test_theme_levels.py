@@ -172,7 +172,7 @@ def test_an_analysis_stored_before_features_were_kept_is_still_extended(
     consultation = consultation_with_four_topics
     first = analyse(consultation)
     before = numbers_by_comment(first)
-    first.features = None  # as analyses stored before migration 0021
+    first.features = None  # as analyses stored before migration 0022
     db.session.commit()
     late = enter(consultation.id, LATE_BUS_COMMENT, 0)
     second = analyse(consultation, regrouping=Regrouping.EXTEND)

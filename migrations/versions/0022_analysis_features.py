@@ -1,7 +1,7 @@
 """What a theme analysis fitted (vocabularies, idf, LSA projection, vectors), for extending it
 
-Revision ID: 0021_analysis_features
-Revises: 0020_translated_summaries
+Revision ID: 0022_analysis_features
+Revises: 0021_registration_language
 Create Date: 2026-12-04 10:10:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0021_analysis_features'
-down_revision = '0020_translated_summaries'
+revision = '0022_analysis_features'
+down_revision = '0021_registration_language'
 branch_labels = None
 depends_on = None
 
