@@ -155,10 +155,11 @@ def test_extend_places_new_comments_in_the_features_the_earlier_analysis_fitted(
 ):
     consultation = consultation_with_four_topics
     first = analyse(consultation)
+    assert first.features is not None
+    earlier = FittedFeatures.from_bytes(first.features)
     late = enter(consultation.id, LATE_BUS_COMMENT, 0)
     second = analyse(consultation, regrouping=Regrouping.EXTEND)
-    assert first.features is not None and second.features is not None
-    earlier = FittedFeatures.from_bytes(first.features)
+    assert second.features is not None
     extended = FittedFeatures.from_bytes(second.features)
     assert extended.projection is not None
     assert np.array_equal(extended.projection, earlier.projection)
@@ -180,9 +181,17 @@ def test_an_analysis_stored_before_features_were_kept_is_still_extended(
     assert {i: after[i] for i in before} == before
     assert late.id in after
     assert second.features is not None  # fitted once; the next extend uses them
-    third = analyse(consultation, regrouping=Regrouping.EXTEND)
     kept = FittedFeatures.from_bytes(second.features).projection
+    third = analyse(consultation, regrouping=Regrouping.EXTEND)
     assert np.array_equal(FittedFeatures.from_bytes(third.features).projection, kept)
+    # only the newest analysis keeps its features: they are megabytes at city scale
+    db.session.expire_all()
+    stored = db.session.execute(select(Analysis.id, Analysis.features.is_not(None))).all()
+    assert {analysis_id: has for analysis_id, has in stored} == {
+        first.id: False,
+        second.id: False,
+        third.id: True,
+    }
 
 
 def test_extend_with_a_new_theme_count_is_refused(client, login, consultation_with_four_topics):

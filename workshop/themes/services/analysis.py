@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from flask import current_app
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row, insert, select, update
 
 from workshop import jobs, masks
 from workshop.errors import DomainError
@@ -170,6 +170,14 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
         ],
     )
     replay_corrections(analysis)
+    # only the newest analysis is extended: the earlier ones' fitted features (about 20 MB at
+    # 50,000 comments) are let go; extending an earlier one fits them again
+    db.session.execute(
+        update(Analysis)
+        .where(Analysis.consultation_id == job.consultation_id, Analysis.id != analysis.id)
+        .where(Analysis.features.is_not(None))
+        .values(features=None)
+    )
     analysis.seconds = round(time.perf_counter() - started, 2)
     db.session.commit()
     if current_app.config["WORDCLOUDS_AHEAD"]:
