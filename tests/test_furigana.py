@@ -24,7 +24,7 @@ def turn(client, to: str, next_path: str = "/"):
 
 
 def ruby_of(word: str, reading: str) -> str:
-    return f"<ruby>{word}<rp>（</rp><rt>{reading}</rt><rp>）</rp></ruby>"
+    return f'<ruby>{word}<rp>（</rp><rt aria-hidden="true">{reading}</rt><rp>）</rp></ruby>'
 
 
 @pytest.fixture
@@ -167,7 +167,10 @@ def test_ruby_text_escapes_every_part():
 def test_ruby_in_html_changes_text_only():
     clean = str(render_markdown('[窓口の案内](https://x.example/?q="a"&r=1 "窓口") & 5 < 6 住民票'))
     html = ruby_in_html(clean)
-    assert re.sub(r"<rp>（</rp><rt>[^<]*</rt><rp>）</rp>|</?ruby>", "", html) == clean
+    assert (
+        re.sub(r"<rp>（</rp><rt aria-hidden=\"true\">[^<]*</rt><rp>）</rp>|</?ruby>", "", html)
+        == clean
+    )
     assert html.count("<ruby>") == 3
 
 

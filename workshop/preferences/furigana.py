@@ -1,11 +1,12 @@
 """ふりがな on resident pages: the ``ruby`` filter and whether a request wants it.
 
 The filter escapes every segment of ``nlp.furigana.ruby_segments`` and puts a word's kanji
-in ``<ruby>漢字<rp>（</rp><rt>かんじ</rt><rp>）</rp></ruby>``. Given Markup (a plan's
+in ``<ruby>漢字<rp>（</rp><rt aria-hidden="true">かんじ</rt><rp>）</rp></ruby>``. Given Markup (a plan's
 Markdown, already cleaned by nh3) it reads the HTML and changes only its text: tags and
 attributes are written back exactly as they were, so links and their addresses stay.
-Chromium exposes the reading as the ruby's description, not as text: a screen reader reads
-the word once (tests/test_browser_furigana.py).
+The reading is ``aria-hidden``: a screen reader reads the word once, in the text and in every
+name computed from it (a section named by its heading through aria-labelledby would otherwise
+be read 「内容ないよう」); tests/test_browser_furigana.py checks Chromium's tree.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def ruby_text(text: str) -> str:
             parts.append(str(escape(surface)))
         else:
             parts.append(
-                f"<ruby>{escape(surface)}<rp>（</rp><rt>{escape(reading)}</rt><rp>）</rp></ruby>"
+                f'<ruby>{escape(surface)}<rp>（</rp><rt aria-hidden="true">{escape(reading)}</rt><rp>）</rp></ruby>'
             )
     return "".join(parts)
 
