@@ -98,11 +98,11 @@ class Consultation(HasTranslatedSummaries, Model):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="consultation", order_by="Attachment.id", cascade="all, delete-orphan"
     )
-    # the planner's summaries in other languages; loaded with the consultation for its pages
+    # the planner's summaries in other languages: loaded when a page in one of them asks
+    # (not with every load: the comment submit, the busiest write, never reads them)
     translated_summaries: Mapped[list[TranslatedSummary]] = relationship(
         order_by="TranslatedSummary.language",
         cascade="all, delete-orphan",
-        lazy="selectin",
         foreign_keys=[TranslatedSummary.consultation_id],
     )
     # the published results, if any: the consultation's page loads them with it (one LEFT

@@ -83,11 +83,11 @@ class Workshop(HasTranslatedSummaries, Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     consultation: Mapped[Consultation | None] = relationship()
-    # the planner's summaries in other languages; loaded with the workshop for its pages
+    # the planner's summaries in other languages: loaded when a page in one of them asks
+    # (not with every load: the comment submit, the busiest write, never reads them)
     translated_summaries: Mapped[list[TranslatedSummary]] = relationship(
         order_by="TranslatedSummary.language",
         cascade="all, delete-orphan",
-        lazy="selectin",
         foreign_keys=[TranslatedSummary.workshop_id],
     )
     facilitators: Mapped[list[User]] = relationship(
