@@ -26,6 +26,7 @@ from workshop.questionnaires.services.answers import (
     SHORT_TEXT_MAX_CHARS,
     RawAnswer,
     condition_text,
+    number_range_message,
     scale_choices,
 )
 
@@ -57,15 +58,7 @@ def _number_hint(question: Question) -> str:
     low, high = question.number_min, question.number_max
     if low is None and high is None:
         return _("数字で入力してください。")
-    if low is not None and high is not None:
-        return _(
-            "%(low)sから%(high)sまでの数字で入力してください。",
-            low=format_number(low),
-            high=format_number(high),
-        )
-    if low is not None:
-        return _("%(low)s以上の数字で入力してください。", low=format_number(low))
-    return _("%(high)s以下の数字で入力してください。", high=format_number(high or 0))
+    return number_range_message(low, high)
 
 
 def _field(question: Question, number: int) -> UnboundField[Any]:
