@@ -1,7 +1,9 @@
 """Comments as staff pages and the published results show them: personal data masked.
 
 Masking runs Janome over the whole text (milliseconds a comment), so a comment is masked once
-and the text kept in CommentMask, keyed by its body and nlp.masking.MASKING_VERSION. The job
+and the text kept in CommentMask, keyed by its body and nlp.masking.MASKING_VERSION. The
+answers to a free-text question are texts of their own, kept in AnswerMask the same way: every
+function takes the question (None: the comment's own text). The job
 after an import and the analysis job mask every new comment; a page masks what it shows and
 finds no stored text for (a comment entered since, an edited body, new masking rules).
 """
@@ -12,11 +14,11 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from workshop.extensions import db
-from workshop.models import Comment, CommentMask
+from workshop.models import Answer, AnswerMask, Comment, CommentMask
 
 CHUNK = 5000
 
@@ -27,26 +29,43 @@ def mask_key(body: str) -> str:
     return hashlib.sha256(f"{MASKING_VERSION}\0{body}".encode()).hexdigest()
 
 
-def masked_texts(comment_ids: Iterable[int]) -> dict[int, str]:
-    """comment id -> its masked text; what is not stored yet is masked and stored now."""
+def stored_masks(
+    question_id: int | None,
+) -> Select[int, str | None, str, str]:
+    """(comment id, text, stored key, stored masked text) of the comment's text or the
+    question's answers; the caller adds its WHERE."""
+    if question_id is None:
+        return select(Comment.id, Comment.body, CommentMask.cache_key, CommentMask.text).outerjoin(
+            CommentMask, CommentMask.comment_id == Comment.id
+        )
+    return (
+        select(Comment.id, Answer.text_value, AnswerMask.cache_key, AnswerMask.text)
+        .join(Answer, (Answer.comment_id == Comment.id) & (Answer.question_id == question_id))
+        .outerjoin(
+            AnswerMask,
+            (AnswerMask.comment_id == Comment.id) & (AnswerMask.question_id == question_id),
+        )
+        .where(Answer.text_value.is_not(None))
+    )
+
+
+def masked_texts(comment_ids: Iterable[int], question_id: int | None = None) -> dict[int, str]:
+    """comment id -> its masked text (or its masked answer to ``question_id``); what is not
+    stored yet is masked and stored now."""
     ids = sorted(set(comment_ids))
     found: dict[int, str] = {}
     missing: list[tuple[int, str]] = []
     for start in range(0, len(ids), CHUNK):
-        stmt = (
-            select(Comment.id, Comment.body, CommentMask.cache_key, CommentMask.text)
-            .outerjoin(CommentMask, CommentMask.comment_id == Comment.id)
-            .where(Comment.id.in_(ids[start : start + CHUNK]))
-        )
+        stmt = stored_masks(question_id).where(Comment.id.in_(ids[start : start + CHUNK]))
         for comment_id, body, key, text in db.session.execute(stmt):
-            if key == mask_key(body):
-                found[comment_id] = text
+            if key == mask_key(body or ""):
+                found[comment_id] = text or ""
             else:
-                missing.append((comment_id, body))
+                missing.append((comment_id, body or ""))
     if missing:
         # in the web worker itself: no process pool forked from it
         rows = mask_comments(missing, n_jobs=1)
-        save_masks(rows)
+        save_masks(rows, question_id)
         db.session.commit()
         found |= {row.comment_id: row.text for row in rows}
     return found
@@ -59,15 +78,21 @@ class Masked:
     text: str
 
 
-def unmasked_comments(consultation_id: int) -> list[tuple[int, str]]:
-    """(id, body) of the consultation's comments with no up-to-date masked text."""
+def unmasked_comments(
+    consultation_id: int, question_id: int | None = None
+) -> list[tuple[int, str]]:
+    """(id, text) of the consultation's comments (or answers to ``question_id``) with no
+    up-to-date masked text."""
     stmt = (
-        select(Comment.id, Comment.body, CommentMask.cache_key)
-        .outerjoin(CommentMask, CommentMask.comment_id == Comment.id)
+        stored_masks(question_id)
         .where(Comment.consultation_id == consultation_id)
         .order_by(Comment.id)
     )
-    return [(i, body) for i, body, key in db.session.execute(stmt) if key != mask_key(body)]
+    return [
+        (i, body or "")
+        for i, body, key, _ in db.session.execute(stmt)
+        if key != mask_key(body or "")
+    ]
 
 
 def mask_comments(
@@ -76,7 +101,7 @@ def mask_comments(
     n_jobs: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> list[Masked]:
-    """Mask (id, body) pairs; nothing is written (a job reports progress before it writes)."""
+    """Mask (id, text) pairs; nothing is written (a job reports progress before it writes)."""
     from nlp.masking import mask_many
 
     bodies = [body for _, body in comments]
@@ -87,16 +112,24 @@ def mask_comments(
     ]
 
 
-def save_masks(rows: Sequence[Masked]) -> None:
+def save_masks(rows: Sequence[Masked], question_id: int | None = None) -> None:
     """Insert or replace; the caller commits. Two pages may mask the same new comment at once:
     the second write wins, with the same text."""
     if not rows:
         return
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(CommentMask)
+    if question_id is None:
+        stmt = insert(CommentMask)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[CommentMask.comment_id],
+            set_={"cache_key": stmt.excluded.cache_key, "text": stmt.excluded.text},
+        )
+        db.session.execute(stmt, [asdict(row) for row in rows])
+        return
+    stmt = insert(AnswerMask)
     stmt = stmt.on_conflict_do_update(
-        index_elements=[CommentMask.comment_id],
+        index_elements=[AnswerMask.comment_id, AnswerMask.question_id],
         set_={"cache_key": stmt.excluded.cache_key, "text": stmt.excluded.text},
     )
-    db.session.execute(stmt, [asdict(row) for row in rows])
+    db.session.execute(stmt, [asdict(row) | {"question_id": question_id} for row in rows])

@@ -5,13 +5,16 @@ from __future__ import annotations
 import enum
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workshop.extensions import Model
 from workshop.models.base import UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from workshop.models.questionnaires import Question
 
 
 class JobStatus(enum.StrEnum):
@@ -51,6 +54,7 @@ class AnalysisParams:
     seed: int = 0
     regrouping: Regrouping = Regrouping.FRESH
     previous_id: int | None = None  # the analysis extended
+    question_id: int | None = None  # a free-text question's answers; None: the comments
 
     def to_json(self) -> dict[str, Any]:
         themes = [[name, list(keywords)] for name, keywords in self.seed_themes]
@@ -60,18 +64,21 @@ class AnalysisParams:
             "seed": self.seed,
             "regrouping": self.regrouping.value,
             "previous_id": self.previous_id,
+            "question_id": self.question_id,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> AnalysisParams:
         themes = tuple((name, tuple(keywords)) for name, keywords in data.get("seed_themes") or [])
         previous_id = data.get("previous_id")
+        question_id = data.get("question_id")
         return cls(
             k=data.get("k"),
             seed_themes=themes,
             seed=int(data.get("seed") or 0),
             regrouping=Regrouping(data.get("regrouping") or Regrouping.FRESH),
             previous_id=int(previous_id) if previous_id is not None else None,
+            question_id=int(question_id) if question_id is not None else None,
         )
 
 
@@ -156,6 +163,32 @@ class CommentMask(Model):
     text: Mapped[str] = mapped_column(Text)
 
 
+class AnswerTokens(Model):
+    """Janome tokens of a free-text question's answer, like CommentTokens for the comment."""
+
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("question.id", ondelete="CASCADE"), primary_key=True
+    )
+    cache_key: Mapped[str] = mapped_column(String(64))
+    tokens: Mapped[list[str]] = mapped_column(JSON)
+
+
+class AnswerMask(Model):
+    """A free-text question's answer with personal data masked, like CommentMask."""
+
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("question.id", ondelete="CASCADE"), primary_key=True
+    )
+    cache_key: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+
+
 class Job(Model):
     """A background job (RQ worker, or a local process without Redis); staff see its progress."""
 
@@ -183,11 +216,18 @@ class Job(Model):
 
 
 class Analysis(Model):
-    """A snapshot: which comments, which parameters, which themes; new comments never change it."""
+    """A snapshot: which comments, which parameters, which themes; new comments never change it.
+
+    It groups the comments' text, or with ``question_id`` the answers to one free-text
+    question of the consultation's questionnaire: each text has analyses of its own.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(
         ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question.id", ondelete="CASCADE"), index=True
     )
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     n_comments: Mapped[int] = mapped_column(default=0)
@@ -203,6 +243,7 @@ class Analysis(Model):
     # A few MB at 5,000 comments, so loaded only when read.
     features: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
+    question: Mapped[Question | None] = relationship()
     themes: Mapped[list[AnalysisTheme]] = relationship(
         back_populates="analysis",
         order_by="AnalysisTheme.position",
@@ -217,6 +258,11 @@ class Analysis(Model):
     @property
     def regrouping(self) -> Regrouping:
         return AnalysisParams.from_json(self.params or {}).regrouping
+
+    @property
+    def question_key(self) -> str | None:
+        """The key of the free-text question analysed, for links; None: the comments."""
+        return self.question.key if self.question else None
 
 
 class LargeTheme(Model):
@@ -298,21 +344,31 @@ class ThemeAssignment(Model):
 
 
 class Correction(Model):
-    """A planner's correction, replayed on every later analysis of the same consultation."""
+    """A planner's correction, replayed on every later analysis of the same text (the
+    consultation's comments, or one free-text question's answers)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(
         ForeignKey("consultation.id", ondelete="CASCADE"), index=True
     )
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"))
     kind: Mapped[CorrectionKind] = mapped_column(enum_column(CorrectionKind, length=20))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the change's fields
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @classmethod
-    def of(cls, change: Change, *, consultation_id: int, staff_id: int | None) -> Correction:
+    def of(
+        cls,
+        change: Change,
+        *,
+        consultation_id: int,
+        question_id: int | None,
+        staff_id: int | None,
+    ) -> Correction:
         return cls(
             consultation_id=consultation_id,
+            question_id=question_id,
             kind=change.kind,
             payload=asdict(change),
             created_by_id=staff_id,

@@ -11,7 +11,14 @@ from workshop import jobs, tabular
 from workshop.consultations import services as consultations
 from workshop.errors import DomainError
 from workshop.extensions import db
-from workshop.models import Comment, JobStatus, Regrouping, ThemeAssignment
+from workshop.models import (
+    Comment,
+    Consultation,
+    JobStatus,
+    Question,
+    Regrouping,
+    ThemeAssignment,
+)
 from workshop.themes import services
 
 
@@ -28,6 +35,15 @@ def parse_k(value: str) -> int | None:
     return int(value)
 
 
+def text_of(slug: str, key: str | None) -> tuple[Consultation, Question | None]:
+    """The consultation and the free-text question (None: its comments) a command reads."""
+    try:
+        consultation = consultations.get_consultation_by_slug(slug)
+        return consultation, services.text_question(consultation.id, key)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+
+
 @themes.command("analyze")
 @click.argument("slug")
 @click.option(
@@ -40,16 +56,17 @@ def parse_k(value: str) -> int | None:
     is_flag=True,
     help="keep the latest analysis' themes for its comments and place only the new ones",
 )
-def analyze(slug: str, k_text: str, seed_themes: Path | None, seed: int, extend: bool) -> None:
-    """Analyse a consultation's comments now, in this process, and keep the snapshot."""
+@click.option("--question", "key", help="a free-text question's key: analyse its answers")
+def analyze(
+    slug: str, k_text: str, seed_themes: Path | None, seed: int, extend: bool, key: str | None
+) -> None:
+    """Analyse a consultation's comments (or a free-text question's answers) now, in this
+    process, and keep the snapshot."""
     from nlp import read_seed_themes
 
     k = parse_k(k_text)
     seeds = [(s.name, s.keywords) for s in read_seed_themes(seed_themes)] if seed_themes else []
-    try:
-        consultation = consultations.get_consultation_by_slug(slug)
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
+    consultation, question = text_of(slug, key)
     regrouping = Regrouping.EXTEND if extend else Regrouping.FRESH
     try:
         job = services.start_analysis(
@@ -59,6 +76,7 @@ def analyze(slug: str, k_text: str, seed_themes: Path | None, seed: int, extend:
             seed=seed,
             regrouping=regrouping,
             how="inline",
+            question_id=question.id if question else None,
         )
     except DomainError as error:
         raise click.ClickException(error.message) from error
@@ -78,14 +96,12 @@ def analyze(slug: str, k_text: str, seed_themes: Path | None, seed: int, extend:
 @themes.command("export")
 @click.argument("slug")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-def export(slug: str, out: Path) -> None:
+@click.option("--question", "key", help="a free-text question's key: its answers' themes")
+def export(slug: str, out: Path, key: str | None) -> None:
     """Write comment_id, external_id, theme_id, theme_label, parent_id, parent_label, hidden of
     the latest analysis; parent_id is the large theme's number (1001, ...), empty for その他."""
-    try:
-        consultation = consultations.get_consultation_by_slug(slug)
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
-    analysis = services.latest_analysis(consultation.id)
+    consultation, question = text_of(slug, key)
+    analysis = services.latest_analysis(consultation.id, question.id if question else None)
     if analysis is None:
         raise click.ClickException("まだ分析していません。先に themes analyze を実行してください。")
     themes = {theme.id: theme for theme in analysis.themes}

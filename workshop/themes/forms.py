@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import (
     InputRequired,
     Optional,
@@ -23,6 +23,8 @@ REGROUPING_CHOICES = [
 
 
 class AnalyzeForm(FlaskForm):
+    # the free-text question whose answers are analysed; empty: the comments' own text
+    question = HiddenField(validators=[Optional()])  # an unknown key is a 404
     # shown once there is an analysis; not sent (the first analysis): a fresh one
     regrouping = JaRadioField(
         "分け方",

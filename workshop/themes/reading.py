@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, Text, cast, func, select
 
 from workshop import masks
 from workshop.extensions import db
-from workshop.models import Analysis, Comment, CommentTokens, ThemeAssignment
+from workshop.models import Analysis, Answer, AnswerTokens, Comment, CommentTokens, ThemeAssignment
 from workshop.text import LIKE_ESCAPE, like_contains
 
 TOP_WORDS = 10
@@ -45,18 +45,24 @@ def highlight(text: str, terms: Iterable[str]) -> Markup:
 
 
 def theme_comments(
-    analysis_id: int, theme_id: int, query: str = "", *, page: int = 1, per_page: int = 50
+    analysis: Analysis, theme_id: int, query: str = "", *, page: int = 1, per_page: int = 50
 ) -> Pagination:
-    """One page of a theme's comments in receipt order, those containing ``query`` if given."""
+    """One page of a theme's comments in receipt order, those whose grouped text (the comment,
+    or its answer to the analysis's question) contains ``query`` if given."""
     stmt = (
         select(Comment)
         .join(ThemeAssignment, ThemeAssignment.comment_id == Comment.id)
-        .where(ThemeAssignment.analysis_id == analysis_id, ThemeAssignment.theme_id == theme_id)
+        .where(ThemeAssignment.analysis_id == analysis.id, ThemeAssignment.theme_id == theme_id)
         .order_by(Comment.id)
     )
-    words = query.split()
-    for word in words:
-        stmt = stmt.where(Comment.body.ilike(like_contains(word), escape=LIKE_ESCAPE))
+    patterns = [like_contains(word) for word in query.split()]
+    if analysis.question_id is None:
+        stmt = stmt.where(*(Comment.body.ilike(p, escape=LIKE_ESCAPE) for p in patterns))
+    else:
+        stmt = stmt.join(
+            Answer,
+            (Answer.comment_id == Comment.id) & (Answer.question_id == analysis.question_id),
+        ).where(*(Answer.text_value.ilike(p, escape=LIKE_ESCAPE) for p in patterns))
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
@@ -87,19 +93,28 @@ def moved_comment_ids(analysis_id: int) -> set[int]:
 # ---------------------------------------------------------------- word clouds
 
 
-def token_frequencies(comment_ids: Sequence[int]) -> Counter[str]:
-    """How often each stored token occurs in these comments (the analysis stored them)."""
+def token_frequencies(comment_ids: Sequence[int], question_id: int | None = None) -> Counter[str]:
+    """How often each stored token occurs in these comments (or in their answers to
+    ``question_id``): the analysis stored them."""
+    tokens = token_table(question_id)
     frequencies: Counter[str] = Counter()
     for start in range(0, len(comment_ids), 5000):
         chunk = comment_ids[start : start + 5000]
-        stmt = select(joined_token_lists()).where(CommentTokens.comment_id.in_(chunk))
+        stmt = select(joined_token_lists(tokens)).where(tokens.comment_id.in_(chunk))
+        if tokens is AnswerTokens:
+            stmt = stmt.where(AnswerTokens.question_id == question_id)
         frequencies.update(count_tokens(db.session.scalar(stmt)))
     return frequencies
 
 
-def joined_token_lists() -> ColumnElement[str]:
-    """The stored JSON token lists of a group of comments, joined by commas by the database."""
-    return func.aggregate_strings(cast(CommentTokens.tokens, Text), ",")
+def token_table(question_id: int | None) -> type[CommentTokens] | type[AnswerTokens]:
+    """Where the tokens of the grouped text are kept: the comment's, or the answers'."""
+    return CommentTokens if question_id is None else AnswerTokens
+
+
+def joined_token_lists(tokens: type[CommentTokens] | type[AnswerTokens]) -> ColumnElement[str]:
+    """The stored JSON token lists of a group of texts, joined by commas by the database."""
+    return func.aggregate_strings(cast(tokens.tokens, Text), ",")
 
 
 def count_tokens(joined: str | None) -> Counter[str]:
@@ -139,7 +154,7 @@ def wordcloud_png(
     path = cache_dir / f"{analysis.id}-{theme_id or 'all'}-{digest}.png"
     if path.is_file():
         return path.read_bytes()
-    frequencies = token_frequencies(comment_ids)
+    frequencies = token_frequencies(comment_ids, analysis.question_id)
     if not frequencies:
         return None
     from nlp.wordcloud import render_wordcloud
@@ -192,7 +207,7 @@ def duplicate_groups(analysis: Analysis, page: int = 1, per_page: int = 50) -> D
     page = min(max(page, 1), pages)
     shown = groups[(page - 1) * per_page : page * per_page]
     firsts = [group[0] for group in shown]
-    texts = masks.masked_texts(firsts)
+    texts = masks.masked_texts(firsts, analysis.question_id)
     stmt = select(ThemeAssignment.comment_id, ThemeAssignment.theme_id).where(
         ThemeAssignment.analysis_id == analysis.id, ThemeAssignment.comment_id.in_(firsts)
     )
@@ -210,14 +225,17 @@ def duplicate_groups(analysis: Analysis, page: int = 1, per_page: int = 50) -> D
     )
 
 
-def frequencies_by_theme(analysis_id: int) -> dict[int, Counter[str]]:
-    """theme id -> token counts of its comments, in one query."""
+def frequencies_by_theme(analysis: Analysis) -> dict[int, Counter[str]]:
+    """theme id -> token counts of its comments (or answers), in one query."""
+    tokens = token_table(analysis.question_id)
     stmt = (
-        select(ThemeAssignment.theme_id, joined_token_lists())
-        .join(CommentTokens, CommentTokens.comment_id == ThemeAssignment.comment_id)
-        .where(ThemeAssignment.analysis_id == analysis_id)
+        select(ThemeAssignment.theme_id, joined_token_lists(tokens))
+        .join(tokens, tokens.comment_id == ThemeAssignment.comment_id)
+        .where(ThemeAssignment.analysis_id == analysis.id)
         .group_by(ThemeAssignment.theme_id)
     )
+    if tokens is AnswerTokens:
+        stmt = stmt.where(AnswerTokens.question_id == analysis.question_id)
     return {theme_id: count_tokens(joined) for theme_id, joined in db.session.execute(stmt)}
 
 
@@ -240,7 +258,7 @@ def representatives(analysis: Analysis, per_theme: int = 3) -> dict[int, list[Qu
         for theme in analysis.themes
     }
     ids = [i for theme_ids in wanted.values() for i in theme_ids]
-    texts = masks.masked_texts(ids)
+    texts = masks.masked_texts(ids, analysis.question_id)
     hidden = set(
         db.session.scalars(select(Comment.id).where(Comment.id.in_(ids), Comment.is_hidden))
     )

@@ -70,14 +70,14 @@ def merge(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
     form = MergeForm()
     form.source.choices = form.target.choices = theme_choices(analysis)
     if not form.validate_on_submit():
-        return render_overview(consultation, form, 422)
+        return render_overview(consultation, form, 422, question=analysis.question)
     source, target = form.source.data, form.target.data
     assert source is not None and target is not None  # InputRequired
     try:
         services.merge_themes(analysis, source, target, staff_id=current_user.id)
     except DomainError as error:
         flash(error.message, "error")
-        return render_overview(consultation, form, error.status)
+        return render_overview(consultation, form, error.status, question=analysis.question)
     flash(
         f"2つのテーマを「{services.get_theme(analysis, target).label}」に統合しました。", "success"
     )
@@ -111,7 +111,7 @@ def failed_move(
     consultation: Consultation, analysis: Analysis, came_from: AnalysisTheme | None, status: int
 ) -> ResponseReturnValue:
     if came_from is None:
-        return render_overview(consultation, MergeForm(), status)
+        return render_overview(consultation, MergeForm(), status, question=analysis.question)
     return render_theme(
         consultation, analysis, came_from, RenameForm(label=came_from.label), status
     )

@@ -15,7 +15,15 @@ from workshop.auth.access import role_required
 from workshop.consultations import services as consultations
 from workshop.errors import DomainError
 from workshop.formfields import flash_form_errors
-from workshop.models import Analysis, AnalysisTheme, Consultation, JobKind, Regrouping, Role
+from workshop.models import (
+    Analysis,
+    AnalysisTheme,
+    Consultation,
+    JobKind,
+    Question,
+    Regrouping,
+    Role,
+)
 from workshop.themes import charts, reading, services, staff_bp
 from workshop.themes.forms import (
     AnalyzeForm,
@@ -53,18 +61,30 @@ def wordcloud_alt(words: list[str], scope: str) -> str:
 @staff_bp.get("/")
 @role_required(*PLANNERS)
 def overview(consultation_id: int) -> ResponseReturnValue:
+    """The latest analysis of the comments, or with ?question=KEY of a free-text question's
+    answers."""
     consultation = consultations.get_consultation(consultation_id)
-    return render_overview(consultation, MergeForm())
+    question = services.text_question(consultation.id, request.args.get("question"))
+    return render_overview(consultation, MergeForm(), question=question)
+
+
+def overview_url(consultation: Consultation, question: Question | None) -> str:
+    key = question.key if question else None
+    return url_for(".overview", consultation_id=consultation.id, question=key)
 
 
 def render_overview(
-    consultation: Consultation, merge_form: MergeForm, status: int = 200
+    consultation: Consultation,
+    merge_form: MergeForm,
+    status: int = 200,
+    *,
+    question: Question | None = None,
 ) -> ResponseReturnValue:
-    analysis = services.latest_analysis(consultation.id)
+    analysis = services.latest_analysis(consultation.id, question.id if question else None)
     context: dict[str, object] = {}
     if analysis is not None:
         sizes = reading.theme_sizes(analysis.id)
-        frequencies = reading.frequencies_by_theme(analysis.id)
+        frequencies = reading.frequencies_by_theme(analysis)
         merge_form.source.choices = theme_choices(analysis)
         merge_form.target.choices = theme_choices(analysis)
         large = theme_level(analysis, Level.LARGE)
@@ -92,7 +112,12 @@ def render_overview(
         "themes/staff/overview.html",
         consultation=consultation,
         analysis=analysis,
-        form=AnalyzeForm(regrouping=(Regrouping.EXTEND if analysis else Regrouping.FRESH).value),
+        question=question,
+        text_questions=services.text_questions(consultation.id),
+        form=AnalyzeForm(
+            regrouping=(Regrouping.EXTEND if analysis else Regrouping.FRESH).value,
+            question=question.key if question else "",
+        ),
         merge_form=merge_form,
         running=services.running_job(consultation.id),
         **context,
@@ -104,9 +129,10 @@ def render_overview(
 def analyze(consultation_id: int) -> ResponseReturnValue:
     consultation = consultations.get_consultation(consultation_id)
     form = AnalyzeForm()
+    question = services.text_question(consultation.id, form.question.data)
     if not form.validate_on_submit():
         flash_form_errors(form)
-        return redirect(url_for(".overview", consultation_id=consultation.id), code=303)
+        return redirect(overview_url(consultation, question), code=303)
     try:
         job = services.start_analysis(
             consultation.id,
@@ -114,10 +140,11 @@ def analyze(consultation_id: int) -> ResponseReturnValue:
             seed_themes=form.seed_theme_list(),
             regrouping=form.regrouping_value(),
             staff_id=current_user.id,
+            question_id=question.id if question else None,
         )
     except DomainError as error:  # nothing to extend yet: the planner chooses again
         flash(error.message, "error")
-        return redirect(url_for(".overview", consultation_id=consultation.id), code=303)
+        return redirect(overview_url(consultation, question), code=303)
     return redirect(url_for(".job", consultation_id=consultation.id, job_id=job.id), code=303)
 
 
@@ -127,7 +154,7 @@ def job(consultation_id: int, job_id: int) -> ResponseReturnValue:
     consultation = consultations.get_consultation(consultation_id)
     found = jobs.consultation_job(consultation.id, job_id, *THEME_JOBS)
     if found.status.value == "done" and request.args.get("go") == "1":
-        return redirect(url_for(".overview", consultation_id=consultation.id), code=303)
+        return redirect(overview_url(consultation, services.job_question(found)), code=303)
     return render_template("themes/staff/job.html", consultation=consultation, job=found)
 
 
@@ -164,12 +191,12 @@ def render_theme(
     query = (search.q.data or "").strip() if search.validate() else ""
     everyone = reading.member_ids(analysis.id, found.id)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    shown = reading.theme_comments(analysis.id, found.id, query, page=page, per_page=PER_PAGE)
+    shown = reading.theme_comments(analysis, found.id, query, page=page, per_page=PER_PAGE)
     keywords = [str(term) for term, _ in found.keywords[:10]]
-    words = reading.top_words(reading.token_frequencies(everyone))
+    words = reading.top_words(reading.token_frequencies(everyone, analysis.question_id))
     move_form = MoveForm()
     move_form.target.choices = [c for c in theme_choices(analysis) if c[0] != found.id]
-    texts = masks.masked_texts(c.id for c in shown.items)
+    texts = masks.masked_texts((c.id for c in shown.items), analysis.question_id)
     return render_template(
         "themes/staff/theme.html",
         consultation=consultation,
@@ -193,7 +220,8 @@ def render_theme(
         move_form=move_form,
         top_words=words,
         wordcloud_alt=wordcloud_alt(words, f"「{found.label}」"),
-        is_latest=analysis.id == getattr(services.latest_analysis(consultation.id), "id", None),
+        is_latest=analysis.id
+        == getattr(services.latest_analysis(consultation.id, analysis.question_id), "id", None),
     ), status
 
 

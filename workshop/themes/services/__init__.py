@@ -32,9 +32,12 @@ from workshop.themes.services.corrections import (
 from workshop.themes.services.lookup import (
     get_analysis,
     get_theme,
+    job_question,
     latest_analysis,
     members,
     running_job,
+    text_question,
+    text_questions,
     theme_sizes,
 )
 from workshop.themes.services.tokens import (
@@ -57,6 +60,7 @@ __all__ = [
     "get_analysis",
     "get_theme",
     "jaccard",
+    "job_question",
     "latest_analysis",
     "load_token_cache",
     "mark_city_theme",
@@ -75,5 +79,7 @@ __all__ = [
     "start_analysis",
     "store_themes",
     "store_tokens",
+    "text_question",
+    "text_questions",
     "theme_sizes",
 ]

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from flask import current_app
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import insert, select, update
 
 from workshop import jobs, masks
 from workshop.errors import DomainError
@@ -28,8 +28,9 @@ from workshop.themes.errors import NothingToExtend
 if TYPE_CHECKING:
     from nlp import FittedFeatures, ThemeResult
 from workshop.themes.services.corrections import body_hash, replay_corrections
-from workshop.themes.services.lookup import get_analysis, latest_analysis, members
+from workshop.themes.services.lookup import get_analysis, latest_analysis, members, same_text
 from workshop.themes.services.tokens import (
+    Text,
     comment_bodies,
     is_japanese,
     load_token_cache,
@@ -54,18 +55,25 @@ def start_analysis(
     regrouping: Regrouping = Regrouping.FRESH,
     staff_id: int | None = None,
     how: str | None = None,
+    question_id: int | None = None,
 ) -> Job:
-    """Start an analysis; ``Regrouping.EXTEND`` places only the comments that are new since
-    the latest analysis (raises NothingToExtend when there is none)."""
+    """Start an analysis of the comments (or of the answers to the free-text question
+    ``question_id``); ``Regrouping.EXTEND`` places only the texts that are new since the
+    latest analysis of the same (raises NothingToExtend when there is none)."""
     themes = tuple((name, tuple(keywords)) for name, keywords in seed_themes)
     previous_id = None
     if regrouping is Regrouping.EXTEND:
-        previous = latest_analysis(consultation_id)
+        previous = latest_analysis(consultation_id, question_id)
         if previous is None:
             raise NothingToExtend()
         previous_id = previous.id
     params = AnalysisParams(
-        k=k, seed_themes=themes, seed=seed, regrouping=regrouping, previous_id=previous_id
+        k=k,
+        seed_themes=themes,
+        seed=seed,
+        regrouping=regrouping,
+        previous_id=previous_id,
+        question_id=question_id,
     )
     return jobs.enqueue(
         JobKind.ANALYSIS,
@@ -84,12 +92,15 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
 
     started = time.perf_counter()
     assert job.consultation_id is not None
+    params = AnalysisParams.from_json(job.params or {})
+    question_id = params.question_id
     tag_languages(job.consultation_id)
-    every = comment_bodies(job.consultation_id)
+    every = comment_bodies(job.consultation_id, question_id)
     rows = [row for row in every if is_japanese(row.language)]
     if len(rows) < MIN_COMMENTS:
+        what = "意見" if question_id is None else "回答"
         raise DomainError(
-            f"分析するには日本語の意見が{MIN_COMMENTS}件以上必要です（いま{len(rows)}件）。"
+            f"分析するには日本語の{what}が{MIN_COMMENTS}件以上必要です（いま{len(rows)}件）。"
         )
     others = language_groups(every)
     ids = [row.id for row in rows]
@@ -99,10 +110,9 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
 
     analyzer = Analyzer()
     keys = [analyzer.cache_key(text) for text in texts]
-    cache = load_token_cache(ids)
+    cache = load_token_cache(ids, question_id)
     known = set(cache)
-    progress(10, f"単語に分けています（新しい意見 {sum(k not in known for k in keys)}件）")
-    params = AnalysisParams.from_json(job.params or {})
+    progress(10, f"単語に分けています（新しい文章 {sum(k not in known for k in keys)}件）")
     previous = None
     if params.regrouping is Regrouping.EXTEND and params.previous_id is not None:
         previous = get_analysis(job.consultation_id, params.previous_id)
@@ -131,14 +141,15 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
         )
     progress(70, "テーマを作りました。同じ内容の意見を探しています")
     groups = find_near_duplicates([row.body for row in every], [row.id for row in every])
-    masked = mask_new_comments(job.consultation_id, progress, 75, 85)
+    masked = mask_new_comments(job.consultation_id, progress, 75, 85, question_id)
     # the last progress report: from here the session writes, and SQLite has one writer at a time
     progress(85, "結果を保存しています")
-    store_tokens(ids, keys, cache, known)
-    masks.save_masks(masked)
+    store_tokens(ids, keys, cache, known, question_id)
+    masks.save_masks(masked, question_id)
 
     analysis = Analysis(
         consultation_id=job.consultation_id,
+        question_id=question_id,
         params=params.to_json(),
         n_comments=len(every),
         n_themes=result.n_themes + len(others),
@@ -175,7 +186,7 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
     db.session.execute(
         update(Analysis)
         .where(Analysis.consultation_id == job.consultation_id, Analysis.id != analysis.id)
-        .where(Analysis.features.is_not(None))
+        .where(same_text(question_id), Analysis.features.is_not(None))
         .values(features=None)
     )
     analysis.seconds = round(time.perf_counter() - started, 2)
@@ -205,7 +216,7 @@ LANGUAGE_NUMBERS = {code: 900_001 + n for n, code in enumerate(("en", "zh", "ko"
 LANGUAGE_GROUP_NUMBERS = frozenset(LANGUAGE_NUMBERS.values())
 
 
-def language_groups(rows: Sequence[Row[int, str, str | None]]) -> dict[str, list[int]]:
+def language_groups(rows: Sequence[Text]) -> dict[str, list[int]]:
     """language -> the ids of the comments written in it, for the languages other than
     Japanese (Janome reads Japanese only): each becomes a group of its own."""
     groups: dict[str, list[int]] = {}

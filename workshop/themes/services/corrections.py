@@ -50,9 +50,18 @@ def matching_theme(
     return best if best_score >= minimum else None
 
 
-def record(consultation_id: int, change: Change, staff_id: int | None) -> None:
-    correction = Correction.of(change, consultation_id=consultation_id, staff_id=staff_id)
+def record(analysis: Analysis, change: Change, staff_id: int | None) -> None:
+    """Keep a correction for the later analyses of the same text."""
+    consultation_id = analysis.consultation_id
+    correction = Correction.of(
+        change,
+        consultation_id=consultation_id,
+        question_id=analysis.question_id,
+        staff_id=staff_id,
+    )
     scalars = {k: v for k, v in correction.payload.items() if not isinstance(v, list)}
+    if analysis.question_id is not None:
+        scalars["question_id"] = analysis.question_id
     audit.record(f"theme.{change.kind}", f"consultation:{consultation_id}", **scalars)
     db.session.add(correction)
 
@@ -78,7 +87,7 @@ def rename_theme(analysis: Analysis, theme_id: int, label: str, *, staff_id: int
     change = Rename(comment_ids=members(analysis.id).get(theme.id, []), label=label)
     with transaction():
         apply_correction(analysis, change)
-        record(analysis.consultation_id, change, staff_id)
+        record(analysis, change, staff_id)
 
 
 def merge_themes(
@@ -92,7 +101,7 @@ def merge_themes(
     change = Merge(source_ids=groups.get(source.id, []), target_ids=groups.get(target.id, []))
     with transaction():
         apply_correction(analysis, change)
-        record(analysis.consultation_id, change, staff_id)
+        record(analysis, change, staff_id)
 
 
 def move_comment(
@@ -113,7 +122,7 @@ def move_comment(
     with transaction():
         assignment.theme_id = target.id
         assignment.moved_by_planner = True
-        record(analysis.consultation_id, change, staff_id)
+        record(analysis, change, staff_id)
 
 
 def mark_city_theme(
@@ -124,7 +133,7 @@ def mark_city_theme(
     change = CityTheme(comment_ids=members(analysis.id).get(theme.id, []), value=is_city_theme)
     with transaction():
         apply_correction(analysis, change)
-        record(analysis.consultation_id, change, staff_id)
+        record(analysis, change, staff_id)
 
 
 def apply_correction(analysis: Analysis, change: Change) -> bool:
@@ -170,6 +179,11 @@ def replay_corrections(analysis: Analysis) -> int:
     stmt = (
         select(Correction)
         .where(Correction.consultation_id == analysis.consultation_id)
+        .where(
+            Correction.question_id.is_(None)
+            if analysis.question_id is None
+            else Correction.question_id == analysis.question_id
+        )
         .order_by(Correction.id)
     )
     applied = 0

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from workshop import jobs
 from workshop.errors import NotFound
 from workshop.extensions import db
 from workshop.models import (
     Analysis,
+    AnalysisParams,
     AnalysisTheme,
     Job,
     JobKind,
     JobStatus,
+    Question,
+    QuestionType,
     ThemeAssignment,
 )
 
@@ -34,10 +37,46 @@ def running_job(consultation_id: int) -> Job | None:
     return db.session.scalars(stmt).first()
 
 
-def latest_analysis(consultation_id: int) -> Analysis | None:
+def text_questions(consultation_id: int) -> list[Question]:
+    """The free-text questions of a consultation's questionnaire, in order: each one's answers
+    are analysed into themes of their own, apart from the comment's text."""
+    stmt = (
+        select(Question)
+        .where(Question.consultation_id == consultation_id)
+        .where(Question.type == QuestionType.FREE_TEXT)
+        .order_by(Question.position, Question.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def text_question(consultation_id: int, key: str | None) -> Question | None:
+    """The free-text question ``key`` names; None (no key): the comment's own text."""
+    if not key:
+        return None
+    found = next((q for q in text_questions(consultation_id) if q.key == key), None)
+    if found is None:
+        raise NotFound("この自由記述の質問は見つかりません。")
+    return found
+
+
+def job_question(job: Job) -> Question | None:
+    """The free-text question an analysis job groups the answers of (None: the comments)."""
+    question_id = AnalysisParams.from_json(job.params or {}).question_id
+    return db.session.get(Question, question_id) if question_id is not None else None
+
+
+def same_text(question_id: int | None) -> ColumnElement[bool]:
+    """The analyses of the comments' text (None) or of one free-text question's answers."""
+    if question_id is None:
+        return Analysis.question_id.is_(None)
+    return Analysis.question_id == question_id
+
+
+def latest_analysis(consultation_id: int, question_id: int | None = None) -> Analysis | None:
+    """The newest analysis of the comments (or of the answers to ``question_id``)."""
     stmt = (
         select(Analysis)
-        .where(Analysis.consultation_id == consultation_id)
+        .where(Analysis.consultation_id == consultation_id, same_text(question_id))
         .order_by(Analysis.id.desc())
         .limit(1)
     )

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
 
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from workshop import jobs, masks
 from workshop.consultations.services.comments import language_of
 from workshop.extensions import db
 from workshop.models import (
+    Answer,
+    AnswerTokens,
     Comment,
     CommentTokens,
     Job,
@@ -36,14 +39,38 @@ def reporting(
     return report
 
 
-def comment_bodies(consultation_id: int) -> Sequence[Row[int, str, str | None]]:
-    """(id, body, language) of every comment of a consultation with a text, in id order: what
-    both jobs read. A questionnaire's response may hold answers only: it has no text to group."""
-    return db.session.execute(
+class Text(NamedTuple):
+    """A text to group: a comment's own, or its answer to a free-text question."""
+
+    id: int  # the comment's
+    body: str
+    language: str | None
+
+
+def comment_bodies(consultation_id: int, question_id: int | None = None) -> list[Text]:
+    """Every comment of a consultation with a text, in id order: what both jobs read. A
+    questionnaire's response may hold answers only: it has no text to group. With
+    ``question_id``, the answers to that free-text question instead (their language is told
+    here: answers do not keep it)."""
+    if question_id is not None:
+        answers = db.session.execute(
+            select(Answer.comment_id, Answer.text_value)
+            .join(Comment, Comment.id == Answer.comment_id)
+            .where(
+                Comment.consultation_id == consultation_id,
+                Answer.question_id == question_id,
+                Answer.text_value.is_not(None),
+                Answer.text_value != "",
+            )
+            .order_by(Answer.comment_id)
+        ).all()
+        return [Text(i, text or "", language_of(text or "")) for i, text in answers]
+    rows = db.session.execute(
         select(Comment.id, Comment.body, Comment.language)
         .where(Comment.consultation_id == consultation_id, Comment.body != "")
         .order_by(Comment.id)
     ).all()
+    return [Text(*row) for row in rows]
 
 
 def is_japanese(language: str | None) -> bool:
@@ -98,41 +125,64 @@ def run_tokens(job: Job, progress: jobs.Progress) -> None:
 
 
 def mask_new_comments(
-    consultation_id: int, progress: jobs.Progress, start: int, end: int
+    consultation_id: int,
+    progress: jobs.Progress,
+    start: int,
+    end: int,
+    question_id: int | None = None,
 ) -> list[masks.Masked]:
     """Pages show comments masked: mask the new ones now, once (Janome again, as slow)."""
-    unmasked = masks.unmasked_comments(consultation_id)
+    unmasked = masks.unmasked_comments(consultation_id, question_id)
     progress(start, f"新しい意見 {len(unmasked)}件の個人情報を伏せています")
     return masks.mask_comments(
         unmasked, on_progress=reporting(progress, start, end, "個人情報を伏せています")
     )
 
 
-def load_token_cache(comment_ids: Sequence[int]) -> dict[str, tuple[str, ...]]:
+def load_token_cache(
+    comment_ids: Sequence[int], question_id: int | None = None
+) -> dict[str, tuple[str, ...]]:
     cache: dict[str, tuple[str, ...]] = {}
     for chunk in chunks(comment_ids, 5000):
-        stmt = select(CommentTokens.cache_key, CommentTokens.tokens).where(
-            CommentTokens.comment_id.in_(chunk)
-        )
+        if question_id is None:
+            stmt = select(CommentTokens.cache_key, CommentTokens.tokens).where(
+                CommentTokens.comment_id.in_(chunk)
+            )
+        else:
+            stmt = select(AnswerTokens.cache_key, AnswerTokens.tokens).where(
+                AnswerTokens.question_id == question_id, AnswerTokens.comment_id.in_(chunk)
+            )
         for key, tokens in db.session.execute(stmt):
             cache[key] = tuple(tokens)
     return cache
 
 
 def store_tokens(
-    ids: Sequence[int], keys: Sequence[str], cache: dict[str, tuple[str, ...]], known: set[str]
+    ids: Sequence[int],
+    keys: Sequence[str],
+    cache: dict[str, tuple[str, ...]],
+    known: set[str],
+    question_id: int | None = None,
 ) -> None:
-    """Keep the tokens of comments tokenized in this run (new, or changed dictionary)."""
+    """Keep the tokens of comments (or answers) tokenized in this run (new, or changed
+    dictionary)."""
     fresh = [(i, k) for i, k in zip(ids, keys, strict=True) if k not in known and k in cache]
     if not fresh:
         return
     fresh_ids = [i for i, _ in fresh]
+    rows = [{"comment_id": i, "cache_key": k, "tokens": list(cache[k])} for i, k in fresh]
+    if question_id is None:
+        for chunk in chunks(fresh_ids, 5000):
+            db.session.execute(delete(CommentTokens).where(CommentTokens.comment_id.in_(chunk)))
+        db.session.execute(insert(CommentTokens), rows)
+        return
     for chunk in chunks(fresh_ids, 5000):
-        db.session.execute(delete(CommentTokens).where(CommentTokens.comment_id.in_(chunk)))
-    db.session.execute(
-        insert(CommentTokens),
-        [{"comment_id": i, "cache_key": k, "tokens": list(cache[k])} for i, k in fresh],
-    )
+        db.session.execute(
+            delete(AnswerTokens).where(
+                AnswerTokens.question_id == question_id, AnswerTokens.comment_id.in_(chunk)
+            )
+        )
+    db.session.execute(insert(AnswerTokens), [row | {"question_id": question_id} for row in rows])
 
 
 def chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
