@@ -282,3 +282,29 @@ def test_cli_analyses_and_exports_a_question(app, surveyed, tmp_path):
     assert result.exit_code != 0 and "回答が5件以上必要です（いま0件）" in result.output
     result = runner.invoke(args=["themes", "analyze", consultation.slug, "--question", "nope"])
     assert result.exit_code != 0 and "自由記述の質問は見つかりません" in result.output
+
+
+def test_the_results_page_splits_a_questions_themes(client, login, surveyed):
+    consultation, trouble, ids = surveyed
+    login(Role.PLANNER)
+    path = f"/staff/consultations/{consultation.id}/results/questions"
+    page = client.get(path, query_string={"by": "smartphone", "text": "trouble"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "「市役所の手続きで困っていること」の回答は、まだテーマに分けていません" in text
+    assert "?question=trouble" in text  # where to analyse it
+
+    analysis = analyse(consultation, trouble, k=2)
+    waiting = theme_of(analysis, ids[0])
+    text = client.get(path, query_string={"by": "smartphone", "text": "trouble"}).get_data(
+        as_text=True
+    )
+    assert "（「市役所の手続きで困っていること」の回答 16件）を使います。" in text
+    label = next(t.label for t in analysis.themes if t.id == waiting)
+    assert label in text
+    # the opinion box has no analysis of its own yet
+    text = client.get(path, query_string={"by": "smartphone"}).get_data(as_text=True)
+    assert "意見欄の意見は、まだテーマに分けていません" in text
+    # a text that is no free-text question is refused by the form
+    bad = client.get(path, query_string={"by": "smartphone", "text": "smartphone"})
+    assert bad.status_code == 422

@@ -284,7 +284,7 @@ def test_themes_of_the_comments_split_by_a_choice_question(
 ) -> None:
     login(Role.PLANNER)
     path = f"/staff/consultations/{survey.id}/results/questions"
-    assert "まだテーマ分析がありません" in client.get(path).get_data(as_text=True)
+    assert "意見欄の意見は、まだテーマに分けていません" in client.get(path).get_data(as_text=True)
     job = themes.start_analysis(survey.id, how="inline", k=2)
     analysis = themes.latest_analysis(survey.id)
     assert analysis is not None, job.error

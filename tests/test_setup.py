@@ -142,8 +142,12 @@ def test_demo_load_is_idempotent(app):
     answered = select(func.count(func.distinct(Answer.comment_id)))
     assert db.session.scalar(answered) == 2000
     assert len(survey.questions) == 9
-    # it comes analysed: its results page shows the themes split by a choice
+    # it comes analysed: its results page shows the themes split by a choice, of the comments
+    # and of the free-text question's answers apart
     assert latest_analysis(survey.id) is not None
+    trouble = next(q for q in survey.questions if q.key == "trouble_text")
+    answered = latest_analysis(survey.id, trouble.id)
+    assert answered is not None and answered.n_themes >= 3
 
 
 def test_receipt_mail_goes_through_a_real_smtp_server(

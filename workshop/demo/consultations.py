@@ -154,8 +154,11 @@ def load_comments(consultation: Consultation) -> int:
 
 
 def analyse(consultation: Consultation) -> None:
-    """Tokenize and analyse a demo round here and now, as a planner's 分析する would."""
-    from workshop.themes.services import start_analysis
+    """Tokenize and analyse a demo round here and now, as a planner's 分析する would: the
+    comments, and each free-text question's answers on their own."""
+    from workshop.themes.services import start_analysis, text_questions
 
     jobs.enqueue(JobKind.TOKENS, consultation_id=consultation.id, how="inline")
     start_analysis(consultation.id, how="inline")
+    for question in text_questions(consultation.id):
+        start_analysis(consultation.id, how="inline", question_id=question.id)

@@ -83,7 +83,7 @@ class CrossTabForm(FlaskForm):
 
 
 class ThemesByForm(FlaskForm):
-    """A choice question (by key) to split the free-text themes by."""
+    """A choice question (by key) to split the themes of a free-text by."""
 
     class Meta:
         csrf = False
@@ -91,3 +91,5 @@ class ThemesByForm(FlaskForm):
     by = JaSelectField(
         "回答で分ける質問", validators=[InputRequired(message="分ける質問を選んでください。")]
     )
+    # the comments' text ("") or a free-text question's answers: each has its own themes
+    text = JaSelectField("分ける文章のテーマ", default="")

@@ -13,7 +13,7 @@ from workshop.results import staff_bp
 from workshop.results.forms import CrossTabForm, ThemesByForm
 from workshop.results.services import questionnaire
 from workshop.results.staff_routes import PLANNERS
-from workshop.themes.services.lookup import latest_analysis
+from workshop.themes.services.lookup import latest_analysis, text_questions
 from workshop.views import download
 
 
@@ -40,18 +40,22 @@ def questions(consultation_id: int) -> ResponseReturnValue:
         # the form's first suggestion: the first two (the attributes come first); counted
         # when asked, since a cross tab reads every answer of two questions
         form.row.data, form.column.data = choices[0][0], choices[1][0]
-    analysis = latest_analysis(consultation.id)
     themes_form = ThemesByForm(formdata=request.args if "by" in request.args else None)
     themes_form.by.choices = choices
+    texts = text_questions(consultation.id)
+    themes_form.text.choices = [("", "意見欄（自由記述）"), *((q.key, q.text) for q in texts)]
+    question = next((q for q in texts if q.key == themes_form.text.data), None)
+    analysis = latest_analysis(consultation.id, question.id if question else None)
     split = None
-    if "by" in request.args and analysis is not None:
-        if themes_form.validate():
-            split = questionnaire.themes_by_question(analysis, themes_form.by.data)
-        else:
+    if "by" in request.args:
+        if not themes_form.validate():
             status = 422
+        elif analysis is not None:
+            split = questionnaire.themes_by_question(analysis, themes_form.by.data)
     return render_template(
         "results/staff/questions.html",
         analysis=analysis,
+        question=question,
         themes_form=themes_form,
         split=split,
         split_chart=questionnaire.charts.cross_tab_chart(split) if split else None,
