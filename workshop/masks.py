@@ -119,17 +119,14 @@ def save_masks(rows: Sequence[Masked], question_id: int | None = None) -> None:
         return
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    if question_id is None:
-        stmt = insert(CommentMask)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[CommentMask.comment_id],
-            set_={"cache_key": stmt.excluded.cache_key, "text": stmt.excluded.text},
-        )
-        db.session.execute(stmt, [asdict(row) for row in rows])
-        return
-    stmt = insert(AnswerMask)
+    table: type[CommentMask] | type[AnswerMask] = CommentMask
+    keys, extra = [CommentMask.comment_id], {}
+    if question_id is not None:
+        table = AnswerMask
+        keys, extra = [AnswerMask.comment_id, AnswerMask.question_id], {"question_id": question_id}
+    stmt = insert(table)
     stmt = stmt.on_conflict_do_update(
-        index_elements=[AnswerMask.comment_id, AnswerMask.question_id],
+        index_elements=keys,
         set_={"cache_key": stmt.excluded.cache_key, "text": stmt.excluded.text},
     )
-    db.session.execute(stmt, [asdict(row) | {"question_id": question_id} for row in rows])
+    db.session.execute(stmt, [asdict(row) | extra for row in rows])

@@ -163,8 +163,8 @@ class CommentMask(Model):
     text: Mapped[str] = mapped_column(Text)
 
 
-class AnswerTokens(Model):
-    """Janome tokens of a free-text question's answer, like CommentTokens for the comment."""
+class AnswerText:
+    """What is kept of a response's answer to one free-text question, keyed by the text."""
 
     comment_id: Mapped[int] = mapped_column(
         ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True
@@ -173,19 +173,17 @@ class AnswerTokens(Model):
         ForeignKey("question.id", ondelete="CASCADE"), primary_key=True
     )
     cache_key: Mapped[str] = mapped_column(String(64))
+
+
+class AnswerTokens(AnswerText, Model):
+    """Janome tokens of a free-text question's answer, like CommentTokens for the comment."""
+
     tokens: Mapped[list[str]] = mapped_column(JSON)
 
 
-class AnswerMask(Model):
+class AnswerMask(AnswerText, Model):
     """A free-text question's answer with personal data masked, like CommentMask."""
 
-    comment_id: Mapped[int] = mapped_column(
-        ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True
-    )
-    question_id: Mapped[int] = mapped_column(
-        ForeignKey("question.id", ondelete="CASCADE"), primary_key=True
-    )
-    cache_key: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
 
 
