@@ -114,14 +114,15 @@ class CommentForm(FlaskForm):
         return form_class().configure(consultation)
 
     def configure(self, consultation: Consultation) -> Self:
-        self.section_id.choices = [("", _("選ばない（全体について）"))] + [
+        # lazy labels: translated when a page shows them, not for the submit, which checks values
+        self.section_id.choices = [("", _l("選ばない（全体について）"))] + [
             (str(s.id), s.heading) for s in consultation.sections
         ]
-        self.age_group.choices = [("", _("選ばない"))] + [
-            (a.value, _(label)) for a, label in AGE_GROUP.items()
+        self.age_group.choices = [("", _l("選ばない"))] + [
+            (a.value, _l(label)) for a, label in AGE_GROUP.items()
         ]
-        self.district.choices = [("", _("選ばない"))] + [(d, d) for d in consultation.districts]
-        self.relation.choices = [(r.value, _(label)) for r, label in RELATION.items()]
+        self.district.choices = [("", _l("選ばない"))] + [(d, d) for d in consultation.districts]
+        self.relation.choices = [(r.value, _l(label)) for r, label in RELATION.items()]
         if self.questions:
             self.body.label.text = _("そのほか、ご意見があればお書きください（任意）")
             if not self.asked.data:

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from urllib.parse import urlencode
 
+from babel import support
 from babel.dates import format_date as babel_date
 from babel.dates import format_skeleton
 from babel.dates import format_time as babel_time
@@ -27,6 +29,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, LazyString
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
+from wtforms.i18n import messages_path
 
 from workshop import timeutil
 from workshop.security import is_staff_page
@@ -191,8 +194,21 @@ def alternates() -> list[tuple[Language, str]]:
     ]
 
 
+@cache
+def wtforms_catalogue(catalogue: str) -> support.NullTranslations:
+    """WTForms' own messages (「この項目は必須です。」) in one language, read once a process."""
+    return support.Translations.load(messages_path(), [catalogue], domain="wtforms")
+
+
+def share_wtforms_catalogue() -> None:
+    """Flask-WTF reads WTForms' catalogue from disk for every request that makes a form (a
+    millisecond of each comment's submit) unless the request already holds it, here."""
+    request.wtforms_translations = wtforms_catalogue(chosen().catalogue)  # type: ignore[attr-defined]
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=lambda: chosen().catalogue)
+    app.before_request(share_wtforms_catalogue)
     app.jinja_env.filters["jdate"] = format_date
     app.jinja_env.filters["jtime"] = format_time
     app.jinja_env.filters["ja"] = japanese_text
