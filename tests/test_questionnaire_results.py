@@ -20,6 +20,7 @@ from workshop.questionnaires import services as questionnaires
 from workshop.results.services import publishing, questionnaire, writing
 from workshop.results.tallies import summarise
 from workshop.themes import services as themes
+from workshop.themes.levels import Level
 
 DX_QUESTIONS = {
     "questions": [
@@ -296,11 +297,21 @@ def test_themes_of_the_comments_split_by_a_choice_question(
         assert sum(split.row_share(row.code, c.code) for c in split.columns) == pytest.approx(1)
     assert sum(c.count for c in split.columns) == split.total == 5
 
-    response = client.get(f"{path}?by=smartphone")
+    response = client.get(f"{path}?by=smartphone&level=small")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "スマートフォンを使っていますか × テーマ（両方に答えた人 5人）" in page
     for theme in analysis.themes:
+        assert f'<th scope="col">{theme.label}</th>' in page
+    # the large themes by default: each column sums its themes'
+    assert analysis.large_themes
+    large = questionnaire.themes_by_question(analysis, "smartphone", Level.LARGE)
+    assert [c.label for c in large.columns][: len(analysis.large_themes)] == [
+        t.label for t in analysis.large_themes
+    ]
+    assert sum(c.count for c in large.columns) == split.total == large.total
+    page = client.get(f"{path}?by=smartphone").get_data(as_text=True)
+    for theme in analysis.large_themes:
         assert f'<th scope="col">{theme.label}</th>' in page
     # a multiple choice: its respondents counted once per option they chose
     troubles = questionnaire.themes_by_question(analysis, "troubles")

@@ -8,6 +8,7 @@ from workshop.formfields import JaSelectField, required
 from workshop.labels import OUTCOME
 from workshop.models import Outcome
 from workshop.results.services.writing import RESPONSE_MAX_CHARS, SUMMARY_MAX_CHARS, ResponseInput
+from workshop.themes.levels import LEVEL_LABELS, Level
 
 
 class OutcomeField(JaSelectField):
@@ -93,3 +94,8 @@ class ThemesByForm(FlaskForm):
     )
     # the comments' text ("") or a free-text question's answers: each has its own themes
     text = JaSelectField("分ける文章のテーマ", default="")
+    level = JaSelectField(
+        "テーマの段階",
+        choices=[(level.value, label) for level, label in LEVEL_LABELS.items()],
+        default=Level.LARGE.value,
+    )

@@ -13,6 +13,7 @@ from workshop.results import staff_bp
 from workshop.results.forms import CrossTabForm, ThemesByForm
 from workshop.results.services import questionnaire
 from workshop.results.staff_routes import PLANNERS
+from workshop.themes.levels import parse_level
 from workshop.themes.services.lookup import latest_analysis, text_questions
 from workshop.views import download
 
@@ -51,7 +52,8 @@ def questions(consultation_id: int) -> ResponseReturnValue:
         if not themes_form.validate():
             status = 422
         elif analysis is not None:
-            split = questionnaire.themes_by_question(analysis, themes_form.by.data)
+            level = parse_level(themes_form.level.data, analysis)
+            split = questionnaire.themes_by_question(analysis, themes_form.by.data, level)
     return render_template(
         "results/staff/questions.html",
         analysis=analysis,

@@ -35,6 +35,7 @@ from workshop.results.tallies import (
     ranks_needed,
 )
 from workshop.themes import stats
+from workshop.themes.levels import Level, theme_level
 
 
 class NotAChoiceQuestion(DomainError):
@@ -298,19 +299,23 @@ def choice_questions(results: Sequence[QuestionResult]) -> list[Question]:
 # ---------------------------------------------------------------- themes by a choice question
 
 
-def themes_by_question(analysis: Analysis, key: str) -> CrossTab:
+def themes_by_question(analysis: Analysis, key: str, level: Level = Level.SMALL) -> CrossTab:
     """The options of a choice question (rows) by the themes of the free-text comments
-    (columns), among the comments that answered the question: the row shares say what those
-    who never use a smartphone write about. Counted by the theme pages' own breakdown
-    (themes.stats), so both pages give the same numbers."""
+    (columns) at one level (the large themes, or the themes), among the comments that
+    answered the question: the row shares say what those who never use a smartphone write
+    about. Counted by the theme pages' own breakdown (themes.stats), so both pages give the
+    same numbers."""
     question = choice_question(analysis.consultation_id, key)
     attribute = stats.question_attribute(question.key)
+    themes = theme_level(analysis, level)
     rows = [
         row
-        for row in stats.fetch_rows(analysis.id, {attribute: question.id})
+        for row in stats.regroup_rows(
+            stats.fetch_rows(analysis.id, {attribute: question.id}), themes.key_of
+        )
         if stats.UNANSWERED not in row.values(attribute)
     ]
-    theme_ids = [theme.id for theme in analysis.themes]
+    theme_ids = list(themes.keys)
     values = [option.code for option in question.options] + [stats.OTHER_VALUE]
     table = stats.cross_table(rows, attribute, theme_ids, values)
     code_of = {stats.OTHER_VALUE: OTHER_CODE}  # tallies name 「その他」 by the empty code
@@ -322,7 +327,7 @@ def themes_by_question(analysis: Analysis, key: str) -> CrossTab:
         column_text="テーマ",
         rows=option_lines(question, per_option | {None: table.column_total(stats.OTHER_VALUE)}),
         columns=tuple(
-            OptionCount(str(t.id), t.label, table.row_total(t.id)) for t in analysis.themes
+            OptionCount(str(key), themes.labels[key], table.row_total(key)) for key in theme_ids
         ),
         counts={
             (code_of.get(value, value), str(theme_id)): table.count(theme_id, value)
