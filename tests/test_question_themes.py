@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -21,11 +22,13 @@ from workshop.models import (
     Channel,
     Correction,
     JobStatus,
+    Outcome,
     Regrouping,
     Role,
     ThemeAssignment,
 )
 from workshop.questionnaires import services as questionnaires
+from workshop.results.services import publishing, writing
 from workshop.themes import services
 from workshop.timeutil import today_tokyo
 
@@ -308,3 +311,35 @@ def test_the_results_page_splits_a_questions_themes(client, login, surveyed):
     # a text that is no free-text question is refused by the form
     bad = client.get(path, query_string={"by": "smartphone", "text": "smartphone"})
     assert bad.status_code == 422
+
+
+def test_a_questions_themes_can_be_published_with_its_answers(client, surveyed):
+    consultation, trouble, _ = surveyed
+    analysis = analyse(consultation, trouble, k=2)
+    for theme in analysis.themes:
+        writing.save_response(
+            consultation.id,
+            theme.id,
+            writing.ResponseInput(
+                summary="手続きの不便さについてのご意見をいただきました。",
+                response="窓口の混雑状況をウェブで知らせ、申請の画面も見直します。",
+                outcome=Outcome.PARTLY,
+            ),
+            staff_id=None,
+        )
+    consultation.opens_on = today_tokyo() - timedelta(days=30)
+    consultation.closes_on = today_tokyo() - timedelta(days=1)
+    db.session.commit()
+    publishing.publish(consultation.id, analysis.id, staff_id=None)
+
+    page = client.get(f"/consultations/{consultation.slug}/results").get_data(as_text=True)
+    assert "テーマは、質問「市役所の手続きで困っていること」へのご回答をまとめたものです。" in page
+    # the published texts are the answers, masked, not the opinion box
+    assert "住民票を取るだけなのに" in page and BODY not in page
+    assert PHONE_NUMBER not in page and "佐藤一郎" not in page
+    theme_page = client.get(f"/consultations/{consultation.slug}/results/themes/1")
+    assert theme_page.status_code == 200 and BODY not in theme_page.get_data(as_text=True)
+    english = client.get(f"/consultations/{consultation.slug}/results?lang=en").get_data(
+        as_text=True
+    )
+    assert "The themes group the answers to the question" in english

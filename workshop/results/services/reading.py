@@ -68,6 +68,8 @@ class Results:
     total_submitters: int
     hidden_comments: int
     themes: tuple[ThemeResult, ...]
+    # the free-text question whose answers the themes group (None: the comments' own text)
+    question_text: str | None = None
 
     @property
     def published_on(self) -> date | None:
@@ -146,7 +148,7 @@ def published_counts(analysis_id: int) -> Counter[int]:
 
 
 def numbered_comments(
-    analysis_id: int, *, first: int | None = None, theme_id: int | None = None, skip: int = 0
+    analysis: Analysis, *, first: int | None = None, theme_id: int | None = None, skip: int = 0
 ) -> dict[int, list[PublishedComment]]:
     """theme id -> its published comments from position ``skip`` + 1 (the ``first`` of them;
     None: all), masked, with their number: 1, 2, ... in the order received over all themes
@@ -154,7 +156,7 @@ def numbered_comments(
     if first == 0:
         return {}
     stmt = select(ThemeAssignment.theme_id, Comment.id).select_from(Comment)
-    stmt = snapshot_of(analysis_id, stmt).where(Comment.is_hidden.is_(False))
+    stmt = snapshot_of(analysis.id, stmt).where(Comment.is_hidden.is_(False))
     # two integers a comment, in one pass: cheaper than numbering with window functions
     found: list[tuple[int, int, int]] = []  # (theme id, number, comment id)
     positions: Counter[int] = Counter()
@@ -165,7 +167,8 @@ def numbered_comments(
             continue
         if skip < positions[theme] and (first is None or positions[theme] <= skip + first):
             found.append((theme, number, comment_id))
-    texts = masks.masked_texts(comment_id for _, _, comment_id in found)
+    # the grouped text: the comment's, or its answer to the analysed free-text question
+    texts = masks.masked_texts((comment_id for _, _, comment_id in found), analysis.question_id)
     shown: dict[int, list[PublishedComment]] = {}
     for theme, number, comment_id in found:
         shown.setdefault(theme, []).append(PublishedComment(number, texts[comment_id]))
@@ -183,7 +186,7 @@ def build_results(
     (None: every comment, for open data; 0: none, for the table)."""
     counts = snapshot_counts(analysis.id)
     published = published_counts(analysis.id)
-    shown = numbered_comments(analysis.id, first=per_theme)
+    shown = numbered_comments(analysis, first=per_theme)
     written = responses(analysis)
     theme_results = []
     for position, theme in enumerate(analysis.themes, start=1):
@@ -209,6 +212,7 @@ def build_results(
         total_submitters=counts.submitters,
         hidden_comments=counts.hidden,
         themes=tuple(theme_results),
+        question_text=analysis.question.text if analysis.question else None,
     )
 
 
@@ -243,7 +247,7 @@ def published_theme(slug: str, number: int, page: int = 1, per_page: int = 100) 
     pages = max(-(-count // per_page), 1)
     page = min(max(page, 1), pages)
     shown = numbered_comments(
-        publication.analysis.id, first=per_page, theme_id=theme.id, skip=(page - 1) * per_page
+        publication.analysis, first=per_page, theme_id=theme.id, skip=(page - 1) * per_page
     )
     return ThemePage(
         consultation=consultation,
