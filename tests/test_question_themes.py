@@ -9,10 +9,11 @@ import io
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.conftest import post_form
 from tests.test_theme_pages import cell
+from workshop import jobs
 from workshop.consultations import services as consultations
 from workshop.extensions import db
 from workshop.models import (
@@ -20,7 +21,9 @@ from workshop.models import (
     AnswerMask,
     AnswerTokens,
     Channel,
+    CommentTokens,
     Correction,
+    JobKind,
     JobStatus,
     Outcome,
     Regrouping,
@@ -343,3 +346,24 @@ def test_a_questions_themes_can_be_published_with_its_answers(client, surveyed):
         as_text=True
     )
     assert "The themes group the answers to the question" in english
+
+
+def test_the_tokens_job_prepares_the_answers_ahead(surveyed):
+    consultation, trouble, ids = surveyed
+    job = jobs.enqueue(JobKind.TOKENS, consultation_id=consultation.id, how="inline")
+    db.session.refresh(job)
+    assert job.status is JobStatus.DONE, job.error
+    stored = db.session.scalars(select(AnswerTokens).where(AnswerTokens.question_id == trouble.id))
+    assert {row.comment_id for row in stored} == set(ids)
+    mask = db.session.get(AnswerMask, (ids[0], trouble.id))
+    assert mask is not None and PHONE_NUMBER not in mask.text
+    # the comments' own text is prepared as before, apart from the answers
+    assert db.session.get(CommentTokens, ids[0]).tokens != stored_tokens(ids[0], trouble.id)
+    # the analysis reads them and stores no second copy
+    analysis = analyse(consultation, trouble, k=2)
+    assert analysis.n_comments == 16
+    assert db.session.scalar(select(func.count()).select_from(AnswerTokens)) == 16
+
+
+def stored_tokens(comment_id, question_id):
+    return db.session.get(AnswerTokens, (comment_id, question_id)).tokens

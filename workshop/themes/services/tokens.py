@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import delete, insert, select, update
 
@@ -18,6 +19,10 @@ from workshop.models import (
     CommentTokens,
     Job,
 )
+from workshop.themes.services.lookup import text_questions
+
+if TYPE_CHECKING:
+    from nlp import Analyzer
 
 
 def reporting(
@@ -101,27 +106,72 @@ def tag_languages(consultation_id: int) -> dict[int, str | None]:
 
 
 def run_tokens(job: Job, progress: jobs.Progress) -> None:
-    """Janome is the slow step: do it when comments arrive, so 分析する only clusters."""
-    from nlp import Analyzer, tokenize_many
+    """Janome is the slow step: do it when comments arrive, so 分析する only clusters. The
+    comments' text first, then each free-text question's answers; everything is written at
+    the end, after the last progress report (SQLite has one writer at a time)."""
+    from nlp import Analyzer
 
     assert job.consultation_id is not None
     tag_languages(job.consultation_id)
-    rows = [row for row in comment_bodies(job.consultation_id) if is_japanese(row.language)]
+    analyzer = Analyzer()
+    texts = [None, *(question.id for question in text_questions(job.consultation_id))]
+    span = 90 // len(texts)
+    prepared = [
+        prepare_text(job.consultation_id, question_id, analyzer, progress, n * span, span)
+        for n, question_id in enumerate(texts)
+    ]
+    progress(90, "保存しています")
+    for text in prepared:
+        text.store()
+    db.session.commit()
+
+
+@dataclass
+class PreparedText:
+    """One text's tokens and masks, made and not yet written."""
+
+    question_id: int | None
+    ids: list[int]
+    keys: list[str]
+    cache: dict[str, tuple[str, ...]]
+    known: set[str]
+    masked: list[masks.Masked]
+
+    def store(self) -> None:
+        store_tokens(self.ids, self.keys, self.cache, self.known, self.question_id)
+        masks.save_masks(self.masked, self.question_id)
+
+
+def prepare_text(
+    consultation_id: int,
+    question_id: int | None,
+    analyzer: Analyzer,
+    progress: jobs.Progress,
+    start: int,
+    span: int,
+) -> PreparedText:
+    """Tokenize and mask what is new of the comments' text (or of one question's answers),
+    reporting progress from ``start`` over ``span`` percent."""
+    from nlp import tokenize_many
+
+    what = "意見" if question_id is None else "回答"
+    rows = [
+        row for row in comment_bodies(consultation_id, question_id) if is_japanese(row.language)
+    ]
     ids = [row.id for row in rows]
     texts = [row.body for row in rows]
-    analyzer = Analyzer()
     keys = [analyzer.cache_key(text) for text in texts]
-    cache = load_token_cache(ids)
+    cache = load_token_cache(ids, question_id)
     known = set(cache)
     missing = [text for text, key in zip(texts, keys, strict=True) if key not in known]
-    progress(10, f"新しい意見 {len(missing)}件を単語に分けています")
+    middle = start + span // 2
+    progress(start, f"新しい{what} {len(missing)}件を単語に分けています")
     if missing:
-        tokenize_many(missing, analyzer, cache=cache, on_progress=reporting(progress, 10, 55))
-    masked = mask_new_comments(job.consultation_id, progress, 55, 90)
-    progress(90, "保存しています")
-    store_tokens(ids, keys, cache, known)
-    masks.save_masks(masked)
-    db.session.commit()
+        tokenize_many(
+            missing, analyzer, cache=cache, on_progress=reporting(progress, start, middle)
+        )
+    masked = mask_new_comments(consultation_id, progress, middle, start + span, question_id)
+    return PreparedText(question_id, ids, keys, cache, known, masked)
 
 
 def mask_new_comments(
@@ -133,7 +183,8 @@ def mask_new_comments(
 ) -> list[masks.Masked]:
     """Pages show comments masked: mask the new ones now, once (Janome again, as slow)."""
     unmasked = masks.unmasked_comments(consultation_id, question_id)
-    progress(start, f"新しい意見 {len(unmasked)}件の個人情報を伏せています")
+    what = "意見" if question_id is None else "回答"
+    progress(start, f"新しい{what} {len(unmasked)}件の個人情報を伏せています")
     return masks.mask_comments(
         unmasked, on_progress=reporting(progress, start, end, "個人情報を伏せています")
     )
