@@ -22,6 +22,11 @@ Comments on a place often say what it is like instead (駐車場が狭い, 本�
 少ない): such a short clause, a noun phrase + が + an adjective or adjectival
 noun, names too, weighing less than a noun phrase, and a key written both ways
 (自然豊か, 自然が豊か) is named by its noun phrase.
+
+A space in Japanese text is a line wrap (sticky notes are full of them): a phrase
+only ever written across one (高幸福度 都市) names without it (高幸福度都市), but a
+form some comment writes as such comes first, and such a phrase never replaces a
+shorter name it holds (洋上風力発電の EEZ is more likely two phrases side by side).
 """
 
 from __future__ import annotations
@@ -40,8 +45,9 @@ CONNECTORS = ("への", "による", "における", "からの", "としての"
 CHAIN_CONNECTOR = "の"
 # Particles and spaces that do not change which phrase is meant: 公共交通の確保,
 # 公共交通を確保, 公共交通が確保 and 公共交通確保 are counted as one phrase (a line
-# wrap on a sticky note, 小型商店の 活性化, too). Only the forms with CONNECTORS and
-# no space can name a theme.
+# wrap on a sticky note, 小型商店の 活性化, too). Only the forms with CONNECTORS can
+# name a theme, written without the line wraps (``unwrapped``: 高幸福度 都市 names as
+# 高幸福度都市).
 FOLDED_CONNECTORS = (*CONNECTORS, "が")
 # the list particles stay in a key: 食事や買い物 is not 食事買い物
 LIST_PARTICLES = ("と", "や")
@@ -76,6 +82,8 @@ _WORD_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆ヶァ-ヴーA-Za-z0-
 # ファミリー向 is cut from ファミリー向け, not a suffix as in 効率化.
 _OKURIGANA = tuple("けきりみちえせてれべ")
 _KATAKANA_WORD = re.compile(r"[ァ-ヴー]+")
+# A space not between two Latin letters or digits: a line wrap in Japanese text.
+_WRAP = re.compile(r"(?<![A-Za-z0-9]) | (?![A-Za-z0-9])")
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")
 # Words that point into the document, not at a topic (下記の原文, 上記の理由).
 REFERENCE_WORDS = frozenset(
@@ -120,6 +128,13 @@ NOUN_PHRASE, OBJECT_PHRASE, CLAUSE = 0, 1, 2
 OBJECT_PHRASE_WEIGHT = 0.6
 # Content nouns by Janome's system dictionary (as in nlp.tokenize.content_words).
 _CONTENT_NOUNS = frozenset({"一般", "固有名詞", "サ変接続", "形容動詞語幹", "ナイ形容詞語幹"})
+
+
+@dataclass(frozen=True)
+class _Name:
+    form: str  # as a comment writes it, without line wraps
+    kind: int  # NOUN_PHRASE, OBJECT_PHRASE or CLAUSE
+    unwrapped: bool  # every comment writes it across a line wrap (高幸福度 都市)
 
 
 @dataclass(frozen=True)
@@ -181,6 +196,13 @@ def phrase_key(phrase: str) -> str:
     for variant, spelling in _SPELLINGS:
         key = key.replace(variant, spelling)
     return _FOLDED_PARTICLE.sub("", key)
+
+
+def unwrapped(phrase: str) -> str:
+    """``phrase`` without its line wraps: a space in Japanese text (a sticky note's
+    高幸福度 都市, 小型商店の 活性化) is where a line was full, not a word break; a space
+    between two Latin words (Free Wi-Fi) stays."""
+    return _WRAP.sub("", phrase)
 
 
 def _has_own_subject(text: str, span: _Span, token: str) -> bool:
@@ -329,6 +351,9 @@ def _is_noun_phrase(morphemes: Sequence[Morpheme]) -> bool:
     if last.pos[0] != "名詞" or last.pos[1] in ("非自立", "代名詞", "副詞可能"):
         return False
     if last.surface in _VAGUE_HEADS:
+        return False
+    # 的 makes a word say how, not what: 積極的 in EEZへの積極的(な展開) heads nothing
+    if last.pos[1:3] == ("接尾", "形容動詞語幹"):
         return False
     # を takes an action: 手続きをオンライン化, not 環境政策を起点
     if any(m.surface == "を" for m in morphemes) and "サ変接続" not in last.pos[1:3]:
@@ -481,44 +506,50 @@ class PhraseNamer:
         """(key, name) of the qualifying phrases, most distinctive first."""
         ranked = self.scorer_.keywords(rows, self.n_candidates, min_count=MIN_COMMENTS)
         members = set(rows)
-        weighted: list[tuple[str, str, float]] = []
+        weighted: list[tuple[str, _Name, float]] = []
         for key, weight in ranked:
-            written = self._written_form(key, members)
-            if written is not None:
-                name, kind = written
-                weighted.append(
-                    (key, name, weight * (1 if kind == NOUN_PHRASE else OBJECT_PHRASE_WEIGHT))
-                )
+            name = self._written_form(key, members)
+            if name is not None:
+                factor = 1 if name.kind == NOUN_PHRASE else OBJECT_PHRASE_WEIGHT
+                weighted.append((key, name, weight * factor))
         weighted.sort(key=lambda item: -item[2])  # stable: ties keep the scorer's order
         ordered: list[tuple[str, str]] = []
         for key, name, weight in weighted:
+            # a longer phrase written only across a line wrap (洋上風力発電の EEZ, あわら温泉
+            # 灰屋) is likely two phrases side by side: it does not replace this one
             longer = [
-                (other, other_name)
+                (other, other_name.form)
                 for other, other_name, other_weight in weighted
-                if key in other and other != key and other_weight >= EXTENSION_WEIGHT * weight
+                if key in other
+                and other != key
+                and other_weight >= EXTENSION_WEIGHT * weight
+                and not other_name.unwrapped
             ]
-            ordered.extend(p for p in (*longer[:1], (key, name)) if p not in ordered)
+            ordered.extend(p for p in (*longer[:1], (key, name.form)) if p not in ordered)
         return ordered
 
-    def _written_form(self, key: str, members: set[int]) -> tuple[str, int] | None:
-        """The form of the phrase the rows write that qualifies as a name, and its
-        kind: of the best kind, then the most written."""
+    def _written_form(self, key: str, members: set[int]) -> _Name | None:
+        """The form of the phrase the rows write that qualifies as a name: of the best
+        kind, then written as such before written across a line wrap, then the most written."""
         counts: dict[str, int] = {}
+        written: set[str] = set()  # forms as the comments write them
         column = self.holders_[:, self.column_[key]]
         for row in column.indices:
             if int(row) not in members:
                 continue
-            for form in set(self.forms_[row][key]):
+            forms = self.forms_[row][key]
+            written.update(forms)
+            for form in {unwrapped(form) for form in forms}:
                 counts[form] = counts.get(form, 0) + 1
         named = [
-            (kind, -count, len(form), form)
+            (kind, form not in written, -count, len(form), form)
             for form, count in counts.items()
             if not form.startswith(HEAD_MARK) and (kind := self._kind(form)) is not None
         ]
         if not named:
             return None
-        kind, _, _, form = min(named)
-        return form, kind
+        kind, wrapped, _, _, form = min(named)
+        return _Name(form, kind, wrapped)
 
     def _kind(self, phrase: str) -> int | None:
         if phrase not in self.checked_:

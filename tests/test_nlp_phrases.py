@@ -1,4 +1,11 @@
-from nlp.phrases import HEAD_MARK, PhraseNamer, is_phrase_name, phrase_candidates, phrase_key
+from nlp.phrases import (
+    HEAD_MARK,
+    PhraseNamer,
+    is_phrase_name,
+    phrase_candidates,
+    phrase_key,
+    unwrapped,
+)
 from nlp.pipeline import analyze
 from nlp.tokenize import Analyzer
 
@@ -307,3 +314,45 @@ def test_a_phrase_does_not_end_in_the_stem_of_a_word():
     candidates = phrase_candidates(analyzer.analyze_normalized(text), text, analyzer.stopwords)
     assert not any(phrase.endswith("向") for phrase in candidates)
     assert "窓口業務の効率化" in candidates
+
+
+def test_a_phrase_written_across_a_line_wrap_names_without_the_wrap():
+    # sticky notes wrap lines where the note is full: the space is no word break
+    notes = [
+        "空き家 活用を進めてほしい",
+        "空き家 活用の相談窓口",
+        "公園の遊具が古い",
+        "公園のトイレが汚い",
+    ]
+    namer, normalized = fitted_namer(notes)
+    (name,) = namer.names([range(2)])
+    assert name == "空き家活用"
+    assert all(name in text.replace(" ", "") for text in normalized[:2])
+    assert unwrapped("商店街の 活性化") == "商店街の活性化"
+    assert unwrapped("ESG 投資") == "ESG投資"
+    assert unwrapped("Free Wi-Fi") == "Free Wi-Fi"  # a space between Latin words stays
+
+
+def test_a_form_written_without_a_wrap_names_first():
+    notes = ["治安 悪化が心配", "治安 悪化", "治安の悪化", "公園の遊具が古い", "公園の芝生"]
+    namer, _ = fitted_namer(notes)
+    assert namer.names([range(3)]) == ["治安の悪化"]
+
+
+def test_a_longer_phrase_only_across_a_wrap_does_not_replace_the_name():
+    # 商店街の活性化 イベント is two phrases side by side more likely than one
+    texts = [
+        "商店街の活性化 イベントを増やして",
+        "商店街の活性化 イベントがもっとほしい",
+        "商店街の活性化が必要です",
+        "図書館の開館時間を延ばしてほしい",
+        "図書館の本が古い",
+    ]
+    namer, _ = fitted_namer(texts)
+    assert namer.names([range(3)]) == ["商店街の活性化"]
+
+
+def test_a_name_does_not_end_in_an_adjectival_teki():
+    assert not is_phrase_name("洋上風力発電への積極的")  # cut from 積極的な導入
+    assert not is_phrase_name("環境への効果的")
+    assert is_phrase_name("洋上風力発電の導入")
