@@ -21,7 +21,9 @@ Janome's own dictionary, and hold no number, symbol or personal name.
 Comments on a place often say what it is like instead (駐車場が狭い, 本数が
 少ない): such a short clause, a noun phrase + が + an adjective or adjectival
 noun, names too, weighing less than a noun phrase, and a key written both ways
-(自然豊か, 自然が豊か) is named by its noun phrase.
+(自然豊か, 自然が豊か) is named by its noun phrase. A clause with its adjective
+inflected (人が多すぎる, 駐車場が狭かった) counts as one of the base form (人が多い),
+which names only where a comment writes it so.
 
 A space in Japanese text is a line wrap (sticky notes are full of them): a phrase
 only ever written across one (高幸福度 都市) names without it (高幸福度都市), but a
@@ -141,11 +143,13 @@ class _Name:
 class _Span:
     start: int
     end: int
+    inflected: bool = False  # an adjective's stem, its ending not in its base form (多すぎる)
 
 
-# Marks a candidate that ends a compound without starting it (資本主義 in 株主資本主義):
-# it counts as an occurrence of the phrase, the head of the compound, but a name is
-# written on its own in at least one comment, so it never names a theme itself.
+# Marks a candidate that counts as an occurrence of a phrase without writing it as
+# such: the end of a compound (資本主義 in 株主資本主義), or a clause whose adjective is
+# inflected (人が多い in 人が多すぎる, 駐車場が狭い in 駐車場が狭かった). A name is
+# written as such in at least one comment, so a marked candidate never names a theme.
 HEAD_MARK = "…"
 
 
@@ -157,20 +161,23 @@ def phrase_candidates(
     spans = _align(tokens, normalized_text)
     found: set[str] = set()
     for first, span in enumerate(spans):
-        if span is None or _has_own_subject(normalized_text, span, tokens[first]):
+        if span is None or span.inflected or _has_own_subject(normalized_text, span, tokens[first]):
             continue
         if span.end - span.start >= MIN_WORD_CHARS:  # a compound in the user dictionary
             found.update(_phrases(normalized_text, span.start, span.end, 0, stopwords))
         connectors: list[str] = []
         for last in range(first + 1, min(first + MAX_TOKENS, len(spans))):
             previous, current = spans[last - 1], spans[last]
-            if previous is None or current is None:
+            if previous is None or current is None or previous.inflected:
                 break
             gap = _gap_connectors(normalized_text[previous.end : current.start], stopwords)
             if gap is None:
                 break
             connectors += gap
             if len(connectors) > 1 and set(connectors) != {CHAIN_CONNECTOR}:
+                break
+            if current.inflected:
+                found.update(_inflected_clause(normalized_text, span.start, current.end))
                 break
             found.update(
                 _phrases(normalized_text, span.start, current.end, len(connectors), stopwords)
@@ -218,12 +225,41 @@ def _align(tokens: Sequence[str], text: str) -> list[_Span | None]:
     cursor = 0
     for token in tokens:
         start = text.find(token, cursor)
-        if start < 0:
+        if start >= 0:
+            cursor = start + len(token)
+            spans.append(_Span(start, cursor))
+            continue
+        stem = _inflected_stem(token, text, cursor)
+        if stem is None:
             spans.append(None)
             continue
-        cursor = start + len(token)
-        spans.append(_Span(start, cursor))
+        cursor = stem + len(token) - 1
+        spans.append(_Span(stem, cursor, inflected=True))
     return spans
+
+
+def _inflected_stem(token: str, text: str, cursor: int) -> int | None:
+    """Where an adjective (base form in い) stands inflected (多すぎる, 狭かった,
+    少なく), from ``cursor``: its stem followed by kana other than い. A stem of one
+    kana (よい) is too short to find."""
+    stem = token[:-1]
+    if not token.endswith("い") or not stem or (len(stem) == 1 and not _KANJI.match(stem)):
+        return None
+    start = text.find(stem, cursor)
+    after = start + len(stem)
+    if start < 0 or after >= len(text) or not "ぁ" <= text[after] <= "ゖ" or text[after] == "い":
+        return None
+    return start
+
+
+def _inflected_clause(text: str, start: int, stem_end: int) -> Iterator[str]:
+    """The phrase ending in an inflected adjective, in the adjective's base form and
+    marked (人が多すぎる counts as 人が多い)."""
+    if start > 0 and text[start - 1] in _PREFIXES:
+        start -= 1
+    phrase = text[start:stem_end] + "い"
+    if len(phrase) <= MAX_CHARS and not _counted(text, start):
+        yield HEAD_MARK + phrase
 
 
 def _gap_connectors(gap: str, stopwords: frozenset[str]) -> list[str] | None:
@@ -303,11 +339,15 @@ def _ends_inside_a_word(text: str, start: int, end: int) -> bool:
     """A word character after it, or counted by a number before it (2050 年カーボン
     ニュートラル), or after a digit in the same word (3章)."""
     after = end < len(text) and _WORD_CHAR.match(text[end]) is not None
+    return after or _counted(text, start)
+
+
+def _counted(text: str, start: int) -> bool:
+    """A number before ``start``: what starts there is its counter (2050 年, 3章)."""
     previous = start - 1
     while previous >= 0 and text[previous] == " ":
         previous -= 1
-    counted = previous >= 0 and text[previous].isdigit()
-    return after or counted
+    return previous >= 0 and text[previous].isdigit()
 
 
 def is_phrase_name(phrase: str, stopwords: frozenset[str] = frozenset()) -> bool:

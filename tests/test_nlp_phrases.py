@@ -356,3 +356,30 @@ def test_a_name_does_not_end_in_an_adjectival_teki():
     assert not is_phrase_name("洋上風力発電への積極的")  # cut from 積極的な導入
     assert not is_phrase_name("環境への効果的")
     assert is_phrase_name("洋上風力発電の導入")
+
+
+def candidates_of(text: str) -> tuple[str, ...]:
+    analyzer = Analyzer()
+    normalized = analyzer.normalize(text)
+    return phrase_candidates(
+        analyzer.analyze_normalized(normalized), normalized, analyzer.stopwords
+    )
+
+
+def test_an_inflected_adjective_counts_its_clause_but_does_not_name_it():
+    assert candidates_of("休日の駅前は人が多すぎる") == (HEAD_MARK + "人が多い",)
+    assert HEAD_MARK + "駐車場が狭い" in candidates_of("駐車場が狭かったです")
+    assert HEAD_MARK + "本数が少ない" in candidates_of("バスの本数が少なく不便")
+    texts = [
+        "休日の駅前は人が多すぎる",
+        "人が多いので朝早く行きます",
+        "川沿いの桜がきれい",
+        "夜景がきれいな展望台",
+    ]
+    namer, _ = fitted_namer(texts)
+    assert namer.names([range(2)]) == ["人が多い"]  # written as such in one, counted in two
+    verbatim, folded = held_by("人が多い", texts[:2])
+    assert verbatim == 1 and folded == 2
+    only_inflected = ["駐車場が狭くて困る", "駐車場が狭かった", *texts[2:]]
+    namer, _ = fitted_namer(only_inflected)
+    assert namer.names([range(2)]) == [None]  # a name is written as such somewhere
