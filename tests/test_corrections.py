@@ -8,7 +8,7 @@ from workshop.models import CityTheme, Correction, CorrectionKind, Merge, Move, 
 
 def test_each_change_is_stored_with_its_kind_and_the_same_json_as_before():
     stored = [
-        Correction.of(change, consultation_id=1, staff_id=None)
+        Correction.of(change, consultation_id=1, question_id=None, staff_id=None)
         for change in (
             Rename(comment_ids=[1, 2], label="窓口の待ち時間"),
             Merge(source_ids=[3], target_ids=[4, 5]),
@@ -25,6 +25,9 @@ def test_each_change_is_stored_with_its_kind_and_the_same_json_as_before():
         ),
         ("city_theme", {"comment_ids": [8], "value": True}),
     ]
+    assert {row.question_id for row in stored} == {None}  # of the comments' own text
+    of_question = Correction.of(stored[0].change(), consultation_id=1, question_id=7, staff_id=None)
+    assert of_question.question_id == 7 and of_question.payload == stored[0].payload
 
 
 def test_a_row_written_before_the_types_reads_as_its_change():
