@@ -13,13 +13,13 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 
 from workshop.models import Question, QuestionType
+from workshop.questionnaires.services.answer_words import scale_choices
 from workshop.questionnaires.services.answers import (
     CheckedAnswers,
     RawAnswer,
     check_answers,
     is_shown,
     raw_from_cell,
-    scale_choices,
 )
 
 SEPARATORS = re.compile(r"\s*[、,;，；\s]\s*")

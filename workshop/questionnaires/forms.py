@@ -19,6 +19,7 @@ from wtforms.fields.core import UnboundField
 from workshop.formfields import JaCheckboxField, JaRadioField
 from workshop.models import Question, QuestionType
 from workshop.preferences.language import format_number
+from workshop.questionnaires.services.answer_words import scale_choices
 from workshop.questionnaires.services.answers import (
     FREE_TEXT_MAX_CHARS,
     OTHER,
@@ -27,7 +28,6 @@ from workshop.questionnaires.services.answers import (
     RawAnswer,
     condition_text,
     number_range_message,
-    scale_choices,
 )
 
 

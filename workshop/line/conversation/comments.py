@@ -23,11 +23,8 @@ from workshop.line.conversation.state import (
 from workshop.line.conversation.words import CANCEL, COMMENT, FIX, SEND, SKIP, YES
 from workshop.models import Question
 from workshop.models.consultations import COMMENT_MAX_CHARS
-from workshop.questionnaires.services.answers import (
-    REQUIRED_MESSAGE,
-    RawAnswer,
-    answers_in_words,
-)
+from workshop.questionnaires.services.answer_storage import answers_in_words
+from workshop.questionnaires.services.answers import REQUIRED_MESSAGE, RawAnswer
 
 
 def offer(person: Person, town: Town, lead: str) -> Outcome:

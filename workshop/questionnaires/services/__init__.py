@@ -1,26 +1,37 @@
 """Questionnaires, by sub-domain:
 
-- definitions: a questionnaire as plain specs; the JSON file format; checks of a definition
+- definitions: a questionnaire as plain specs, and the checks of a definition
+- questionnaire_file: the JSON file format (questions load / dump), read into specs
 - changes: storing the questions, with what may change once answers are in
 - builder: the web builder's steps (add, edit, move, delete a question; options), each applied
   as the whole list by changes.apply_questionnaire
-- answers: a response's answers checked by the questions' rules, stored as rows, shown in words
+- answers: a response's answers read from what was typed, ticked or in a file's cell, and
+  checked by the questions' rules
+- answer_storage: checked answers stored as rows, and read back
+- answer_words: answers in words (confirmation, receipt, scale choices, export columns)
 
 Callers import from here; the modules import each other directly.
 """
 
+from workshop.questionnaires.services.answer_storage import (
+    AnswerLine,
+    answer_rows,
+    answers_in_words,
+    answers_of,
+    store_answers,
+    stored_answers,
+)
+from workshop.questionnaires.services.answer_words import (
+    answer_cells,
+    answer_header,
+    answer_text,
+    scale_choices,
+)
 from workshop.questionnaires.services.answers import (
     OTHER,
     AnswerInput,
-    AnswerLine,
     CheckedAnswers,
     RawAnswer,
-    answer_cells,
-    answer_header,
-    answer_rows,
-    answer_text,
-    answers_in_words,
-    answers_of,
     check_answers,
     condition_text,
     first_step_keys,
@@ -28,9 +39,6 @@ from workshop.questionnaires.services.answers import (
     pending_questions,
     raw_from_cell,
     raw_from_option_cells,
-    scale_choices,
-    store_answers,
-    stored_answers,
 )
 from workshop.questionnaires.services.builder import (
     OPTION_TYPES,
@@ -61,11 +69,10 @@ from workshop.questionnaires.services.definitions import (
     OptionSpec,
     Problem,
     QuestionSpec,
-    parse_file,
     question_problems,
-    spec_to_file,
     validate_specs,
 )
+from workshop.questionnaires.services.questionnaire_file import parse_file, spec_to_file
 
 __all__ = [
     "OPTION_TYPES",

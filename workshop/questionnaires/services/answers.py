@@ -1,4 +1,4 @@
-"""A response's answers: read from what was typed or ticked, checked, and stored as rows.
+"""A response's answers: read from what was typed, ticked or found in a file's cell, and checked.
 
 The same rules serve the resident's form, staff proxy entry and survey files:
 
@@ -16,13 +16,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from flask_babel import gettext as _
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table
 
-from workshop.extensions import db
-from workshop.models import Answer, Comment, Question, QuestionOption, QuestionType
+from workshop.models import Answer, Question, QuestionType
 from workshop.models.questionnaires import CHOICE_TYPES
 from workshop.preferences.language import format_number
 from workshop.text import N_, clean_text
@@ -169,7 +168,7 @@ def parse_number(value: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _number_text(value: float) -> str:
+def number_text(value: float) -> str:
     return f"{int(value):,}" if value.is_integer() else f"{value:,}"
 
 
@@ -297,197 +296,4 @@ def first_step_keys(questions: Sequence[Question]) -> list[str]:
     return [q.key for q in questions if q.show_if_question_id is None]
 
 
-def answer_rows(
-    comment_id: int, questions: Sequence[Question], answers: Iterable[AnswerInput]
-) -> list[dict[str, Any]]:
-    """The Answer rows of one response: one per chosen option, plus its その他 text."""
-    by_key = {q.key: q for q in questions}
-    rows: list[dict[str, Any]] = []
-    for answer in answers:
-        question = by_key[answer.key]
-        base = {
-            "comment_id": comment_id,
-            "question_id": question.id,
-            "option_id": None,
-            "other_text": None,
-            "number_value": None,
-            "text_value": None,
-        }
-        for code in answer.codes:
-            option = question.option_by_code(code)
-            assert option is not None, code  # checked against the same question
-            rows.append(base | {"option_id": option.id, "number_value": answer.number})
-        if answer.other_text:
-            rows.append(base | {"other_text": answer.other_text})
-        if question.type is QuestionType.NUMBER:
-            rows.append(base | {"number_value": answer.number})
-        if question.type in (QuestionType.SHORT_TEXT, QuestionType.FREE_TEXT):
-            rows.append(base | {"text_value": answer.text})
-    return rows
-
-
-def answer_text(question: Question, answer: AnswerInput | None) -> str:
-    """An answer in words, for the confirmation page, the receipt and staff pages."""
-    if answer is None:
-        return _("回答なし")
-    if question.type in CHOICE_TYPES:
-        labels = [
-            (option.label if option is not None else code)
-            for code in answer.codes
-            for option in [question.option_by_code(code)]
-        ]
-        if question.type is QuestionType.SCALE and answer.codes:
-            labels = [_scale_label(question, int(answer.codes[0]))]
-        if answer.other_text:
-            labels.append(_("その他（%(text)s）", text=answer.other_text))
-        return "、".join(labels)
-    if question.type is QuestionType.NUMBER and answer.number is not None:
-        return _number_text(answer.number)
-    return answer.text or _("回答なし")
-
-
-def _scale_label(question: Question, point: int) -> str:
-    if point == question.scale_min and question.scale_min_label:
-        return f"{point}（{question.scale_min_label}）"
-    if point == question.scale_max and question.scale_max_label:
-        return f"{point}（{question.scale_max_label}）"
-    return str(point)
-
-
-def scale_choices(question: Question) -> list[tuple[str, str]]:
-    """A scale's points as (code, label) pairs; the ends carry their labels."""
-    low, high = question.scale_min or 1, question.scale_max or 5
-    return [(str(point), _scale_label(question, point)) for point in range(low, high + 1)]
-
-
-def store_answers(
-    comment_id: int, questions: Sequence[Question], answers: Iterable[AnswerInput]
-) -> None:
-    """Insert a response's answer rows, in the caller's transaction (with its comment)."""
-    rows = answer_rows(comment_id, questions, answers)
-    if rows:
-        db.session.connection().execute(insert(ANSWER_TABLE), rows)
-
-
-def answers_of(comment_ids: Sequence[int]) -> dict[int, dict[str, AnswerInput]]:
-    """The stored answers of some responses, as checked answers by question key."""
-    if not comment_ids:
-        return {}
-    # columns, not Answer objects: an export reads some 15 rows per response (50,000 responses)
-    stmt = (
-        select(
-            Answer.comment_id,
-            Question.key,
-            QuestionOption.code,
-            Answer.other_text,
-            Answer.number_value,
-            Answer.text_value,
-        )
-        .join(Question, Answer.question_id == Question.id)
-        .outerjoin(QuestionOption, Answer.option_id == QuestionOption.id)
-        .where(Answer.comment_id.in_(comment_ids))
-        .order_by(Answer.comment_id, Answer.question_id, QuestionOption.position)
-    )
-    parts: dict[int, dict[str, dict[str, Any]]] = {}
-    for comment_id, key, code, other_text, number, text in db.session.execute(stmt):
-        part = parts.setdefault(comment_id, {}).setdefault(
-            key, {"codes": [], "other_text": None, "number": None, "text": None}
-        )
-        if code is not None:
-            part["codes"].append(code)
-        part["other_text"] = other_text or part["other_text"]
-        if number is not None:
-            part["number"] = number
-        part["text"] = text or part["text"]
-    return {
-        comment_id: {
-            key: AnswerInput(key, tuple(p["codes"]), p["other_text"], p["number"], p["text"])
-            for key, p in by_key.items()
-        }
-        for comment_id, by_key in parts.items()
-    }
-
-
-@dataclass(frozen=True)
-class AnswerLine:
-    """One asked question and its answer in words: 問{number} {question.text}: {text}."""
-
-    number: int
-    question: Question
-    text: str
-
-
-def answers_in_words(
-    questions: Sequence[Question], answers: Iterable[AnswerInput]
-) -> list[AnswerLine]:
-    """The questions a response was asked (conditions met), each with its answer in words."""
-    by_key = {a.key: a for a in answers}
-    chosen = {key: answer.chosen for key, answer in by_key.items()}
-    return [
-        AnswerLine(number, question, answer_text(question, by_key.get(question.key)))
-        for number, question in enumerate(questions, start=1)
-        if is_shown(question, chosen)
-    ]
-
-
-def stored_answers(comment: Comment) -> list[AnswerLine]:
-    """A stored response's answers in words, for its receipt and staff pages."""
-    answers = answers_of([comment.id]).get(comment.id, {})
-    return answers_in_words(comment.consultation.questions, answers.values())
-
-
 # ---------------------------------------------------------------- answers as export columns
-
-
-def answer_header(questions: Sequence[Question]) -> list[str]:
-    """The export's columns of a questionnaire, in order: a choice's label and code, a multiple
-    choice one column per option (1 chosen, 0 not, empty when the question was not answered)
-    and its その他, a scale's point (its ends' words in the header), a number, a text."""
-    header: list[str] = []
-    for number, question in enumerate(questions, start=1):
-        title = f"問{number} {question.text}"
-        if question.type is QuestionType.SINGLE:
-            header += [title, f"問{number} コード（{question.key}）"]
-        elif question.type is QuestionType.MULTIPLE:
-            header += [f"{title}：{option.label}" for option in question.options]
-            if question.has_other:
-                header.append(f"{title}：その他の内容")
-        elif question.type is QuestionType.SCALE:
-            header.append(title + _scale_ends(question))
-        else:
-            header.append(title)
-    return header
-
-
-def _scale_ends(question: Question) -> str:
-    """What a scale's points mean, for its column: （1 使いにくい〜5 使いやすい）."""
-    low = f"{question.scale_min} {question.scale_min_label or ''}".strip()
-    high = f"{question.scale_max} {question.scale_max_label or ''}".strip()
-    return f"（{low}〜{high}）" if question.scale_min is not None else ""
-
-
-def answer_cells(
-    questions: Sequence[Question], answers: Mapping[str, AnswerInput]
-) -> list[str | float | None]:
-    """One response's cells under answer_header(questions)."""
-    cells: list[str | float | None] = []
-    for question in questions:
-        answer = answers.get(question.key)
-        if question.type is QuestionType.SINGLE:
-            code = answer.codes[0] if answer and answer.codes else None
-            option = question.option_by_code(code) if code else None
-            cells += [option.label if option else None, code]
-        elif question.type is QuestionType.MULTIPLE:
-            chosen = set(answer.codes) if answer else set()
-            cells += [
-                (1 if option.code in chosen else 0) if answer else None
-                for option in question.options
-            ]
-            if question.has_other:
-                cells.append(answer.other_text if answer else None)
-        elif question.type in (QuestionType.SCALE, QuestionType.NUMBER):
-            number = answer.number if answer else None
-            cells.append(int(number) if number is not None and number.is_integer() else number)
-        else:
-            cells.append(answer.text if answer else None)
-    return cells

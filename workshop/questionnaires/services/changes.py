@@ -29,9 +29,9 @@ from workshop.questionnaires.services.definitions import (
     QuestionSpec,
     resolve_code,
     scale_points,
-    spec_to_file,
     validate_specs,
 )
+from workshop.questionnaires.services.questionnaire_file import spec_to_file
 from workshop.transaction import transaction
 
 CONSULTATION_NOT_FOUND = "この意見募集が見つかりません。"
