@@ -298,6 +298,11 @@ def test_the_results_page_splits_a_questions_themes(client, login, surveyed):
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "「市役所の手続きで困っていること」の回答は、まだテーマに分けていません" in text
+    # each free-text question links to its own themes
+    assert (
+        f'href="/staff/consultations/{consultation.id}/themes/?question=trouble">'
+        "「市役所の手続きで困っていること」の回答のテーマを見る</a>"
+    ) in text
     assert "?question=trouble" in text  # where to analyse it
 
     analysis = analyse(consultation, trouble, k=2)
