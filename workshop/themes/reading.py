@@ -96,23 +96,27 @@ def moved_comment_ids(analysis_id: int) -> set[int]:
 def token_frequencies(comment_ids: Sequence[int], question_id: int | None = None) -> Counter[str]:
     """How often each stored token occurs in these comments (or in their answers to
     ``question_id``): the analysis stored them."""
-    tokens = token_table(question_id)
+    tokens, of_text = token_store(question_id)
     frequencies: Counter[str] = Counter()
     for start in range(0, len(comment_ids), 5000):
         chunk = comment_ids[start : start + 5000]
-        stmt = select(joined_token_lists(tokens)).where(tokens.comment_id.in_(chunk))
-        if tokens is AnswerTokens:
-            stmt = stmt.where(AnswerTokens.question_id == question_id)
+        stmt = select(joined_token_lists(tokens)).where(tokens.comment_id.in_(chunk), *of_text)
         frequencies.update(count_tokens(db.session.scalar(stmt)))
     return frequencies
 
 
-def token_table(question_id: int | None) -> type[CommentTokens] | type[AnswerTokens]:
-    """Where the tokens of the grouped text are kept: the comment's, or the answers'."""
-    return CommentTokens if question_id is None else AnswerTokens
+TokenTable = type[CommentTokens] | type[AnswerTokens]
 
 
-def joined_token_lists(tokens: type[CommentTokens] | type[AnswerTokens]) -> ColumnElement[str]:
+def token_store(question_id: int | None) -> tuple[TokenTable, tuple[ColumnElement[bool], ...]]:
+    """Where the tokens of a grouped text are kept, and what picks that text's rows: the
+    comments' table, or the answers' table with the question."""
+    if question_id is None:
+        return CommentTokens, ()
+    return AnswerTokens, (AnswerTokens.question_id == question_id,)
+
+
+def joined_token_lists(tokens: TokenTable) -> ColumnElement[str]:
     """The stored JSON token lists of a group of texts, joined by commas by the database."""
     return func.aggregate_strings(cast(tokens.tokens, Text), ",")
 
@@ -227,15 +231,13 @@ def duplicate_groups(analysis: Analysis, page: int = 1, per_page: int = 50) -> D
 
 def frequencies_by_theme(analysis: Analysis) -> dict[int, Counter[str]]:
     """theme id -> token counts of its comments (or answers), in one query."""
-    tokens = token_table(analysis.question_id)
+    tokens, of_text = token_store(analysis.question_id)
     stmt = (
         select(ThemeAssignment.theme_id, joined_token_lists(tokens))
         .join(tokens, tokens.comment_id == ThemeAssignment.comment_id)
-        .where(ThemeAssignment.analysis_id == analysis.id)
+        .where(ThemeAssignment.analysis_id == analysis.id, *of_text)
         .group_by(ThemeAssignment.theme_id)
     )
-    if tokens is AnswerTokens:
-        stmt = stmt.where(AnswerTokens.question_id == analysis.question_id)
     return {theme_id: count_tokens(joined) for theme_id, joined in db.session.execute(stmt)}
 
 

@@ -38,6 +38,7 @@ from workshop.themes.services.tokens import (
     reporting,
     store_tokens,
     tag_languages,
+    text_noun,
 )
 
 MIN_COMMENTS = 5
@@ -98,9 +99,8 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
     every = comment_bodies(job.consultation_id, question_id)
     rows = [row for row in every if is_japanese(row.language)]
     if len(rows) < MIN_COMMENTS:
-        what = "意見" if question_id is None else "回答"
         raise DomainError(
-            f"分析するには日本語の{what}が{MIN_COMMENTS}件以上必要です（いま{len(rows)}件）。"
+            f"分析するには日本語の{text_noun(question_id)}が{MIN_COMMENTS}件以上必要です（いま{len(rows)}件）。"
         )
     others = language_groups(every)
     ids = [row.id for row in rows]
@@ -186,7 +186,7 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
     db.session.execute(
         update(Analysis)
         .where(Analysis.consultation_id == job.consultation_id, Analysis.id != analysis.id)
-        .where(same_text(question_id), Analysis.features.is_not(None))
+        .where(same_text(Analysis.question_id, question_id), Analysis.features.is_not(None))
         .values(features=None)
     )
     analysis.seconds = round(time.perf_counter() - started, 2)

@@ -22,7 +22,7 @@ from workshop.models import (
     Rename,
     ThemeAssignment,
 )
-from workshop.themes.services.lookup import get_theme, members
+from workshop.themes.services.lookup import get_theme, members, same_text
 from workshop.transaction import transaction
 
 
@@ -179,11 +179,7 @@ def replay_corrections(analysis: Analysis) -> int:
     stmt = (
         select(Correction)
         .where(Correction.consultation_id == analysis.consultation_id)
-        .where(
-            Correction.question_id.is_(None)
-            if analysis.question_id is None
-            else Correction.question_id == analysis.question_id
-        )
+        .where(same_text(Correction.question_id, analysis.question_id))
         .order_by(Correction.id)
     )
     applied = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from workshop import jobs
 from workshop.errors import NotFound
@@ -65,18 +66,24 @@ def job_question(job: Job) -> Question | None:
     return db.session.get(Question, question_id) if question_id is not None else None
 
 
-def same_text(question_id: int | None) -> ColumnElement[bool]:
-    """The analyses of the comments' text (None) or of one free-text question's answers."""
+def same_text(
+    column: InstrumentedAttribute[int | None], question_id: int | None
+) -> ColumnElement[bool]:
+    """The rows (analyses, corrections) of the comments' text (None) or of one free-text
+    question's answers, by their ``question_id`` column."""
     if question_id is None:
-        return Analysis.question_id.is_(None)
-    return Analysis.question_id == question_id
+        return column.is_(None)
+    return column == question_id
 
 
 def latest_analysis(consultation_id: int, question_id: int | None = None) -> Analysis | None:
     """The newest analysis of the comments (or of the answers to ``question_id``)."""
     stmt = (
         select(Analysis)
-        .where(Analysis.consultation_id == consultation_id, same_text(question_id))
+        .where(
+            Analysis.consultation_id == consultation_id,
+            same_text(Analysis.question_id, question_id),
+        )
         .order_by(Analysis.id.desc())
         .limit(1)
     )

@@ -14,11 +14,10 @@ from workshop.consultations.services.comments import language_of
 from workshop.extensions import db
 from workshop.models import (
     Answer,
-    AnswerTokens,
     Comment,
-    CommentTokens,
     Job,
 )
+from workshop.themes.reading import token_store
 from workshop.themes.services.lookup import text_questions
 
 if TYPE_CHECKING:
@@ -76,6 +75,11 @@ def comment_bodies(consultation_id: int, question_id: int | None = None) -> list
         .order_by(Comment.id)
     ).all()
     return [Text(*row) for row in rows]
+
+
+def text_noun(question_id: int | None) -> str:
+    """What a grouped text is called in a job's messages: 意見 (the comments) or 回答."""
+    return "意見" if question_id is None else "回答"
 
 
 def is_japanese(language: str | None) -> bool:
@@ -154,7 +158,7 @@ def prepare_text(
     reporting progress from ``start`` over ``span`` percent."""
     from nlp import tokenize_many
 
-    what = "意見" if question_id is None else "回答"
+    what = text_noun(question_id)
     rows = [
         row for row in comment_bodies(consultation_id, question_id) if is_japanese(row.language)
     ]
@@ -183,7 +187,7 @@ def mask_new_comments(
 ) -> list[masks.Masked]:
     """Pages show comments masked: mask the new ones now, once (Janome again, as slow)."""
     unmasked = masks.unmasked_comments(consultation_id, question_id)
-    what = "意見" if question_id is None else "回答"
+    what = text_noun(question_id)
     progress(start, f"新しい{what} {len(unmasked)}件の個人情報を伏せています")
     return masks.mask_comments(
         unmasked, on_progress=reporting(progress, start, end, "個人情報を伏せています")
@@ -193,16 +197,10 @@ def mask_new_comments(
 def load_token_cache(
     comment_ids: Sequence[int], question_id: int | None = None
 ) -> dict[str, tuple[str, ...]]:
+    table, of_text = token_store(question_id)
     cache: dict[str, tuple[str, ...]] = {}
     for chunk in chunks(comment_ids, 5000):
-        if question_id is None:
-            stmt = select(CommentTokens.cache_key, CommentTokens.tokens).where(
-                CommentTokens.comment_id.in_(chunk)
-            )
-        else:
-            stmt = select(AnswerTokens.cache_key, AnswerTokens.tokens).where(
-                AnswerTokens.question_id == question_id, AnswerTokens.comment_id.in_(chunk)
-            )
+        stmt = select(table.cache_key, table.tokens).where(table.comment_id.in_(chunk), *of_text)
         for key, tokens in db.session.execute(stmt):
             cache[key] = tuple(tokens)
     return cache
@@ -220,20 +218,15 @@ def store_tokens(
     fresh = [(i, k) for i, k in zip(ids, keys, strict=True) if k not in known and k in cache]
     if not fresh:
         return
+    table, of_text = token_store(question_id)
     fresh_ids = [i for i, _ in fresh]
-    rows = [{"comment_id": i, "cache_key": k, "tokens": list(cache[k])} for i, k in fresh]
-    if question_id is None:
-        for chunk in chunks(fresh_ids, 5000):
-            db.session.execute(delete(CommentTokens).where(CommentTokens.comment_id.in_(chunk)))
-        db.session.execute(insert(CommentTokens), rows)
-        return
     for chunk in chunks(fresh_ids, 5000):
-        db.session.execute(
-            delete(AnswerTokens).where(
-                AnswerTokens.question_id == question_id, AnswerTokens.comment_id.in_(chunk)
-            )
-        )
-    db.session.execute(insert(AnswerTokens), [row | {"question_id": question_id} for row in rows])
+        db.session.execute(delete(table).where(table.comment_id.in_(chunk), *of_text))
+    question = {} if question_id is None else {"question_id": question_id}
+    db.session.execute(
+        insert(table),
+        [{"comment_id": i, "cache_key": k, "tokens": list(cache[k])} | question for i, k in fresh],
+    )
 
 
 def chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
