@@ -10,6 +10,13 @@ keyword label), how many of its comments write the name as such / in any
 form (particles, spaces and spellings folded over the whole text, a rough
 count), keywords and the most common gold label among its comments with that
 label's share; --summaries adds the summary sentences.
+
+--why adds, for each discovered theme without a phrase name, its most
+distinctive phrase candidates with why none names it (held by one comment only,
+only inside a longer word, or refused by nlp.phrases.phrase_kind: one content
+word, a verb or a clause, a number or a name), and the stretches of text of 3 to
+12 characters that two of its comments share and that would pass phrase_kind:
+when there are none, no way of finding candidates can name that theme.
 """
 
 from __future__ import annotations
@@ -20,13 +27,15 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from nlp import Theme, analyze
+from nlp import Analyzer, Theme, analyze
 from nlp.normalize import normalize
-from nlp.phrases import phrase_key
+from nlp.phrases import HEAD_MARK, MIN_COMMENTS, PhraseNamer, phrase_key, phrase_kind, unwrapped
 
 ROOT = Path(__file__).resolve().parent.parent
 OWN_DATA = ROOT / "tests" / "data" / "eval"
 DEV_DATA = ROOT.parent / "shared" / "eval-dev"
+WHY_CANDIDATES = 6  # phrase candidates printed per unnamed theme
+SHARED_CHARS = range(3, 13)  # lengths of the shared stretches of text tried as names
 
 
 def read_set(paths: list[Path], label_column: str) -> tuple[list[str], list[str]]:
@@ -43,7 +52,14 @@ def read_set(paths: list[Path], label_column: str) -> tuple[list[str], list[str]
 
 
 def report(
-    name: str, texts: list[str], labels: list[str], *, seed: int, auto_k: bool, summaries: bool
+    name: str,
+    texts: list[str],
+    labels: list[str],
+    *,
+    seed: int,
+    auto_k: bool,
+    summaries: bool,
+    why: bool = False,
 ) -> float:
     k = len(set(labels))
     start = time.perf_counter()
@@ -60,6 +76,8 @@ def report(
     for theme in result.themes:
         if theme.parent_id is None:
             print_theme(theme, texts, labels, summaries, indent="")
+    if why:
+        print_why_unnamed([t for t in discovered if not t.label_is_phrase], texts)
     return share
 
 
@@ -82,12 +100,58 @@ def print_theme(
             print(f"{indent}         > {sentence}")
 
 
+def print_why_unnamed(themes: list[Theme], texts: list[str]) -> None:
+    """Each unnamed theme's best phrase candidates, why none names it, and the shared
+    stretches of its comments' text that would (the comments as nlp.analyze reads them)."""
+    analyzer = Analyzer()
+    normalized = [analyzer.normalize(text) for text in texts]
+    tokens = [analyzer.analyze_normalized(text) for text in normalized]
+    namer = PhraseNamer(analyzer.stopwords).fit(tokens, normalized)
+    print(f"\n  without a phrase name: {len(themes)}")
+    for theme in themes:
+        rows = [int(i) for i in theme.comment_ids]
+        ranked = namer.scorer_.keywords(rows, WHY_CANDIDATES, min_count=1)
+        reasons = [f"{key} ({refusal(namer, key, rows)})" for key, _ in ranked]
+        shared = nameable_shared_text([normalized[r] for r in rows], analyzer.stopwords)
+        print(f"  {theme.size:4d}   {theme.label:24} best: {'; '.join(reasons) or '-'}")
+        print(f"{'':31} shared text that would name: {'、'.join(shared[:5]) or 'none'}")
+
+
+def refusal(namer: PhraseNamer, key: str, rows: list[int]) -> str:
+    """Why the phrase counted as ``key`` does not name these rows."""
+    members = set(rows)
+    holders = [int(r) for r in namer.holders_[:, namer.column_[key]].indices if int(r) in members]
+    forms = {form for r in holders for form in namer.forms_[r][key]}
+    written = sorted(unwrapped(f) for f in forms if not f.startswith(HEAD_MARK))
+    if not written:
+        return f"in {len(holders)}, only inside a longer word"
+    if all(phrase_kind(form, namer.stopwords) is None for form in written):
+        return f"in {len(holders)}, not a name: {written[0]}"
+    if len(holders) < MIN_COMMENTS:
+        return f"in {len(holders)} comment only"
+    return f"in {len(holders)}, taken by another theme or outranked"
+
+
+def nameable_shared_text(normalized: list[str], stopwords: frozenset[str]) -> list[str]:
+    """Stretches of text held by at least two of the comments that pass phrase_kind,
+    longest first (spaces taken out: a line wrap on a sticky note is no word break)."""
+    counts: Counter[str] = Counter()
+    for text in normalized:
+        text = text.replace(" ", "")
+        counts.update({text[i : i + n] for n in SHARED_CHARS for i in range(len(text) - n + 1)})
+    shared = [piece for piece, count in counts.items() if count >= MIN_COMMENTS]
+    return sorted((p for p in shared if phrase_kind(p, stopwords) is not None), key=len)[::-1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", type=Path, default=DEV_DATA)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--summaries", action="store_true", help="print the summary sentences")
     parser.add_argument("--auto", action="store_true", help="k chosen by nlp, not the true k")
+    parser.add_argument(
+        "--why", action="store_true", help="why the themes without a phrase name have none"
+    )
     args = parser.parse_args()
     sets = {path.stem: ([path], "label") for path in sorted(args.data_dir.glob("*.csv"))}
     sets["own eval"] = (sorted(OWN_DATA.glob("*.csv")), "theme")
@@ -95,8 +159,9 @@ def main() -> None:
     for name, (paths, label_column) in sets.items():
         texts, labels = read_set(paths, label_column)
         shares[name] = report(
-            name, texts, labels, seed=args.seed, auto_k=args.auto, summaries=args.summaries
-        )
+            name, texts, labels, seed=args.seed, auto_k=args.auto, summaries=args.summaries,
+            why=args.why,
+        )  # fmt: skip
     print("\nphrase-name share: " + ", ".join(f"{n} {s:.0%}" for n, s in shares.items()))
 
 
