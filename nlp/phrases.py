@@ -5,8 +5,10 @@ on one of its content tokens and stands alone as a noun phrase: tokens joined
 directly (公共 + 交通), through one particle (窓口 の 待ち時間, 高齢者 への 配慮,
 手続き を オンライン化, 安全 な 通学路, 住民 による 清掃, 地域 における 交流,
 紙 からの 移行, a list: 食事 や 買い物) or two の (駅前 の 商店街 の 活性化), or through what the token filters
-dropped (a one-kanji prefix or suffix as in 再利用 and 効率化, a stopword noun as
-in 子育て支援 の 充実). The tokens are the cached ones, aligned with the text,
+dropped (a one-kanji prefix or suffix as in 再利用 and 効率化). A phrase without a
+particle may also start or end on a stopword noun written as a word of its own,
+joined by の: 子育て支援 の 充実, 市 の ホームページ (市, 町, 充実 are stopwords for
+grouping, not for naming). The tokens are the cached ones, aligned with the text,
 so finding candidates costs no second Janome pass over the comments.
 
 A phrase is counted by its words (``phrase_key``): 公共交通の確保, 公共交通を確保,
@@ -299,15 +301,33 @@ def _phrases(
     text: str, start: int, end: int, connectors: int, stopwords: frozenset[str]
 ) -> Iterator[str]:
     """The phrase from start to end, with a dropped prefix before it and a dropped
-    suffix or ``の`` + stopword noun after it (効率化, 子育て支援の充実), if it
-    then stands between word boundaries."""
+    suffix or ``の`` + stopword noun after it (効率化, 子育て支援の充実), or a
+    stopword noun + ``の`` before it (市のホームページ), if it then stands between
+    word boundaries."""
     if start > 0 and text[start - 1] in _PREFIXES:
         start -= 1
-    for tail in _tails(text, end, connectors, stopwords):
-        phrase = text[start:tail]
-        if len(phrase) > MAX_CHARS or _ends_inside_a_word(text, start, tail):
+    for head in _heads(text, start, connectors, stopwords):
+        for tail in _tails(text, end, connectors, stopwords):
+            phrase = text[head:tail]
+            if len(phrase) > MAX_CHARS or _ends_inside_a_word(text, head, tail):
+                continue
+            yield phrase if _starts_a_word(text, head) else HEAD_MARK + phrase
+
+
+def _heads(text: str, start: int, connectors: int, stopwords: frozenset[str]) -> Iterator[int]:
+    """Where the phrase may start: at its first token, or at a stopword noun written as
+    a word of its own and の before it when it has no particle yet (市のホームページ)."""
+    yield start
+    if connectors > 0 or start == 0 or text[start - 1] != "の":
+        return
+    for length in range(4, 0, -1):
+        head = start - 1 - length
+        word = text[max(head, 0) : start - 1]
+        if head < 0 or word not in stopwords or not _is_noun_like(word):
             continue
-        yield phrase if _starts_a_word(text, start) else HEAD_MARK + phrase
+        if _starts_a_word(text, head) and not _counted(text, head):
+            yield head
+        return
 
 
 def _tails(text: str, end: int, connectors: int, stopwords: frozenset[str]) -> Iterator[int]:

@@ -234,6 +234,37 @@ def test_an_adjective_after_its_own_subject_does_not_start_a_phrase():
     assert "新しい公園" in candidates
 
 
+def test_a_stopword_noun_and_no_start_a_phrase():
+    analyzer = Analyzer()
+    text = analyzer.normalize("市のホームページで町の子育て支援の充実を知りました")
+    candidates = phrase_candidates(analyzer.analyze_normalized(text), text, analyzer.stopwords)
+    assert "市のホームページ" in candidates  # 市 and 町 are stopwords for grouping only
+    assert "町の子育て支援の充実" in candidates
+    assert "ホームページ" in candidates
+
+
+def test_a_stopword_noun_inside_a_word_or_after_a_particle_does_not_start_a_phrase():
+    analyzer = Analyzer()
+    text = analyzer.normalize("都市のホームページと、市の窓口の待ち時間を比べた")
+    candidates = phrase_candidates(analyzer.analyze_normalized(text), text, analyzer.stopwords)
+    assert not any(phrase.lstrip(HEAD_MARK).startswith("市のホーム") for phrase in candidates)
+    assert "窓口の待ち時間" in candidates
+    assert "市の窓口の待ち時間" not in candidates  # only a phrase without a particle takes it
+
+
+def test_a_group_is_named_by_a_phrase_starting_on_a_stopword_noun():
+    texts = [
+        "市のホームページで申請書を探しましたが、どこにあるのか分かりません。",
+        "市のホームページの文字が小さくて、高齢の母には読めません。",
+        "ホームページより広報紙のほうが読みやすいです。",
+        "公民館の駐車場が狭くて停められない。",
+        "公民館の予約をネットでできるようにしてほしい。",
+        "公民館の和室の畳が傷んでいます。",
+    ]
+    namer, _ = fitted_namer(texts)
+    assert namer.names([range(3), range(3, 6)])[0] == "市のホームページ"
+
+
 def test_phrases_with_niyoru_niokeru_karano_and_a_chain_of_no():
     analyzer = Analyzer()
     text = analyzer.normalize(
