@@ -21,11 +21,15 @@ that they are nouns (an adjective may lead), hold two content words by
 Janome's own dictionary, and hold no number, symbol or personal name.
 
 Comments on a place often say what it is like instead (駐車場が狭い, 本数が
-少ない): such a short clause, a noun phrase + が + an adjective or adjectival
-noun, names too, weighing less than a noun phrase, and a key written both ways
-(自然豊か, 自然が豊か) is named by its noun phrase. A clause with its adjective
-inflected (人が多すぎる, 駐車場が狭かった) counts as one of the base form (人が多い),
-which names only where a comment writes it so.
+少ない), and notes about the future what happens (人口が増える, 統廃合が進む):
+such a short clause, a noun phrase + が + an adjective, an adjectival noun or a
+verb of change or state (not する, ある, なる, 来る), names too, weighing less than
+a noun phrase; a key written both ways (自然豊か, 自然が豊か) is named by its noun
+phrase, and a clause never replaces a noun phrase it holds. A clause with its
+predicate inflected (人が多すぎる, 駐車場が狭かった, 人口が増えている, 統廃合が進んだ)
+counts as one of the base form (人が多い, 人口が増える), which names only where a
+comment writes it so; a negative (増えていない) or a wish (増えたい) does not count
+(nlp.clauses).
 
 A space in Japanese text is a line wrap (sticky notes are full of them): a phrase
 only ever written across one (高幸福度 都市) names without it (高幸福度都市), but a
@@ -39,6 +43,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from nlp.clauses import SUBJECT_PARTICLE, adjective_stem, is_predicate, subject_end, verb_stem
 from nlp.label import TermScorer
 from nlp.tokenize import Morpheme, janome_tokens, shared_tokenizer
 
@@ -145,7 +150,12 @@ class _Name:
 class _Span:
     start: int
     end: int
-    inflected: bool = False  # an adjective's stem, its ending not in its base form (多すぎる)
+    ending: str = ""  # the kana that ends the base form of a predicate written inflected
+
+    @property
+    def inflected(self) -> bool:
+        """An adjective's or a verb's stem, its ending not in its base form (多すぎる, 増えた)."""
+        return bool(self.ending)
 
 
 # Marks a candidate that counts as an occurrence of a phrase without writing it as
@@ -179,7 +189,10 @@ def phrase_candidates(
             if len(connectors) > 1 and set(connectors) != {CHAIN_CONNECTOR}:
                 break
             if current.inflected:
-                found.update(_inflected_clause(normalized_text, span.start, current.end))
+                if current.ending == "い" or connectors == [SUBJECT_PARTICLE]:
+                    found.update(
+                        _inflected_clause(normalized_text, span.start, current.end, current.ending)
+                    )
                 break
             found.update(
                 _phrases(normalized_text, span.start, current.end, len(connectors), stopwords)
@@ -231,35 +244,23 @@ def _align(tokens: Sequence[str], text: str) -> list[_Span | None]:
             cursor = start + len(token)
             spans.append(_Span(start, cursor))
             continue
-        stem = _inflected_stem(token, text, cursor)
+        stem = adjective_stem(token, text, cursor)
+        if stem is None:
+            stem = verb_stem(token, text, cursor)
         if stem is None:
             spans.append(None)
             continue
         cursor = stem + len(token) - 1
-        spans.append(_Span(stem, cursor, inflected=True))
+        spans.append(_Span(stem, cursor, ending=token[-1]))
     return spans
 
 
-def _inflected_stem(token: str, text: str, cursor: int) -> int | None:
-    """Where an adjective (base form in い) stands inflected (多すぎる, 狭かった,
-    少なく), from ``cursor``: its stem followed by kana other than い. A stem of one
-    kana (よい) is too short to find."""
-    stem = token[:-1]
-    if not token.endswith("い") or not stem or (len(stem) == 1 and not _KANJI.match(stem)):
-        return None
-    start = text.find(stem, cursor)
-    after = start + len(stem)
-    if start < 0 or after >= len(text) or not "ぁ" <= text[after] <= "ゖ" or text[after] == "い":
-        return None
-    return start
-
-
-def _inflected_clause(text: str, start: int, stem_end: int) -> Iterator[str]:
-    """The phrase ending in an inflected adjective, in the adjective's base form and
-    marked (人が多すぎる counts as 人が多い)."""
+def _inflected_clause(text: str, start: int, stem_end: int, ending: str) -> Iterator[str]:
+    """The phrase ending in an inflected adjective or verb, in its base form and
+    marked (人が多すぎる counts as 人が多い, 人口が増えている as 人口が増える)."""
     if start > 0 and text[start - 1] in _PREFIXES:
         start -= 1
-    phrase = text[start:stem_end] + "い"
+    phrase = text[start:stem_end] + ending
     if len(phrase) <= MAX_CHARS and not _counted(text, start):
         yield HEAD_MARK + phrase
 
@@ -382,7 +383,8 @@ def phrase_kind(phrase: str, stopwords: frozenset[str] = frozenset()) -> int | N
     system dictionary: a single dictionary word (マイナンバーカード) is not a phrase,
     and numbers, symbols, personal names and verbs rule a phrase out. A short clause
     of a noun phrase, が and what it is like (本数が少ない, 駐車場が狭い, 交通が便利)
-    names too: comments on a place say what is wrong or good with it that way."""
+    or what happens to it (人口が増える, 統廃合が進む) names too: comments on a place
+    say what is wrong or good with it that way, notes on the future what changes."""
     morphemes = [
         Morpheme(t.surface, tuple(t.part_of_speech.split(",")), t.base_form)
         for t in janome_tokens(shared_tokenizer(None), phrase)
@@ -459,22 +461,14 @@ def _names_a_place(morphemes: Sequence[Morpheme], index: int) -> bool:
 
 
 def _is_clause(morphemes: Sequence[Morpheme]) -> bool:
-    """A noun phrase, が and an adjective in its base form or an adjectival noun:
-    本数が少ない, 満足度が高い, 交通が便利 (not 人が来る: a verb says an event)."""
-    subjects = [i for i, m in enumerate(morphemes) if m.surface == "が" and m.pos[0] == "助詞"]
-    if len(subjects) != 1 or subjects[0] != len(morphemes) - 2 or subjects[0] == 0:
+    """A noun phrase, が and what it is like or what happens to it: 本数が少ない,
+    交通が便利, 人口が増える, 統廃合が進む (not 人が来る: see nlp.clauses)."""
+    subject = subject_end(morphemes)
+    if subject is None or not is_predicate(morphemes[-1]):
         return False
-    predicate = morphemes[-1]
-    is_adjective = (
-        predicate.pos[0] == "形容詞"
-        and predicate.pos[1] == "自立"
-        and predicate.surface == predicate.base_form
+    return _is_noun_phrase(morphemes[:subject]) and all(
+        m.surface != "を" for m in morphemes[:subject]
     )
-    is_adjectival_noun = predicate.pos[0] == "名詞" and predicate.pos[1] == "形容動詞語幹"
-    if not (is_adjective or is_adjectival_noun):
-        return False
-    subject = morphemes[: subjects[0]]
-    return _is_noun_phrase(subject) and all(m.surface != "を" for m in subject)
 
 
 def _is_phrase_particle(morphemes: Sequence[Morpheme], index: int) -> bool:
@@ -508,7 +502,7 @@ def _piece_kind(surface: str) -> str | None:
 
 
 def _is_content(morpheme: Morpheme) -> bool:
-    if morpheme.pos[0] == "形容詞":
+    if morpheme.pos[0] == "形容詞" or morpheme.pos[:2] == ("動詞", "自立"):
         return True
     return (
         morpheme.pos[0] == "名詞"
@@ -576,7 +570,8 @@ class PhraseNamer:
         ordered: list[tuple[str, str]] = []
         for key, name, weight in weighted:
             # a longer phrase written only across a line wrap (洋上風力発電の EEZ, あわら温泉
-            # 灰屋) is likely two phrases side by side: it does not replace this one
+            # 灰屋) is likely two phrases side by side: it does not replace this one, nor
+            # does a clause replace a noun phrase (子育て支援 stays before 子育て支援が広がる)
             longer = [
                 (other, other_name.form)
                 for other, other_name, other_weight in weighted
@@ -584,6 +579,7 @@ class PhraseNamer:
                 and other != key
                 and other_weight >= EXTENSION_WEIGHT * weight
                 and not other_name.unwrapped
+                and (other_name.kind != CLAUSE or name.kind == CLAUSE)
             ]
             ordered.extend(p for p in (*longer[:1], (key, name.form)) if p not in ordered)
         return ordered

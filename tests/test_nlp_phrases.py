@@ -414,3 +414,54 @@ def test_an_inflected_adjective_counts_its_clause_but_does_not_name_it():
     only_inflected = ["駐車場が狭くて困る", "駐車場が狭かった", *texts[2:]]
     namer, _ = fitted_namer(only_inflected)
     assert namer.names([range(2)]) == [None]  # a name is written as such somewhere
+
+
+def test_a_clause_names_what_happens_to_something():
+    assert is_phrase_name("高齢者が増える")
+    assert is_phrase_name("駅の統廃合が進む")
+    assert is_phrase_name("地域の格差が広がる")
+    assert is_phrase_name("商店街がなくなる")
+    assert not is_phrase_name("駐車場がある")  # a verb that says nothing on its own
+    assert not is_phrase_name("変な音がする")
+    assert not is_phrase_name("子どもがいる")
+    assert not is_phrase_name("高齢者が増えた")  # not the verb's own form
+    assert not is_phrase_name("統廃合を進める")  # an object, not a subject
+
+
+def test_an_inflected_verb_counts_its_clause_in_the_base_form():
+    assert candidates_of("これから高齢者が増えていくと思います") == (HEAD_MARK + "高齢者が増える",)
+    assert HEAD_MARK + "統廃合が進む" in candidates_of("駅の統廃合が進んでいる")
+    assert HEAD_MARK + "格差が広がる" in candidates_of("地域の格差が広がった")
+    assert HEAD_MARK + "人口が減る" in candidates_of("人口が減りました。")
+    # a negative or a wish says something else
+    assert candidates_of("人口が増えていない") == ()
+    assert candidates_of("格差が広がってほしくない") == ()
+    assert candidates_of("人口が増えない") == ()
+
+
+def test_a_verb_clause_names_where_two_comments_write_it():
+    texts = [
+        "2050年には高齢者が増えていると思う",
+        "高齢者が増えるので病院が足りなくなりそう",
+        "空き家がたくさんある",
+        "川沿いの桜がきれい",
+        "夜景がきれいな展望台",
+        "バスの本数が少ない",
+    ]
+    namer, _ = fitted_namer(texts)
+    assert namer.names([range(3)]) == ["高齢者が増える"]
+    alone = ["高齢者が増えていると思う", "若い人は都心に集まる", *texts[2:]]
+    namer, _ = fitted_namer(alone)
+    assert namer.names([range(3)]) == [None]  # written in one comment only
+
+
+def test_a_noun_phrase_names_before_a_clause_that_holds_it():
+    texts = [
+        "子育て支援が広がるとうれしい",
+        "子育て支援が広がってほしい",
+        "子育て支援が広がることを願っています",
+        *BUS,
+    ]
+    namer, _ = fitted_namer(texts)
+    assert namer.candidates(range(3))[:2] == ("子育て支援", "子育て支援が広がる")
+    assert namer.names([range(3)]) == ["子育て支援"]
