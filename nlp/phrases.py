@@ -159,8 +159,8 @@ class _Span:
 
 
 # Marks a candidate that counts as an occurrence of a phrase without writing it as
-# such: the end of a compound (資本主義 in 株主資本主義), or a clause whose adjective is
-# inflected (人が多い in 人が多すぎる, 駐車場が狭い in 駐車場が狭かった). A name is
+# such: the end of a compound (資本主義 in 株主資本主義), or a clause whose predicate is
+# inflected (人が多い in 人が多すぎる, 人口が増える in 人口が増えている). A name is
 # written as such in at least one comment, so a marked candidate never names a theme.
 HEAD_MARK = "…"
 
