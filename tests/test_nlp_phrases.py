@@ -183,7 +183,7 @@ def test_a_clause_names_when_it_says_what_something_is_like():
     assert is_phrase_name("本数が少ない")
     assert is_phrase_name("駐車場が狭い")
     assert is_phrase_name("交通が便利")
-    assert not is_phrase_name("人が来る")  # a verb tells an event
+    assert not is_phrase_name("人が来る")  # 来る says nothing on its own
     assert not is_phrase_name("駐車場が狭く")  # not the adjective's own form
     assert not is_phrase_name("が多い")
 
