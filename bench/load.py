@@ -16,7 +16,8 @@
    what that resident wrote, no comment exists whose receipt was never shown, seats never
    exceed capacity and every sign-up answer matches its row.
 5. Throughput: the submit POST alone against the same gunicorn settings serving
-   bench/bare_app.py (Flask + SQLAlchemy, one INSERT), alternating, same clients and database.
+   bench/bare_app.py (Flask + SQLAlchemy, one INSERT), alternating, same clients and database,
+   with each side's p50 and p99 (aim: at least 0.4 x the bare app, submit p99 under 200 ms).
 
 Everything it starts is stopped on exit, Ctrl-C included. Loopback only.
 """
@@ -514,8 +515,11 @@ def check_database(scene: Scene, outcomes: Outcomes) -> list[Check]:
 # ---------------------------------------------------------------- throughput
 
 
-def submit_rate(port: int, slug: str | None, seconds: float, clients: int) -> float:
-    """Successful comment POSTs a second: machikoe's submit (slug) or the yardstick's INSERT."""
+def submit_rate(
+    port: int, slug: str | None, seconds: float, clients: int, latencies: list[float]
+) -> float:
+    """Successful comment POSTs a second: machikoe's submit (slug) or the yardstick's INSERT;
+    the time each took is added to `latencies`."""
     stop = threading.Event()
     done = Counter[int]()
     lock = threading.Lock()
@@ -532,10 +536,12 @@ def submit_rate(port: int, slug: str | None, seconds: float, clients: int) -> fl
             # the server keeps no record of the tokens it hands out, so a client-made one is the
             # same request the confirmation page sends, without measuring the confirm step too
             form["submission_token"] = secrets.token_urlsafe(24)
+            sent = time.perf_counter()
             status = browser.send("POST", path, form)[0]
             if status in (201, 303):
                 with lock:
                     done[index] += 1
+                    latencies.append(time.perf_counter() - sent)
 
     threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
     started = time.perf_counter()
@@ -554,6 +560,12 @@ def submit_rate(port: int, slug: str | None, seconds: float, clients: int) -> fl
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def latency(values: list[float]) -> str:
+    return (
+        f"p50 {percentile(values, 0.5) * 1000:.0f} ms, p99 {percentile(values, 0.99) * 1000:.0f} ms"
+    )
 
 
 def print_latencies(stats: Stats) -> None:
@@ -650,13 +662,22 @@ def run(args: argparse.Namespace) -> int:
             )
             servers.append(bare)
             rates: dict[str, list[float]] = {"machikoe": [], "bare": []}
+            latencies: dict[str, list[float]] = {"machikoe": [], "bare": []}
             # alternating rounds, so a neighbour's load on the shared machine hits both sides
             for _ in range(args.rounds):
                 rates["machikoe"].append(
-                    submit_rate(app.port, scene.slug, args.throughput_seconds, args.clients)
+                    submit_rate(
+                        app.port,
+                        scene.slug,
+                        args.throughput_seconds,
+                        args.clients,
+                        latencies["machikoe"],
+                    )
                 )
                 rates["bare"].append(
-                    submit_rate(bare.port, None, args.throughput_seconds, args.clients)
+                    submit_rate(
+                        bare.port, None, args.throughput_seconds, args.clients, latencies["bare"]
+                    )
                 )
             ours, theirs = statistics.mean(rates["machikoe"]), statistics.mean(rates["bare"])
             print(
@@ -665,13 +686,18 @@ def run(args: argparse.Namespace) -> int:
             )
             print(
                 f"  machikoe submit (CSRF, validation, receipt number, idempotency): {ours:.0f}/s "
-                f"{[round(r) for r in rates['machikoe']]}"
+                f"{[round(r) for r in rates['machikoe']]}, {latency(latencies['machikoe'])}"
             )
             print(
-                f"  bare Flask + SQLAlchemy INSERT: {theirs:.0f}/s {[round(r) for r in rates['bare']]}"
+                f"  bare Flask + SQLAlchemy INSERT: {theirs:.0f}/s {[round(r) for r in rates['bare']]}, "
+                f"{latency(latencies['bare'])}"
             )
             ratio = ours / theirs if theirs else float("nan")
             print(f"  ratio {ratio:.2f} ({'PASS' if ratio >= 0.4 else 'FAIL'}: aim at least 0.4)")
+            p99 = percentile(latencies["machikoe"], 0.99) * 1000
+            print(
+                f"  submit p99 {p99:.0f} ms ({'PASS' if p99 < 200 else 'FAIL'}: aim under 200 ms)"
+            )
             for server in servers:
                 server.stop()
             return 0 if all(c.passed for c in checks) else 1
