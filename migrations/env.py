@@ -93,6 +93,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            # A batch ALTER on SQLite copies the table and drops the old one; with foreign keys
+            # on, that DROP deletes every row referring to it (ON DELETE CASCADE): 0023 rebuilt
+            # `analysis` and emptied its themes. Off while migrating, checked before the commit.
+            connection.exec_driver_sql('PRAGMA foreign_keys=OFF')
+            connection.commit()  # the migrations' own transaction begins below
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -101,6 +108,13 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql('PRAGMA foreign_key_check').all()
+                if broken:
+                    raise RuntimeError(f'foreign keys broken by the migration: {broken[:10]}')
+        if sqlite:
+            connection.exec_driver_sql('PRAGMA foreign_keys=ON')
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -6,12 +6,13 @@ import re
 import time
 from email import message_from_bytes
 from email.policy import default
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, inspect, select, text
 
 from tests.conftest import free_port, post_form
 from workshop import create_app
@@ -84,6 +85,52 @@ def test_migrations_create_exactly_the_models_schema(db_backend, tmp_path, reque
         engine.dispose()
         db.engine.dispose()
     assert diff == []
+
+
+def test_a_migration_that_rebuilds_a_table_keeps_the_rows_referring_to_it(tmp_path, monkeypatch):
+    """SQLite alters a table by copying it and dropping the old one; that DROP must not delete,
+    through ON DELETE CASCADE, the rows of other tables that refer to it. 0023 rebuilds
+    `analysis`: an analysis's themes, a planner's renames among them, are still there after."""
+    monkeypatch.setenv("MACHIKOE_INSTANCE", str(tmp_path))
+    url = f"sqlite:///{tmp_path / 'kept.sqlite3'}"
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade(revision="0022_analysis_features")
+        engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+        with engine.begin() as connection:
+            for table, values in (
+                ("consultation", {"id": 1, "slug": "dx-plan"}),
+                ("analysis", {"id": 1, "consultation_id": 1}),
+                ("analysis_theme", {"id": 1, "analysis_id": 1, "label": "窓口の待ち時間"}),
+            ):
+                connection.execute(*insert_row(connection, table, values))
+        upgrade()
+        with engine.connect() as connection:
+            labels = connection.execute(text("SELECT label FROM analysis_theme")).scalars().all()
+            foreign_keys = connection.execute(text("PRAGMA foreign_keys")).scalar()
+        engine.dispose()
+        db.engine.dispose()
+    assert labels == ["窓口の待ち時間"]
+    assert foreign_keys == 1  # back on for the app
+
+
+def insert_row(connection: Any, table: str, values: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """An INSERT of `values`, with a plain value of its type in each other NOT NULL column."""
+    columns = dict(values)
+    for column in inspect(connection).get_columns(table):
+        name, kind = column["name"], str(column["type"]).upper()
+        if name in columns or column["nullable"] or column.get("default") is not None:
+            continue
+        if any(word in kind for word in ("INT", "FLOAT", "DOUBLE", "BOOL", "NUMERIC")):
+            columns[name] = 0
+        elif "JSON" in kind:
+            columns[name] = "[]"
+        elif "DATE" in kind or "TIME" in kind:
+            columns[name] = "2026-11-01"
+        else:
+            columns[name] = "x"
+    placeholders = ", ".join(f":{name}" for name in columns)
+    return text(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"), columns
 
 
 def drop_database(name: str) -> None:
