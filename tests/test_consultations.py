@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from tests.conftest import csrf_token, future, past, post_form
 from workshop.extensions import db
-from workshop.models import Comment
+from workshop.models import Comment, Profile
+from workshop.questionnaires.services import profile_labels
 
 RECEIPT = re.compile(r"DX-\d{4}-\d{6}")
 TOKEN = re.compile(r'name="submission_token" value="([^"]+)"')
@@ -102,7 +103,8 @@ def test_submit_keeps_the_chosen_section_and_district(client, make_consultation)
     response = submit(client, consultation, section_id=str(section.id), district="南浜地区")
     assert response.status_code == 303
     comment = db.session.scalars(select(Comment)).one()
-    assert comment.section_id == section.id and comment.district == "南浜地区"
+    assert comment.section_id == section.id
+    assert profile_labels([comment.id])[comment.id] == {Profile.DISTRICT: "南浜地区"}
     # a section of another consultation is refused on the final submit too
     other = make_consultation(receipt_prefix="KO")
     page = confirm(client, consultation).get_data(as_text=True)

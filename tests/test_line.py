@@ -13,7 +13,8 @@ from sqlalchemy import func, select, text
 from tests.test_line_webhook import SECRET, body_of, deliver, signed, text_event
 from workshop.extensions import db
 from workshop.line.standin import StandIn
-from workshop.models import AgeGroup, Channel, Comment, LineEvent, LineUser
+from workshop.models import AgeGroup, Channel, Comment, LineEvent, LineUser, Profile
+from workshop.questionnaires.services import profile_labels
 
 USER_A = "U" + "a1" * 16
 USER_B = "U" + "b2" * 16
@@ -74,7 +75,10 @@ def test_a_whole_comment_through_line(client, line_api):
     (comment,) = comments()
     assert comment.channel is Channel.LINE
     assert comment.body == "バスの本数を増やしてほしい。\n特に夕方。"
-    assert comment.age_group is AgeGroup.AGE_70S and comment.district == "北山地区"
+    assert profile_labels([comment.id])[comment.id] == {
+        Profile.AGE_GROUP: "70代",
+        Profile.DISTRICT: "北山地区",
+    }
     assert f"受付番号は {comment.receipt_no} です" in line_api.texts()[-1]
     path, _, auth = line_api.calls[-1]
     assert path == "/v2/bot/message/reply" and auth == "Bearer test-access-token"
@@ -114,10 +118,11 @@ def test_two_residents_at_once_keep_their_own_drafts(client, line_api):
     ):
         hana.says(said_a)
         taro.says(said_b)
-    bodies = {c.body: (c.age_group, c.district) for c in comments()}
+    about = profile_labels([c.id for c in comments()])
+    bodies = {c.body: about[c.id] for c in comments()}
     assert bodies == {
-        "保育園を増やして": (AgeGroup.AGE_30S, "中央地区"),
-        "図書館を遅くまで": (AgeGroup.AGE_60S, "北山地区"),
+        "保育園を増やして": {Profile.AGE_GROUP: "30代", Profile.DISTRICT: "中央地区"},
+        "図書館を遅くまで": {Profile.AGE_GROUP: "60代", Profile.DISTRICT: "北山地区"},
     }
 
 
@@ -263,7 +268,8 @@ def test_a_confirming_event_taken_twice_stores_one_comment(app, line_api):
     first = store_comment(submit, "01HZ0EXAMPLE000000000000001")
     again = store_comment(submit, "01HZ0EXAMPLE000000000000001")
     (comment,) = comments()
-    assert comment.channel is Channel.LINE and comment.age_group is AgeGroup.AGE_30S
+    assert comment.channel is Channel.LINE
+    assert profile_labels([comment.id])[comment.id] == {Profile.AGE_GROUP: "30代"}
     assert first.text == again.text and comment.receipt_no in first.text
     other = store_comment(submit, "01HZ0EXAMPLE000000000000002")
     assert len(comments()) == 2 and other.text != first.text

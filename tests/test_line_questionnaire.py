@@ -103,6 +103,9 @@ def test_a_questionnaire_answered_in_line(client, line_api, survey):  # noqa: F8
         "troubles": ["forms", "電話がつながらない"],
         "satisfaction": ["4"],
         "minutes": [120.0],
+        # what the resident set up in LINE first (60代, 中央地区), as the answers about them
+        "age_group": ["60s"],
+        "district": ["d1"],
     }
     assert f"受付番号は {comment.receipt_no} です" in line_api.texts()[-1]
 
@@ -134,4 +137,6 @@ def test_a_condition_asks_the_follow_up_and_cancel_keeps_nothing(
         "smartphone": ["never"],
         "troubles": ["hours", "online"],
         "satisfaction": ["5"],
+        "age_group": ["60s"],
+        "district": ["d1"],
     }

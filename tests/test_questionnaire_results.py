@@ -165,7 +165,8 @@ def test_the_page_shows_a_chart_and_a_table_per_question(
     response = client.get(f"/staff/consultations/{survey.id}/results/questions")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert page.count('<svg class="chart"') == 5  # the cross tab is counted when asked
+    # the questionnaire's five choice questions, then 年代, 地区 and 関係; a cross tab when asked
+    assert page.count('<svg class="chart"') == 5 + 3
     assert '<td class="number" data-cell="daily:share">60.0%</td>' in page
     assert "割合は回答者数に対する割合、複数回答のため合計は100%を超えます。" in page
     assert "記入した人 3人" in page
@@ -350,7 +351,8 @@ def test_the_published_results_show_the_choice_charts_beside_the_themes(
     publishing.publish(consultation.id, analysis.id, staff_id=None)
     page = client.get("/consultations/dx-closed/results").get_data(as_text=True)
     assert "アンケートの結果" in page
-    assert page.count('<svg class="chart"') == 5  # choices, the scale, the number
+    # choices, the scale, the number, then 年代, 地区 and 関係
+    assert page.count('<svg class="chart"') == 5 + 3
     assert '<td class="number" data-cell="daily:share">60.0%</td>' in page
     assert "意見の概要と市の考え方" in page
     # the answers of the free-text question are not published on this page

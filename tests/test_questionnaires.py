@@ -87,8 +87,11 @@ def dump(app, slug: str) -> dict[str, Any]:
 
 
 def questions_of(consultation_id: int) -> list[Question]:
+    """The questionnaire's questions (not the three about the respondent every form asks)."""
     db.session.expire_all()
-    stmt = select(Question).where(Question.consultation_id == consultation_id)
+    stmt = select(Question).where(
+        Question.consultation_id == consultation_id, Question.profile.is_(None)
+    )
     return list(db.session.scalars(stmt.order_by(Question.position)))
 
 
@@ -403,4 +406,5 @@ def test_deleting_a_comment_deletes_its_answers_and_options_stay(app, make_consu
     db.session.delete(db.session.get(Comment, comment.id))
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
-    assert db.session.scalar(select(func.count()).select_from(QuestionOption)) == 3 + 3 + 5
+    options = select(func.count(QuestionOption.id)).join(Question).where(Question.profile.is_(None))
+    assert db.session.scalar(options) == 3 + 3 + 5

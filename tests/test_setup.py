@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from email import message_from_bytes
@@ -87,6 +88,124 @@ def test_migrations_create_exactly_the_models_schema(db_backend, tmp_path, reque
     assert diff == []
 
 
+def migrated_database_url(db_backend: str, tmp_path: Any, request: Any, stem: str) -> str:
+    """A database of its own (the shared test database already has create_all()'s tables)."""
+    if db_backend == "sqlite":
+        return f"sqlite:///{tmp_path / (stem + '.sqlite3')}"
+    import psycopg
+
+    from tests.conftest import POSTGRES_SERVER
+
+    base = request.getfixturevalue("postgres_url")  # skips or fails when unreachable
+    name = f"machikoe_{stem}_" + str(int(time.time() * 1000))[-8:]
+    with psycopg.connect(POSTGRES_SERVER, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    request.addfinalizer(lambda: drop_database(name))
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.mark.both_dbs
+def test_the_questions_about_the_respondent_keep_every_answer_through_the_migration(
+    db_backend, tmp_path, request, monkeypatch
+):
+    """0024 turns comment.age_group, .district and .relation into answers to three questions
+    of each consultation, and consultation.districts into the district question's options; a
+    district the comments named beyond the list becomes a hidden option. The downgrade gives
+    the columns back as they were."""
+    monkeypatch.setenv("MACHIKOE_INSTANCE", str(tmp_path))
+    url = migrated_database_url(db_backend, tmp_path, request, "profile")
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x"})
+    comments = [
+        (1, "70s", "北山地区", "resident"),
+        (2, "20s", "港町", None),  # a district the consultation does not list (an import)
+        (3, None, None, "student"),
+    ]
+    with app.app_context():
+        upgrade(revision="0023_question_themes")
+        engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+        with engine.begin() as connection:
+            listed = '["中央地区", "北山地区"]'
+            for table, values in (
+                ("consultation", {"id": 1, "slug": "dx-plan", "districts": listed}),
+                # the city's own question already holds one of the keys
+                ("question", {"id": 100, "consultation_id": 1, "key": "age_group", "position": 0}),
+                *(
+                    (
+                        "comment",
+                        {
+                            "id": id_,
+                            "consultation_id": 1,
+                            "body": "意見",
+                            "age_group": age,
+                            "district": district,
+                            "relation": relation,
+                            "receipt_no": f"PC-{id_}",
+                            "receipt_token": f"t{id_}",
+                        },
+                    )
+                    for id_, age, district, relation in comments
+                ),
+            ):
+                connection.execute(*insert_row(connection, table, values))
+        upgrade()
+        with engine.connect() as connection:
+            questions = connection.execute(
+                text("SELECT key, profile, position FROM question ORDER BY position")
+            ).all()
+            districts = connection.execute(
+                text(
+                    "SELECT o.code, o.label, o.is_hidden FROM question_option o"
+                    " JOIN question q ON q.id = o.question_id WHERE q.profile = 'district'"
+                    " ORDER BY o.position"
+                )
+            ).all()
+            answers = connection.execute(
+                text(
+                    "SELECT a.comment_id, q.profile, o.code FROM answer a"
+                    " JOIN question q ON q.id = a.question_id"
+                    " JOIN question_option o ON o.id = a.option_id ORDER BY a.comment_id, q.position"
+                )
+            ).all()
+            columns = {c["name"] for c in inspect(connection).get_columns("comment")}
+        from flask_migrate import downgrade
+
+        downgrade(revision="0023_question_themes")
+        with engine.connect() as connection:
+            back = connection.execute(
+                text("SELECT id, age_group, district, relation FROM comment ORDER BY id")
+            ).all()
+            listed_back = connection.execute(text("SELECT districts FROM consultation")).scalar()
+            left = connection.execute(text("SELECT key FROM question")).scalars().all()
+        engine.dispose()
+        db.engine.dispose()
+    assert questions == [
+        ("age_group", None, 0),
+        ("age_group_2", "age_group", 1),
+        ("district", "district", 2),
+        ("relation", "relation", 3),
+    ]
+    assert [(code, label, bool(hidden)) for code, label, hidden in districts] == [
+        ("d1", "中央地区", False),
+        ("d2", "北山地区", False),
+        ("d3", "港町", True),
+    ]
+    assert answers == [
+        (1, "age_group", "70s"),
+        (1, "district", "d2"),
+        (1, "relation", "resident"),
+        (2, "age_group", "20s"),
+        (2, "district", "d3"),
+        (3, "relation", "student"),
+    ]
+    assert not {"age_group", "district", "relation"} & columns
+    assert back == comments
+    assert (json.loads(listed_back) if isinstance(listed_back, str) else listed_back) == [
+        "中央地区",
+        "北山地区",
+    ]
+    assert left == ["age_group"]
+
+
 def test_a_migration_that_rebuilds_a_table_keeps_the_rows_referring_to_it(tmp_path, monkeypatch):
     """SQLite alters a table by copying it and dropping the old one; that DROP must not delete,
     through ON DELETE CASCADE, the rows of other tables that refer to it. 0023 rebuilds
@@ -121,7 +240,9 @@ def insert_row(connection: Any, table: str, values: dict[str, Any]) -> tuple[Any
         name, kind = column["name"], str(column["type"]).upper()
         if name in columns or column["nullable"] or column.get("default") is not None:
             continue
-        if any(word in kind for word in ("INT", "FLOAT", "DOUBLE", "BOOL", "NUMERIC")):
+        if "BOOL" in kind:
+            columns[name] = False
+        elif any(word in kind for word in ("INT", "FLOAT", "DOUBLE", "NUMERIC")):
             columns[name] = 0
         elif "JSON" in kind:
             columns[name] = "[]"
@@ -186,7 +307,11 @@ def test_demo_load_is_idempotent(app):
         ).all()
     )
     assert channels == {Channel.WEB: 1200, Channel.PAPER: 300, Channel.LINE: 500}
-    answered = select(func.count(func.distinct(Answer.comment_id)))
+    answered = (
+        select(func.count(func.distinct(Answer.comment_id)))
+        .join(Comment, Comment.id == Answer.comment_id)
+        .where(Comment.consultation_id == survey.id)
+    )
     assert db.session.scalar(answered) == 2000
     assert len(survey.questions) == 9
     # it comes analysed: its results page shows the themes split by a choice, of the comments

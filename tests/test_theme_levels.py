@@ -268,7 +268,7 @@ def test_breakdown_at_either_level_adds_up(client, login, consultation_with_four
     assert any("level=small" in link and "attribute=district" in link for link in links)
     for large_theme in analysis.large_themes:
         assert large_theme.label in large_page
-        for district in DISTRICTS:
+        for district in ("d1", "d2", "d3"):  # the districts' options, in the city's order
             children = sum(cell(small, f"{t.id}:{district}") for t in large_theme.children)
             assert cell(large_page, f"{large_theme.id}:{district}") == children
     assert cell(large_page, "total:total") == cell(small, "total:total") == 100

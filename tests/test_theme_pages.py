@@ -88,6 +88,12 @@ def analysed(app, make_consultation):
     return consultation, analysis, phone, disaster, ids
 
 
+def about_rows(consultation, analysis):
+    """The snapshot's rows with the answers about the respondent (年代, 地区, 関係)."""
+    attributes = stats.Attributes.of(consultation)
+    return stats.fetch_rows(analysis.id, attributes.questions(stats.PROFILE_ATTRIBUTES))
+
+
 def theme_of(analysis, comment_id):
     return db.session.get(ThemeAssignment, (analysis.id, comment_id)).theme_id
 
@@ -110,8 +116,11 @@ def cell(page: str, key: str) -> str:
 # ---------------------------------------------------------------- pure numbers
 
 
-def row(theme, age="", district="", relation="", channel="web"):
-    return stats.CommentRow(theme, age, district, relation, channel)
+def row(theme, age="", district="", relation="", channel="web", count=1):
+    """Comments with these answers about the respondent (none: not answered)."""
+    given = {"age_group": age, "district": district, "relation": relation}
+    answers = {name: frozenset({value}) for name, value in given.items() if value}
+    return stats.CommentRow(theme, channel, count, answers=answers)
 
 
 def test_cross_table_counts_and_shares_by_hand():
@@ -138,7 +147,7 @@ def test_compare_ranks_themes_by_difference_in_share():
 
 def test_a_row_stands_for_as_many_comments_as_it_counts():
     # fetch_rows gives one row per theme and combination of attributes, with its count
-    counted = [stats.CommentRow(1, "60s", "", "", "web", count=2), row(1, "30s"), row(2, "30s")]
+    counted = [row(1, "60s", count=2), row(1, "30s"), row(2, "30s")]
     table = stats.cross_table(counted, "age_group", [1, 2], ["30s", "60s"])
     assert (table.count(1, "60s"), table.row_total(1), table.total) == (2, 3, 4)
     older = stats.Segment.parse(["age_group:60s"])
@@ -160,7 +169,7 @@ def test_segment_is_or_within_an_attribute_and_across_attributes():
 @pytest.mark.both_dbs
 def test_cross_table_by_age_group(client, login, analysed):
     consultation, analysis, phone, disaster, _ = analysed
-    rows = stats.fetch_rows(analysis.id)
+    rows = about_rows(consultation, analysis)
     values = list(stats.present_values(rows, "age_group"))
     assert values == ["20s", "30s", "40s", "60s", "70s", "80_plus", ""]
     table = stats.cross_table(rows, "age_group", [phone, disaster], values)
@@ -185,8 +194,10 @@ def test_cross_table_by_district_relation_and_channel(client, login, analysed):
     login(Role.PLANNER)
     url = f"{analysis_url(consultation, analysis)}/breakdown"
     page = client.get(url, query_string={"attribute": "district"}).get_data(as_text=True)
-    assert cell(page, f"{phone}:中央地区") == "5 列 83.3% 行 62.5%"
-    assert cell(page, f"{disaster}:南浜地区") == "6 列 100.0% 行 75.0%"
+    # districts by their option's code: 中央地区 d1, 北山地区 d2, 南浜地区 d3, in the city's order
+    assert cell(page, f"{phone}:d1") == "5 列 83.3% 行 62.5%"
+    assert cell(page, f"{disaster}:d3") == "6 列 100.0% 行 75.0%"
+    assert "南浜地区" in page
     page = client.get(url, query_string={"attribute": "relation"}).get_data(as_text=True)
     assert cell(page, f"{disaster}:worker") == "2 列 100.0% 行 25.0%"
     assert cell(page, "total:resident") == "12"
@@ -225,7 +236,7 @@ def test_cross_table_csv(client, login, analysed):
 
 def test_compare_older_with_younger(client, login, analysed):
     consultation, analysis, phone, disaster, _ = analysed
-    rows = stats.fetch_rows(analysis.id)
+    rows = about_rows(consultation, analysis)
     older = stats.Segment.parse(["age_group:60s", "age_group:70s", "age_group:80_plus"])
     younger = stats.Segment.parse(["age_group:20s", "age_group:30s", "age_group:40s"])
     result = stats.compare(rows, [phone, disaster], older, younger)
@@ -258,7 +269,7 @@ def test_compare_with_everyone_else(client, login, analysed):
     consultation, analysis, phone, disaster, _ = analysed
     login(Role.PLANNER)
     url = f"{analysis_url(consultation, analysis)}/compare"
-    page = client.get(url, query_string={"a": "district:南浜地区"}).get_data(as_text=True)
+    page = client.get(url, query_string={"a": "district:d3"}).get_data(as_text=True)  # 南浜地区
     assert "A以外のすべての人（10件）" in page
     # 南浜: 0 of 6 about phones; everyone else: 8 of 10
     assert "−80.0ポイント" in page and "+80.0ポイント" in page

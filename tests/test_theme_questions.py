@@ -170,12 +170,12 @@ def test_compare_by_answers(client, login, answered):
 
 
 def test_segments_of_a_multiple_choice_match_any_option_chosen():
-    row = stats.CommentRow(1, "60s", "", "", "web", answers={"q.t": frozenset({"forms", "hours"})})
+    row = stats.CommentRow(1, "web", answers={"q.t": frozenset({"forms", "hours"})})
     assert stats.Segment.parse(["q.t:forms"]).matches(row)
     assert stats.Segment.parse(["q.t:online", "q.t:hours"]).matches(row)
     assert not stats.Segment.parse(["q.t:online"]).matches(row)
     assert not stats.Segment.parse(["q.t:forms", "age_group:30s"]).matches(row)
-    unanswered = stats.CommentRow(2, "60s", "", "", "web")
+    unanswered = stats.CommentRow(2, "web")
     assert stats.Segment.parse(["q.t:"]).matches(unanswered)
     table = stats.cross_table([row, unanswered], "q.t", [1, 2], ["forms", "hours", ""])
     assert (table.count(1, "forms"), table.count(1, "hours"), table.row_total(1)) == (1, 1, 1)

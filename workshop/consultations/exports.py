@@ -16,9 +16,14 @@ from workshop import audit, jobs, tabular
 from workshop.consultations.services import count_comments
 from workshop.errors import NotFound
 from workshop.extensions import db
-from workshop.labels import AGE_GROUP, CHANNEL, LANGUAGE, RELATION_SHORT
-from workshop.models import Comment, Consultation, Job, JobKind, JobStatus
-from workshop.questionnaires.services import answer_cells, answer_header, answers_of
+from workshop.labels import CHANNEL, LANGUAGE
+from workshop.models import Comment, Consultation, Job, JobKind, JobStatus, Profile
+from workshop.questionnaires.services import (
+    answer_cells,
+    answer_header,
+    answers_of,
+    profile_labels,
+)
 from workshop.transaction import transaction
 
 HEADER = (
@@ -46,12 +51,17 @@ def comment_rows(consultation: Consultation) -> Iterator[Sequence[tabular.Cell]]
     headings = {s.id: s.heading for s in consultation.sections}
     questions = consultation.questions
     for batch in db.session.scalars(stmt).partitions(BATCH):
-        answers = answers_of([c.id for c in batch]) if questions else {}
+        ids = [c.id for c in batch]
+        answers = answers_of(ids) if questions else {}
+        about = profile_labels(ids)
         for c in batch:
-            yield (*comment_cells(c, headings), *answer_cells(questions, answers.get(c.id, {})))
+            cells = comment_cells(c, headings, about.get(c.id, {}))
+            yield (*cells, *answer_cells(questions, answers.get(c.id, {})))
 
 
-def comment_cells(c: Comment, headings: dict[int, str]) -> tuple[tabular.Cell, ...]:
+def comment_cells(
+    c: Comment, headings: dict[int, str], about: dict[Profile, str]
+) -> tuple[tabular.Cell, ...]:
     return (
         c.receipt_no,
         c.received_on.isoformat(),
@@ -59,9 +69,9 @@ def comment_cells(c: Comment, headings: dict[int, str]) -> tuple[tabular.Cell, .
         headings.get(c.section_id or 0, ""),
         c.body,
         LANGUAGE.get(c.language or "", ""),
-        AGE_GROUP[c.age_group] if c.age_group else "",
-        c.district or "",
-        RELATION_SHORT[c.relation] if c.relation else "",
+        about.get(Profile.AGE_GROUP, ""),
+        about.get(Profile.DISTRICT, ""),
+        about.get(Profile.RELATION, ""),
         c.name or "",
         c.email or "",
         "公表しない" if c.is_hidden else "",

@@ -18,8 +18,7 @@ from workshop.consultations.services import (
     body_problem,
 )
 from workshop.formfields import EmailShape, JaRadioField, JaSelectField
-from workshop.labels import AGE_GROUP, RELATION
-from workshop.models import AgeGroup, Consultation, Question, Relation
+from workshop.models import Consultation, Profile, Question
 from workshop.models.consultations import COMMENT_MAX_CHARS
 from workshop.preferences.language import lazy_number
 from workshop.questionnaires.forms import (
@@ -32,6 +31,7 @@ from workshop.questionnaires.services import (
     CheckedAnswers,
     check_answers,
     first_step_keys,
+    offered_choices,
     pending_questions,
 )
 
@@ -118,11 +118,12 @@ class CommentForm(FlaskForm):
         self.section_id.choices = [("", _l("選ばない（全体について）"))] + [
             (str(s.id), s.heading) for s in consultation.sections
         ]
-        self.age_group.choices = [("", _l("選ばない"))] + [
-            (a.value, _l(label)) for a, label in AGE_GROUP.items()
-        ]
-        self.district.choices = [("", _l("選ばない"))] + [(d, d) for d in consultation.districts]
-        self.relation.choices = [(r.value, _l(label)) for r, label in RELATION.items()]
+        # the questions about the respondent, with the options the city offers
+        unchosen = ("", _l("選ばない"))
+        about = consultation.profile_question
+        self.age_group.choices = [unchosen, *offered_choices(about(Profile.AGE_GROUP))]
+        self.district.choices = [unchosen, *offered_choices(about(Profile.DISTRICT))]
+        self.relation.choices = offered_choices(about(Profile.RELATION))
         if self.questions:
             self.body.label.text = _("そのほか、ご意見があればお書きください（任意）")
             if not self.asked.data:
@@ -178,9 +179,9 @@ class CommentForm(FlaskForm):
         return CommentInput(
             body=self.body.data or "",
             section_id=int(self.section_id.data) if self.section_id.data else None,
-            age_group=AgeGroup(self.age_group.data) if self.age_group.data else None,
+            age_group=self.age_group.data or None,
             district=self.district.data or None,
-            relation=Relation(self.relation.data) if self.relation.data else None,
+            relation=self.relation.data or None,
             name=self.name.data or None,
             email=self.email.data or None,
             answers=self.checked.answers if self.questions else (),

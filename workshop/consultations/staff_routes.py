@@ -30,6 +30,7 @@ from workshop.errors import DomainError
 from workshop.extensions import db
 from workshop.formfields import flash_form_errors
 from workshop.models import Channel, Consultation, JobKind, Role
+from workshop.questionnaires.services import profile_labels
 from workshop.tabular import csv_chunks
 from workshop.timeutil import TOKYO
 from workshop.views import download, public_url
@@ -132,6 +133,7 @@ def comments(consultation_id: int) -> ResponseReturnValue:
         "consultations/staff/comments.html",
         consultation=found,
         page=page,
+        about=profile_labels([c.id for c in page.items]),
         filter_form=filter_form,
         hide_form=HideForm(),
     )

@@ -14,7 +14,6 @@ from workshop import jobs
 from workshop.auth import services as auth_services
 from workshop.consultations import services
 from workshop.extensions import db
-from workshop.labels import AGE_GROUP_ALIASES
 from workshop.models import Channel, Consultation, JobKind
 from workshop.timeutil import today_tokyo
 from workshop.transaction import transaction
@@ -136,20 +135,26 @@ def load_comments(consultation: Consultation) -> int:
     with transaction():
         numbers = services.next_receipt_numbers(consultation, len(rows), today_tokyo().year)
         start = consultation.opens_on
+        made = []
         for index, (row, receipt_no) in enumerate(zip(rows, numbers, strict=True)):
+            data = services.CommentInput(
+                body=row["text"],
+                age_group=row["age_group"] or None,
+                district=row["district"] or None,
+            )
             comment = services.build_comment(
                 consultation,
-                services.CommentInput(
-                    body=row["text"],
-                    age_group=AGE_GROUP_ALIASES.get(row["age_group"]),
-                    district=row["district"] or None,
-                ),
+                data,
                 channel=CHANNEL_CYCLE[index % len(CHANNEL_CYCLE)],
                 received_on=start + timedelta(days=index % 30),
                 receipt_no=receipt_no,
             )
             comment.external_id = f"demo:{row['id']}"
             db.session.add(comment)
+            made.append((comment, data))
+        db.session.flush()
+        for comment, data in made:  # 年代 and 地区, as answers
+            services.store_comment_answers(comment.id, consultation, data)
     return len(rows)
 
 

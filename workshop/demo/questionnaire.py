@@ -10,15 +10,12 @@ from workshop.consultations import services
 from workshop.demo.consultations import DISTRICTS, create_round
 from workshop.demo_data import survey
 from workshop.extensions import db
-from workshop.labels import AGE_GROUP_ALIASES
 from workshop.models import Channel, Comment, Consultation, Question
 from workshop.questionnaires.services import (
-    AnswerInput,
     apply_questionnaire,
     check_answers,
     parse_file,
     raw_from_cell,
-    store_answers,
 )
 from workshop.timeutil import today_tokyo
 from workshop.transaction import transaction
@@ -66,7 +63,7 @@ def load_survey_answers(
     planner = auth_services.find_user("planner@example.jp")
     with transaction():
         numbers = services.next_receipt_numbers(consultation, len(rows), today_tokyo().year)
-        made: list[tuple[Comment, tuple[AnswerInput, ...]]] = []
+        made: list[tuple[Comment, services.CommentInput]] = []
         for index, (row, receipt_no) in enumerate(zip(rows, numbers, strict=True)):
             raw = {
                 key: raw_from_cell(by_key[key], row[column[name]])
@@ -76,13 +73,15 @@ def load_survey_answers(
             checked = check_answers(questions, raw, enforce_required=False)
             assert not checked.problems, checked.problems  # our own rows fit our own questions
             channel = SURVEY_CHANNELS[index % len(SURVEY_CHANNELS)]
+            data = services.CommentInput(
+                body=row[column[survey.TEXT_COLUMN]],
+                age_group=row[column["年代"]] or None,
+                district=row[column["お住まいの地区"]] or None,
+                answers=checked.answers,
+            )
             comment = services.build_comment(
                 consultation,
-                services.CommentInput(
-                    body=row[column[survey.TEXT_COLUMN]],
-                    age_group=AGE_GROUP_ALIASES.get(row[column["年代"]]),
-                    district=row[column["お住まいの地区"]] or None,
-                ),
+                data,
                 channel=channel,
                 received_on=consultation.opens_on + timedelta(days=index % 20),
                 receipt_no=receipt_no,
@@ -92,7 +91,7 @@ def load_survey_answers(
             if channel is Channel.LINE:
                 comment.external_id = row[column["回答ID"]]
             db.session.add(comment)
-            made.append((comment, checked.answers))
+            made.append((comment, data))
         db.session.flush()
-        for comment, answers in made:
-            store_answers(comment.id, questions, answers)
+        for comment, data in made:
+            services.store_comment_answers(comment.id, consultation, data)

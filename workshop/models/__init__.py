@@ -50,7 +50,13 @@ from workshop.models.consultations import (
     Section,
 )
 from workshop.models.line import LineEvent, LineEventStatus, LineUser
-from workshop.models.questionnaires import Answer, Question, QuestionOption, QuestionType
+from workshop.models.questionnaires import (
+    Answer,
+    Profile,
+    Question,
+    QuestionOption,
+    QuestionType,
+)
 from workshop.models.security import LoginFailure
 from workshop.models.staff import Role, User
 from workshop.models.summaries import SUMMARY_MAX_CHARS, TranslatedSummary
@@ -108,6 +114,7 @@ __all__ = [
     "NoteStatus",
     "Outcome",
     "ParticipationMode",
+    "Profile",
     "Publication",
     "Question",
     "QuestionOption",

@@ -11,12 +11,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from workshop.extensions import Model
 from workshop.models.audience import Audience
 from workshop.models.base import UTCDateTime, enum_column, utcnow
+from workshop.models.questionnaires import Profile
 from workshop.models.summaries import HasTranslatedSummaries, TranslatedSummary
 from workshop.timeutil import today_tokyo
 
 if TYPE_CHECKING:
     from workshop.models.analysis import Publication
-    from workshop.models.questionnaires import Answer, Question
+    from workshop.models.questionnaires import Answer, Question, QuestionOption
 
 COMMENT_MAX_CHARS = 4000
 
@@ -80,7 +81,6 @@ class Consultation(HasTranslatedSummaries, Model):
     video_url: Mapped[str | None] = mapped_column(String(500))
     opens_on: Mapped[date]
     closes_on: Mapped[date]  # inclusive: comments are accepted until 23:59 Tokyo time
-    districts: Mapped[list[str]] = mapped_column(JSON, default=list)
     # unique: receipt numbers (DX-2026-000123) must name one comment in the whole city
     receipt_prefix: Mapped[str] = mapped_column(String(10), unique=True, default="PC")
     receipt_seq: Mapped[int] = mapped_column(default=0)
@@ -111,7 +111,19 @@ class Consultation(HasTranslatedSummaries, Model):
     publication: Mapped[Publication | None] = relationship(viewonly=True)
     # a questionnaire (アンケート) beside the free text; none: the form is as it always was
     questions: Mapped[list[Question]] = relationship(
-        back_populates="consultation", order_by="Question.position", cascade="all, delete-orphan"
+        primaryjoin="and_(Consultation.id == Question.consultation_id, Question.profile.is_(None))",
+        order_by="Question.position",
+        cascade="all, delete-orphan",
+        overlaps="profile_questions,consultation",
+    )
+    # the questions about the respondent every form asks (年代, 地区, 市との関係): ordinary
+    # choice questions whose options the city sets (questionnaires/services/profile.py)
+    profile_questions: Mapped[list[Question]] = relationship(
+        primaryjoin="and_(Consultation.id == Question.consultation_id,"
+        " Question.profile.is_not(None))",
+        order_by="Question.position",
+        cascade="all, delete-orphan",
+        overlaps="questions,consultation",
     )
 
     def status_on(self, day: date) -> ConsultationStatus:
@@ -131,6 +143,19 @@ class Consultation(HasTranslatedSummaries, Model):
 
     def section(self, section_id: int | None) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
+
+    def profile_question(self, profile: Profile) -> Question | None:
+        return next((q for q in self.profile_questions if q.profile is profile), None)
+
+    def offered(self, profile: str) -> list[QuestionOption]:
+        """The options a resident chooses from in a question about the respondent."""
+        question = self.profile_question(Profile(profile))
+        return question.visible_options if question else []
+
+    @property
+    def districts(self) -> list[str]:
+        """The districts a resident chooses from: the district question's offered options."""
+        return [option.label for option in self.offered(Profile.DISTRICT)]
 
 
 class Section(Model):
@@ -174,9 +199,6 @@ class Comment(Model):
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
     section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
-    age_group: Mapped[AgeGroup | None] = mapped_column(enum_column(AgeGroup))
-    district: Mapped[str | None] = mapped_column(String(100))
-    relation: Mapped[Relation | None] = mapped_column(enum_column(Relation))
     name: Mapped[str | None] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(254))
     channel: Mapped[Channel] = mapped_column(enum_column(Channel), default=Channel.WEB)

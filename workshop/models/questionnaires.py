@@ -42,10 +42,23 @@ class QuestionType(enum.StrEnum):
 CHOICE_TYPES = frozenset({QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.SCALE})
 
 
-class Question(Model):
-    """One question of a consultation's questionnaire, in order."""
+class Profile(enum.StrEnum):
+    """The questions about the respondent that every consultation asks, whatever its
+    questionnaire: answered as options the city can change, counted like any choice question."""
 
-    __table_args__ = (UniqueConstraint("consultation_id", "key"),)
+    AGE_GROUP = "age_group"
+    DISTRICT = "district"
+    RELATION = "relation"
+
+
+class Question(Model):
+    """One question of a consultation's questionnaire, in order, or one of its questions about
+    the respondent (``profile``)."""
+
+    __table_args__ = (
+        UniqueConstraint("consultation_id", "key"),
+        UniqueConstraint("consultation_id", "profile"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(
@@ -60,6 +73,9 @@ class Question(Model):
     is_required: Mapped[bool] = mapped_column(default=False)
     # a question about the respondent (年代, 地区, ...), offered first for cross tabs
     is_attribute: Mapped[bool] = mapped_column(default=False)
+    # one of the questions about the respondent every form asks, beside any questionnaire
+    # (Consultation.profile_questions); None: a question of the questionnaire
+    profile: Mapped[Profile | None] = mapped_column(enum_column(Profile))
     # multiple choice: an "その他" box with its own text
     has_other: Mapped[bool] = mapped_column(default=False)
     scale_min: Mapped[int | None]
@@ -74,7 +90,8 @@ class Question(Model):
     )
     show_if_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
 
-    consultation: Mapped[Consultation] = relationship(back_populates="questions")
+    # either of the consultation's two lists holds it (questions or profile_questions)
+    consultation: Mapped[Consultation] = relationship(overlaps="questions,profile_questions")
     options: Mapped[list[QuestionOption]] = relationship(
         back_populates="question",
         order_by="QuestionOption.position",

@@ -133,7 +133,7 @@ def delete_question(consultation_id: int, question_id: int) -> ResponseReturnVal
 @staff_bp.post("/<int:consultation_id>/questions/<int:question_id>/options")
 @role_required(*PLANNERS)
 def add_option(consultation_id: int, question_id: int) -> ResponseReturnValue:
-    question = services.get_question(consultation_id, question_id)
+    question = services.get_question(consultation_id, question_id, about_too=True)
     form = OptionForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -173,7 +173,9 @@ def option_visibility(
     else:
         done = "回答の画面に表示しないようにしました" if hidden else "また表示するようにしました"
         flash(f"選択肢「{label}」を{done}。", "success")
-    return to_list(consultation_id, services.get_question(consultation_id, question_id))
+    return to_list(
+        consultation_id, services.get_question(consultation_id, question_id, about_too=True)
+    )
 
 
 @staff_bp.post(f"{OPTION_URL}/delete")
@@ -185,4 +187,6 @@ def delete_option(consultation_id: int, question_id: int, option_id: int) -> Res
         flash_problems(error)
     else:
         flash(f"選択肢「{label}」を削除しました。", "success")
-    return to_list(consultation_id, services.get_question(consultation_id, question_id))
+    return to_list(
+        consultation_id, services.get_question(consultation_id, question_id, about_too=True)
+    )

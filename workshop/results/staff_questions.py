@@ -27,7 +27,8 @@ def asked_for_cross_tab() -> bool:
 def questions(consultation_id: int) -> ResponseReturnValue:
     consultation = consultations.get_consultation(consultation_id)
     results = questionnaire.question_results(consultation.id)
-    choices = [(q.key, q.text) for q in questionnaire.choice_questions(results)]
+    offered = questionnaire.choice_questions(results)
+    choices = [(q.key, q.text) for q in offered]
     asked = asked_for_cross_tab()
     form = CrossTabForm(formdata=request.args if asked else None)
     form.row.choices = form.column.choices = choices
@@ -38,9 +39,11 @@ def questions(consultation_id: int) -> ResponseReturnValue:
     elif asked:
         tab = questionnaire.cross_tab(consultation.id, form.row.data, form.column.data)
     elif len(choices) >= 2:
-        # the form's first suggestion: the first two (the attributes come first); counted
-        # when asked, since a cross tab reads every answer of two questions
-        form.row.data, form.column.data = choices[0][0], choices[1][0]
+        # the form's first suggestion: the first attribute (they come first) by the first
+        # question of the questionnaire itself; counted when asked, since a cross tab reads
+        # every answer of two questions
+        others = [q.key for q in offered[1:] if not q.is_attribute] or [offered[1].key]
+        form.row.data, form.column.data = offered[0].key, others[0]
     themes_form = ThemesByForm(formdata=request.args if "by" in request.args else None)
     themes_form.by.choices = choices
     texts = text_questions(consultation.id)

@@ -46,6 +46,8 @@ class ChoiceTally:
     options: tuple[OptionCount, ...]
     is_multiple: bool = False
     mean: float | None = None  # scales: the mean of the points chosen
+    # the app's own words in the page's language (年代, 地区, 関係), not the city's Japanese
+    in_page_language: bool = False
 
     def share(self, option: OptionCount) -> float:
         """Of those who answered the question, the share who chose this option; for a

@@ -131,7 +131,8 @@ def breakdown_csv(consultation_id: int, analysis_id: int) -> ResponseReturnValue
 def compare(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
     consultation, analysis = get_analysis(consultation_id, analysis_id)
     attributes = stats.Attributes.of(consultation)
-    rows = stats.fetch_rows(analysis.id)
+    about = attributes.questions(stats.PROFILE_ATTRIBUTES)  # 年代, 地区, 関係
+    rows = stats.fetch_rows(analysis.id, about)
     labels = stats.attribute_labels(rows, attributes)
     choices = [
         (f"{attribute}:{value}", label)
@@ -151,7 +152,7 @@ def compare(consultation_id: int, analysis_id: int) -> ResponseReturnValue:
         a = stats.Segment.parse(form.a.data or [])
         b = stats.Segment.parse(form.b.data or [])
         asked_questions = attributes.questions([*a.values, *b.values])
-        if asked_questions:  # the answers to the questions the groups are made of
+        if set(asked_questions) - set(about):  # the questions the groups are made of
             rows = stats.fetch_rows(analysis.id, asked_questions)
         regrouped = stats.regroup_rows(rows, rows_of.key_of)
         result = stats.compare(regrouped, rows_of.keys, a, b)

@@ -24,6 +24,7 @@ from workshop.models import (
     Regrouping,
     Role,
 )
+from workshop.questionnaires.services import profile_labels
 from workshop.themes import charts, reading, services, staff_bp
 from workshop.themes.forms import (
     AnalyzeForm,
@@ -204,6 +205,7 @@ def render_theme(
         theme=found,
         size=len(everyone),
         comments=shown.items,
+        about=profile_labels([c.id for c in shown.items]),
         n_matching=shown.total,
         page=page,
         pages=max(shown.pages, 1),

@@ -18,7 +18,8 @@ from wtforms.validators import (
 
 from workshop.formfields import JaRadioField, JaSelectField, at_most, email_field, required
 from workshop.labels import WORKSHOP_FORMAT
-from workshop.models import AgeGroup, User, Workshop, WorkshopFormat
+from workshop.models import Consultation, Profile, User, Workshop, WorkshopFormat
+from workshop.questionnaires.services import offered_choices
 from workshop.text import clean_text
 from workshop.timeutil import TOKYO, as_tokyo
 from workshop.workshops.forms import ApplicantWithMode, JaCheckboxField, age_group_choices
@@ -226,15 +227,21 @@ class OpinionForm(FlaskForm):
         description="例: 20代〜70代の混合、子育て中の方が中心",
     )
 
-    def configure(self) -> OpinionForm:
-        self.age_group.choices = age_group_choices()
+    def configure(self, consultation: Consultation | None) -> OpinionForm:
+        """The age groups the linked consultation offers (its own options, if the city changed
+        them)."""
+        if consultation is None:
+            self.age_group.choices = age_group_choices()
+        else:
+            question = consultation.profile_question(Profile.AGE_GROUP)
+            self.age_group.choices = [("", "選ばない"), *offered_choices(question)]
         return self
 
     def to_batch(self) -> OpinionBatch:
         return OpinionBatch(
             text=self.text.data or "",
             table=self.table.data or "",
-            age_group=AgeGroup(self.age_group.data) if self.age_group.data else None,
+            age_group=self.age_group.data or None,
             district=self.district.data or "",
             attributes=self.attributes.data or "",
         )

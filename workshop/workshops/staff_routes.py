@@ -228,7 +228,7 @@ def walk_in(workshop_id: int) -> ResponseReturnValue:
 @role_required(*STAFF)
 def opinions(workshop_id: int) -> ResponseReturnValue:
     workshop = access.workshop_for(current_user, workshop_id)
-    form = OpinionForm().configure()
+    form = OpinionForm().configure(workshop.consultation)
 
     def page(status: int = 200) -> ResponseReturnValue:
         return render_template(

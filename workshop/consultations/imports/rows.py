@@ -11,9 +11,9 @@ from datetime import date
 from workshop.consultations.imports.columns import QuestionColumns
 from workshop.consultations.imports.report import ImportReport
 from workshop.consultations.services import CommentInput
-from workshop.labels import AGE_GROUP_ALIASES, RELATION_ALIASES
-from workshop.models import AgeGroup, Question, Relation
+from workshop.models import Consultation, Profile, Question
 from workshop.questionnaires.services import AnswerInput, check_answers
+from workshop.questionnaires.services.profile import option_for
 from workshop.timeutil import today_tokyo
 
 DATE_PATTERN = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
@@ -55,28 +55,40 @@ def row_answers(
     return checked.answers
 
 
+def profile_value(
+    consultation: Consultation,
+    profile: Profile,
+    raw: str | None,
+    number: int,
+    report: ImportReport,
+) -> str | None:
+    """An age group's or relation's cell as the code of its option (「70歳代」 reads as 70代);
+    what no option names is left empty and noted."""
+    question = consultation.profile_question(profile)
+    if not raw or question is None:
+        return None
+    option = option_for(question, raw) or option_for(question, raw.replace("歳", ""))
+    if option is None:
+        name = "年代" if profile is Profile.AGE_GROUP else "関係"
+        report.warnings.append((number, f"{name}「{raw}」を読み取れないため空欄にしました"))
+        return None
+    return option.code
+
+
 def interpret(
+    consultation: Consultation,
     values: dict[str, str],
     body: str,
-    sections: dict[str, int],
     number: int,
     report: ImportReport,
 ) -> tuple[CommentInput, date]:
-    """Turn a row's attribute cells into typed values; what cannot be read is left empty, noted."""
-    age_group: AgeGroup | None = None
-    if raw_age := values.get("age_group"):
-        age_group = AGE_GROUP_ALIASES.get(raw_age) or AGE_GROUP_ALIASES.get(
-            raw_age.replace("歳", "")
-        )
-        if age_group is None:
-            report.warnings.append((number, f"年代「{raw_age}」を読み取れないため空欄にしました"))
-    relation: Relation | None = None
-    if raw_relation := values.get("relation"):
-        relation = RELATION_ALIASES.get(raw_relation)
-        if relation is None:
-            report.warnings.append(
-                (number, f"関係「{raw_relation}」を読み取れないため空欄にしました")
-            )
+    """Turn a row's attribute cells into typed values; what cannot be read is left empty, noted.
+    A district the consultation does not list is kept as it is written (profile.keep_district)."""
+    sections = {s.heading: s.id for s in consultation.sections}
+    age_group = profile_value(
+        consultation, Profile.AGE_GROUP, values.get("age_group"), number, report
+    )
+    relation = profile_value(consultation, Profile.RELATION, values.get("relation"), number, report)
     received_on = today_tokyo()
     if raw_date := values.get("received_on"):
         parsed = parse_date(raw_date)

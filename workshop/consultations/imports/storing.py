@@ -27,7 +27,7 @@ from workshop.consultations.services import (
 from workshop.errors import ImportFailed
 from workshop.extensions import db
 from workshop.models import Answer, Channel, Comment, User
-from workshop.questionnaires.services import answer_rows
+from workshop.questionnaires.services import answer_rows, keep_district, profile_answers
 from workshop.timeutil import today_tokyo
 from workshop.transaction import transaction
 
@@ -70,7 +70,6 @@ def import_comments(
         columns.attr_at,
         columns.asked,
     )
-    sections = {s.heading: s.id for s in consultation.sections}
 
     report = ImportReport(encoding=encoding, consultation_id=consultation.id)
     seen = set(
@@ -106,13 +105,15 @@ def import_comments(
             continue
         seen.add(external_id)
         values = {attr: clean_text(row[at]) for attr, at in attr_at.items()}
-        data, received_on = interpret(values, body, sections, number, report)
+        data, received_on = interpret(consultation, values, body, number, report)
         pending.append((replace(data, answers=answers), external_id, received_on))
 
     if on_progress is not None:
         on_progress(len(rows) - 1, len(rows) - 1)
     if pending:
         with transaction():
+            for data, _id, _day in pending:
+                keep_district(consultation, data.district)
             numbers = next_receipt_numbers(consultation, len(pending), today_tokyo().year)
             rows_to_insert = [
                 comment_values(
@@ -124,9 +125,6 @@ def import_comments(
             # bulk INSERTs, not ORM objects: 50,000 rows must not swell a web worker
             for start in range(0, len(rows_to_insert), INSERT_BATCH):
                 batch = rows_to_insert[start : start + INSERT_BATCH]
-                if not asked:
-                    db.session.execute(insert(Comment), batch)
-                    continue
                 # the answers need their comments' ids, in the batch's order
                 ids = db.session.scalars(
                     insert(Comment).returning(Comment.id, sort_by_parameter_order=True), batch
@@ -136,7 +134,14 @@ def import_comments(
                     for comment_id, (data, _, _) in zip(
                         ids, pending[start : start + INSERT_BATCH], strict=True
                     )
-                    for row in answer_rows(comment_id, questions, data.answers)
+                    for row in [
+                        *answer_rows(comment_id, questions, data.answers),
+                        *answer_rows(
+                            comment_id,
+                            consultation.profile_questions,
+                            profile_answers(consultation, data.profile)[0],
+                        ),
+                    ]
                 ]
                 if answer_rows_of_batch:
                     # the table's INSERT, not the ORM's bulk insert: that one splits the rows

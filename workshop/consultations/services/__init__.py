@@ -29,6 +29,7 @@ from workshop.consultations.services.comments import (
     get_receipt,
     next_receipt_numbers,
     send_receipt_mail,
+    store_comment_answers,
 )
 from workshop.consultations.services.consultations import (
     ConsultationInput,
@@ -106,6 +107,7 @@ __all__ = [
     "respondent_for",
     "revoke_link",
     "send_receipt_mail",
+    "store_comment_answers",
     "submit_comment",
     "unhide_comment",
     "update_consultation",

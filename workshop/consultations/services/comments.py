@@ -22,7 +22,7 @@ from workshop.consultations.services.rules import (
 from workshop.errors import DomainError, NotFound
 from workshop.extensions import db
 from workshop.models import Channel, Comment, Consultation
-from workshop.questionnaires.services import store_answers
+from workshop.questionnaires.services import accept_district, profile_answers, store_answers
 from workshop.timeutil import format_date, today_tokyo
 from workshop.transaction import transaction
 
@@ -67,9 +67,6 @@ def comment_values(
         "section_id": data.section_id,
         "body": body,
         "language": language_of(body),
-        "age_group": data.age_group,
-        "district": clean_text(data.district) or None,
-        "relation": data.relation,
         "name": clean_text(data.name)[:NAME_MAX_CHARS] or None,
         "email": clean_text(data.email)[:254] or None,
         "channel": channel,
@@ -77,6 +74,15 @@ def comment_values(
         "extra": dict(data.extra),
         "receipt_no": receipt_no,
     }
+
+
+def store_comment_answers(comment_id: int, consultation: Consultation, data: CommentInput) -> None:
+    """A new comment's answers: to the questionnaire, and about the respondent (both checked
+    by validate_comment)."""
+    store_answers(comment_id, consultation.questions, data.answers)
+    about, _problems = profile_answers(consultation, data.profile)
+    if about:  # not read when nothing was said about the respondent (the busiest submit)
+        store_answers(comment_id, consultation.profile_questions, about)
 
 
 def build_comment(
@@ -105,6 +111,7 @@ def enter_comment(
     """Staff proxy entry (代理入力) of a comment that came on paper, by fax, phone or at a counter."""
     with transaction():
         consultation = get_consultation(consultation_id)
+        accept_district(consultation, data.district)
         validate_comment(consultation, data)
         if received_on > today_tokyo():
             raise DomainError("受付日に未来の日付は入力できません。")
@@ -120,7 +127,7 @@ def enter_comment(
         comment.entered_by_id = staff_id
         db.session.add(comment)
         db.session.flush()
-        store_answers(comment.id, consultation.questions, data.answers)
+        store_comment_answers(comment.id, consultation, data)
         audit.record(
             "comment.proxy_entry", f"consultation:{consultation.slug}", channel=channel.value
         )

@@ -11,12 +11,13 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from workshop import audit
 from workshop.errors import DomainError, DuplicateSlug, NotFound
 from workshop.extensions import db
 from workshop.models import Audience, Comment, Consultation, ConsultationStatus, Question, Section
+from workshop.questionnaires.services.profile import add_profile_questions, set_districts
 from workshop.transaction import transaction
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
@@ -52,9 +53,14 @@ BY_SLUG = select(Consultation).where(Consultation.slug == bindparam("slug"))
 # a questionnaire's questions in the same query (a consultation without any, the most common
 # and the busiest submit, pays no second query), their options in one more if there are any
 WITH_QUESTIONS = joinedload(Consultation.questions).selectinload(Question.options)
+# the questions about the respondent with their options (the form's choices), in one more query
+WITH_PROFILE = selectinload(Consultation.profile_questions).joinedload(Question.options)
 # the sections come in the same query: the comment form and its checks need them
 WITH_SECTIONS = BY_SLUG.options(
-    joinedload(Consultation.sections), joinedload(Consultation.publication), WITH_QUESTIONS
+    joinedload(Consultation.sections),
+    joinedload(Consultation.publication),
+    WITH_QUESTIONS,
+    WITH_PROFILE,
 )
 # what a comment needs of its consultation, for the busiest request of a round; the rest (a
 # plan's body can run to 100,000 characters) is loaded only if read. Built once: building the
@@ -65,12 +71,12 @@ FOR_COMMENT = BY_SLUG.options(
         Consultation.receipt_prefix,
         Consultation.opens_on,
         Consultation.closes_on,
-        Consultation.districts,
         Consultation.audience,
         Consultation.staff_anonymous,
     ),
     joinedload(Consultation.sections).load_only(Section.heading, Section.position),
     WITH_QUESTIONS,
+    WITH_PROFILE,
 )
 
 
@@ -157,6 +163,8 @@ def create_consultation(
         consultation = Consultation(created_by_id=staff_id, receipt_seq=0)
         db.session.add(consultation)
         apply_consultation(consultation, data)
+        add_profile_questions(consultation)
+        set_districts(consultation, data.districts)
     return consultation, period_warnings(data.opens_on, data.closes_on)
 
 
@@ -179,7 +187,8 @@ def apply_consultation(consultation: Consultation, data: ConsultationInput) -> N
     consultation.opens_on = data.opens_on
     consultation.closes_on = data.closes_on
     consultation.receipt_prefix = data.receipt_prefix
-    consultation.districts = list(dict.fromkeys(d for d in data.districts if d))
+    if consultation.id is not None:
+        set_districts(consultation, data.districts)
     consultation.audience = data.audience
     consultation.staff_anonymous = data.staff_anonymous and data.audience is Audience.STAFF
     replace_sections(consultation, [h for h in data.sections if h])

@@ -5,13 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Exists, Select, exists, or_, select
 from sqlalchemy.orm import Mapped
 
 from workshop import audit
 from workshop.errors import DomainError, NotFound
 from workshop.extensions import db
-from workshop.models import AgeGroup, Channel, Comment, Relation, utcnow
+from workshop.models import (
+    Answer,
+    Channel,
+    Comment,
+    Profile,
+    Question,
+    QuestionOption,
+    utcnow,
+)
 from workshop.text import LIKE_ESCAPE, clean_text, like_contains
 from workshop.transaction import transaction
 
@@ -21,9 +29,10 @@ class CommentFilter:
     q: str = ""
     channel: Channel | None = None
     section_id: int | None = None
-    age_group: AgeGroup | None = None
+    # answers about the respondent: an option's code or label
+    age_group: str | None = None
     district: str | None = None
-    relation: Relation | None = None
+    relation: str | None = None
     language: str | None = None
     hidden: bool | None = None
     received_from: date | None = None
@@ -35,15 +44,20 @@ def filtered_comments(consultation_id: int, filters: CommentFilter) -> Select[Co
     equal: list[tuple[Mapped[object], object]] = [
         (Comment.channel, filters.channel),
         (Comment.section_id, filters.section_id),
-        (Comment.age_group, filters.age_group),
-        (Comment.district, filters.district),
-        (Comment.relation, filters.relation),
         (Comment.language, filters.language),
         (Comment.is_hidden, filters.hidden),
     ]
     for column, value in equal:
         if value is not None:
             stmt = stmt.where(column == value)
+    about = (
+        (Profile.AGE_GROUP, filters.age_group),
+        (Profile.DISTRICT, filters.district),
+        (Profile.RELATION, filters.relation),
+    )
+    for profile, chosen in about:
+        if chosen is not None:
+            stmt = stmt.where(answered(consultation_id, profile, chosen))
     if filters.received_from is not None:
         stmt = stmt.where(Comment.received_on >= filters.received_from)
     if filters.received_to is not None:
@@ -57,6 +71,18 @@ def filtered_comments(consultation_id: int, filters: CommentFilter) -> Select[Co
             )
         )
     return stmt.order_by(Comment.id)
+
+
+def answered(consultation_id: int, profile: Profile, value: str) -> Exists:
+    """The comment answered a question about the respondent with the option named ``value``."""
+    return exists().where(
+        Answer.comment_id == Comment.id,
+        QuestionOption.id == Answer.option_id,
+        Question.id == QuestionOption.question_id,
+        Question.consultation_id == consultation_id,
+        Question.profile == profile,
+        or_(QuestionOption.code == value, QuestionOption.label == value),
+    )
 
 
 class ReasonRequired(DomainError):

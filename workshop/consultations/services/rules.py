@@ -10,10 +10,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workshop.errors import ConsultationNotOpen, DomainError
-from workshop.models import AgeGroup, Consultation, ConsultationStatus, Relation
+from workshop.models import Consultation, ConsultationStatus, Profile
 from workshop.models.consultations import COMMENT_MAX_CHARS
 from workshop.preferences.language import format_date, format_number
 from workshop.questionnaires.services import AnswerInput
+from workshop.questionnaires.services.profile import profile_answers
 from workshop.text import clean_text
 from workshop.validation import CHOICE_MESSAGE
 
@@ -22,14 +23,23 @@ from workshop.validation import CHOICE_MESSAGE
 class CommentInput:
     body: str
     section_id: int | None = None
-    age_group: AgeGroup | None = None
+    # the answers about the respondent, by an option's code or label (profile.option_for)
+    age_group: str | None = None
     district: str | None = None
-    relation: Relation | None = None
+    relation: str | None = None
     name: str | None = None
     email: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
     # a questionnaire's answers, checked by its questions' rules (questionnaires.services)
     answers: tuple[AnswerInput, ...] = ()
+
+    @property
+    def profile(self) -> dict[Profile, str | None]:
+        return {
+            Profile.AGE_GROUP: self.age_group,
+            Profile.DISTRICT: self.district,
+            Profile.RELATION: self.relation,
+        }
 
 
 def closed_message(consultation: Consultation) -> str:
@@ -92,8 +102,8 @@ def comment_problems(consultation: Consultation, data: CommentInput) -> dict[str
         problems["body"] = problem
     if data.section_id is not None and consultation.section(data.section_id) is None:
         problems["section_id"] = _(CHOICE_MESSAGE)
-    if data.district and consultation.districts and data.district not in consultation.districts:
-        problems["district"] = _(CHOICE_MESSAGE)
+    _answers, wrong = profile_answers(consultation, data.profile)
+    problems |= {name: _(message) for name, message in wrong.items()}
     return problems
 
 

@@ -13,6 +13,7 @@ from workshop.consultations.services.comments import (
     comment_values,
     next_receipt_numbers,
     send_receipt_mail,
+    store_comment_answers,
 )
 from workshop.consultations.services.rules import (
     CommentInput,
@@ -23,7 +24,7 @@ from workshop.errors import ConsultationNotOpen, NotFromConfirmation
 from workshop.extensions import db
 from workshop.models import Channel, Comment, Consultation
 from workshop.models.consultations import new_token
-from workshop.questionnaires.services import store_answers
+from workshop.questionnaires.services import accept_district
 from workshop.timeutil import today_tokyo
 from workshop.transaction import transaction
 
@@ -77,6 +78,7 @@ def submit_comment(
         with transaction():
             ensure_open(consultation)
             respondent = respondent_for(consultation, link_token=link_token, staff_id=staff_id)
+            accept_district(consultation, data.district)
             validate_comment(consultation, data)
             today = today_tokyo()
             # everything is ready before the UPDATE takes the write lock (on SQLite, the whole
@@ -89,7 +91,7 @@ def submit_comment(
             (receipt_no,) = next_receipt_numbers(consultation, 1, today.year)
             values["receipt_no"] = receipt_no
             comment_id = db.session.connection().execute(INSERT_COMMENT, values).scalar_one()
-            store_answers(comment_id, consultation.questions, data.answers)
+            store_comment_answers(comment_id, consultation, data)
             take_use(consultation, respondent, comment_id)
     except (ConsultationNotOpen, AnswerNotAllowed, IntegrityError):
         # this confirmation page again (a double click, a reload, a reload just after the

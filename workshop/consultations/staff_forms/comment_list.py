@@ -10,8 +10,9 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from workshop.consultations.services import CommentFilter
 from workshop.formfields import JaDateField, JaSelectField, at_most
-from workshop.labels import AGE_GROUP, CHANNEL, LANGUAGE, RELATION_SHORT
-from workshop.models import AgeGroup, Channel, Consultation, Relation
+from workshop.labels import CHANNEL, LANGUAGE
+from workshop.models import Channel, Consultation, Profile
+from workshop.questionnaires.services.profile import short_label
 
 
 class HideForm(FlaskForm):
@@ -43,11 +44,10 @@ class CommentFilterForm(FlaskForm):
     )
     channel = JaSelectField("経路", choices=[ALL] + [(c.value, x) for c, x in CHANNEL.items()])
     section = JaSelectField("章・節")
-    age_group = JaSelectField("年代", choices=[ALL] + [(a.value, x) for a, x in AGE_GROUP.items()])
-    district = JaSelectField("地区")
-    relation = JaSelectField(
-        "市との関係", choices=[ALL] + [(r.value, x) for r, x in RELATION_SHORT.items()]
-    )
+    # the questions about the respondent: every option, hidden ones too (answers name them)
+    age_group = JaSelectField("年代")
+    district = JaSelectField("地区")  # by name: the list's address reads as the district
+    relation = JaSelectField("市との関係")
     language = JaSelectField("言語", choices=[ALL, *LANGUAGE.items()])
     hidden = JaSelectField("公表", choices=[ALL, ("no", "公表する意見"), ("yes", "公表しない意見")])
     received_from = JaDateField("受付日（この日から）", validators=[Optional()])
@@ -55,9 +55,13 @@ class CommentFilterForm(FlaskForm):
 
     def configure(self, consultation: Consultation) -> CommentFilterForm:
         self.section.choices = [ALL] + [(str(s.id), s.heading) for s in consultation.sections]
-        self.district.choices = [ALL] + [(d, d) for d in consultation.districts]
-        # without a list of districts, the districts the comments came with are not checked
-        self.district.validate_choice = bool(consultation.districts)
+        for field in (self.age_group, self.district, self.relation):
+            question = consultation.profile_question(Profile(field.name))
+            options = question.options if question else []
+            by_name = field is self.district
+            field.choices = [ALL] + [
+                (o.label if by_name else o.code, short_label(o.label)) for o in options
+            ]
         return self
 
     def validate_received_to(self, field: JaDateField) -> None:
@@ -80,9 +84,9 @@ class CommentFilterForm(FlaskForm):
             q="" if self.q.errors else (self.q.data or ""),
             channel=Channel(channel) if (channel := value(self.channel)) else None,
             section_id=int(section) if section else None,
-            age_group=AgeGroup(age) if (age := value(self.age_group)) else None,
+            age_group=value(self.age_group),
             district=value(self.district),
-            relation=Relation(relation) if (relation := value(self.relation)) else None,
+            relation=value(self.relation),
             language=value(self.language),
             hidden=None if hidden is None else hidden == "yes",
             received_from=None if reversed_range else value(self.received_from),

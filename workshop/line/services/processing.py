@@ -35,10 +35,12 @@ from workshop.models import (
     LineEventStatus,
     LineUser,
     ParticipationMode,
+    Profile,
     Workshop,
     WorkshopFormat,
     utcnow,
 )
+from workshop.questionnaires.services.profile import known_here
 from workshop.timeutil import format_datetime, format_time
 from workshop.transaction import transaction
 from workshop.views import public_url
@@ -149,8 +151,8 @@ def store_comment(submit: talk.Submit, event_id: str) -> talk.Reply:
     consultation = consultations.get_consultation(submit.consultation_id)
     data = consultations.CommentInput(
         body=submit.body,
-        age_group=submit.age_group,
-        district=submit.district,
+        age_group=known_here(consultation, Profile.AGE_GROUP, submit.age_group),
+        district=known_here(consultation, Profile.DISTRICT, submit.district),
         answers=submit.answers,
     )
     try:

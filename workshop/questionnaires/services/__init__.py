@@ -9,6 +9,7 @@
   checked by the questions' rules
 - answer_storage: checked answers stored as rows, and read back
 - answer_words: answers in words (confirmation, receipt, scale choices, export columns)
+- profile: the questions about the respondent every consultation asks (年代, 地区, 市との関係)
 
 Callers import from here; the modules import each other directly.
 """
@@ -72,11 +73,22 @@ from workshop.questionnaires.services.definitions import (
     question_problems,
     validate_specs,
 )
+from workshop.questionnaires.services.profile import (
+    PROFILE_NAMES,
+    accept_district,
+    add_profile_questions,
+    keep_district,
+    offered_choices,
+    profile_answers,
+    profile_labels,
+    set_districts,
+)
 from workshop.questionnaires.services.questionnaire_file import parse_file, spec_to_file
 
 __all__ = [
     "OPTION_TYPES",
     "OTHER",
+    "PROFILE_NAMES",
     "TYPE_NAMES",
     "AnswerInput",
     "AnswerLine",
@@ -87,7 +99,9 @@ __all__ = [
     "Questionnaire",
     "RawAnswer",
     "Usage",
+    "accept_district",
     "add_option",
+    "add_profile_questions",
     "answer_cells",
     "answer_header",
     "answer_rows",
@@ -105,17 +119,22 @@ __all__ = [
     "get_question",
     "get_questionnaire",
     "is_shown",
+    "keep_district",
     "load_usage",
     "lock_problems",
     "lock_reason",
     "move_question",
+    "offered_choices",
     "parse_file",
     "pending_questions",
+    "profile_answers",
+    "profile_labels",
     "question_problems",
     "raw_from_cell",
     "raw_from_option_cells",
     "save_question",
     "scale_choices",
+    "set_districts",
     "set_option_hidden",
     "spec_of",
     "spec_to_file",

@@ -21,6 +21,7 @@ from workshop.models import Consultation, Question, QuestionOption, QuestionType
 from workshop.questionnaires.errors import QuestionnaireInvalid
 from workshop.questionnaires.services.changes import (
     Usage,
+    apply_profile_options,
     apply_questionnaire,
     load_usage,
     lock_reason,
@@ -70,13 +71,15 @@ def get_questionnaire(consultation_id: int) -> Questionnaire:
     return Questionnaire(consultation, load_usage(consultation_id))
 
 
-def get_question(consultation_id: int, question_id: int) -> Question:
+def get_question(consultation_id: int, question_id: int, *, about_too: bool = False) -> Question:
+    """A question of the questionnaire; ``about_too``: or one about the respondent (年代, ...),
+    whose options alone may change."""
     question = db.session.scalars(
         select(Question).where(
             Question.id == question_id, Question.consultation_id == consultation_id
         )
     ).first()
-    if question is None:
+    if question is None or (question.profile is not None and not about_too):
         raise NotFound(QUESTION_NOT_FOUND)
     return question
 
@@ -85,6 +88,7 @@ def suggest_key(consultation: Consultation) -> str:
     """q1, q2, ...: the first free one from the number the new question would have."""
     taken = {q.key for q in consultation.questions}
     number = len(taken) + 1
+    taken |= {q.key for q in consultation.profile_questions}
     while f"q{number}" in taken:
         number += 1
     return f"q{number}"
@@ -187,7 +191,10 @@ def _with_options(
     consultation_id: int, question_id: int, options: Sequence[OptionSpec], change: str
 ) -> None:
     consultation = get_questionnaire(consultation_id).consultation
-    question = get_question(consultation_id, question_id)
+    question = get_question(consultation_id, question_id, about_too=True)
+    if question.profile is not None:
+        apply_profile_options(question, options, change)
+        return
     specs = specs_of(consultation)
     index = _index_of(specs, question.key)
     spec = dataclasses.replace(specs[index], options=tuple(options))
@@ -206,14 +213,14 @@ def _option(question: Question, option_id: int) -> QuestionOption:
 
 
 def add_option(consultation_id: int, question_id: int, label: str) -> None:
-    question = get_question(consultation_id, question_id)
+    question = get_question(consultation_id, question_id, about_too=True)
     options = [OptionSpec(o.label, o.code, o.is_hidden) for o in question.options]
     _with_options(consultation_id, question_id, [*options, OptionSpec(label)], "option.add")
 
 
 def set_option_hidden(consultation_id: int, question_id: int, option_id: int, hidden: bool) -> str:
     """Hide an option from the form (its stored answers stay), or show it again; its label."""
-    question = get_question(consultation_id, question_id)
+    question = get_question(consultation_id, question_id, about_too=True)
     chosen = _option(question, option_id)
     options = [
         OptionSpec(o.label, o.code, hidden if o is chosen else o.is_hidden)
@@ -226,7 +233,7 @@ def set_option_hidden(consultation_id: int, question_id: int, option_id: int, hi
 
 def delete_option(consultation_id: int, question_id: int, option_id: int) -> str:
     """Delete an option no answer chose (lock_problems refuses the others); its label."""
-    question = get_question(consultation_id, question_id)
+    question = get_question(consultation_id, question_id, about_too=True)
     chosen = _option(question, option_id)
     options = [
         OptionSpec(o.label, o.code, o.is_hidden) for o in question.options if o is not chosen

@@ -31,6 +31,7 @@ from workshop.questionnaires.services.definitions import (
     scale_points,
     validate_specs,
 )
+from workshop.questionnaires.services.profile import free_key
 from workshop.questionnaires.services.questionnaire_file import spec_to_file
 from workshop.transaction import transaction
 
@@ -96,6 +97,7 @@ def spec_of(question: Question) -> QuestionSpec:
         help_text=question.help_text,
         is_required=question.is_required,
         is_attribute=question.is_attribute,
+        about_respondent=question.profile is not None,
         has_other=question.has_other,
         options=()
         if is_scale
@@ -278,6 +280,25 @@ def _sync_options(question: Question, spec: QuestionSpec) -> None:
     question.options.sort(key=lambda o: o.position)
 
 
+def apply_profile_options(question: Question, options: Sequence[OptionSpec], change: str) -> None:
+    """New options of a question about the respondent (年代, 地区, 市との関係): added, hidden,
+    shown or deleted by the same rules as a questionnaire's; the question itself stays."""
+    with transaction():
+        spec = dataclasses.replace(spec_of(question), options=tuple(options))
+        validate_specs([spec])
+        spec = _with_codes(spec, question)
+        validate_specs([spec])
+        usage = load_usage(question.consultation_id)
+        if problems := lock_problems([question], [spec], usage):
+            raise QuestionLocked(problems)
+        _sync_options(question, spec)
+        audit.record(
+            "questionnaire.update",
+            f"consultation:{question.consultation.slug}",
+            change=f"{change} {question.key}",
+        )
+
+
 def apply_questionnaire(
     consultation_id: int, specs: Sequence[QuestionSpec], change: str = ""
 ) -> list[Question]:
@@ -295,6 +316,11 @@ def apply_questionnaire(
             raise QuestionLocked(problems)
         stored = {q.key: q for q in consultation.questions}
         keys = {spec.key for spec in specs}
+        for about in consultation.profile_questions:  # a question of the city's takes its key
+            if about.key in keys:
+                about.key = free_key(
+                    keys | {q.key for q in consultation.profile_questions}, about.key
+                )
         for question in [q for q in consultation.questions if q.key not in keys]:
             consultation.questions.remove(question)
         db.session.flush()

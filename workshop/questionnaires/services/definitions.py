@@ -69,6 +69,9 @@ class QuestionSpec:
     help_text: str = ""
     is_required: bool = False
     is_attribute: bool = False
+    # one of the questions about the respondent (年代, 地区, 関係): a city may list fewer than
+    # two districts, or none (the question is then not asked)
+    about_respondent: bool = False
     has_other: bool = False
     options: tuple[OptionSpec, ...] = ()
     scale_min: int | None = None
@@ -136,7 +139,7 @@ def _option_problems(spec: QuestionSpec) -> list[Problem]:
     if spec.has_other and spec.type is not QuestionType.MULTIPLE:
         problems.append(Problem(OTHER_ONLY_MULTIPLE, "has_other"))
     visible = [o for o in spec.options if not o.is_hidden]
-    if len(visible) < 2:
+    if len(visible) < 2 and not spec.about_respondent:
         problems.append(Problem("選択肢を2つ以上入力してください。", "options"))
     if len(spec.options) > MAX_OPTIONS:
         problems.append(Problem(f"選択肢は{MAX_OPTIONS}個までです。", "options"))

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased, selectinload
@@ -72,13 +73,16 @@ class QuestionResult:
 
 
 def questions_of(consultation_id: int) -> list[Question]:
+    """The questionnaire's questions, then those about the respondent (年代, 地区, 関係: they
+    are counted and cross-tabulated like the others); none without a questionnaire."""
     stmt = (
         select(Question)
         .where(Question.consultation_id == consultation_id)
         .options(selectinload(Question.options))
-        .order_by(Question.position, Question.id)
+        .order_by(Question.profile.is_not(None), Question.position, Question.id)
     )
-    return list(db.session.scalars(stmt))
+    questions = list(db.session.scalars(stmt))
+    return questions if any(q.profile is None for q in questions) else []
 
 
 def answered_counts(question_ids: Sequence[int], *, distinct: bool) -> dict[int, int]:
@@ -119,12 +123,18 @@ def scale_mean(question: Question, counts: dict[int | None, int]) -> float | Non
     return sum(float(o.code) * counts.get(o.id, 0) for o in question.options) / total
 
 
+def words(question: Question, text: str) -> str:
+    """A question about the respondent speaks the app's own words, shown in the page's
+    language; a city's question is shown as the city wrote it."""
+    return gettext(text) if question.profile is not None else text
+
+
 def option_lines(
     question: Question, counts: dict[int | None, int], *, with_hidden: bool = False
 ) -> tuple[OptionCount, ...]:
     """The options in their order (a hidden one only if someone chose it), then 「その他」."""
     lines = [
-        OptionCount(option.code, option.label, counts.get(option.id, 0))
+        OptionCount(option.code, words(question, option.label), counts.get(option.id, 0))
         for option in question.options
         if with_hidden or not option.is_hidden or counts.get(option.id)
     ]
@@ -138,11 +148,12 @@ def choice_tally(
 ) -> ChoiceTally:
     return ChoiceTally(
         key=question.key,
-        text=question.text,
+        text=words(question, question.text),
         answered=answered,
         options=option_lines(question, counts),
         is_multiple=question.type is QuestionType.MULTIPLE,
         mean=mean,
+        in_page_language=question.profile is not None,
     )
 
 

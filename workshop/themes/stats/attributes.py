@@ -1,17 +1,21 @@
-"""What themes can be broken down by: the respondents' attributes (年代, 地区, ...), the
+"""What themes can be broken down by: the questions about the respondent (年代, 地区, 市との関係:
+choice questions every consultation asks, named by their Profile), the channel, the
 workshop's table and question, and each choice question of the questionnaire (``q.<key>``),
 with their names and the labels of their values."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from workshop.labels import AGE_GROUP, CHANNEL, RELATION_SHORT
-from workshop.models import AgeGroup, Channel, Consultation, QuestionType, Relation
+from workshop.labels import CHANNEL
+from workshop.models import Channel, Consultation, Profile, QuestionType
 from workshop.models.questionnaires import CHOICE_TYPES
+from workshop.questionnaires.services.profile import short_label
 
-ATTRIBUTES = ("age_group", "district", "relation", "channel", "table", "question")
+# the questions about the respondent, counted from their answers like the questionnaire's
+PROFILE_ATTRIBUTES = tuple(profile.value for profile in Profile)
+ATTRIBUTES = (*PROFILE_ATTRIBUTES, "channel", "table", "question")
 ATTRIBUTE_LABELS = {
     "age_group": "年代",
     "district": "地区",
@@ -39,13 +43,17 @@ def is_attribute(name: str) -> bool:
     return name in ATTRIBUTES or name.startswith(QUESTION_PREFIX)
 
 
+def is_answered(name: str) -> bool:
+    """Whether an attribute's values are a question's answers (not a column of the comment)."""
+    return name in PROFILE_ATTRIBUTES or name.startswith(QUESTION_PREFIX)
+
+
 @dataclass(frozen=True)
 class Attributes:
     """What the themes of one consultation can be broken down by: the respondents' fixed
     attributes and the questionnaire's choice questions, with their names and value labels."""
 
     names: Mapping[str, str] = field(default_factory=lambda: dict(ATTRIBUTE_LABELS))
-    districts: Sequence[str] = ()
     # question attribute -> option code -> label, and the database id of its question
     options: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     question_ids: Mapping[str, int] = field(default_factory=dict)
@@ -57,18 +65,21 @@ class Attributes:
         options: dict[str, dict[str, str]] = {}
         question_ids: dict[str, int] = {}
         multiple = set()
-        for question in consultation.questions:
+        for question in [*consultation.profile_questions, *consultation.questions]:
             if question.type not in CHOICE_TYPES:
                 continue
-            attribute = question_attribute(question.key)
-            names[attribute] = f"問「{question.text}」"
-            options[attribute] = {option.code: option.label for option in question.options}
+            if question.profile is not None:
+                attribute = question.profile.value
+            else:
+                attribute = question_attribute(question.key)
+                names[attribute] = f"問「{question.text}」"
+            options[attribute] = {o.code: short_label(o.label) for o in question.options}
             if question.has_other:
                 options[attribute][OTHER_VALUE] = OTHER_LABEL
             question_ids[attribute] = question.id
             if question.type is QuestionType.MULTIPLE:
                 multiple.add(attribute)
-        return cls(names, tuple(consultation.districts), options, question_ids, frozenset(multiple))
+        return cls(names, options, question_ids, frozenset(multiple))
 
     def questions(self, attributes: Iterable[str]) -> dict[str, int]:
         """attribute -> question id, for those of ``attributes`` that are questions."""
@@ -80,18 +91,12 @@ FIXED = Attributes()
 
 def value_labels(attribute: str, attributes: Attributes = FIXED) -> dict[str, str]:
     """Every value an attribute can take, in the order people expect, with its Japanese label."""
-    if attribute == "age_group":
-        known = {group.value: AGE_GROUP[group] for group in AgeGroup}
-    elif attribute == "relation":
-        known = {relation.value: RELATION_SHORT[relation] for relation in Relation}
+    if attribute in attributes.options:
+        known = dict(attributes.options[attribute])
     elif attribute == "channel":
         known = {channel.value: CHANNEL[channel] for channel in Channel}
-    elif attribute == "district":
-        known = {district: district for district in attributes.districts}
-    elif attribute in EXTRA_ATTRIBUTES:
-        known = {}  # free text: the values found, in present_values()
-    elif attribute in attributes.options:
-        known = dict(attributes.options[attribute])
+    elif attribute in EXTRA_ATTRIBUTES or attribute in PROFILE_ATTRIBUTES:
+        known = {}  # free text, or no consultation's options: the values found
     else:
         raise ValueError(f"unknown attribute {attribute!r}")
     return known | {UNANSWERED: UNANSWERED_LABEL}

@@ -131,7 +131,7 @@ def presets(labels: Mapping[str, Mapping[str, str]]) -> list[tuple[str, dict[str
         found.append(("ワークショップとウェブ", {"a": ["channel:workshop"], "b": ["channel:web"]}))
     districts = [value for value in labels.get("district", {}) if value != UNANSWERED]
     if len(districts) > 1:
-        found.append(
-            (f"{districts[0]}とそれ以外の地区", {"a": [f"district:{districts[0]}"], "b": []})
-        )
+        first = districts[0]
+        name = labels["district"][first]
+        found.append((f"{name}とそれ以外の地区", {"a": [f"district:{first}"], "b": []}))
     return found

@@ -17,10 +17,10 @@ from workshop.themes.stats.attributes import (
     EXTRA_ATTRIBUTES,
     FIXED,
     OTHER_VALUE,
-    QUESTION_PREFIX,
     UNANSWERED,
     UNANSWERED_LABEL,
     Attributes,
+    is_answered,
     value_labels,
 )
 
@@ -33,34 +33,30 @@ class CommentRow:
     strings), and how many they are."""
 
     theme_id: int
-    age_group: str
-    district: str
-    relation: str
     channel: str
     count: int = 1
     table: str = UNANSWERED
     question: str = UNANSWERED
-    # question attribute -> the codes chosen (several for a multiple choice)
+    # answered attribute (年代, a question's q.<key>) -> the codes chosen (several for a
+    # multiple choice)
     answers: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def values(self, attribute: str) -> frozenset[str]:
         """The values these comments have for an attribute: one, or for a multiple choice
         question those chosen ({UNANSWERED} when none)."""
-        if attribute.startswith(QUESTION_PREFIX):
+        if is_answered(attribute):
             return self.answers.get(attribute) or frozenset({UNANSWERED})
         return frozenset({str(getattr(self, attribute))})
 
 
 def fetch_rows(analysis_id: int, questions: Mapping[str, int] | None = None) -> list[CommentRow]:
     """The snapshot's comments counted per theme and attributes; ``questions`` (attribute ->
-    question id, from Attributes.questions) adds the answers to those choice questions."""
+    question id, from Attributes.questions) adds the answers to those choice questions (the
+    questions about the respondent among them)."""
     questions = questions or {}
     extra = [Comment.extra[name].as_string() for name in EXTRA_ATTRIBUTES]
     chosen = [chosen_codes(question_id) for question_id in questions.values()]
     attributes: list[Any] = [
-        Comment.age_group,
-        Comment.district,
-        Comment.relation,
         Comment.channel,
         *extra,
         *(codes.c.codes for codes in chosen),
@@ -74,23 +70,10 @@ def fetch_rows(analysis_id: int, questions: Mapping[str, int] | None = None) -> 
     for codes in chosen:
         stmt = stmt.outerjoin(codes, codes.c.comment_id == Comment.id)
     rows = []
-    for (
-        theme_id,
-        count,
-        age_group,
-        district,
-        relation,
-        channel,
-        table,
-        question,
-        *joined,
-    ) in db.session.execute(stmt):
+    for theme_id, count, channel, table, question, *joined in db.session.execute(stmt):
         rows.append(
             CommentRow(
                 theme_id=theme_id,
-                age_group=age_group.value if age_group else UNANSWERED,
-                district=district or UNANSWERED,
-                relation=relation.value if relation else UNANSWERED,
                 channel=channel.value if channel else UNANSWERED,
                 count=count,
                 table=table or UNANSWERED,
@@ -154,4 +137,5 @@ def attribute_labels(
     return found | {
         attribute: dict(options) | {UNANSWERED: UNANSWERED_LABEL}
         for attribute, options in attributes.options.items()
+        if attribute not in found
     }

@@ -14,10 +14,12 @@ from workshop.consultations.services import (
     build_comment,
     clean_text,
     next_receipt_numbers,
+    store_comment_answers,
 )
 from workshop.errors import DomainError
 from workshop.extensions import db
-from workshop.models import AgeGroup, Channel, Comment, Consultation, Workshop, utcnow
+from workshop.models import Channel, Comment, Consultation, Workshop, utcnow
+from workshop.questionnaires.services import accept_district, profile_answers
 from workshop.timeutil import as_tokyo
 from workshop.transaction import transaction
 from workshop.workshops.services.lookup import get_workshop
@@ -31,7 +33,7 @@ LINE_BULLETS = re.compile(r"^\s*(?:[-・*•●○◯]|\d+[.)．）])\s*")
 class OpinionBatch:
     text: str
     table: str = ""
-    age_group: AgeGroup | None = None
+    age_group: str | None = None  # an option's code (profile.option_for)
     district: str = ""
     attributes: str = ""
 
@@ -65,8 +67,6 @@ def add_opinions(workshop_id: int, batch: OpinionBatch, *, staff_id: int) -> lis
         raise DomainError("開催前のため、当日の意見はまだ登録できません。")
     lines = opinion_lines(batch.text)
     check_lines(lines)
-    if batch.district and consultation.districts and batch.district not in consultation.districts:
-        raise DomainError("選ばれた地区はこの意見募集の一覧にありません。")
     extra = {}
     table = clean_text(batch.table)[:100]
     if table:
@@ -74,6 +74,10 @@ def add_opinions(workshop_id: int, batch: OpinionBatch, *, staff_id: int) -> lis
     if clean_text(batch.attributes):
         extra["table_attributes"] = clean_text(batch.attributes)[:200]
     with transaction():
+        accept_district(consultation, batch.district)
+        about = CommentInput(body="", age_group=batch.age_group, district=batch.district or None)
+        if profile_answers(consultation, about.profile)[1]:
+            raise DomainError("選ばれた年代か地区が、この意見募集の選択肢にありません。")
         batch_no = workshop.opinion_batches + 1
         workshop.opinion_batches = batch_no
         opinions = [
@@ -112,7 +116,7 @@ def write_opinions(
     consultation: Consultation,
     opinions: Sequence[Opinion],
     *,
-    age_group: AgeGroup | None = None,
+    age_group: str | None = None,
     district: str | None = None,
 ) -> list[Comment]:
     """One comment each, channel `workshop`, received on the workshop's day, in the caller's
@@ -122,14 +126,15 @@ def write_opinions(
     base = {"workshop_id": str(workshop.id), "workshop": workshop.title}
     comments = []
     for opinion, receipt_no in zip(opinions, receipt_numbers, strict=True):
+        data = CommentInput(
+            body=opinion.body,
+            age_group=age_group,
+            district=district,
+            extra=base | dict(opinion.extra),
+        )
         comment = build_comment(
             consultation,
-            CommentInput(
-                body=opinion.body,
-                age_group=age_group,
-                district=district,
-                extra=base | dict(opinion.extra),
-            ),
+            data,
             channel=Channel.WORKSHOP,
             received_on=received_on,
             receipt_no=receipt_no,
@@ -138,6 +143,8 @@ def write_opinions(
         comment.external_id = opinion.external_id
         db.session.add(comment)
         comments.append(comment)
+        db.session.flush()
+        store_comment_answers(comment.id, consultation, data)
     return comments
 
 
