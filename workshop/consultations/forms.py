@@ -118,12 +118,14 @@ class CommentForm(FlaskForm):
         self.section_id.choices = [("", _l("選ばない（全体について）"))] + [
             (str(s.id), s.heading) for s in consultation.sections
         ]
-        # the questions about the respondent, with the options the city offers
+        # the questions about the respondent, with the options the city offers: read when the
+        # form is shown or a value is checked, so that the final submit of a comment that
+        # says nothing about its writer (the busiest request) does not load them
         unchosen = ("", _l("選ばない"))
         about = consultation.profile_question
-        self.age_group.choices = [unchosen, *offered_choices(about(Profile.AGE_GROUP))]
-        self.district.choices = [unchosen, *offered_choices(about(Profile.DISTRICT))]
-        self.relation.choices = offered_choices(about(Profile.RELATION))
+        self.age_group.choices = lambda: [unchosen, *offered_choices(about(Profile.AGE_GROUP))]
+        self.district.choices = lambda: [unchosen, *offered_choices(about(Profile.DISTRICT))]
+        self.relation.choices = lambda: offered_choices(about(Profile.RELATION))
         if self.questions:
             self.body.label.text = _("そのほか、ご意見があればお書きください（任意）")
             if not self.asked.data:

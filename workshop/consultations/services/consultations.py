@@ -53,7 +53,8 @@ BY_SLUG = select(Consultation).where(Consultation.slug == bindparam("slug"))
 # a questionnaire's questions in the same query (a consultation without any, the most common
 # and the busiest submit, pays no second query), their options in one more if there are any
 WITH_QUESTIONS = joinedload(Consultation.questions).selectinload(Question.options)
-# the questions about the respondent with their options (the form's choices), in one more query
+# the questions about the respondent with their options (the form's choices), in one more
+# query; the final submit reads them only if the resident answered one
 WITH_PROFILE = selectinload(Consultation.profile_questions).joinedload(Question.options)
 # the sections come in the same query: the comment form and its checks need them
 WITH_SECTIONS = BY_SLUG.options(
@@ -76,7 +77,6 @@ FOR_COMMENT = BY_SLUG.options(
     ),
     joinedload(Consultation.sections).load_only(Section.heading, Section.position),
     WITH_QUESTIONS,
-    WITH_PROFILE,
 )
 
 
