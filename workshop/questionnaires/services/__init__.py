@@ -74,7 +74,6 @@ from workshop.questionnaires.services.definitions import (
     validate_specs,
 )
 from workshop.questionnaires.services.profile import (
-    PROFILE_NAMES,
     accept_district,
     add_profile_questions,
     keep_district,
@@ -88,7 +87,6 @@ from workshop.questionnaires.services.questionnaire_file import parse_file, spec
 __all__ = [
     "OPTION_TYPES",
     "OTHER",
-    "PROFILE_NAMES",
     "TYPE_NAMES",
     "AnswerInput",
     "AnswerLine",

@@ -33,18 +33,13 @@ from workshop.questionnaires.services.answers import AnswerInput
 from workshop.text import clean_text
 from workshop.validation import CHOICE_MESSAGE
 
-# each question's text, and the name a staff page or a cross tab gives it
+# each question's text
 PROFILE_TEXTS = {
     Profile.AGE_GROUP: "年代",
     Profile.DISTRICT: "お住まいの地区",
     Profile.RELATION: "市との関係",
 }
-PROFILE_NAMES = {
-    Profile.AGE_GROUP: "年代",
-    Profile.DISTRICT: "地区",
-    Profile.RELATION: "市との関係",
-}
-# a city's first options; districts are the consultation's own (codes d1, d2, ...)
+# a city's first options; the districts are the consultation's own (set_districts: d1, d2, ...)
 DEFAULT_OPTIONS = {
     Profile.AGE_GROUP: [(group.value, label) for group, label in AGE_GROUP.items()],
     Profile.RELATION: [(relation.value, label) for relation, label in RELATION.items()],
@@ -72,14 +67,12 @@ def free_key(taken: set[str], wanted: str) -> str:
     return key
 
 
-def add_profile_questions(consultation: Consultation, districts: Sequence[str] = ()) -> None:
-    """A new consultation's three questions about the respondent, after its own questions."""
+def add_profile_questions(consultation: Consultation) -> None:
+    """A new consultation's three questions about the respondent, after its own questions; its
+    districts are listed by set_districts()."""
     taken = {q.key for q in consultation.questions}
     position = max((q.position for q in consultation.questions), default=-1)
     for offset, profile in enumerate(Profile, start=1):
-        options = DEFAULT_OPTIONS.get(profile) or [
-            (f"d{number}", name) for number, name in enumerate(districts, start=1)
-        ]
         consultation.profile_questions.append(
             Question(
                 position=position + offset,
@@ -90,7 +83,7 @@ def add_profile_questions(consultation: Consultation, districts: Sequence[str] =
                 profile=profile,
                 options=[
                     QuestionOption(position=n, code=code, label=label)
-                    for n, (code, label) in enumerate(options)
+                    for n, (code, label) in enumerate(DEFAULT_OPTIONS.get(profile, []))
                 ],
             )
         )
