@@ -162,9 +162,8 @@ def create_consultation(
         validate_consultation(data)
         consultation = Consultation(created_by_id=staff_id, receipt_seq=0)
         db.session.add(consultation)
-        apply_consultation(consultation, data)
         add_profile_questions(consultation)
-        set_districts(consultation, data.districts)
+        apply_consultation(consultation, data)
     return consultation, period_warnings(data.opens_on, data.closes_on)
 
 
@@ -187,8 +186,7 @@ def apply_consultation(consultation: Consultation, data: ConsultationInput) -> N
     consultation.opens_on = data.opens_on
     consultation.closes_on = data.closes_on
     consultation.receipt_prefix = data.receipt_prefix
-    if consultation.id is not None:
-        set_districts(consultation, data.districts)
+    set_districts(consultation, data.districts)
     consultation.audience = data.audience
     consultation.staff_anonymous = data.staff_anonymous and data.audience is Audience.STAFF
     replace_sections(consultation, [h for h in data.sections if h])
