@@ -63,20 +63,7 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(app):
 @pytest.mark.both_dbs
 def test_migrations_create_exactly_the_models_schema(db_backend, tmp_path, request, monkeypatch):
     monkeypatch.setenv("MACHIKOE_INSTANCE", str(tmp_path))
-    if db_backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
-    else:
-        # a database of its own: the shared test database already has create_all()'s tables
-        import psycopg
-
-        from tests.conftest import POSTGRES_SERVER
-
-        base = request.getfixturevalue("postgres_url")  # skips or fails when unreachable
-        name = "machikoe_migrate_" + str(int(time.time() * 1000))[-8:]
-        with psycopg.connect(POSTGRES_SERVER, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        url = base.rsplit("/", 1)[0] + "/" + name
-        request.addfinalizer(lambda: drop_database(name))
+    url = migrated_database_url(db_backend, tmp_path, request, "migrate")
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x"})
     with app.app_context():
         upgrade()
