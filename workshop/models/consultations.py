@@ -114,7 +114,7 @@ class Consultation(HasTranslatedSummaries, Model):
         primaryjoin="and_(Consultation.id == Question.consultation_id, Question.profile.is_(None))",
         order_by="Question.position",
         cascade="all, delete-orphan",
-        overlaps="profile_questions,consultation",
+        overlaps="profile_questions",
     )
     # the questions about the respondent every form asks (年代, 地区, 市との関係): ordinary
     # choice questions whose options the city sets (questionnaires/services/profile.py)
@@ -123,7 +123,7 @@ class Consultation(HasTranslatedSummaries, Model):
         " Question.profile.is_not(None))",
         order_by="Question.position",
         cascade="all, delete-orphan",
-        overlaps="questions,consultation",
+        overlaps="questions",
     )
 
     def status_on(self, day: date) -> ConsultationStatus:

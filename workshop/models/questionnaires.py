@@ -8,16 +8,12 @@ counted in SQL (GROUP BY question_id, option_id) over tens of thousands of respo
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workshop.extensions import Model
 from workshop.models.base import enum_column
-
-if TYPE_CHECKING:
-    from workshop.models.consultations import Consultation
 
 QUESTION_TEXT_MAX_CHARS = 500
 OPTION_LABEL_MAX_CHARS = 200
@@ -90,8 +86,6 @@ class Question(Model):
     )
     show_if_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
 
-    # either of the consultation's two lists holds it (questions or profile_questions)
-    consultation: Mapped[Consultation] = relationship(overlaps="questions,profile_questions")
     options: Mapped[list[QuestionOption]] = relationship(
         back_populates="question",
         order_by="QuestionOption.position",

@@ -193,7 +193,7 @@ def _with_options(
     consultation = get_questionnaire(consultation_id).consultation
     question = get_question(consultation_id, question_id, about_too=True)
     if question.profile is not None:
-        apply_profile_options(question, options, change)
+        apply_profile_options(consultation, question, options, change)
         return
     specs = specs_of(consultation)
     index = _index_of(specs, question.key)

@@ -280,7 +280,9 @@ def _sync_options(question: Question, spec: QuestionSpec) -> None:
     question.options.sort(key=lambda o: o.position)
 
 
-def apply_profile_options(question: Question, options: Sequence[OptionSpec], change: str) -> None:
+def apply_profile_options(
+    consultation: Consultation, question: Question, options: Sequence[OptionSpec], change: str
+) -> None:
     """New options of a question about the respondent (年代, 地区, 市との関係): added, hidden,
     shown or deleted by the same rules as a questionnaire's; the question itself stays."""
     with transaction():
@@ -294,7 +296,7 @@ def apply_profile_options(question: Question, options: Sequence[OptionSpec], cha
         _sync_options(question, spec)
         audit.record(
             "questionnaire.update",
-            f"consultation:{question.consultation.slug}",
+            f"consultation:{consultation.slug}",
             change=f"{change} {question.key}",
         )
 
