@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from typing import Any
 
 
 def env_int(name: str, default: int) -> int:
@@ -45,6 +46,14 @@ keepalive = env_int("GUNICORN_KEEPALIVE", 5)
 # restart each worker after this many requests (jitter: not all at once) to bound memory growth
 max_requests = env_int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# the app is built once, in the master, and every worker starts as a fork of it: a worker
+# restarted after max_requests (or killed) serves again at once, where building the app
+# afresh took a core for over 2 s (mostly importing the NLP libraries), and the workers share
+# the memory of what was loaded. Under a peak of comments, with restarts every 2000 requests,
+# those rebuilds took a fifth of the throughput (bench/load.py --recycle). Set
+# GUNICORN_PRELOAD=0 to build the app in each worker (then HUP reloads new code; with preload,
+# restart the master to deploy new code).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip() != "0"
 # gunicorn believes X-Forwarded-Proto only from these addresses; the app's own ProxyFix
 # (PROXY_FIX_X_* settings) decides which X-Forwarded-* headers Flask trusts
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
@@ -54,3 +63,17 @@ errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # the path without the query string: staff searches (?q=) may hold residents' names
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """A worker forked from the loaded app opens its own database connections: a connection
+    crossing a fork would be shared by two processes. Building the app opens none; this keeps
+    it so whatever the master did."""
+    if not server.cfg.preload_app:
+        return
+    app = server.app.wsgi()
+    database = app.extensions.get("sqlalchemy")  # Flask-SQLAlchemy's, if the app has it
+    if database is not None:
+        with app.app_context():
+            for engine in database.engines.values():
+                engine.dispose(close=False)

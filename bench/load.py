@@ -19,6 +19,9 @@
    bench/bare_app.py (Flask + SQLAlchemy, one INSERT), alternating, same clients and database,
    with each side's p50 and p99 (aim: at least 0.4 x the bare app, submit p99 under 200 ms).
 
+Workers are not recycled (GUNICORN_MAX_REQUESTS=0) unless --recycle: then they restart every
+2000 requests or so, as gunicorn.conf.py has them in production.
+
 Everything it starts is stopped on exit, Ctrl-C included. Loopback only.
 """
 
@@ -244,18 +247,28 @@ def resident(
 class Server:
     """A gunicorn master in its own process group, stopped with everything it forked."""
 
-    def __init__(self, app: str, port: int, workers: int, env: dict[str, str], log: Path) -> None:
+    def __init__(
+        self,
+        app: str,
+        port: int,
+        workers: int,
+        env: dict[str, str],
+        log: Path,
+        *,
+        recycle: bool = False,
+    ) -> None:
         self.port = port
         self.log = log
+        # without `recycle`, no restart during a short run: the only one is the one we cause
+        recycling = {} if recycle else {"GUNICORN_MAX_REQUESTS": "0"}
         env = {
             **os.environ,
+            **recycling,
             **env,
             "WEB_CONCURRENCY": str(workers),
             "GUNICORN_BIND": f"{HOST}:{port}",
             "GUNICORN_ACCESS_LOG": "",  # the bench counts requests itself
             "GUNICORN_LOG_LEVEL": "warning",
-            # no recycling during a short run: the only restart should be the one we cause
-            "GUNICORN_MAX_REQUESTS": "0",
         }
         with log.open("ab") as out:
             self.process = subprocess.Popen(
@@ -590,7 +603,12 @@ def run(args: argparse.Namespace) -> int:
                 f"load average {os.getloadavg()[0]:.2f}"
             )
             app = Server(
-                "workshop:create_app()", free_port(), args.workers, env, workdir / "machikoe.log"
+                "workshop:create_app()",
+                free_port(),
+                args.workers,
+                env,
+                workdir / "machikoe.log",
+                recycle=args.recycle,
             )
             servers.append(app)
             stats, outcomes, stop = Stats(), Outcomes(), threading.Event()
@@ -659,6 +677,7 @@ def run(args: argparse.Namespace) -> int:
                 args.workers,
                 {"BARE_DATABASE_URL": target.bare_url},
                 workdir / "bare.log",
+                recycle=args.recycle,
             )
             servers.append(bare)
             rates: dict[str, list[float]] = {"machikoe": [], "bare": []}
@@ -721,6 +740,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--throughput-seconds", type=float, default=6)
     parser.add_argument("--keep", action="store_true", help="keep the instance folder and logs")
+    parser.add_argument(
+        "--recycle",
+        action="store_true",
+        help="workers restart every GUNICORN_MAX_REQUESTS requests (2000), as in production",
+    )
     args = parser.parse_args(argv)
     if args.workers < 2:
         parser.error("--workers: at least 2, or killing one leaves nobody to answer")
