@@ -15,7 +15,16 @@ from flask.testing import FlaskClient
 from tests.conftest import past
 from workshop.consultations import services as consultations
 from workshop.extensions import db
-from workshop.models import Answer, Channel, Consultation, Outcome, Question, Role
+from workshop.models import (
+    Answer,
+    Channel,
+    Consultation,
+    Outcome,
+    Profile,
+    Question,
+    QuestionOption,
+    Role,
+)
 from workshop.questionnaires import services as questionnaires
 from workshop.results.services import publishing, questionnaire, writing
 from workshop.results.tallies import summarise
@@ -325,15 +334,8 @@ def test_themes_of_the_comments_split_by_a_choice_question(
     )
 
 
-def test_the_published_results_show_the_choice_charts_beside_the_themes(
-    client: FlaskClient, make_consultation: Callable[..., Consultation]
-) -> None:
-    consultation = make_consultation(slug="dx-closed", opens_on=past(40), closes_on=past(1))
-    questions = set_up_questionnaire(consultation)
-    for row in RESPONSES:
-        add_response(consultation, questions, row)
-    analysis = themes.latest_analysis(consultation.id)
-    assert analysis is None
+def publish_with_responses(consultation: Consultation) -> None:
+    """Analyse the comments and publish the results, each theme with the city's response."""
     themes.start_analysis(consultation.id, how="inline", k=2)
     analysis = themes.latest_analysis(consultation.id)
     assert analysis is not None
@@ -349,6 +351,17 @@ def test_the_published_results_show_the_choice_charts_beside_the_themes(
             staff_id=None,
         )
     publishing.publish(consultation.id, analysis.id, staff_id=None)
+
+
+def test_the_published_results_show_the_choice_charts_beside_the_themes(
+    client: FlaskClient, make_consultation: Callable[..., Consultation]
+) -> None:
+    consultation = make_consultation(slug="dx-closed", opens_on=past(40), closes_on=past(1))
+    questions = set_up_questionnaire(consultation)
+    for row in RESPONSES:
+        add_response(consultation, questions, row)
+    assert themes.latest_analysis(consultation.id) is None
+    publish_with_responses(consultation)
     page = client.get("/consultations/dx-closed/results").get_data(as_text=True)
     assert "アンケートの結果" in page
     # choices, the scale, the number, then 年代, 地区 and 関係
@@ -357,3 +370,38 @@ def test_the_published_results_show_the_choice_charts_beside_the_themes(
     assert "意見の概要と市の考え方" in page
     # the answers of the free-text question are not published on this page
     assert "電子申請の画面が見づらく" not in page.split("お寄せいただいたご意見（テーマごと）")[0]
+
+
+def test_in_another_language_the_citys_own_options_about_the_respondent_stay_japanese(
+    client: FlaskClient, make_consultation: Callable[..., Consultation]
+) -> None:
+    """年代 in English reads 20s, but an age group the city added (90代以上) and its districts
+    are the city's Japanese: shown as written, marked lang="ja" for a screen reader's voice."""
+    consultation = make_consultation(slug="dx-ages", opens_on=past(40), closes_on=past(1))
+    questions = set_up_questionnaire(consultation)
+    for row in RESPONSES:
+        add_response(consultation, questions, row)
+    ages = consultation.profile_question(Profile.AGE_GROUP)
+    assert ages is not None
+    ages.options.append(QuestionOption(code="90_plus", label="90代以上", position=99))
+    db.session.commit()
+    for age_group in ("90代以上", "20代"):
+        with current_app.test_request_context():
+            consultations.enter_comment(
+                consultation.id,
+                consultations.CommentInput(
+                    body="窓口の手続きをもっと早くしてほしい。",
+                    age_group=age_group,
+                    district="北山地区",
+                ),
+                channel=Channel.PAPER,
+                received_on=past(3),
+                staff_id=None,
+            )
+    publish_with_responses(consultation)
+    page = client.get("/consultations/dx-ages/results?lang=en").get_data(as_text=True)
+    assert '<th scope="row">20s</th>' in page
+    assert '<th scope="row"><span lang="ja">90代以上</span></th>' in page
+    assert '<th scope="row"><span lang="ja">北山地区</span></th>' in page
+    japanese = client.get("/consultations/dx-ages/results?lang=ja").get_data(as_text=True)
+    assert '<th scope="row">90代以上</th>' in japanese and '<th scope="row">20代</th>' in japanese

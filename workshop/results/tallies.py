@@ -34,6 +34,9 @@ class OptionCount:
     code: str
     label: str
     count: int  # respondents who chose it
+    # the app's own words in the page's language (10代), not a label the city wrote (90代以上,
+    # a district's name), which stays Japanese and is marked so on other languages' pages
+    in_page_language: bool = False
 
 
 @dataclass(frozen=True)

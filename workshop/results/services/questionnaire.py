@@ -133,11 +133,14 @@ def option_lines(
     question: Question, counts: dict[int | None, int], *, with_hidden: bool = False
 ) -> tuple[OptionCount, ...]:
     """The options in their order (a hidden one only if someone chose it), then 「その他」."""
-    lines = [
-        OptionCount(option.code, words(question, option.label), counts.get(option.id, 0))
-        for option in question.options
-        if with_hidden or not option.is_hidden or counts.get(option.id)
-    ]
+    lines = []
+    for option in question.options:
+        if with_hidden or not option.is_hidden or counts.get(option.id):
+            label = words(question, option.label)
+            count = counts.get(option.id, 0)
+            lines.append(
+                OptionCount(option.code, label, count, in_page_language=label != option.label)
+            )
     if question.has_other or counts.get(None):
         lines.append(OptionCount(OTHER_CODE, OTHER_LABEL, counts.get(None, 0)))
     return tuple(lines)
