@@ -8,6 +8,7 @@ large themes over the sub-themes -> labels and representative comments.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,6 +74,21 @@ class _Group:
     seed_name: str | None = None
 
 
+@dataclass(frozen=True)
+class _FindNames:
+    """Name the themes by phrases of their comments (each comment's candidates, in canonical
+    order)."""
+
+    phrase_docs: Sequence[Sequence[str]]
+
+
+@dataclass(frozen=True)
+class _KeepNames:
+    """Keep the names an earlier analysis gave (theme or large theme id -> phrase)."""
+
+    names: Mapping[int, str]
+
+
 def analyze(
     texts: Sequence[str],
     ids: Sequence[CommentId] | None = None,
@@ -127,8 +143,8 @@ def analyze(
         )
         numbered = dict(enumerate([*seeded, *discovered], start=1))
         return _build_result(
-            corpus, texts, analyzer, phrases.result(), numbered, _parents_of(numbered),
-            n_themes, k_scores, n_jobs,
+            corpus, texts, analyzer, _FindNames(phrases.result()), numbered,
+            _parents_of(numbered), n_themes, k_scores, n_jobs,
         )  # fmt: skip
 
 
@@ -147,6 +163,7 @@ def extend(
     n_components: int = 50,
     on_progress: Progress | None = None,
     features: FittedFeatures | None = None,
+    names: Mapping[int, str] | None = None,
 ) -> ThemeResult:
     """Add new comments to the themes of an earlier analysis, which stay as they were.
 
@@ -160,7 +177,11 @@ def extend(
     with another analyzer, the features are fitted on all texts, and the result
     carries them for the next time. ``parents`` (theme id -> large theme id)
     keeps the large themes too; without it they are grouped afresh. Keywords,
-    labels and representative comments are computed again for the grown themes.
+    summaries and representative comments are computed again for the grown themes.
+    ``names`` (theme or large theme id -> its phrase name) keeps the earlier names, so
+    1 % more comments do not rename a theme and no phrase is looked for (most of the
+    time of an extend); the others are labelled by their keywords. Without ``names``
+    the grown themes are named afresh.
     """
     ids, analyzer = _checked(texts, ids, analyzer, extra_stopwords)
     if not texts:
@@ -170,10 +191,11 @@ def extend(
         normalized, analyzer, n_jobs=n_jobs, cache=token_cache, on_progress=on_progress
     )
     order = _canonical_order(normalized, ids)
-    with (
-        threadpool_limits(limits=1),
-        _phrase_candidates_beside(normalized, tokens, order, analyzer, n_jobs) as phrases,
-    ):
+    with threadpool_limits(limits=1), ExitStack() as stack:
+        phrases = None
+        if names is None:
+            beside = _phrase_candidates_beside(normalized, tokens, order, analyzer, n_jobs)
+            phrases = stack.enter_context(beside)
         if features is not None and features.version != features_version(analyzer.version):
             features = None  # fitted on other tokens
         corpus = _corpus(
@@ -189,10 +211,10 @@ def extend(
             parent_of = _parents_of(numbered)
         else:
             parent_of = {t: parents[t] for t in numbered if t in parents}
+        naming = _FindNames(phrases.result()) if phrases is not None else _KeepNames(names or {})
         return _build_result(
-            corpus, texts, analyzer, phrases.result(), numbered, parent_of, len(numbered), (),
-            n_jobs,
-        )  # fmt: skip
+            corpus, texts, analyzer, naming, numbered, parent_of, len(numbered), (), n_jobs
+        )
 
 
 def _checked(
@@ -385,7 +407,7 @@ def _build_result(
     corpus: _Corpus,
     texts: Sequence[str],
     analyzer: Analyzer,
-    phrase_docs: Sequence[Sequence[str]],
+    naming: _FindNames | _KeepNames,
     numbered: Mapping[int, _Group],
     parent_of: Mapping[int, int],
     n_themes: int,
@@ -415,11 +437,15 @@ def _build_result(
     n_summary_jobs = n_jobs if len(corpus.ids) >= MIN_TEXTS_BESIDE else 1
     shared_tokenizer(None)  # built before forking: both processes tokenize with it
     with Beside(_summaries, drafts, n_jobs=n_summary_jobs) as summaries:
-        namer = PhraseNamer(analyzer.stopwords).fit_candidates(phrase_docs)
-        discovered = [t for t, g in numbered.items() if g.seed_name is None]
-        found = namer.names([numbered[t].rows for t in discovered])
-        names = dict(zip(discovered, found, strict=True))
-        parent_names = _parent_names(namer, names, parent_of, parent_ids, parent_rows)
+        if isinstance(naming, _KeepNames):
+            names = {t: naming.names.get(t) for t in numbered}
+            parent_names = [naming.names.get(p) for p in parent_ids]
+        else:
+            namer = PhraseNamer(analyzer.stopwords).fit_candidates(naming.phrase_docs)
+            discovered = [t for t, g in numbered.items() if g.seed_name is None]
+            found = namer.names([numbered[t].rows for t in discovered])
+            names = dict(zip(discovered, found, strict=True))
+            parent_names = _parent_names(namer, names, parent_of, parent_ids, parent_rows)
         summary_of = summaries.result()
     themes: list[Theme] = []
     theme_of = np.full(len(corpus.ids), OTHER_THEME_ID)

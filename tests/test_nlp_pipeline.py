@@ -4,6 +4,7 @@ from collections import Counter
 import numpy as np
 
 from nlp import OTHER_THEME_ID, Analyzer, FittedFeatures, SeedTheme, analyze, extend
+from nlp.label import make_label
 from tests.nlp_texts import four_topics, two_topics
 
 
@@ -178,6 +179,24 @@ def test_extend_keeps_earlier_themes_and_puts_a_new_comment_into_its_topic():
     assert topic_of(after.assignments["n2"]) == "garbage"
     grown = after.theme(after.assignments["n1"])
     assert grown.size == before.theme(grown.id).size + 1 and "n1" in grown.comment_ids
+
+
+def test_extend_keeps_the_earlier_names_it_is_given_and_names_the_rest_by_keywords():
+    texts, _ = four_topics()
+    ids = [f"c{i}" for i in range(len(texts))]
+    before = analyze(texts[:-4], ids[:-4], k=4, n_jobs=1)
+    named = [t for t in (*before.themes, *before.parents) if t.label_is_phrase]
+    assert len(named) >= 2
+    kept, unnamed = named[0], named[1]
+    after = extend(texts, ids, before.assignments, names={kept.id: "市が付けた名前"}, n_jobs=1)
+    theme = after.theme(kept.id)
+    assert theme.label == "市が付けた名前" and theme.label_is_phrase
+    # a theme not given a name is not named afresh: its keywords label it
+    other = after.theme(unnamed.id)
+    assert not other.label_is_phrase and other.label == make_label(other.keywords)
+    # named afresh without names, as before
+    again = extend(texts, ids, before.assignments, n_jobs=1)
+    assert again.theme(unnamed.id).label_is_phrase
 
 
 def test_extend_with_the_earlier_features_transforms_only_the_new_comments():

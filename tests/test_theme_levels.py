@@ -146,6 +146,13 @@ def test_extend_keeps_earlier_comments_theme_numbers_and_the_planners_name(
     kept = next(t for t in second.themes if t.number == renamed.number)
     assert kept.label == "バスと通院の足"
     assert {t.number for t in second.large_themes} == {t.number for t in first.large_themes}
+    # every name the analysis gave is kept, a phrase still a phrase (extend() got them)
+    assert {t.number: (t.original_label, t.label_is_phrase) for t in second.themes} == {
+        t.number: (t.original_label, t.label_is_phrase) for t in first.themes
+    }
+    assert {t.number: t.label for t in second.large_themes} == {
+        t.number: t.label for t in first.large_themes
+    }
     page = client.get(f"{themes_url(consultation)}/").get_data(as_text=True)
     assert "バスと通院の足" in page
 

@@ -122,6 +122,7 @@ def run_analysis(job: Job, progress: jobs.Progress) -> int:
             ids,
             previous=earlier_assignments(previous, {i: hashes[i] for i in ids}),
             parents={t.number: t.parent.number for t in previous.themes if t.parent},
+            names=phrase_names(previous),
             seed=params.seed,
             token_cache=cache,
             analyzer=analyzer,
@@ -265,6 +266,13 @@ def earlier_assignments(previous: Analysis, hashes: Mapping[int, str]) -> dict[i
         if hashes.get(comment_id) == stored_hash and number not in LANGUAGE_GROUP_NUMBERS
     }
     return kept
+
+
+def phrase_names(analysis: Analysis) -> dict[int, str]:
+    """The phrase names the analysis gave its themes and large themes, by the pipeline's ids:
+    extending it keeps them (store_themes keeps every earlier name and seed name)."""
+    names = {t.number: t.original_label for t in analysis.themes if t.label_is_phrase}
+    return names | {t.number: t.label for t in analysis.large_themes if t.label_is_phrase}
 
 
 def store_themes(
