@@ -50,7 +50,7 @@ max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 # restarted after max_requests (or killed) serves again at once, where building the app
 # afresh took a core for over 2 s (mostly importing the NLP libraries), and the workers share
 # the memory of what was loaded. Under a peak of comments, with restarts every 2000 requests,
-# those rebuilds took a fifth of the throughput (bench/load.py --recycle). Set
+# those rebuilds took a fifth to a quarter of the throughput (bench/load.py --recycle). Set
 # GUNICORN_PRELOAD=0 to build the app in each worker (then HUP reloads new code; with preload,
 # restart the master to deploy new code).
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip() != "0"
