@@ -124,7 +124,7 @@ def write_opinions(
     received_on = as_tokyo(workshop.starts_at).date()
     receipt_numbers = next_receipt_numbers(consultation, len(opinions), received_on.year)
     base = {"workshop_id": str(workshop.id), "workshop": workshop.title}
-    comments = []
+    made: list[tuple[Comment, CommentInput]] = []
     for opinion, receipt_no in zip(opinions, receipt_numbers, strict=True):
         data = CommentInput(
             body=opinion.body,
@@ -142,10 +142,11 @@ def write_opinions(
         comment.entered_by_id = opinion.entered_by_id
         comment.external_id = opinion.external_id
         db.session.add(comment)
-        comments.append(comment)
-        db.session.flush()
+        made.append((comment, data))
+    db.session.flush()  # one flush for the batch: the answers need the comments' ids
+    for comment, data in made:  # 年代 and 地区, as answers
         store_comment_answers(comment.id, consultation, data)
-    return comments
+    return [comment for comment, _data in made]
 
 
 def workshop_opinion_count(workshop: Workshop) -> int:
