@@ -14,7 +14,7 @@ from tests.test_consultations import confirm, submit
 from tests.test_questionnaires import DX_SURVEY, load, questions_of
 from workshop.consultations import services as consultation_services
 from workshop.extensions import db
-from workshop.models import AgeGroup, Channel, Comment, Consultation, Profile, Role
+from workshop.models import AgeGroup, Channel, Comment, Consultation, Profile, QuestionOption, Role
 from workshop.questionnaires.services import AnswerInput, profile_labels
 from workshop.timeutil import today_tokyo
 
@@ -235,3 +235,21 @@ def test_line_settings_this_consultation_does_not_offer_are_left_out_not_refused
     comment = db.session.scalars(select(Comment)).one()
     assert comment.receipt_no in reply.text
     assert profile_labels([comment.id]) == {}
+
+
+def test_the_paper_form_in_another_language_keeps_an_added_age_group_in_japanese(
+    client, make_consultation
+):
+    """The first age groups are printed in the reader's language; one the city added is its
+    own Japanese, marked lang="ja" (a screen reader reads it with a Japanese voice)."""
+    consultation = make_consultation()
+    question = about(consultation.id, Profile.AGE_GROUP)
+    question.options.append(QuestionOption(code="90_plus", label="90代以上", position=99))
+    db.session.commit()
+    english = client.get(f"/consultations/{consultation.slug}/paper?lang=en")
+    page = english.get_data(as_text=True)
+    assert "</span>20s</li>" in page
+    assert '</span><span lang="ja">90代以上</span></li>' in page
+    japanese = client.get(f"/consultations/{consultation.slug}/paper?lang=ja")
+    page = japanese.get_data(as_text=True)
+    assert "</span>20代</li>" in page and "</span>90代以上</li>" in page

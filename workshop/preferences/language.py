@@ -26,7 +26,7 @@ from babel.dates import format_skeleton
 from babel.dates import format_time as babel_time
 from babel.numbers import format_decimal
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Babel, LazyString
+from flask_babel import Babel, LazyString, gettext
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 from wtforms.i18n import messages_path
@@ -168,6 +168,14 @@ def japanese_text(value: object) -> Markup:
     return Markup('<span lang="ja">%s</span>') % text
 
 
+def own_words(value: str) -> Markup:
+    """Jinja filter ``own_words``: an option the app itself offers (年代's 10代) in the page's
+    language; one with no translation (an age group the city added, 90代以上) is the city's
+    Japanese, shown as written and marked like ``ja``."""
+    translated = gettext(value)
+    return escape(translated) if translated != value else japanese_text(value)
+
+
 def remember(response: Response) -> Response:
     """A page asked for with ``?lang=`` keeps that language in the cookie."""
     asked = by_code(request.args.get(PARAM))
@@ -212,6 +220,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["jdate"] = format_date
     app.jinja_env.filters["jtime"] = format_time
     app.jinja_env.filters["ja"] = japanese_text
+    app.jinja_env.filters["own_words"] = own_words
     app.jinja_env.filters["num"] = format_number
     app.after_request(remember)
 
